@@ -23,9 +23,22 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async (args: { solcVersi
   };
 });
 
+interface SolcMessage {
+  severity: string;
+  errorCode?: string;
+  formattedMessage: string;
+  sourceLocation?: { file: string };
+}
+
+/** solc's generic "transient storage can break composability" notice (2394), raised inside OpenZeppelin's own
+ * `TransientSlot` (used by `ReentrancyGuardTransient`); it is about OZ's audited code, not ours. */
+const isOzTransientNotice = (m: SolcMessage): boolean =>
+  m.errorCode === "2394" && (m.sourceLocation?.file ?? "").startsWith("@openzeppelin/");
+
 /** Compiler warnings fail the build (solidity-coverage's instrumented build is exempt: its probes warn). */
 subtask(TASK_COMPILE_SOLIDITY_CHECK_ERRORS).setAction(
-  async (args: { output: { errors?: { severity: string; formattedMessage: string }[] } }, hre, runSuper) => {
+  async (args: { output: { errors?: SolcMessage[] } }, hre, runSuper) => {
+    if (args.output.errors) args.output.errors = args.output.errors.filter((m) => !isOzTransientNotice(m));
     await runSuper(args);
     if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) return;
     const warnings = (args.output.errors ?? []).filter((e) => e.severity === "warning");
