@@ -54,21 +54,19 @@ contract StrategyBase is IStrategy, Initializer, Pausable {
     }
 
     /// @notice Stand-in initializer: mainnet passes the StrategyManager and PauserRegistry to the constructor.
-    function initializeStandIn(IStrategyManager strategyManager_, PauserRegistry pauserRegistry_, IERC20 token)
-        external
-        virtual
-        initializer
-    {
+    function initializeStandIn(
+        IStrategyManager strategyManager_,
+        PauserRegistry pauserRegistry_,
+        IERC20 token
+    ) external virtual initializer {
         _initializeStrategyBase(strategyManager_, pauserRegistry_, token);
     }
 
     /// @inheritdoc IStrategy
-    function deposit(IERC20 token, uint256 amount)
-        external
-        onlyWhenNotPaused(PAUSED_DEPOSITS)
-        onlyStrategyManager
-        returns (uint256 newShares)
-    {
+    function deposit(
+        IERC20 token,
+        uint256 amount
+    ) external onlyWhenNotPaused(PAUSED_DEPOSITS) onlyStrategyManager returns (uint256 newShares) {
         _beforeDeposit(token, amount);
         uint256 priorTotalShares = _totalShares;
         uint256 virtualTokenBalance = _tokenBalance() + BALANCE_OFFSET;
@@ -82,12 +80,11 @@ contract StrategyBase is IStrategy, Initializer, Pausable {
     }
 
     /// @inheritdoc IStrategy
-    function withdraw(address recipient, IERC20 token, uint256 amountShares)
-        external
-        onlyWhenNotPaused(PAUSED_WITHDRAWALS)
-        onlyStrategyManager
-        returns (uint256 amountOut)
-    {
+    function withdraw(
+        address recipient,
+        IERC20 token,
+        uint256 amountShares
+    ) external onlyWhenNotPaused(PAUSED_WITHDRAWALS) onlyStrategyManager returns (uint256 amountOut) {
         if (token != _underlyingToken) revert OnlyUnderlyingToken();
         uint256 priorTotalShares = _totalShares;
         if (amountShares > priorTotalShares) revert WithdrawalAmountExceedsTotalDeposits();
@@ -160,9 +157,11 @@ contract StrategyBase is IStrategy, Initializer, Pausable {
         return address(_strategyManager);
     }
 
-    function _initializeStrategyBase(IStrategyManager strategyManager_, PauserRegistry pauserRegistry_, IERC20 token)
-        internal
-    {
+    function _initializeStrategyBase(
+        IStrategyManager strategyManager_,
+        PauserRegistry pauserRegistry_,
+        IERC20 token
+    ) internal {
         if (address(strategyManager_) == address(0) || address(token) == address(0)) revert InputAddressZero();
         if (address(pauserRegistry_) == address(0)) revert InputAddressZero();
         _strategyManager = strategyManager_;

@@ -26,11 +26,11 @@ contract StrategyBaseTVLLimits is StrategyBase {
     uint256 public maxTotalDeposits;
 
     /// @notice Stand-in initializer; both caps start unlimited (mainnet reads them from storage, set by governance).
-    function initializeStandIn(IStrategyManager strategyManager_, PauserRegistry pauserRegistry_, IERC20 token)
-        external
-        override
-        initializer
-    {
+    function initializeStandIn(
+        IStrategyManager strategyManager_,
+        PauserRegistry pauserRegistry_,
+        IERC20 token
+    ) external override initializer {
         _initializeStrategyBase(strategyManager_, pauserRegistry_, token);
         _setTVLLimits(type(uint256).max, type(uint256).max);
     }

@@ -17,8 +17,12 @@ import {OperatorSetKeys} from "./libraries/OperatorSetKeys.sol";
 
 /// @notice What the StrategyManager calls on the DelegationManager.
 interface IDelegationShareHooks {
-    function increaseDelegatedShares(address staker, IStrategy strategy, uint256 prevDepositShares, uint256 added)
-        external;
+    function increaseDelegatedShares(
+        address staker,
+        IStrategy strategy,
+        uint256 prevDepositShares,
+        uint256 added
+    ) external;
 }
 
 /// @notice What the StrategyManager reads from the AllocationManager.
@@ -46,9 +50,19 @@ contract StrategyManager is IStrategyManager, Initializer, OwnableStandIn, Pausa
     /// @notice Emitted when the whitelister changes.
     event StrategyWhitelisterChanged(address previousAddress, address newAddress);
     /// @notice Emitted when a slash parks shares to burn or redistribute.
-    event BurnOrRedistributableSharesIncreased(OperatorSet operatorSet, uint256 slashId, IStrategy strategy, uint256 shares);
+    event BurnOrRedistributableSharesIncreased(
+        OperatorSet operatorSet,
+        uint256 slashId,
+        IStrategy strategy,
+        uint256 shares
+    );
     /// @notice Emitted when parked shares are withdrawn to the burn or redistribution recipient.
-    event BurnOrRedistributableSharesDecreased(OperatorSet operatorSet, uint256 slashId, IStrategy strategy, uint256 shares);
+    event BurnOrRedistributableSharesDecreased(
+        OperatorSet operatorSet,
+        uint256 slashId,
+        IStrategy strategy,
+        uint256 shares
+    );
 
     /// @notice A zero address was given.
     error InputAddressZero();
@@ -117,38 +131,40 @@ contract StrategyManager is IStrategyManager, Initializer, OwnableStandIn, Pausa
     /* DEPOSITS */
 
     /// @inheritdoc IStrategyManager
-    function depositIntoStrategy(IStrategy strategy, IERC20 token, uint256 amount)
-        external
-        onlyWhenNotPaused(PAUSED_DEPOSITS)
-        nonReentrant
-        returns (uint256 depositShares)
-    {
+    function depositIntoStrategy(
+        IStrategy strategy,
+        IERC20 token,
+        uint256 amount
+    ) external onlyWhenNotPaused(PAUSED_DEPOSITS) nonReentrant returns (uint256 depositShares) {
         if (!_whitelisted[strategy]) revert StrategyNotWhitelisted();
         token.safeTransferFrom(msg.sender, address(strategy), amount);
         depositShares = strategy.deposit(token, amount);
         (uint256 prevDepositShares, uint256 addedShares) = _addShares(msg.sender, strategy, depositShares);
-        IDelegationShareHooks(_delegation).increaseDelegatedShares(msg.sender, strategy, prevDepositShares, addedShares);
+        IDelegationShareHooks(_delegation).increaseDelegatedShares(
+            msg.sender,
+            strategy,
+            prevDepositShares,
+            addedShares
+        );
     }
 
     /* SHARE-MANAGER HOOKS (DelegationManager only) */
 
     /// @notice Credits deposit shares (a withdrawal completed as shares).
-    function addShares(address staker, IStrategy strategy, uint256 shares)
-        external
-        onlyDelegationManager
-        nonReentrant
-        returns (uint256, uint256)
-    {
+    function addShares(
+        address staker,
+        IStrategy strategy,
+        uint256 shares
+    ) external onlyDelegationManager nonReentrant returns (uint256, uint256) {
         return _addShares(staker, strategy, shares);
     }
 
     /// @notice Removes deposit shares (queued for withdrawal); returns what the staker has left.
-    function removeDepositShares(address staker, IStrategy strategy, uint256 depositSharesToRemove)
-        external
-        onlyDelegationManager
-        nonReentrant
-        returns (uint256)
-    {
+    function removeDepositShares(
+        address staker,
+        IStrategy strategy,
+        uint256 depositSharesToRemove
+    ) external onlyDelegationManager nonReentrant returns (uint256) {
         if (depositSharesToRemove == 0) revert SharesAmountZero();
         uint256 current = _stakerDepositShares[staker][strategy];
         if (depositSharesToRemove > current) revert SharesAmountTooHigh();
@@ -160,11 +176,12 @@ contract StrategyManager is IStrategyManager, Initializer, OwnableStandIn, Pausa
     }
 
     /// @notice Pays a completed withdrawal out of the strategy, as tokens, to the staker.
-    function withdrawSharesAsTokens(address staker, IStrategy strategy, IERC20 token, uint256 shares)
-        external
-        onlyDelegationManager
-        nonReentrant
-    {
+    function withdrawSharesAsTokens(
+        address staker,
+        IStrategy strategy,
+        IERC20 token,
+        uint256 shares
+    ) external onlyDelegationManager nonReentrant {
         strategy.withdraw(staker, token, shares);
     }
 
@@ -185,11 +202,10 @@ contract StrategyManager is IStrategyManager, Initializer, OwnableStandIn, Pausa
     /* SLASHED SHARES (anyone) */
 
     /// @notice Withdraws every strategy's parked shares of a slash to the recipient; returns the token amounts.
-    function clearBurnOrRedistributableShares(OperatorSet calldata operatorSet, uint256 slashId)
-        external
-        nonReentrant
-        returns (uint256[] memory amounts)
-    {
+    function clearBurnOrRedistributableShares(
+        OperatorSet calldata operatorSet,
+        uint256 slashId
+    ) external nonReentrant returns (uint256[] memory amounts) {
         EnumerableMap.AddressToUintMap storage parked = _slashed[OperatorSetKeys.key(operatorSet)][slashId];
         uint256 length = parked.length();
         amounts = new uint256[](length);
@@ -211,11 +227,9 @@ contract StrategyManager is IStrategyManager, Initializer, OwnableStandIn, Pausa
     /* WHITELIST */
 
     /// @notice Opens strategies for deposits.
-    function addStrategiesToDepositWhitelist(IStrategy[] calldata strategies)
-        external
-        onlyStrategyWhitelister
-        nonReentrant
-    {
+    function addStrategiesToDepositWhitelist(
+        IStrategy[] calldata strategies
+    ) external onlyStrategyWhitelister nonReentrant {
         for (uint256 i = 0; i < strategies.length; ++i) {
             if (!_whitelisted[strategies[i]]) {
                 _whitelisted[strategies[i]] = true;
@@ -225,11 +239,9 @@ contract StrategyManager is IStrategyManager, Initializer, OwnableStandIn, Pausa
     }
 
     /// @notice Closes strategies for deposits (withdrawals stay open).
-    function removeStrategiesFromDepositWhitelist(IStrategy[] calldata strategies)
-        external
-        onlyStrategyWhitelister
-        nonReentrant
-    {
+    function removeStrategiesFromDepositWhitelist(
+        IStrategy[] calldata strategies
+    ) external onlyStrategyWhitelister nonReentrant {
         for (uint256 i = 0; i < strategies.length; ++i) {
             if (_whitelisted[strategies[i]]) {
                 _whitelisted[strategies[i]] = false;
@@ -296,20 +308,19 @@ contract StrategyManager is IStrategyManager, Initializer, OwnableStandIn, Pausa
     }
 
     /// @notice Parked shares of one strategy for a slash.
-    function getBurnOrRedistributableShares(OperatorSet calldata operatorSet, uint256 slashId, IStrategy strategy)
-        external
-        view
-        returns (uint256 shares)
-    {
+    function getBurnOrRedistributableShares(
+        OperatorSet calldata operatorSet,
+        uint256 slashId,
+        IStrategy strategy
+    ) external view returns (uint256 shares) {
         (, shares) = _slashed[OperatorSetKeys.key(operatorSet)][slashId].tryGet(address(strategy));
     }
 
     /// @notice Parked shares of every strategy for a slash.
-    function getBurnOrRedistributableShares(OperatorSet calldata operatorSet, uint256 slashId)
-        external
-        view
-        returns (IStrategy[] memory strategies, uint256[] memory shares)
-    {
+    function getBurnOrRedistributableShares(
+        OperatorSet calldata operatorSet,
+        uint256 slashId
+    ) external view returns (IStrategy[] memory strategies, uint256[] memory shares) {
         EnumerableMap.AddressToUintMap storage parked = _slashed[OperatorSetKeys.key(operatorSet)][slashId];
         uint256 length = parked.length();
         strategies = new IStrategy[](length);
@@ -322,11 +333,10 @@ contract StrategyManager is IStrategyManager, Initializer, OwnableStandIn, Pausa
     }
 
     /// @notice How many strategies still have parked shares for a slash.
-    function getBurnOrRedistributableCount(OperatorSet calldata operatorSet, uint256 slashId)
-        external
-        view
-        returns (uint256)
-    {
+    function getBurnOrRedistributableCount(
+        OperatorSet calldata operatorSet,
+        uint256 slashId
+    ) external view returns (uint256) {
         return _slashed[OperatorSetKeys.key(operatorSet)][slashId].length();
     }
 
@@ -378,10 +388,11 @@ contract StrategyManager is IStrategyManager, Initializer, OwnableStandIn, Pausa
         revert StrategyNotFound();
     }
 
-    function _clearSlashed(OperatorSet calldata operatorSet, uint256 slashId, IStrategy strategy)
-        private
-        returns (uint256 amountOut)
-    {
+    function _clearSlashed(
+        OperatorSet calldata operatorSet,
+        uint256 slashId,
+        IStrategy strategy
+    ) private returns (uint256 amountOut) {
         bytes32 key = OperatorSetKeys.key(operatorSet);
         EnumerableMap.AddressToUintMap storage parked = _slashed[key][slashId];
         (bool exists, uint256 shares) = parked.tryGet(address(strategy));
@@ -393,7 +404,9 @@ contract StrategyManager is IStrategyManager, Initializer, OwnableStandIn, Pausa
         }
         emit BurnOrRedistributableSharesDecreased(operatorSet, slashId, strategy, shares);
         if (shares != 0) {
-            address recipient = IRedistributionRecipientView(_allocationManager).getRedistributionRecipient(operatorSet);
+            address recipient = IRedistributionRecipientView(_allocationManager).getRedistributionRecipient(
+                operatorSet
+            );
             amountOut = strategy.withdraw(recipient, strategy.underlyingToken(), shares);
         }
     }

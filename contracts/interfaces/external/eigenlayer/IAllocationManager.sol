@@ -20,6 +20,12 @@ interface IAllocationManagerTypes {
         uint32 effectBlock;
     }
 
+    /// @notice Legacy form of `CreateSetParamsV2`: the AVS itself becomes the slasher.
+    struct CreateSetParams {
+        uint32 operatorSetId;
+        IStrategy[] strategies;
+    }
+
     /// @notice Creates operator set `operatorSetId` with `strategies`; `slasher` alone may slash it.
     struct CreateSetParamsV2 {
         uint32 operatorSetId;
@@ -84,15 +90,17 @@ interface IAllocationManager is IAllocationManagerTypes {
     /// @notice Slashes `params.operator` in operator set `(avs, params.operatorSetId)`; caller is the set's slasher.
     /// @return slashId the set's slash counter after this slash
     /// @return shares the deposit shares burned or redistributed per strategy
-    function slashOperator(address avs, SlashingParams calldata params)
-        external
-        returns (uint256 slashId, uint256[] memory shares);
+    function slashOperator(
+        address avs,
+        SlashingParams calldata params
+    ) external returns (uint256 slashId, uint256[] memory shares);
 
     /// @notice The operator's allocation to `(operatorSet, strategy)`, with any due pending change applied.
-    function getAllocation(address operator, OperatorSet memory operatorSet, IStrategy strategy)
-        external
-        view
-        returns (Allocation memory);
+    function getAllocation(
+        address operator,
+        OperatorSet memory operatorSet,
+        IStrategy strategy
+    ) external view returns (Allocation memory);
 
     /// @notice `(isSet, delay)` of the operator's allocation delay.
     function getAllocationDelay(address operator) external view returns (bool isSet, uint32 delay);
@@ -104,24 +112,29 @@ interface IAllocationManager is IAllocationManagerTypes {
     function getMaxMagnitude(address operator, IStrategy strategy) external view returns (uint64);
 
     /// @notice Current max magnitudes of one operator across strategies.
-    function getMaxMagnitudes(address operator, IStrategy[] calldata strategies)
-        external
-        view
-        returns (uint64[] memory);
+    function getMaxMagnitudes(
+        address operator,
+        IStrategy[] calldata strategies
+    ) external view returns (uint64[] memory);
 
     /// @notice Max magnitudes of one operator across strategies as of `blockNumber`.
-    function getMaxMagnitudesAtBlock(address operator, IStrategy[] calldata strategies, uint32 blockNumber)
-        external
-        view
-        returns (uint64[] memory);
+    function getMaxMagnitudesAtBlock(
+        address operator,
+        IStrategy[] calldata strategies,
+        uint32 blockNumber
+    ) external view returns (uint64[] memory);
 }
 
 /// @title IAVSRegistrar
 /// @notice What the AllocationManager calls on an AVS (or its registrar) when operators (de)register.
 interface IAVSRegistrar {
     /// @notice Called on registration; reverting refuses it.
-    function registerOperator(address operator, address avs, uint32[] calldata operatorSetIds, bytes calldata data)
-        external;
+    function registerOperator(
+        address operator,
+        address avs,
+        uint32[] calldata operatorSetIds,
+        bytes calldata data
+    ) external;
 
     /// @notice Called on deregistration.
     function deregisterOperator(address operator, address avs, uint32[] calldata operatorSetIds) external;
