@@ -18,8 +18,8 @@ import { StEthModel } from "../helpers/steth";
 
 const { ZeroAddress, MaxUint256, parseEther } = ethers;
 
-/** The shared interface list (`externalLSTViews`), one directory above the repository root. */
-const INTERFACES_JSON = path.join(__dirname, "../../../shared/eigenlayer/interfaces.json");
+/** The vendored interface list (`externalLSTViews`), a copy of ../shared/eigenlayer/interfaces.json. */
+const INTERFACES_JSON = path.join(__dirname, "../../deploy/eigenlayer/interfaces.json");
 
 /** An odd Lido yield: makes pooled ether / shares a non-trivial ratio. */
 const ODD_YIELD = 1_234_567_890_123_456_789n;
