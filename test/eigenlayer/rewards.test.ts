@@ -6,7 +6,7 @@ import { ZeroAddress, ZeroHash, concat, dataSlice, parseEther, solidityPackedKec
 import type {
   PauserRegistry,
   ReentrantRewardTokenMock,
-  RewardTokenMock,
+  ERC20Mock,
   RewardsCoordinator,
 } from "../../typechain-types";
 import {
@@ -49,8 +49,8 @@ async function deployRewardsCoordinatorFixture() {
   const rc: RewardsCoordinator = await ethers.deployContract("RewardsCoordinator");
   await rc.initializeStandIn(registry, owner.address, 0, updater.address, ACTIVATION_DELAY);
 
-  const tokenA: RewardTokenMock = await ethers.deployContract("RewardTokenMock");
-  const tokenB: RewardTokenMock = await ethers.deployContract("RewardTokenMock");
+  const tokenA: ERC20Mock = await ethers.deployContract("ERC20Mock", ["Reward A", "RWA"]);
+  const tokenB: ERC20Mock = await ethers.deployContract("ERC20Mock", ["Reward B", "RWB"]);
   await tokenA.mint(rc, FUNDING);
   await tokenB.mint(rc, FUNDING);
 

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IRewardsCoordinator} from "../../interfaces/external/eigenlayer/IRewardsCoordinator.sol";
 import {Initializer} from "./mixins/Initializer.sol";
@@ -30,7 +31,7 @@ import {PauserRegistry} from "./permissions/PauserRegistry.sol";
 /// Out-of-range `rootIndex` (in `processClaim(s)`, `checkClaim`, `getDistributionRootAtIndex`) panics with an
 /// array-out-of-bounds error (0x32), exactly as mainnet, which indexes the root array directly; only `disableRoot`
 /// reverts `InvalidRootIndex()`.
-contract RewardsCoordinator is IRewardsCoordinator, Initializer, OwnableStandIn, Pausable {
+contract RewardsCoordinator is IRewardsCoordinator, Initializer, OwnableStandIn, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /* ------------------------------------------------------------------------------------------------------------ */
@@ -126,8 +127,6 @@ contract RewardsCoordinator is IRewardsCoordinator, Initializer, OwnableStandIn,
     error EarningsNotGreaterThanClaimed();
     /// @notice No posted root has this hash.
     error InvalidRoot();
-    /// @notice A claim re-entered `processClaim(s)` (e.g. from a token's transfer hook).
-    error ReentrancyGuardReentrantCall();
 
     /* ------------------------------------------------------------------------------------------------------------ */
     /*                                                   STORAGE                                                    */
@@ -140,21 +139,9 @@ contract RewardsCoordinator is IRewardsCoordinator, Initializer, OwnableStandIn,
     DistributionRoot[] private _distributionRoots;
     mapping(address earner => address claimer) private _claimerFor;
     mapping(address earner => mapping(IERC20 token => uint256 totalClaimed)) private _cumulativeClaimed;
-    /// @dev Reentrancy lock. Transient, so it needs no constructor and is clear at every transaction start. A
-    /// home-made lock rather than OpenZeppelin's `ReentrancyGuardTransient`, whose inline `tstore` makes solc warn
-    /// (and warnings fail this build); the storage-based `ReentrancyGuard` would need constructor state.
-    bool private transient _entered;
-
     modifier onlyRewardsUpdater() {
         if (msg.sender != _rewardsUpdater) revert UnauthorizedCaller();
         _;
-    }
-
-    modifier nonReentrant() {
-        if (_entered) revert ReentrancyGuardReentrantCall();
-        _entered = true;
-        _;
-        _entered = false;
     }
 
     /* ------------------------------------------------------------------------------------------------------------ */

@@ -2,13 +2,13 @@
 pragma solidity 0.8.30;
 
 import {IRewardsCoordinator} from "../../interfaces/external/eigenlayer/IRewardsCoordinator.sol";
-import {RewardTokenMock} from "./RewardTokenMock.sol";
+import {ERC20Mock} from "./ERC20Mock.sol";
 
 /// @title ReentrantRewardTokenMock
 /// @notice A reward token that calls back into the RewardsCoordinator while it pays out, to test the reentrancy lock.
 /// @dev On every transfer out of `target` it calls `target.processClaims([], to)`; an empty batch would succeed
-/// unless the lock rejects the nested call. No constructor state (the target is set with `setReentryTarget`).
-contract ReentrantRewardTokenMock is RewardTokenMock {
+/// unless the lock rejects the nested call. The target is set with `setReentryTarget`.
+contract ReentrantRewardTokenMock is ERC20Mock("Reentrant Reward Token", "RRWD") {
     IRewardsCoordinator private _target;
 
     /// @notice Arms the callback against `target` (zero disarms it).
