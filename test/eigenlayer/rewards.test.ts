@@ -3,12 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress, ZeroHash, concat, dataSlice, parseEther, solidityPackedKeccak256 } from "ethers";
 
-import type {
-  PauserRegistry,
-  ReentrantRewardTokenMock,
-  ERC20Mock,
-  RewardsCoordinator,
-} from "../../typechain-types";
+import type { PauserRegistry, ReentrantRewardTokenMock, ERC20Mock, RewardsCoordinator } from "../../typechain-types";
 import {
   type EarnerEarnings,
   type RewardsMerkleClaim,
