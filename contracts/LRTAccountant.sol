@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
+import {ILRTAccountant} from "./interfaces/ILRTAccountant.sol";
+import {ILRTOracle} from "./interfaces/ILRTOracle.sol";
+import {ILRTVault} from "./interfaces/ILRTVault.sol";
+import {IRestakingManager} from "./interfaces/IRestakingManager.sol";
+import {RateAccounting} from "./libraries/RateAccounting.sol";
+
+/// @notice The vault's link view, as the accountant reads it.
+interface IVaultLinks {
+    function links() external view returns (address accountant, address restakingManager, address withdrawalQueue);
+}
+
+/// @title LRTAccountant
+/// @notice Keeps lrETH's rate. See `ILRTAccountant`.
+contract LRTAccountant is
+    Initializable,
+    AccessManagedUpgradeable,
+    UUPSUpgradeable,
+    ReentrancyGuardTransient,
+    ILRTAccountant
+{
+    using SafeCast for uint256;
+
+    /// @notice The largest protocol fee: 20% of gains above the high-water mark.
+    uint16 public constant MAX_FEE_BPS = 2_000;
+    uint256 private constant UNIT = 1e18;
+
+    /// @custom:storage-location erc7201:lrt.storage.LRTAccountant
+    struct AccountantStorage {
+        ILRTVault vault;
+        ILRTOracle oracle;
+        uint128 base;
+        uint128 unvested;
+        uint128 heldBack;
+        uint128 highWaterMark;
+        uint40 lastSync;
+        uint32 window;
+        uint32 streamWindow;
+        uint32 maxRateAge;
+        uint16 maxAprBps;
+        uint16 feeBps;
+        address treasury;
+    }
+
+    /// @dev What a sync found: per asset (vault order) holdings, price and trip; the total in ETH.
+    struct Valuation {
+        address[] assets;
+        uint256[] holdings;
+        uint256[] prices;
+        bool[] tripped;
+        uint256 value;
+    }
+
+    /// @notice Initial parameters (see `setStreaming` and `setFee`).
+    struct InitParams {
+        address treasury;
+        uint16 feeBps;
+        uint32 streamWindow;
+        uint16 maxAprBps;
+        uint32 maxRateAge;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("lrt.storage.LRTAccountant")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_LOCATION = 0xb1b1ac2a3f648778a173d45b795c01790edc6bf6a90ffc2c9010342d9181c300;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Sets the access manager, the vault and oracle, and the rate parameters; the rate starts at 1.
+    function initialize(
+        address authority,
+        ILRTVault vault,
+        ILRTOracle oracle,
+        InitParams calldata params
+    ) external initializer {
+        if (authority == address(0) || address(vault) == address(0) || address(oracle) == address(0)) {
+            revert LRTAccountantZeroAddress();
+        }
+        __AccessManaged_init(authority);
+        AccountantStorage storage $ = _accountant();
+        $.vault = vault;
+        $.oracle = oracle;
+        $.base = uint128(UNIT);
+        $.highWaterMark = uint128(UNIT);
+        _setFee($, params.feeBps, params.treasury);
+        _setStreaming($, params.streamWindow, params.maxAprBps, params.maxRateAge);
+    }
+
+    /// @inheritdoc ILRTAccountant
+    function sync() external nonReentrant returns (SyncReport memory report) {
+        AccountantStorage storage $ = _accountant();
+        report.totalSupply = $.vault.totalSupply();
+        if (report.totalSupply == 0) revert LRTAccountantNotSeeded();
+        Valuation memory valuation = _value($, $.vault.assets());
+        report.totalValue = valuation.value;
+        RateAccounting.State memory next = _book($, report);
+        _publish($, next, valuation, report);
+    }
+
+    /// @inheritdoc ILRTAccountant
+    function rate() external view returns (uint256) {
+        return RateAccounting.rateAt(_books(_accountant()), block.timestamp);
+    }
+
+    /// @inheritdoc ILRTAccountant
+    function pendingPerShare() external view returns (uint256) {
+        return RateAccounting.pending(_books(_accountant()), block.timestamp);
+    }
+
+    /// @inheritdoc ILRTAccountant
+    function books()
+        external
+        view
+        returns (
+            uint256 base,
+            uint256 unvested,
+            uint256 heldBack,
+            uint256 highWaterMark,
+            uint256 lastSync,
+            uint256 window
+        )
+    {
+        AccountantStorage storage $ = _accountant();
+        return ($.base, $.unvested, $.heldBack, $.highWaterMark, $.lastSync, $.window);
+    }
+
+    /// @inheritdoc ILRTAccountant
+    function parameters()
+        external
+        view
+        returns (uint32 streamWindow, uint16 maxAprBps, uint32 maxRateAge, uint16 feeBps, address treasury)
+    {
+        AccountantStorage storage $ = _accountant();
+        return ($.streamWindow, $.maxAprBps, $.maxRateAge, $.feeBps, $.treasury);
+    }
+
+    /// @notice The vault and the oracle.
+    function links() external view returns (ILRTVault vault, ILRTOracle oracle) {
+        AccountantStorage storage $ = _accountant();
+        return ($.vault, $.oracle);
+    }
+
+    /// @notice Sets the stream window (at most 90 days; 0: gains count at once), the APR bound on the gain one
+    /// sync may stream, and how long one sync's deposit prices stay valid (1 second to 7 days) (admin).
+    function setStreaming(uint32 streamWindow, uint16 maxAprBps, uint32 maxRateAge) external restricted {
+        _setStreaming(_accountant(), streamWindow, maxAprBps, maxRateAge);
+    }
+
+    /// @notice Sets the protocol fee (at most `MAX_FEE_BPS`) and the treasury that receives it (admin).
+    function setFee(uint16 feeBps, address treasury) external restricted {
+        _setFee(_accountant(), feeBps, treasury);
+    }
+
+    /// @dev Every asset's holdings (vault buffer + restaked + queued units), the oracle's bounded prices, the total.
+    function _value(AccountantStorage storage $, address[] memory assets) private returns (Valuation memory v) {
+        v.assets = assets;
+        v.holdings = $.vault.buffers();
+        (, address manager, ) = IVaultLinks(address($.vault)).links();
+        if (manager != address(0)) {
+            IRestakingManager.AssetPosition[] memory positions = IRestakingManager(manager).positions();
+            for (uint256 p = 0; p < positions.length; ++p) {
+                for (uint256 i = 0; i < assets.length; ++i) {
+                    if (assets[i] == positions[p].asset) {
+                        v.holdings[i] += positions[p].withdrawableUnits + positions[p].queuedUnits;
+                    }
+                }
+            }
+        }
+        (v.prices, v.tripped) = $.oracle.refresh(assets);
+        for (uint256 i = 0; i < assets.length; ++i) {
+            v.value += Math.mulDiv(v.holdings[i], v.prices[i], UNIT);
+        }
+    }
+
+    /// @dev Takes the fee on value above the high-water mark, then books the gain or loss.
+    function _book(
+        AccountantStorage storage $,
+        SyncReport memory report
+    ) private returns (RateAccounting.State memory next) {
+        RateAccounting.State memory state = _books($);
+        uint256 supply = report.totalSupply;
+        report.previousRate = RateAccounting.rateAt(state, block.timestamp);
+        uint256 valuePerShare = Math.mulDiv(report.totalValue, UNIT, supply);
+        uint256 feePerShare = RateAccounting.feeOn(state, valuePerShare, $.feeBps);
+        if (feePerShare != 0) {
+            // Mint m so the treasury's shares are worth the fee: value / (supply + m) = valuePerShare - fee.
+            uint256 feeAssets = Math.mulDiv(feePerShare, supply, UNIT);
+            report.feeShares = Math.mulDiv(feeAssets, supply, report.totalValue - feeAssets);
+            supply += report.feeShares;
+            valuePerShare = Math.mulDiv(report.totalValue, UNIT, supply);
+            if (report.feeShares != 0) emit FeeMinted($.treasury, report.feeShares, feeAssets);
+        }
+        RateAccounting.Outcome memory out;
+        (next, out) = RateAccounting.book(
+            state,
+            valuePerShare,
+            block.timestamp,
+            RateAccounting.Params($.streamWindow, $.maxAprBps, $.feeBps)
+        );
+        _store($, next);
+        report.totalSupply = supply;
+        report.rate = next.base;
+        report.gainStreamed = out.streamed;
+        report.gainHeldBack = out.heldBack;
+        report.loss = out.loss;
+        if (out.loss != 0) emit LossRecognised(out.loss, Math.mulDiv(out.loss, supply, UNIT));
+        else emit GainRecognised(out.streamed, out.heldBack);
+        emit Synced(report.previousRate, report.rate, report.totalValue, supply);
+    }
+
+    /// @dev Hands the vault the fee and, per asset, lrETH per unit at the deposit rate (rounded down), the expiry
+    /// and the holdings for the cap headroom.
+    function _publish(
+        AccountantStorage storage $,
+        RateAccounting.State memory next,
+        Valuation memory v,
+        SyncReport memory report
+    ) private {
+        uint256 expiry = block.timestamp + $.maxRateAge;
+        report.depositRate = RateAccounting.rateAtCeil(next, expiry);
+        uint256[] memory sharesPerUnit = new uint256[](v.assets.length);
+        for (uint256 i = 0; i < v.assets.length; ++i) {
+            sharesPerUnit[i] = report.depositRate == 0 ? 0 : Math.mulDiv(v.prices[i], UNIT, report.depositRate);
+        }
+        $.vault.applySync(
+            ILRTVault.SyncUpdate(report.feeShares, $.treasury, uint64(expiry), sharesPerUnit, v.holdings, v.tripped)
+        );
+    }
+
+    function _setStreaming(
+        AccountantStorage storage $,
+        uint32 streamWindow,
+        uint16 maxAprBps,
+        uint32 maxRateAge
+    ) private {
+        if (maxRateAge == 0 || maxRateAge > 7 days || streamWindow > 90 days) revert LRTAccountantInvalidConfig();
+        $.streamWindow = streamWindow;
+        $.maxAprBps = maxAprBps;
+        $.maxRateAge = maxRateAge;
+        emit StreamingUpdated(streamWindow, maxAprBps, maxRateAge);
+    }
+
+    function _setFee(AccountantStorage storage $, uint16 feeBps, address treasury) private {
+        if (feeBps > MAX_FEE_BPS) revert LRTAccountantFeeTooHigh(feeBps, MAX_FEE_BPS);
+        if (treasury == address(0)) revert LRTAccountantZeroAddress();
+        $.feeBps = feeBps;
+        $.treasury = treasury;
+        emit FeeUpdated(feeBps, treasury);
+    }
+
+    function _books(AccountantStorage storage $) private view returns (RateAccounting.State memory) {
+        return RateAccounting.State($.base, $.unvested, $.heldBack, $.highWaterMark, $.lastSync, $.window);
+    }
+
+    function _store(AccountantStorage storage $, RateAccounting.State memory s) private {
+        $.base = s.base.toUint128();
+        $.unvested = s.unvested.toUint128();
+        $.heldBack = s.heldBack.toUint128();
+        $.highWaterMark = s.highWaterMark.toUint128();
+        $.lastSync = s.lastSync.toUint40();
+        $.window = s.window.toUint32();
+    }
+
+    /// @dev Upgrades are restricted like any admin function.
+    function _authorizeUpgrade(address) internal override restricted {}
+
+    function _accountant() private pure returns (AccountantStorage storage $) {
+        assembly {
+            $.slot := STORAGE_LOCATION
+        }
+    }
+}

@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
+import {ERC20PermitUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20PermitUpgradeable.sol";
+import {ILRTVault} from "./interfaces/ILRTVault.sol";
+import {ILRTAccountant} from "./interfaces/ILRTAccountant.sol";
+import {ILidoShares} from "./interfaces/external/ILidoShares.sol";
+
+/// @title LRTVault
+/// @notice lrt-vault's vault and its token, lrETH. See `ILRTVault`.
+/// @dev Storage is one ERC-7201 namespace. The deposit path reads and writes one packed slot per asset
+/// (`AssetSlot`) besides the token's balance and supply slots. Buffers are internal accounting:
+/// `buffer = bufferCheckpoint + headroomCheckpoint - headroom`; a deposit only lowers `headroom`, and every other
+/// flow first folds the deposits since the last checkpoint into `bufferCheckpoint`.
+contract LRTVault is
+    Initializable,
+    ERC20PermitUpgradeable,
+    AccessManagedUpgradeable,
+    UUPSUpgradeable,
+    ReentrancyGuardTransient,
+    ILRTVault
+{
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    /// @inheritdoc ILRTVault
+    address public constant ETH = 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE;
+    /// @notice Seeded lrETH is minted here and can never be redeemed.
+    address public constant DEAD = 0x000000000000000000000000000000000000dEaD;
+    /// @notice Smallest seed (wei).
+    uint256 public constant MIN_SEED = 1e15;
+    /// @notice The largest number of supported assets (bounds every sync).
+    uint256 public constant MAX_ASSETS = 8;
+
+    uint256 private constant UNIT = 1e18;
+    uint8 private constant FLAG_PAUSED = 1;
+    uint8 private constant FLAG_ALL_PAUSED = 2;
+    uint8 private constant FLAG_TRIPPED = 4;
+    uint8 private constant FLAG_LIDO = 8;
+    uint8 private constant CLOSED = FLAG_PAUSED | FLAG_ALL_PAUSED | FLAG_TRIPPED;
+
+    /// @dev The deposit path's one slot per asset (exactly 256 bits).
+    /// @param headroom units that may still be deposited (cap minus holdings, re-based at each sync)
+    /// @param sharesPerUnit lrETH per 1e18 units at the deposit rate; zero before the first sync
+    /// @param expiry deposits revert after it until the next sync
+    /// @param minDepositGwei minimum deposit in 1e9 token units
+    struct AssetSlot {
+        uint96 headroom;
+        uint72 sharesPerUnit;
+        uint40 expiry;
+        uint40 minDepositGwei;
+        uint8 flags;
+    }
+
+    /// @dev Cold per-asset state.
+    struct AssetState {
+        uint96 cap;
+        uint128 bufferCheckpoint;
+        uint96 headroomCheckpoint;
+    }
+
+    /// @custom:storage-location erc7201:lrt.storage.LRTVault
+    struct VaultStorage {
+        mapping(address asset => AssetSlot) slots;
+        mapping(address asset => AssetState) states;
+        address[] assets;
+        bool depositsPaused;
+        ILRTAccountant accountant;
+        address restakingManager;
+        address withdrawalQueue;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("lrt.storage.LRTVault")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_LOCATION = 0xfd83259db36edce72f8e3f1be996e6b42e3656d2b9e49b7cd0f6c6441c5b6900;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Sets up lrETH and its access manager and adds ETH. Deposits stay paused until an admin seeds the
+    /// vault, links the accountant, a sync sets prices, and `unpauseDeposits(address(0))` is called.
+    /// @param authority the OpenZeppelin AccessManager deciding who may call each restricted function
+    function initialize(address authority, uint96 ethCap, uint64 ethMinDeposit) external initializer {
+        if (authority == address(0)) revert LRTVaultZeroAddress();
+        __ERC20_init("Liquid Restaked ETH", "lrETH");
+        __ERC20Permit_init("Liquid Restaked ETH");
+        __AccessManaged_init(authority);
+        VaultStorage storage $ = _vault();
+        $.depositsPaused = true;
+        _addAsset($, ETH, AssetParams(ethCap, ethMinDeposit, false));
+    }
+
+    /* ----------------------------------------------------------------------------------------------------------- */
+    /*                                                 DEPOSITS                                                     */
+    /* ----------------------------------------------------------------------------------------------------------- */
+
+    /// @inheritdoc ILRTVault
+    function depositETH(
+        address receiver,
+        uint256 minShares,
+        uint256 referralId
+    ) external payable returns (uint256 shares) {
+        shares = _issue(ETH, msg.value, msg.value, receiver, minShares);
+        emit Deposit(msg.sender, receiver, ETH, msg.value, shares, referralId);
+    }
+
+    /// @inheritdoc ILRTVault
+    function depositLST(
+        address asset,
+        uint256 amount,
+        address receiver,
+        uint256 minShares,
+        uint256 referralId
+    ) external nonReentrant returns (uint256 shares) {
+        if (asset == ETH) revert LRTVaultUnsupportedAsset(asset);
+        // The pull comes first because the units credited are what actually arrived. Nothing is written before
+        // it and reentrancy is blocked, so a reentrant or failing token meets untouched state.
+        uint256 units = _pull(asset, amount, msg.sender, _vault().slots[asset].flags & FLAG_LIDO != 0);
+        shares = _issue(asset, amount, units, receiver, minShares);
+        emit Deposit(msg.sender, receiver, asset, amount, shares, referralId);
+    }
+
+    /* ----------------------------------------------------------------------------------------------------------- */
+    /*                                                   VIEWS                                                      */
+    /* ----------------------------------------------------------------------------------------------------------- */
+
+    /// @inheritdoc ILRTVault
+    function getRate() public view returns (uint256) {
+        ILRTAccountant accountant = _vault().accountant;
+        return address(accountant) == address(0) ? UNIT : accountant.rate();
+    }
+
+    /// @inheritdoc ILRTVault
+    function totalAssets() external view returns (uint256) {
+        return Math.mulDiv(totalSupply(), getRate(), UNIT);
+    }
+
+    /// @inheritdoc ILRTVault
+    function convertToShares(uint256 assets_) external view returns (uint256) {
+        return Math.mulDiv(assets_, UNIT, getRate());
+    }
+
+    /// @inheritdoc ILRTVault
+    function convertToAssets(uint256 shares) external view returns (uint256) {
+        return Math.mulDiv(shares, getRate(), UNIT);
+    }
+
+    /// @inheritdoc ILRTVault
+    function previewDeposit(address asset, uint256 amount) external view returns (uint256) {
+        AssetSlot memory slot = _vault().slots[asset];
+        if (slot.sharesPerUnit == 0 || slot.flags & CLOSED != 0 || block.timestamp > slot.expiry) return 0;
+        if (amount == 0 || amount < uint256(slot.minDepositGwei) * 1 gwei) return 0;
+        uint256 units = slot.flags & FLAG_LIDO != 0 ? ILidoShares(asset).getSharesByPooledEth(amount) : amount;
+        if (units > slot.headroom) return 0;
+        return Math.mulDiv(units, slot.sharesPerUnit, UNIT);
+    }
+
+    /// @inheritdoc ILRTVault
+    function assets() external view returns (address[] memory) {
+        return _vault().assets;
+    }
+
+    /// @inheritdoc ILRTVault
+    function assetInfo(address asset) external view returns (AssetInfo memory info) {
+        VaultStorage storage $ = _vault();
+        if (!_known($, asset)) revert LRTVaultUnsupportedAsset(asset);
+        AssetSlot memory slot = $.slots[asset];
+        info.bufferUnits = _buffer($, asset);
+        info.sharesPerUnit = slot.sharesPerUnit;
+        info.headroom = slot.headroom;
+        info.cap = $.states[asset].cap;
+        info.minDeposit = uint256(slot.minDepositGwei) * 1 gwei;
+        info.expiry = slot.expiry;
+        info.lidoShares = slot.flags & FLAG_LIDO != 0;
+        info.paused = slot.flags & (FLAG_PAUSED | FLAG_ALL_PAUSED) != 0;
+        info.tripped = slot.flags & FLAG_TRIPPED != 0;
+        info.depositsOpen = slot.sharesPerUnit != 0 && slot.flags & CLOSED == 0 && block.timestamp <= slot.expiry;
+    }
+
+    /// @inheritdoc ILRTVault
+    function buffers() external view returns (uint256[] memory units) {
+        VaultStorage storage $ = _vault();
+        units = new uint256[]($.assets.length);
+        for (uint256 i = 0; i < units.length; ++i) {
+            units[i] = _buffer($, $.assets[i]);
+        }
+    }
+
+    /// @inheritdoc ILRTVault
+    function isAsset(address token) public view returns (bool) {
+        return token != ETH && _known(_vault(), token);
+    }
+
+    /// @notice The linked accountant, restaking manager and withdrawal queue.
+    function links() external view returns (address accountant, address restakingManager, address withdrawalQueue) {
+        VaultStorage storage $ = _vault();
+        return (address($.accountant), $.restakingManager, $.withdrawalQueue);
+    }
+
+    /* ----------------------------------------------------------------------------------------------------------- */
+    /*                                              LINKED CONTRACTS                                                */
+    /* ----------------------------------------------------------------------------------------------------------- */
+
+    /// @inheritdoc ILRTVault
+    function applySync(SyncUpdate calldata update) external {
+        VaultStorage storage $ = _vault();
+        if (msg.sender != address($.accountant)) revert LRTVaultUnauthorized(msg.sender);
+        uint256 n = $.assets.length;
+        if (update.sharesPerUnit.length != n || update.holdings.length != n || update.tripped.length != n) {
+            revert LRTVaultBadUpdate();
+        }
+        if (update.feeShares != 0) _mint(update.treasury, update.feeShares);
+        for (uint256 i = 0; i < n; ++i) {
+            address asset = $.assets[i];
+            AssetSlot storage slot = $.slots[asset];
+            AssetState storage st = $.states[asset];
+            st.bufferCheckpoint = _buffer($, asset).toUint128();
+            uint256 perUnit = update.sharesPerUnit[i];
+            if (perUnit > type(uint72).max) perUnit = 0; // an absurd price closes deposits rather than reverting
+            uint256 headroom = st.cap > update.holdings[i] ? st.cap - update.holdings[i] : 0;
+            slot.sharesPerUnit = uint72(perUnit);
+            slot.expiry = SafeCast.toUint40(update.expiry);
+            slot.headroom = uint96(headroom);
+            st.headroomCheckpoint = uint96(headroom);
+            if (update.tripped[i]) {
+                slot.flags |= FLAG_TRIPPED;
+                emit DepositsTripped(asset);
+            }
+        }
+        emit DepositPricesUpdated(update.expiry);
+    }
+
+    /// @inheritdoc ILRTVault
+    function releaseToDelegator(address asset, uint256 units, address delegator) external nonReentrant {
+        VaultStorage storage $ = _vault();
+        if (msg.sender != $.restakingManager) revert LRTVaultUnauthorized(msg.sender);
+        if (units == 0) revert LRTVaultZeroAmount();
+        if (!isAsset(asset)) revert LRTVaultUnsupportedAsset(asset);
+        uint256 buffer = _checkpoint($, asset);
+        if (units > buffer) revert LRTVaultInsufficientBuffer(asset, units, buffer);
+        $.states[asset].bufferCheckpoint = uint128(buffer - units);
+        emit BufferReleased(asset, delegator, units);
+        if ($.slots[asset].flags & FLAG_LIDO != 0) ILidoShares(asset).transferShares(delegator, units);
+        else IERC20(asset).safeTransfer(delegator, units);
+    }
+
+    /// @inheritdoc ILRTVault
+    function absorbFromDelegator(
+        address asset,
+        uint256 tokenAmount,
+        address from
+    ) external nonReentrant returns (uint256 units) {
+        VaultStorage storage $ = _vault();
+        if (msg.sender != $.restakingManager) revert LRTVaultUnauthorized(msg.sender);
+        if (tokenAmount == 0) revert LRTVaultZeroAmount();
+        if (!isAsset(asset)) revert LRTVaultUnsupportedAsset(asset);
+        units = _pull(asset, tokenAmount, from, $.slots[asset].flags & FLAG_LIDO != 0);
+        $.states[asset].bufferCheckpoint = (_checkpoint($, asset) + units).toUint128();
+        emit BufferAbsorbed(asset, from, units);
+    }
+
+    /* ----------------------------------------------------------------------------------------------------------- */
+    /*                                                  ADMIN                                                       */
+    /* ----------------------------------------------------------------------------------------------------------- */
+
+    /// @notice Mints the first lrETH (for `msg.value` ETH at rate 1) to the dead address; required once before
+    /// deposits open. The seed keeps the supply non-zero forever, so no empty-vault inflation is possible.
+    function seed() external payable restricted {
+        VaultStorage storage $ = _vault();
+        if (totalSupply() != 0) revert LRTVaultAlreadySeeded();
+        if (msg.value < MIN_SEED) revert LRTVaultBelowMinimum(ETH, msg.value, MIN_SEED);
+        $.states[ETH].bufferCheckpoint = (_checkpoint($, ETH) + msg.value).toUint128();
+        _mint(DEAD, msg.value);
+        emit Seeded(msg.value, msg.value);
+    }
+
+    /// @notice Adds a supported token (admin). The oracle must price it; deposits open at the next sync.
+    function addAsset(address asset, AssetParams calldata params) external restricted {
+        if (asset == address(0)) revert LRTVaultZeroAddress();
+        _addAsset(_vault(), asset, params);
+    }
+
+    /// @notice Changes an asset's cap and minimum deposit (admin).
+    function setAssetLimits(address asset, uint96 cap, uint64 minDeposit) external restricted {
+        VaultStorage storage $ = _vault();
+        if (!_known($, asset)) revert LRTVaultUnsupportedAsset(asset);
+        AssetState storage st = $.states[asset];
+        AssetSlot storage slot = $.slots[asset];
+        uint40 minGwei = _minGwei(minDeposit);
+        if (cap == st.cap && minGwei == slot.minDepositGwei) revert LRTVaultNoChange();
+        _checkpoint($, asset);
+        // Headroom moves with the cap and never below zero (holdings above a lowered cap just block deposits).
+        uint256 headroom = slot.headroom;
+        headroom = cap >= st.cap ? headroom + (cap - st.cap) : headroom - Math.min(headroom, st.cap - cap);
+        slot.headroom = uint96(Math.min(headroom, type(uint96).max));
+        st.headroomCheckpoint = slot.headroom;
+        st.cap = cap;
+        slot.minDepositGwei = minGwei;
+        emit AssetLimitsUpdated(asset, cap, minDeposit);
+    }
+
+    /// @notice Pauses deposits of `asset`, or of every asset when `asset` is zero (pauser).
+    function pauseDeposits(address asset) external restricted {
+        _setDepositsPaused(asset, true);
+    }
+
+    /// @notice Resumes deposits of `asset`, or of every asset when `asset` is zero (admin). Resuming all requires
+    /// the vault to be seeded.
+    function unpauseDeposits(address asset) external restricted {
+        _setDepositsPaused(asset, false);
+    }
+
+    /// @notice Re-opens deposits of an asset after its price fell beyond the per-sync bound (admin, after review).
+    function clearPriceTrip(address asset) external restricted {
+        AssetSlot storage slot = _vault().slots[asset];
+        if (slot.flags & FLAG_TRIPPED == 0) revert LRTVaultNoChange();
+        slot.flags &= ~FLAG_TRIPPED;
+        emit PriceTripCleared(asset);
+    }
+
+    /// @notice Links the accountant, which alone may apply syncs (admin).
+    function setAccountant(ILRTAccountant accountant) external restricted {
+        VaultStorage storage $ = _vault();
+        _checkLink(address(accountant), address($.accountant));
+        $.accountant = accountant;
+        emit LinkUpdated("accountant", address(accountant));
+    }
+
+    /// @notice Links the restaking manager, which alone may move buffers to and from delegators (admin).
+    function setRestakingManager(address manager) external restricted {
+        VaultStorage storage $ = _vault();
+        _checkLink(manager, $.restakingManager);
+        $.restakingManager = manager;
+        emit LinkUpdated("restakingManager", manager);
+    }
+
+    /* ----------------------------------------------------------------------------------------------------------- */
+    /*                                                INTERNALS                                                     */
+    /* ----------------------------------------------------------------------------------------------------------- */
+
+    /// @dev The deposit core: checks the asset's slot, prices at the stored deposit price (rounded down), uses
+    /// headroom, mints. One SLOAD and one SSTORE of the asset slot.
+    function _issue(
+        address asset,
+        uint256 amount,
+        uint256 units,
+        address receiver,
+        uint256 minShares
+    ) private returns (uint256 shares) {
+        if (amount == 0) revert LRTVaultZeroAmount();
+        if (receiver == address(0)) revert LRTVaultZeroAddress();
+        AssetSlot storage ref = _vault().slots[asset];
+        AssetSlot memory slot = ref;
+        if (slot.sharesPerUnit == 0) revert LRTVaultUnsupportedAsset(asset);
+        if (slot.flags & CLOSED != 0) revert LRTVaultDepositsPaused(asset);
+        if (block.timestamp > slot.expiry) revert LRTVaultRateStale(slot.expiry);
+        uint256 minimum = uint256(slot.minDepositGwei) * 1 gwei;
+        if (amount < minimum) revert LRTVaultBelowMinimum(asset, amount, minimum);
+        if (units > slot.headroom) revert LRTVaultCapExceeded(asset, units, slot.headroom);
+        // units <= headroom < 2^96 and sharesPerUnit < 2^72: the product cannot overflow. Rounded down.
+        shares = (units * slot.sharesPerUnit) / UNIT;
+        if (shares < minShares || shares == 0) revert LRTVaultSlippage(shares, minShares);
+        // headroom >= units was checked above; the cast is safe for the same reason.
+        unchecked {
+            ref.headroom = slot.headroom - uint96(units);
+        }
+        _mint(receiver, shares);
+    }
+
+    /// @dev Pulls `amount` of `asset` from `from`; returns the accounting units that arrived. Reverts if the token
+    /// delivered less than asked (stETH: more than 2 wei less, its own share rounding).
+    function _pull(address asset, uint256 amount, address from, bool lido) private returns (uint256 units) {
+        if (lido) {
+            ILidoShares steth = ILidoShares(asset);
+            uint256 before = steth.sharesOf(address(this));
+            IERC20(asset).safeTransferFrom(from, address(this), amount);
+            units = steth.sharesOf(address(this)) - before;
+            uint256 received = steth.getPooledEthByShares(units);
+            if (received + 2 < amount) revert LRTVaultShortDelivery(asset, amount, received);
+        } else {
+            uint256 before = IERC20(asset).balanceOf(address(this));
+            IERC20(asset).safeTransferFrom(from, address(this), amount);
+            uint256 received = IERC20(asset).balanceOf(address(this)) - before;
+            if (received < amount) revert LRTVaultShortDelivery(asset, amount, received);
+            units = amount;
+        }
+    }
+
+    /// @dev Folds deposits since the last checkpoint into the buffer checkpoint; returns the buffer.
+    function _checkpoint(VaultStorage storage $, address asset) private returns (uint256 buffer) {
+        buffer = _buffer($, asset);
+        AssetState storage st = $.states[asset];
+        st.bufferCheckpoint = buffer.toUint128();
+        st.headroomCheckpoint = $.slots[asset].headroom;
+    }
+
+    function _buffer(VaultStorage storage $, address asset) private view returns (uint256) {
+        AssetState storage st = $.states[asset];
+        return uint256(st.bufferCheckpoint) + st.headroomCheckpoint - $.slots[asset].headroom;
+    }
+
+    function _setDepositsPaused(address asset, bool paused) private {
+        VaultStorage storage $ = _vault();
+        if (asset == address(0)) {
+            if ($.depositsPaused == paused) revert LRTVaultNoChange();
+            if (!paused && totalSupply() == 0) revert LRTVaultNotSeeded();
+            $.depositsPaused = paused;
+            for (uint256 i = 0; i < $.assets.length; ++i) {
+                AssetSlot storage slot = $.slots[$.assets[i]];
+                slot.flags = paused ? slot.flags | FLAG_ALL_PAUSED : slot.flags & ~FLAG_ALL_PAUSED;
+            }
+        } else {
+            if (!_known($, asset)) revert LRTVaultUnsupportedAsset(asset);
+            AssetSlot storage slot = $.slots[asset];
+            if ((slot.flags & FLAG_PAUSED != 0) == paused) revert LRTVaultNoChange();
+            slot.flags = paused ? slot.flags | FLAG_PAUSED : slot.flags & ~FLAG_PAUSED;
+        }
+        emit DepositsPaused(asset, paused);
+    }
+
+    function _addAsset(VaultStorage storage $, address asset, AssetParams memory params) private {
+        if (_known($, asset)) revert LRTVaultAssetExists(asset);
+        if ($.assets.length >= MAX_ASSETS) revert LRTVaultTooManyAssets();
+        $.assets.push(asset);
+        $.states[asset].cap = params.cap;
+        $.states[asset].headroomCheckpoint = params.cap;
+        uint8 flags = $.depositsPaused ? FLAG_ALL_PAUSED : 0;
+        if (params.lidoShares) flags |= FLAG_LIDO;
+        $.slots[asset] = AssetSlot(params.cap, 0, 0, _minGwei(params.minDeposit), flags);
+        emit AssetAdded(asset, params);
+    }
+
+    function _known(VaultStorage storage $, address asset) private view returns (bool) {
+        for (uint256 i = 0; i < $.assets.length; ++i) {
+            if ($.assets[i] == asset) return true;
+        }
+        return false;
+    }
+
+    function _checkLink(address target, address current) private pure {
+        if (target == address(0)) revert LRTVaultZeroAddress();
+        if (target == current) revert LRTVaultNoChange();
+    }
+
+    /// @dev Rounded up so the stored minimum never undercuts the configured one; uint64 / 1e9 fits in 40 bits.
+    function _minGwei(uint64 minDeposit) private pure returns (uint40) {
+        return uint40(Math.ceilDiv(minDeposit, 1 gwei));
+    }
+
+    /// @dev Upgrades are restricted like any admin function (the access manager decides who).
+    function _authorizeUpgrade(address) internal override restricted {}
+
+    function _vault() private pure returns (VaultStorage storage $) {
+        assembly {
+            $.slot := STORAGE_LOCATION
+        }
+    }
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title ILRTAccountant
+/// @notice Keeps lrETH's rate. `sync()` (permissionless) values everything the vault owns: the vault's buffers,
+/// every EigenLayer position through the restaking manager (slashing-aware views), each asset at the oracle's
+/// bounded price. Against the books it then finds a loss, applied to the rate at once, or a gain, streamed linearly
+/// over `streamWindow` with the part above the APR bound held back for later syncs. The fee is taken only on value
+/// per share above the high-water mark and minted as lrETH to the treasury. Finally it hands the vault, per asset,
+/// the lrETH minted per deposited unit until the next sync, priced at the *deposit rate*: the rate the stream will
+/// have reached when those prices expire, rounded up, so a deposit never buys below the rate before the next sync.
+interface ILRTAccountant {
+    /// @notice What one sync did. Rates are ETH per 1e18 lrETH.
+    struct SyncReport {
+        uint256 totalValue;
+        uint256 totalSupply;
+        uint256 previousRate;
+        uint256 rate;
+        uint256 depositRate;
+        uint256 gainStreamed;
+        uint256 gainHeldBack;
+        uint256 loss;
+        uint256 feeShares;
+    }
+
+    /// @notice A sync revalued the vault.
+    event Synced(uint256 previousRate, uint256 rate, uint256 totalValue, uint256 totalSupply);
+    /// @notice A sync found a loss (per 1e18 lrETH) and lowered the rate by it at once.
+    event LossRecognised(uint256 lossPerShare, uint256 lossAssets);
+    /// @notice A sync found a gain: `streamed` per 1e18 lrETH starts vesting, `heldBack` waits for later syncs.
+    event GainRecognised(uint256 streamed, uint256 heldBack);
+    /// @notice The protocol fee was minted as lrETH to `treasury`.
+    event FeeMinted(address indexed treasury, uint256 shares, uint256 assets);
+    /// @notice Streaming parameters changed.
+    event StreamingUpdated(uint32 streamWindow, uint16 maxAprBps, uint32 maxRateAge);
+    /// @notice Fee parameters changed.
+    event FeeUpdated(uint16 feeBps, address treasury);
+
+    /// @notice The vault has no lrETH yet: seed it first.
+    error LRTAccountantNotSeeded();
+    /// @notice A parameter is out of range.
+    error LRTAccountantInvalidConfig();
+    /// @notice The fee exceeds the hard cap.
+    error LRTAccountantFeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
+    /// @notice A zero address.
+    error LRTAccountantZeroAddress();
+
+    /// @notice Revalues the vault, books the gain or loss, mints the fee and resets the deposit prices.
+    /// @dev Cost is linear in (delegators x strategies).
+    function sync() external returns (SyncReport memory report);
+
+    /// @notice ETH per 1e18 lrETH now: rises linearly while gains stream, falls only at a sync that finds a loss.
+    function rate() external view returns (uint256);
+
+    /// @notice Gains owned by holders but not yet in the rate, per 1e18 lrETH (rest of the stream + held back).
+    function pendingPerShare() external view returns (uint256);
+
+    /// @notice The books: base rate, unvested stream and held-back gains (per 1e18 lrETH), high-water mark, last sync
+    /// and the window of the current stream.
+    function books()
+        external
+        view
+        returns (
+            uint256 base,
+            uint256 unvested,
+            uint256 heldBack,
+            uint256 highWaterMark,
+            uint256 lastSync,
+            uint256 window
+        );
+
+    /// @notice Stream window, APR bound, deposit-price lifetime, fee and treasury.
+    function parameters()
+        external
+        view
+        returns (uint32 streamWindow, uint16 maxAprBps, uint32 maxRateAge, uint16 feeBps, address treasury);
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+/// @title ILRTVault
+/// @notice lrt-vault's vault. The vault IS lrETH: an ERC-20 (with ERC-2612 permit, 18 decimals) whose value per
+/// token, the *rate*, tracks everything the vault owns as EigenLayer itself values it (kept by `ILRTAccountant`).
+///
+/// Deposits are O(1): no loop, no EigenLayer call, one packed storage slot per asset. Each sync stores, per asset,
+/// the lrETH minted per deposited accounting unit until the next sync, priced at the deposit rate (the stream's
+/// rate when those prices expire, rounded up), so a deposit never buys below the rate before the next sync and
+/// cannot capture gains that sync recognises. Deposits revert once the prices expire (`maxRateAge` after the last
+/// sync; anyone may sync). Every conversion rounds down, in the vault's favour.
+///
+/// Buffers are internal accounting: tokens sent to the vault outside a deposit (donations) are never counted.
+/// Accounting units: ETH and WETH in wei, rETH/cbETH/wstETH in token units, stETH in Lido shares (its balances
+/// rebase); the oracle converts.
+interface ILRTVault is IERC20 {
+    /// @notice How a new asset is configured (its price adapter lives in the oracle).
+    /// @param cap largest holding of the asset, in accounting units (buffer plus restaked plus queued)
+    /// @param minDeposit smallest deposit, in token units (stored with 1 gwei granularity, rounded up)
+    /// @param lidoShares whether the asset is stETH-like (balances rebase; accounted in shares; 2 wei shortfall)
+    struct AssetParams {
+        uint96 cap;
+        uint64 minDeposit;
+        bool lidoShares;
+    }
+
+    /// @notice Everything the vault stores about one asset.
+    /// @param bufferUnits held by the vault, in accounting units
+    /// @param sharesPerUnit lrETH minted per 1e18 units deposited now (0 before the first sync)
+    /// @param headroom units that may still be deposited before the cap (re-based at each sync)
+    /// @param expiry deposits of the asset revert after this timestamp until the next sync
+    /// @param tripped the oracle saw its price fall beyond the per-sync bound; deposits halted until cleared
+    struct AssetInfo {
+        uint256 bufferUnits;
+        uint256 sharesPerUnit;
+        uint256 headroom;
+        uint256 cap;
+        uint256 minDeposit;
+        uint64 expiry;
+        bool lidoShares;
+        bool paused;
+        bool tripped;
+        bool depositsOpen;
+    }
+
+    /// @notice What a sync hands the vault, per asset in `assets()` order.
+    /// @param holdings every unit the vault owns (buffer + restaked + queued), to re-base the cap headroom
+    struct SyncUpdate {
+        uint256 feeShares;
+        address treasury;
+        uint64 expiry;
+        uint256[] sharesPerUnit;
+        uint256[] holdings;
+        bool[] tripped;
+    }
+
+    /// @notice A deposit of `amount` (token units; wei for ETH) minted `shares` lrETH to `receiver`.
+    event Deposit(
+        address indexed sender,
+        address indexed receiver,
+        address indexed asset,
+        uint256 amount,
+        uint256 shares,
+        uint256 referralId
+    );
+    /// @notice An asset was added.
+    event AssetAdded(address indexed asset, AssetParams params);
+    /// @notice An asset's cap or minimum changed.
+    event AssetLimitsUpdated(address indexed asset, uint96 cap, uint64 minDeposit);
+    /// @notice Deposits of `asset` (or all, when `asset` is zero) paused or resumed.
+    event DepositsPaused(address indexed asset, bool paused);
+    /// @notice The oracle reported a price fall beyond its bound: deposits of `asset` halted until cleared.
+    event DepositsTripped(address indexed asset);
+    /// @notice A price trip on `asset` was cleared by an admin.
+    event PriceTripCleared(address indexed asset);
+    /// @notice New deposit prices from a sync, valid until `expiry`.
+    event DepositPricesUpdated(uint64 expiry);
+    /// @notice A linked contract changed (`kind`: "accountant", "restakingManager", "withdrawalQueue").
+    event LinkUpdated(string kind, address target);
+    /// @notice The restaking manager moved buffer units to a delegator.
+    event BufferReleased(address indexed asset, address indexed to, uint256 units);
+    /// @notice Units arrived in the buffer from a delegator or the manager (completed withdrawal or rewards).
+    event BufferAbsorbed(address indexed asset, address indexed from, uint256 units);
+    /// @notice The vault was seeded: `shares` lrETH minted to the dead address, never redeemable.
+    event Seeded(uint256 assets, uint256 shares);
+
+    /// @notice The asset is not supported (or ETH sent to the LST entry point).
+    error LRTVaultUnsupportedAsset(address asset);
+    /// @notice A zero amount.
+    error LRTVaultZeroAmount();
+    /// @notice A zero address where one is required.
+    error LRTVaultZeroAddress();
+    /// @notice The deposit is below the asset's minimum.
+    error LRTVaultBelowMinimum(address asset, uint256 amount, uint256 minimum);
+    /// @notice The deposit would take the asset above its cap.
+    error LRTVaultCapExceeded(address asset, uint256 units, uint256 headroom);
+    /// @notice Fewer shares than the caller's bound (or zero).
+    error LRTVaultSlippage(uint256 shares, uint256 minShares);
+    /// @notice Deposits of the asset are paused (or halted by a price trip).
+    error LRTVaultDepositsPaused(address asset);
+    /// @notice The stored deposit prices expired at `expiry`; call `sync()` on the accountant.
+    error LRTVaultRateStale(uint256 expiry);
+    /// @notice The token delivered less than asked (beyond stETH's 2 wei).
+    error LRTVaultShortDelivery(address asset, uint256 expected, uint256 received);
+    /// @notice The caller is not the linked contract allowed to call this.
+    error LRTVaultUnauthorized(address caller);
+    /// @notice The asset is already supported.
+    error LRTVaultAssetExists(address asset);
+    /// @notice The setter would not change anything.
+    error LRTVaultNoChange();
+    /// @notice The vault must be seeded first.
+    error LRTVaultNotSeeded();
+    /// @notice The vault was already seeded.
+    error LRTVaultAlreadySeeded();
+    /// @notice The buffer holds fewer units than asked.
+    error LRTVaultInsufficientBuffer(address asset, uint256 units, uint256 buffer);
+    /// @notice Too many assets.
+    error LRTVaultTooManyAssets();
+    /// @notice A sync update does not match the asset list.
+    error LRTVaultBadUpdate();
+
+    /// @notice Deposits `msg.value` ETH and mints lrETH to `receiver` at the stored deposit price, rounded down.
+    /// @dev Reverts `LRTVaultZeroAmount`, `LRTVaultZeroAddress`, `LRTVaultBelowMinimum`, `LRTVaultCapExceeded`,
+    /// `LRTVaultSlippage`, `LRTVaultDepositsPaused`, `LRTVaultRateStale`; changes nothing then.
+    /// @param minShares the least lrETH the caller accepts
+    /// @param referralId any number, echoed in the `Deposit` event
+    function depositETH(
+        address receiver,
+        uint256 minShares,
+        uint256 referralId
+    ) external payable returns (uint256 shares);
+
+    /// @notice Pulls `amount` of `asset` (approve first) and mints lrETH to `receiver`, rounded down.
+    /// @dev Mints for the units that actually arrived; reverts `LRTVaultShortDelivery` if fewer arrived than asked
+    /// (stETH: beyond 2 wei). Other reverts as `depositETH`, plus `LRTVaultUnsupportedAsset`.
+    function depositLST(
+        address asset,
+        uint256 amount,
+        address receiver,
+        uint256 minShares,
+        uint256 referralId
+    ) external returns (uint256 shares);
+
+    /// @notice ETH per 1e18 lrETH now (the rate-provider value AMMs and lending markets read).
+    function getRate() external view returns (uint256);
+
+    /// @notice ETH recognised for holders now: `totalSupply() * getRate() / 1e18`, rounded down.
+    function totalAssets() external view returns (uint256);
+
+    /// @notice lrETH worth `assets` ETH at `getRate()`, rounded down.
+    function convertToShares(uint256 assets) external view returns (uint256);
+
+    /// @notice ETH worth `shares` lrETH at `getRate()`, rounded down.
+    function convertToAssets(uint256 shares) external view returns (uint256);
+
+    /// @notice lrETH a deposit of `amount` of `asset` (the `ETH` marker for ETH) mints now; 0 if it would revert
+    /// for a reason other than slippage. stETH: exact up to the token's own share rounding.
+    function previewDeposit(address asset, uint256 amount) external view returns (uint256);
+
+    /// @notice Supported assets, ETH (the `ETH` marker) first.
+    function assets() external view returns (address[] memory);
+
+    /// @notice Everything the vault stores about `asset`.
+    function assetInfo(address asset) external view returns (AssetInfo memory);
+
+    /// @notice Buffer units of every asset, in `assets()` order.
+    function buffers() external view returns (uint256[] memory);
+
+    /// @notice Whether `token` is a supported asset other than ETH.
+    function isAsset(address token) external view returns (bool);
+
+    /// @notice The marker address used for ETH.
+    function ETH() external view returns (address);
+
+    /// @notice Applies a sync: mints the fee, stores the deposit prices, expiry and headroom (accountant only).
+    function applySync(SyncUpdate calldata update) external;
+
+    /// @notice Sends `units` of `asset` from the buffer to `delegator` (restaking manager only).
+    function releaseToDelegator(address asset, uint256 units, address delegator) external;
+
+    /// @notice Pulls `tokenAmount` of `asset` from `from` (which approved the vault) into the buffer (restaking
+    /// manager only). Returns the accounting units that arrived.
+    function absorbFromDelegator(address asset, uint256 tokenAmount, address from) external returns (uint256 units);
+}
