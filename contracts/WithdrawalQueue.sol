@@ -48,9 +48,10 @@ contract WithdrawalQueue is
     uint8 internal constant CLAIMED = 3;
     uint256 private constant UNIT = 1e18;
 
+    /// @dev The value at request is `shares * rateAtRequest / 1e18` (floor), recomputed exactly when needed.
     struct StoredRequest {
         uint96 shares;
-        uint96 valueAtRequest;
+        uint96 rateAtRequest;
         uint40 requestedAt;
         uint8 assetIndex;
         uint8 status;
@@ -130,10 +131,10 @@ contract WithdrawalQueue is
         // Rounded down: the request is owed at most what its shares are worth now.
         uint256 value = Math.mulDiv(shares, rate, UNIT);
         requestId = $.nextRequestId++;
-        // maxShares < 2^96 bounds shares; value <= shares * rate / 1e18 stays far below 2^96 for any sane rate.
+        // maxShares < 2^96 bounds shares.
         $.requests[requestId] = StoredRequest(
             uint96(shares),
-            value.toUint96(),
+            rate.toUint96(),
             uint40(block.timestamp),
             uint8(indexPlusOne - 1),
             PENDING
@@ -235,7 +236,8 @@ contract WithdrawalQueue is
         Payout memory payout = $.payouts[requestId];
         r = Request(
             stored.shares,
-            stored.valueAtRequest,
+            Math.mulDiv(stored.shares, stored.rateAtRequest, UNIT),
+            stored.rateAtRequest,
             stored.requestedAt,
             $.vault.assets()[stored.assetIndex],
             stored.status,
@@ -314,23 +316,17 @@ contract WithdrawalQueue is
         uint256 i = request.assetIndex;
         if (batch.prices[i] == 0) batch.prices[i] = batch.oracle.price(batch.assets[i]);
         uint256 shares = request.shares;
-        // The lower of the value at request and the value now, rounded down; in units at the sync's price,
-        // rounded down.
-        uint256 value = Math.min(request.valueAtRequest, Math.mulDiv(shares, batch.rate, UNIT));
+        uint256 rateAtRequest = request.rateAtRequest;
+        // The lower of the value at request and the value now (each rounded down); in units at the sync's
+        // price, rounded down.
+        uint256 value = Math.mulDiv(shares, Math.min(rateAtRequest, batch.rate), UNIT);
         uint256 units = Math.mulDiv(value, UNIT, batch.prices[i]);
         if (batch.used[i] + units > batch.available[i]) return false;
         batch.used[i] += units;
         batch.sharesToBurn += shares;
         request.status = FINALIZED;
         $.payouts[id] = Payout(units.toUint128(), value.toUint128());
-        emit WithdrawalFinalized(
-            id,
-            shares,
-            Math.mulDiv(request.valueAtRequest, UNIT, shares),
-            batch.rate,
-            value,
-            units
-        );
+        emit WithdrawalFinalized(id, shares, rateAtRequest, batch.rate, value, units);
         return true;
     }
 

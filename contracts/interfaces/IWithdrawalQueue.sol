@@ -16,11 +16,14 @@ pragma solidity 0.8.30;
 interface IWithdrawalQueue {
     /// @notice A request's stored state.
     /// @param valueAtRequest ETH value of `shares` at the rate when requested (rounded down)
+    /// @param rateAtRequest ETH per 1e18 lrETH when requested
+    /// @param status 1 pending, 2 finalized, 3 claimed
     /// @param payoutUnits accounting units of `asset` owed after finalization (stETH: shares)
     /// @param payoutValue ETH value of the payout at finalization
     struct Request {
         uint256 shares;
         uint256 valueAtRequest;
+        uint256 rateAtRequest;
         uint256 requestedAt;
         address asset;
         uint8 status;
