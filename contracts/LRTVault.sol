@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -240,6 +241,31 @@ contract LRTVault is
     }
 
     /// @inheritdoc ILRTVault
+    function settleWithdrawals(
+        address[] calldata assets_,
+        uint256[] calldata units,
+        uint256 sharesToBurn
+    ) external nonReentrant {
+        VaultStorage storage $ = _vault();
+        address queue = $.withdrawalQueue;
+        if (msg.sender != queue) revert LRTVaultUnauthorized(msg.sender);
+        if (assets_.length != units.length) revert LRTVaultBadUpdate();
+        _burn(queue, sharesToBurn);
+        for (uint256 i = 0; i < assets_.length; ++i) {
+            if (units[i] == 0) continue;
+            address asset = assets_[i];
+            uint256 buffer = _checkpoint($, asset);
+            if (units[i] > buffer) revert LRTVaultInsufficientBuffer(asset, units[i], buffer);
+            $.states[asset].bufferCheckpoint = uint128(buffer - units[i]);
+            emit BufferSettled(asset, units[i]);
+        }
+        // Interactions last: every buffer is already debited.
+        for (uint256 i = 0; i < assets_.length; ++i) {
+            if (units[i] != 0) _send(assets_[i], queue, units[i]);
+        }
+    }
+
+    /// @inheritdoc ILRTVault
     function releaseToDelegator(address asset, uint256 units, address delegator) external nonReentrant {
         VaultStorage storage $ = _vault();
         if (msg.sender != $.restakingManager) revert LRTVaultUnauthorized(msg.sender);
@@ -249,8 +275,7 @@ contract LRTVault is
         if (units > buffer) revert LRTVaultInsufficientBuffer(asset, units, buffer);
         $.states[asset].bufferCheckpoint = uint128(buffer - units);
         emit BufferReleased(asset, delegator, units);
-        if ($.slots[asset].flags & FLAG_LIDO != 0) ILidoShares(asset).transferShares(delegator, units);
-        else IERC20(asset).safeTransfer(delegator, units);
+        _send(asset, delegator, units);
     }
 
     /// @inheritdoc ILRTVault
@@ -343,6 +368,14 @@ contract LRTVault is
         emit LinkUpdated("restakingManager", manager);
     }
 
+    /// @notice Links the withdrawal queue, which alone may settle finalized withdrawals (admin).
+    function setWithdrawalQueue(address queue) external restricted {
+        VaultStorage storage $ = _vault();
+        _checkLink(queue, $.withdrawalQueue);
+        $.withdrawalQueue = queue;
+        emit LinkUpdated("withdrawalQueue", queue);
+    }
+
     /* ----------------------------------------------------------------------------------------------------------- */
     /*                                                INTERNALS                                                     */
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -393,6 +426,13 @@ contract LRTVault is
             if (received < amount) revert LRTVaultShortDelivery(asset, amount, received);
             units = amount;
         }
+    }
+
+    /// @dev Sends `units` of `asset` out: ETH by value, stETH by shares, other tokens by amount.
+    function _send(address asset, address to, uint256 units) private {
+        if (asset == ETH) Address.sendValue(payable(to), units);
+        else if (_vault().slots[asset].flags & FLAG_LIDO != 0) ILidoShares(asset).transferShares(to, units);
+        else IERC20(asset).safeTransfer(to, units);
     }
 
     /// @dev Folds deposits since the last checkpoint into the buffer checkpoint; returns the buffer.

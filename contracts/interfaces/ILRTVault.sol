@@ -80,6 +80,8 @@ interface ILRTVault is IERC20 {
     event DepositPricesUpdated(uint64 expiry);
     /// @notice A linked contract changed (`kind`: "accountant", "restakingManager", "withdrawalQueue").
     event LinkUpdated(string kind, address target);
+    /// @notice Finalized withdrawals took `units` of `asset` from the buffer to the queue.
+    event BufferSettled(address indexed asset, uint256 units);
     /// @notice The restaking manager moved buffer units to a delegator.
     event BufferReleased(address indexed asset, address indexed to, uint256 units);
     /// @notice Units arrived in the buffer from a delegator or the manager (completed withdrawal or rewards).
@@ -180,6 +182,10 @@ interface ILRTVault is IERC20 {
 
     /// @notice Applies a sync: mints the fee, stores the deposit prices, expiry and headroom (accountant only).
     function applySync(SyncUpdate calldata update) external;
+
+    /// @notice Moves `units[i]` of `assets[i]` from the buffer to the withdrawal queue and burns `sharesToBurn`
+    /// lrETH the queue holds (withdrawal queue only, at finalization).
+    function settleWithdrawals(address[] calldata assets, uint256[] calldata units, uint256 sharesToBurn) external;
 
     /// @notice Sends `units` of `asset` from the buffer to `delegator` (restaking manager only).
     function releaseToDelegator(address asset, uint256 units, address delegator) external;

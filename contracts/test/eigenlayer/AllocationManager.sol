@@ -37,6 +37,8 @@ interface IOperatorShareSlasher {
 /// and slashing, which lowers an operator's max magnitude (kept as a per-block history) and tells the
 /// DelegationManager to remove the slashed shares.
 /// @dev Redistributing operator sets are not modelled: every slash burns (recipient `DEFAULT_BURN_ADDRESS`).
+// One mapping per piece of mainnet AllocationManager state: more than solhint's default of 15.
+// solhint-disable-next-line max-states-count
 contract AllocationManager is IAllocationManager, Initializer, Pausable, PermissionMixin, ReentrancyGuardTransient {
     using Checkpoints for Checkpoints.Trace224;
     using DoubleEndedQueue for DoubleEndedQueue.Bytes32Deque;
@@ -347,7 +349,8 @@ contract AllocationManager is IAllocationManager, Initializer, Pausable, Permiss
     function setAllocationDelay(address operator, uint32 delay) external {
         bool newOperator = msg.sender == address(_delegation);
         if (!newOperator) {
-            if (!_checkCanCall(operator)) revert InvalidCaller();
+            // v1.9.0+: a reverting permission check (`InvalidPermissions`), as in `modifyAllocations`.
+            if (!_checkCanCall(operator)) revert InvalidPermissions();
             if (!_delegation.isOperator(operator)) revert InvalidOperator();
         }
         AllocationDelayInfo memory info = _allocationDelay[operator];
@@ -368,7 +371,7 @@ contract AllocationManager is IAllocationManager, Initializer, Pausable, Permiss
         address operator,
         AllocateParams[] calldata params
     ) external onlyWhenNotPaused(PAUSED_MODIFY_ALLOCATIONS) {
-        if (!_checkCanCall(operator)) revert InvalidCaller();
+        if (!_checkCanCall(operator)) revert InvalidPermissions();
         (bool isSet, uint32 allocationDelay) = getAllocationDelay(operator);
         if (!isSet) revert UninitializedAllocationDelay();
         for (uint256 i = 0; i < params.length; ++i) {

@@ -1,0 +1,141 @@
+/**
+ * An independent TypeScript reference of lrETH's rate bookkeeping (ILRTAccountant / ILRTVault), written from the
+ * rules, for exact expected values in tests:
+ * - between syncs the rate is base + unvested * min(elapsed, window) / window (floor);
+ * - a sync values the vault; value per share above the high-water mark pays the fee, minted as lrETH;
+ * - against the books (rate + rest of the stream + held back) the value per share is a gain (streamed up to the APR
+ *   bound over the time since the last sync, the rest held back) or a loss (off the base rate at once);
+ * - deposits mint units * floor(price * 1e18 / depositRate) / 1e18 (floor), depositRate being the stream's rate at
+ *   the prices' expiry, rounded up.
+ */
+import { mulDiv } from "./math";
+
+export const UNIT = 10n ** 18n;
+const BPS = 10_000n;
+const YEAR = 365n * 24n * 3600n;
+
+export interface RateParams {
+  streamWindow: bigint;
+  maxAprBps: bigint;
+  maxRateAge: bigint;
+  feeBps: bigint;
+}
+
+export interface SyncOutcome {
+  valuePerShare: bigint;
+  feeShares: bigint;
+  feeAssets: bigint;
+  streamed: bigint;
+  heldBack: bigint;
+  loss: bigint;
+  previousRate: bigint;
+  rate: bigint;
+  depositRate: bigint;
+  supply: bigint;
+}
+
+export class RateModel {
+  base = UNIT;
+  unvested = 0n;
+  heldBack = 0n;
+  highWaterMark = UNIT;
+  lastSync = 0n;
+  window = 0n;
+
+  constructor(public params: RateParams) {}
+
+  vested(time: bigint): bigint {
+    if (this.unvested === 0n) return 0n;
+    const elapsed = time - this.lastSync;
+    if (elapsed >= this.window) return this.unvested;
+    return mulDiv(this.unvested, elapsed, this.window);
+  }
+
+  rateAt(time: bigint): bigint {
+    return this.base + this.vested(time);
+  }
+
+  rateAtCeil(time: bigint): bigint {
+    if (this.unvested === 0n) return this.base;
+    const elapsed = time - this.lastSync;
+    if (elapsed >= this.window) return this.base + this.unvested;
+    return this.base + mulDiv(this.unvested, elapsed, this.window, "ceil");
+  }
+
+  /** Per 1e18 lrETH: the rest of the stream plus held-back gains. */
+  pending(time: bigint): bigint {
+    return this.unvested - this.vested(time) + this.heldBack;
+  }
+
+  /** lrETH per 1e18 units for a price, at the deposit rate of the last sync (floor). */
+  sharesPerUnit(price: bigint): bigint {
+    const depositRate = this.rateAtCeil(this.lastSync + this.params.maxRateAge);
+    return depositRate === 0n ? 0n : mulDiv(price, UNIT, depositRate);
+  }
+
+  /** lrETH a deposit of `units` mints at `price` (both floors, as the vault does). */
+  sharesFor(units: bigint, price: bigint): bigint {
+    return (units * this.sharesPerUnit(price)) / UNIT;
+  }
+
+  /** Books a sync at `time` that found `value` ETH for `supply` lrETH. */
+  sync(value: bigint, supply: bigint, time: bigint): SyncOutcome {
+    const previousRate = this.rateAt(time);
+    let vps = mulDiv(value, UNIT, supply);
+    let feeShares = 0n;
+    let feeAssets = 0n;
+    if (vps > this.highWaterMark && this.params.feeBps > 0n) {
+      const feePerShare = mulDiv(vps - this.highWaterMark, this.params.feeBps, BPS);
+      if (feePerShare > 0n) {
+        feeAssets = mulDiv(feePerShare, supply, UNIT);
+        feeShares = mulDiv(feeAssets, supply, value - feeAssets);
+        supply += feeShares;
+        vps = mulDiv(value, UNIT, supply);
+      }
+    }
+    const rate = this.rateAt(time);
+    const unvested = this.unvested - this.vested(time);
+    const expected = rate + unvested + this.heldBack;
+    let streamed = 0n;
+    let held = 0n;
+    let loss = 0n;
+    if (vps >= expected) {
+      const candidate = this.heldBack + (vps - expected);
+      const bound = mulDiv(rate, this.params.maxAprBps * (time - this.lastSync), BPS * YEAR);
+      streamed = candidate < bound ? candidate : bound;
+      held = candidate - streamed;
+      this.base = rate;
+      this.unvested = unvested + streamed;
+      this.heldBack = held;
+    } else {
+      loss = expected - vps;
+      let remaining = loss;
+      const fromBase = remaining < rate ? remaining : rate;
+      this.base = rate - fromBase;
+      remaining -= fromBase;
+      const fromStream = remaining < unvested ? remaining : unvested;
+      this.unvested = unvested - fromStream;
+      this.heldBack = this.heldBack - (remaining - fromStream);
+    }
+    if (this.params.streamWindow === 0n) {
+      this.base += this.unvested;
+      this.unvested = 0n;
+    }
+    if (vps > this.highWaterMark) this.highWaterMark = vps;
+    this.lastSync = time;
+    this.window = this.params.streamWindow;
+    const depositRate = this.rateAtCeil(time + this.params.maxRateAge);
+    return {
+      valuePerShare: vps,
+      feeShares,
+      feeAssets,
+      streamed,
+      heldBack: held,
+      loss,
+      previousRate,
+      rate: this.base,
+      depositRate,
+      supply,
+    };
+  }
+}
