@@ -7,9 +7,10 @@ import type { IRestakingManager } from "../typechain-types/contracts/test/Restak
 import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE, STETH_SEED } from "./fixtures/tokens";
 import { ASSET_ORDER, ETH, VAULT_PARAMS, deployProxy, deployVaultFixture } from "./fixtures/vault";
 import type { VaultFixture } from "./fixtures/vault";
-import { WAD, mulDiv } from "./helpers/math";
+import { WAD, mulDiv, mulWad } from "./helpers/math";
 import { StEthModel } from "./helpers/steth";
-import { AccountantModel, boundedPrice, depositShares, sharesPerUnit, unitValue } from "./helpers/accountantModel";
+import { boundedPrice } from "./helpers/oracleModel";
+import { RateModel } from "./helpers/rateModel";
 
 const { parseEther, ZeroAddress } = ethers;
 const HOUR = 3_600n;
@@ -90,15 +91,18 @@ async function yieldFixture() {
 /**
  * What the vault should hold and credit, built only from the inputs the tests chose (amounts moved, rates and
  * rebases set, fixture parameters) and the bigint models: Lido shares (`StEthModel`), the rate books and the oracle
- * bound (`AccountantModel`, `boundedPrice`).
+ * bound (`RateModel`, `boundedPrice`).
  */
 class Ledger {
-  readonly accountant = new AccountantModel({
+  /** The accountant's books. */
+  readonly rates = new RateModel({
     feeBps: BigInt(VAULT_PARAMS.feeBps),
     streamWindow: BigInt(VAULT_PARAMS.streamWindow),
     maxAprBps: BigInt(VAULT_PARAMS.maxAprBps),
     maxRateAge: BigInt(VAULT_PARAMS.maxRateAge),
   });
+  /** lrETH in existence: the seed, deposits and fee shares. */
+  supply = 0n;
   readonly steth = new StEthModel();
   rETHRate = RETH_INITIAL_RATE;
   cbETHRate = CBETH_INITIAL_RATE;
@@ -120,7 +124,7 @@ class Ledger {
   ) {
     this.steth.submit(f.signers.funder.address, STETH_SEED);
     this.buffer.set("ETH", VAULT_PARAMS.seed);
-    this.accountant.mint(VAULT_PARAMS.seed);
+    this.supply = VAULT_PARAMS.seed;
     this.sync(f.firstSyncAt);
   }
 
@@ -145,7 +149,7 @@ class Ledger {
 
   /** An asset's holdings at the oracle's stored price, rounded down. */
   value(key: Key): bigint {
-    return unitValue(this.holdings(key), this.price.get(key)!);
+    return mulWad(this.holdings(key), this.price.get(key)!);
   }
 
   liveAssets(): bigint {
@@ -163,22 +167,23 @@ class Ledger {
       this.price.set(k, bounded.used);
       if (bounded.tripped) this.tripped.set(k, true);
     }
-    const out = this.accountant.sync(this.liveAssets(), t);
+    const out = this.rates.sync(this.liveAssets(), this.supply, t);
+    this.supply = out.supply;
     this.credit(this.f.signers.treasury.address, out.feeShares);
     for (const k of KEYS) {
-      this.perUnit.set(k, sharesPerUnit(this.price.get(k)!, out.depositRate));
+      this.perUnit.set(k, this.rates.sharesPerUnit(this.price.get(k)!));
       this.headroom.set(k, VAULT_PARAMS.cap > this.holdings(k) ? VAULT_PARAMS.cap - this.holdings(k) : 0n);
     }
-    this.expiry = out.expiry;
+    this.expiry = t + BigInt(VAULT_PARAMS.maxRateAge);
     return out;
   }
 
   /** A deposit of `units` accounting units of `key` by `account`; returns the lrETH minted. */
   deposit(account: string, key: Key, units: bigint): bigint {
-    const shares = depositShares(units, this.perUnit.get(key)!);
+    const shares = mulWad(units, this.perUnit.get(key)!);
     this.buffer.set(key, this.buffer.get(key)! + units);
     this.headroom.set(key, this.headroom.get(key)! - units);
-    this.accountant.mint(shares);
+    this.supply += shares;
     this.credit(account, shares);
     return shares;
   }
@@ -225,18 +230,17 @@ function expectSyncRounding(s: ILRTLens.VaultSummaryStructOutput): void {
 
 /** Compares every field of `summary()` at time `t` with the ledger's prediction. */
 function expectSummary(s: ILRTLens.VaultSummaryStructOutput, l: Ledger, t: bigint, assets: string[]): void {
-  const acc = l.accountant;
-  const totalAssets = acc.totalAssets(t);
-  const pendingGains = acc.pendingGains(t);
+  const totalAssets = mulWad(l.supply, l.rates.rateAt(t));
+  const pendingGains = mulWad(l.rates.pending(t), l.supply);
   const liveAssets = l.liveAssets();
   const top: Record<string, unknown> = {
-    rate: acc.rateAt(t),
+    rate: l.rates.rateAt(t),
     totalAssets,
-    totalSupply: acc.supply,
+    totalSupply: l.supply,
     pendingGains,
-    lastSync: acc.books.lastSync,
-    rateExpiry: acc.books.lastSync + BigInt(VAULT_PARAMS.maxRateAge),
-    highWaterMark: acc.books.highWaterMark,
+    lastSync: l.rates.lastSync,
+    rateExpiry: l.rates.lastSync + BigInt(VAULT_PARAMS.maxRateAge),
+    highWaterMark: l.rates.highWaterMark,
     liveAssets,
     unrecognised: liveAssets - totalAssets - pendingGains,
   };
@@ -308,7 +312,7 @@ describe("LRTLens", function () {
 
       // The scenario exercises every part of the books: a fee above the high-water mark, a gain larger than the
       // APR bound lets one sync stream (the rest held back), and non-trivial Lido share and rETH prices.
-      const books = l.accountant.books;
+      const books = l.rates;
       expect(books.unvested).to.be.greaterThan(0n);
       expect(books.heldBack).to.be.greaterThan(0n);
       expect(books.highWaterMark).to.be.greaterThan(WAD);
@@ -338,8 +342,8 @@ describe("LRTLens", function () {
       await time.increaseTo(f.sync2At + 8n * DAY);
       const vested = await f.lens.summary(f.vault);
       expectSummary(vested, l, f.sync2At + 8n * DAY, assets);
-      expect(vested.rate).to.equal(l.accountant.books.base + l.accountant.books.unvested);
-      expect(vested.pendingGains).to.equal(mulDiv(l.accountant.books.heldBack, l.accountant.supply, WAD));
+      expect(vested.rate).to.equal(l.rates.base + l.rates.unvested);
+      expect(vested.pendingGains).to.equal(mulDiv(l.rates.heldBack, l.supply, WAD));
       expect(vested.assets.every((a) => !a.info.depositsOpen)).to.equal(true);
       expectSyncRounding(vested);
     });
@@ -369,7 +373,7 @@ describe("LRTLens", function () {
       // (0.1068 ETH), lowering the rate from 1.0000073 to 0.9974 with nothing lost.
       const f = await loadFixture(yieldFixture);
       const l = await replayYield(f);
-      expect(l.accountant.pendingPerShare(f.sync2At)).to.be.greaterThan(parseEther("0.003"));
+      expect(l.rates.pending(f.sync2At)).to.be.greaterThan(parseEther("0.003"));
       const { alice, funder } = f.signers;
       const amount = parseEther("20");
       await f.vault.connect(alice).depositETH(alice.address, 0, 0, { value: amount });
@@ -381,7 +385,7 @@ describe("LRTLens", function () {
 
       const at = f.sync2At + HOUR;
       await time.setNextBlockTimestamp(at);
-      const rateBefore = l.accountant.rateAt(at);
+      const rateBefore = l.rates.rateAt(at);
       await expect(f.accountant.sync()).to.not.emit(f.accountant, "LossRecognised");
       const out = l.sync(at);
       expect(out.loss).to.equal(0n);
@@ -402,7 +406,7 @@ describe("LRTLens", function () {
       const at = f.sync2At + DAY;
       await time.setNextBlockTimestamp(at);
       await f.accountant.sync();
-      const rateBefore = l.accountant.rateAt(at);
+      const rateBefore = l.rates.rateAt(at);
       const out = l.sync(at);
       expect(out.loss, "the scenario's loss exceeds the pending gains").to.be.greaterThan(0n);
 
