@@ -103,8 +103,8 @@ contract LRTAccountant is
         if (report.totalSupply == 0) revert LRTAccountantNotSeeded();
         Valuation memory valuation = _value($, $.vault.assets());
         report.totalValue = valuation.value;
-        RateAccounting.State memory next = _book($, report);
-        _publish($, next, valuation, report);
+        _book($, report);
+        _publish($, valuation, report);
     }
 
     /// @inheritdoc ILRTAccountant
@@ -144,7 +144,7 @@ contract LRTAccountant is
         return ($.streamWindow, $.maxAprBps, $.maxRateAge, $.feeBps, $.treasury);
     }
 
-    /// @notice The vault and the oracle.
+    /// @inheritdoc ILRTAccountant
     function links() external view returns (ILRTVault vault, ILRTOracle oracle) {
         AccountantStorage storage $ = _accountant();
         return ($.vault, $.oracle);
@@ -220,14 +220,13 @@ contract LRTAccountant is
 
     /// @dev Hands the vault the fee and, per asset, lrETH per unit at the deposit rate (rounded down), the expiry
     /// and the holdings for the cap headroom.
-    function _publish(
-        AccountantStorage storage $,
-        RateAccounting.State memory next,
-        Valuation memory v,
-        SyncReport memory report
-    ) private {
+    function _publish(AccountantStorage storage $, Valuation memory v, SyncReport memory report) private {
         uint256 expiry = block.timestamp + $.maxRateAge;
-        report.depositRate = RateAccounting.rateAtCeil(next, expiry);
+        // The value per lrETH this sync found (after the fee), rounded up: the rate plus every gain still pending,
+        // streaming or held back. New lrETH shares in those gains as they vest, so it must pay for them: priced any
+        // lower, a deposit would take gains earned before it came and the next sync would book the shortfall as a
+        // loss, lowering the rate with nothing lost.
+        report.depositRate = Math.mulDiv(report.totalValue, UNIT, report.totalSupply, Math.Rounding.Ceil);
         uint256[] memory sharesPerUnit = new uint256[](v.assets.length);
         for (uint256 i = 0; i < v.assets.length; ++i) {
             sharesPerUnit[i] = report.depositRate == 0 ? 0 : Math.mulDiv(v.prices[i], UNIT, report.depositRate);

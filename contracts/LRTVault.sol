@@ -201,7 +201,7 @@ contract LRTVault is
         return token != ETH && _known(_vault(), token);
     }
 
-    /// @notice The linked accountant, restaking manager and withdrawal queue.
+    /// @inheritdoc ILRTVault
     function links() external view returns (address accountant, address restakingManager, address withdrawalQueue) {
         VaultStorage storage $ = _vault();
         return (address($.accountant), $.restakingManager, $.withdrawalQueue);

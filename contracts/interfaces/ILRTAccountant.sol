@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ILRTOracle} from "./ILRTOracle.sol";
+import {ILRTVault} from "./ILRTVault.sol";
+
 /// @title ILRTAccountant
 /// @notice Keeps lrETH's rate. `sync()` (permissionless) values everything the vault owns: the vault's buffers,
 /// every EigenLayer position through the restaking manager (slashing-aware views), each asset at the oracle's
 /// bounded price. Against the books it then finds a loss, applied to the rate at once, or a gain, streamed linearly
 /// over `streamWindow` with the part above the APR bound held back for later syncs. The fee is taken only on value
 /// per share above the high-water mark and minted as lrETH to the treasury. Finally it hands the vault, per asset,
-/// the lrETH minted per deposited unit until the next sync, priced at the *deposit rate*: the rate the stream will
-/// have reached when those prices expire, rounded up, so a deposit never buys below the rate before the next sync.
+/// the lrETH minted per deposited unit until the next sync, priced at the *deposit rate*: the value per lrETH the
+/// sync found (the rate plus every gain still pending), rounded up. New lrETH shares in the pending gains as they
+/// vest, so a deposit pays for them: it never buys below the rate before the next sync, never dilutes holders, and
+/// deposits alone never make a sync find a loss.
 interface ILRTAccountant {
     /// @notice What one sync did. Rates are ETH per 1e18 lrETH.
     struct SyncReport {
@@ -74,4 +79,7 @@ interface ILRTAccountant {
         external
         view
         returns (uint32 streamWindow, uint16 maxAprBps, uint32 maxRateAge, uint16 feeBps, address treasury);
+
+    /// @notice The vault whose rate this keeps and the oracle that prices its assets.
+    function links() external view returns (ILRTVault vault, ILRTOracle oracle);
 }

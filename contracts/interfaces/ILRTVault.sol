@@ -8,9 +8,9 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 /// token, the *rate*, tracks everything the vault owns as EigenLayer itself values it (kept by `ILRTAccountant`).
 ///
 /// Deposits are O(1): no loop, no EigenLayer call, one packed storage slot per asset. Each sync stores, per asset,
-/// the lrETH minted per deposited accounting unit until the next sync, priced at the deposit rate (the stream's
-/// rate when those prices expire, rounded up), so a deposit never buys below the rate before the next sync and
-/// cannot capture gains that sync recognises. Deposits revert once the prices expire (`maxRateAge` after the last
+/// the lrETH minted per deposited accounting unit until the next sync, priced at the deposit rate (the value per
+/// lrETH that sync found, pending gains included, rounded up), so a deposit never buys below the rate before the
+/// next sync and cannot capture gains earned before it. Deposits revert once the prices expire (`maxRateAge` after the last
 /// sync; anyone may sync). Every conversion rounds down, in the vault's favour.
 ///
 /// Buffers are internal accounting: tokens sent to the vault outside a deposit (donations) are never counted.
@@ -176,6 +176,9 @@ interface ILRTVault is IERC20 {
 
     /// @notice The marker address used for ETH.
     function ETH() external view returns (address);
+
+    /// @notice The linked accountant, restaking manager and withdrawal queue (zero: not linked yet).
+    function links() external view returns (address accountant, address restakingManager, address withdrawalQueue);
 
     /// @notice Applies a sync: mints the fee, stores the deposit prices, expiry and headroom (accountant only).
     function applySync(SyncUpdate calldata update) external;

@@ -7,6 +7,9 @@ pragma solidity 0.8.30;
 /// balances rebase. Adapters are stateless readers of the token's own exchange rate; the vault bounds how far a
 /// price may move per sync.
 interface IPriceAdapter {
+    /// @notice An adapter was constructed for the zero address.
+    error PriceAdapterZeroAddress();
+
     /// @notice The token this adapter prices.
     function asset() external view returns (address);
 

@@ -5,8 +5,8 @@
  * - a sync values the vault; value per share above the high-water mark pays the fee, minted as lrETH;
  * - against the books (rate + rest of the stream + held back) the value per share is a gain (streamed up to the APR
  *   bound over the time since the last sync, the rest held back) or a loss (off the base rate at once);
- * - deposits mint units * floor(price * 1e18 / depositRate) / 1e18 (floor), depositRate being the stream's rate at
- *   the prices' expiry, rounded up.
+ * - deposits mint units * floor(price * 1e18 / depositRate) / 1e18 (floor), depositRate being the value per share
+ *   the last sync found (after the fee), rounded up: new lrETH pays for the pending gains it will share in.
  */
 import { mulDiv } from "./math";
 
@@ -41,6 +41,8 @@ export class RateModel {
   highWaterMark = UNIT;
   lastSync = 0n;
   window = 0n;
+  /** What deposits pay per 1e18 lrETH until the next sync (0 before the first: deposits closed). */
+  depositRate = 0n;
 
   constructor(public params: RateParams) {}
 
@@ -69,8 +71,7 @@ export class RateModel {
 
   /** lrETH per 1e18 units for a price, at the deposit rate of the last sync (floor). */
   sharesPerUnit(price: bigint): bigint {
-    const depositRate = this.rateAtCeil(this.lastSync + this.params.maxRateAge);
-    return depositRate === 0n ? 0n : mulDiv(price, UNIT, depositRate);
+    return this.depositRate === 0n ? 0n : mulDiv(price, UNIT, this.depositRate);
   }
 
   /** lrETH a deposit of `units` mints at `price` (both floors, as the vault does). */
@@ -124,7 +125,10 @@ export class RateModel {
     if (vps > this.highWaterMark) this.highWaterMark = vps;
     this.lastSync = time;
     this.window = this.params.streamWindow;
-    const depositRate = this.rateAtCeil(time + this.params.maxRateAge);
+    // Not the stream's rate at expiry: new lrETH shares in every pending gain, so it pays for them (else the next
+    // sync would book the shortfall as a loss). ceil(value / supply), supply after the fee.
+    const depositRate = mulDiv(value, UNIT, supply, "ceil");
+    this.depositRate = depositRate;
     return {
       valuePerShare: vps,
       feeShares,

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IPriceAdapter} from "../interfaces/IPriceAdapter.sol";
+import {PriceAdapterBase} from "./PriceAdapterBase.sol";
+
+/// @title ParityAdapter
+/// @notice Prices a token redeemable 1:1 for ETH (WETH) for lrt-vault: 1 ETH per unit, identity conversions.
+/// @dev Use only for tokens that are ETH by construction (WETH9 and equivalents), never for a market-priced one.
+contract ParityAdapter is PriceAdapterBase {
+    /// @param token the 1:1 ETH token (WETH)
+    constructor(address token) PriceAdapterBase(token) {}
+
+    /// @inheritdoc IPriceAdapter
+    /// @dev Always 1e18 (exact).
+    function price() external pure returns (uint256) {
+        return UNIT;
+    }
+}
