@@ -50,14 +50,6 @@ library RateAccounting {
         return s.base + vested(s, time);
     }
 
-    /// @notice The rate at `time`, rounded up: what a deposit must pay to never undercut the stream until then.
-    function rateAtCeil(State memory s, uint256 time) internal pure returns (uint256) {
-        if (s.unvested == 0) return s.base;
-        uint256 elapsed = time - s.lastSync;
-        if (elapsed >= s.window) return s.base + s.unvested;
-        return s.base + Math.mulDiv(s.unvested, elapsed, s.window, Math.Rounding.Ceil);
-    }
-
     /// @notice Gains owned by holders but not yet in the rate at `time`: the rest of the stream plus held back.
     function pending(State memory s, uint256 time) internal pure returns (uint256) {
         return s.unvested - vested(s, time) + s.heldBack;

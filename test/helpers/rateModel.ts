@@ -57,13 +57,6 @@ export class RateModel {
     return this.base + this.vested(time);
   }
 
-  rateAtCeil(time: bigint): bigint {
-    if (this.unvested === 0n) return this.base;
-    const elapsed = time - this.lastSync;
-    if (elapsed >= this.window) return this.base + this.unvested;
-    return this.base + mulDiv(this.unvested, elapsed, this.window, "ceil");
-  }
-
   /** Per 1e18 lrETH: the rest of the stream plus held-back gains. */
   pending(time: bigint): bigint {
     return this.unvested - this.vested(time) + this.heldBack;

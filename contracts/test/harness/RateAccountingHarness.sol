@@ -10,10 +10,6 @@ contract RateAccountingHarness {
         return RateAccounting.rateAt(s, time);
     }
 
-    function rateAtCeil(RateAccounting.State memory s, uint256 time) external pure returns (uint256) {
-        return RateAccounting.rateAtCeil(s, time);
-    }
-
     function pending(RateAccounting.State memory s, uint256 time) external pure returns (uint256) {
         return RateAccounting.pending(s, time);
     }
