@@ -47,20 +47,24 @@ contract RestakingManager is
         uint8 position;
     }
 
+    /// @dev Laid out for `positions()`, which every sync pays for: the oracle and both counts share one slot, and
+    /// the lists are fixed-size arrays (no length slot to read), so a valuation reads 2 + D + 2S slots.
     /// @custom:storage-location erc7201:lrt.storage.RestakingManager
     struct ManagerStorage {
-        ILRTVault vault;
         ILRTOracle oracle;
-        IStrategyManager strategyManager;
+        uint8 delegatorCount;
+        uint8 strategyCount;
         IDelegationManager delegationManager;
+        ILRTVault vault;
+        IStrategyManager strategyManager;
         IRewardsCoordinator rewardsCoordinator;
         address delegatorBeacon;
         address rewardsRecipient;
         uint16 totalTargetBps;
-        address[] delegators;
+        address[MAX_DELEGATORS] delegators;
+        IStrategy[MAX_STRATEGIES] strategies;
+        address[MAX_STRATEGIES] assets;
         mapping(address delegator => DelegatorInfo) info;
-        address[] assets;
-        IStrategy[] strategies;
         mapping(address asset => IStrategy) strategyOf;
     }
 
@@ -115,13 +119,13 @@ contract RestakingManager is
     /// @inheritdoc IRestakingManager
     function positions() external view returns (AssetPosition[] memory out) {
         ManagerStorage storage $ = _manager();
-        IStrategy[] memory strategies = $.strategies;
+        (IStrategy[] memory strategies, address[] memory assets) = _strategyList($);
         out = new AssetPosition[](strategies.length);
         if (strategies.length == 0) return out;
         (uint256[] memory withdrawable, uint256[] memory queued) = _totalShares($, strategies);
         ILRTOracle oracle = $.oracle;
         for (uint256 s = 0; s < strategies.length; ++s) {
-            address asset = $.assets[s];
+            address asset = assets[s];
             out[s] = AssetPosition(
                 asset,
                 _toUnits(oracle, asset, _toTokens(strategies[s], withdrawable[s])),
@@ -133,8 +137,8 @@ contract RestakingManager is
     /// @inheritdoc IRestakingManager
     function delegatorPositions() external view returns (DelegatorPosition[] memory out) {
         ManagerStorage storage $ = _manager();
-        IStrategy[] memory strategies = $.strategies;
-        address[] memory delegators_ = $.delegators;
+        (IStrategy[] memory strategies, ) = _strategyList($);
+        address[] memory delegators_ = _delegatorList($);
         IDelegationManager delegationManager = $.delegationManager;
         out = new DelegatorPosition[](delegators_.length * strategies.length);
         if (out.length == 0) return out;
@@ -162,7 +166,7 @@ contract RestakingManager is
 
     /// @inheritdoc IRestakingManager
     function delegators() external view returns (address[] memory) {
-        return _manager().delegators;
+        return _delegatorList(_manager());
     }
 
     /// @inheritdoc IRestakingManager
@@ -206,7 +210,7 @@ contract RestakingManager is
     function addDelegator(address operator, uint16 targetBps) external restricted returns (address delegator) {
         ManagerStorage storage $ = _manager();
         if (operator == address(0)) revert RestakingManagerZeroInput();
-        uint256 count = $.delegators.length;
+        uint256 count = $.delegatorCount;
         if (count >= MAX_DELEGATORS) revert RestakingManagerTooMany();
         uint256 total = uint256($.totalTargetBps) + targetBps;
         if (total > BPS) revert RestakingManagerInvalidTargets();
@@ -229,8 +233,9 @@ contract RestakingManager is
                 )
             )
         );
-        $.delegators.push(delegator);
+        $.delegators[count] = delegator;
         // count < MAX_DELEGATORS = 32, so count + 1 fits uint8; total <= BPS fits uint16.
+        $.delegatorCount = uint8(count + 1);
         $.info[delegator] = DelegatorInfo(targetBps, uint8(count + 1));
         $.totalTargetBps = uint16(total);
         emit DelegatorAdded(delegator, operator, targetBps);
@@ -239,7 +244,7 @@ contract RestakingManager is
     /// @inheritdoc IRestakingManager
     function setTargets(address[] calldata delegators_, uint16[] calldata targetBps) external restricted {
         ManagerStorage storage $ = _manager();
-        uint256 count = $.delegators.length;
+        uint256 count = $.delegatorCount;
         if (delegators_.length != count || targetBps.length != count) revert RestakingManagerInvalidTargets();
         bool[] memory seen = new bool[](count);
         uint256 sum = 0;
@@ -265,13 +270,16 @@ contract RestakingManager is
         if (address(strategy.underlyingToken()) != asset) revert RestakingManagerStrategyMismatch(asset, strategy);
         IStrategy current = $.strategyOf[asset];
         if (current == strategy) revert RestakingManagerNoChange();
+        uint256 count = $.strategyCount;
         if (address(current) == address(0)) {
-            if ($.assets.length >= MAX_STRATEGIES) revert RestakingManagerTooMany();
-            $.assets.push(asset);
-            $.strategies.push(strategy);
+            if (count >= MAX_STRATEGIES) revert RestakingManagerTooMany();
+            $.assets[count] = asset;
+            $.strategies[count] = strategy;
+            // count < MAX_STRATEGIES = 8: fits uint8.
+            $.strategyCount = uint8(count + 1);
         } else {
             if (_inUse($, current)) revert RestakingManagerStrategyInUse(asset, current);
-            for (uint256 s = 0; s < $.assets.length; ++s) {
+            for (uint256 s = 0; s < count; ++s) {
                 if ($.assets[s] == asset) $.strategies[s] = strategy;
             }
         }
@@ -434,8 +442,8 @@ contract RestakingManager is
         address asset,
         uint256 units
     ) private view {
-        IStrategy[] memory strategies = $.strategies;
-        address[] memory delegators_ = $.delegators;
+        (IStrategy[] memory strategies, address[] memory assets) = _strategyList($);
+        address[] memory delegators_ = _delegatorList($);
         IDelegationManager delegationManager = $.delegationManager;
         uint256[] memory total = new uint256[](strategies.length);
         uint256[] memory own = new uint256[](strategies.length);
@@ -447,8 +455,8 @@ contract RestakingManager is
             if (delegators_[d] == delegator) own = withdrawable;
         }
         ILRTOracle oracle = $.oracle;
-        uint256 valueBefore = _value($, oracle, strategies, own);
-        uint256 totalAfter = _value($, oracle, strategies, total) + Math.mulDiv(units, oracle.price(asset), UNIT);
+        uint256 valueBefore = _value(oracle, strategies, assets, own);
+        uint256 totalAfter = _value(oracle, strategies, assets, total) + Math.mulDiv(units, oracle.price(asset), UNIT);
         if (valueBefore * BPS >= targetBps * totalAfter) {
             revert RestakingManagerAboveTarget(
                 delegator,
@@ -460,14 +468,14 @@ contract RestakingManager is
 
     /// @dev ETH value of `shares` per strategy, each step rounded down.
     function _value(
-        ManagerStorage storage $,
         ILRTOracle oracle,
         IStrategy[] memory strategies,
+        address[] memory assets,
         uint256[] memory shares
     ) private view returns (uint256 value) {
         for (uint256 s = 0; s < strategies.length; ++s) {
             if (shares[s] == 0) continue;
-            address asset = $.assets[s];
+            address asset = assets[s];
             uint256 units = _toUnits(oracle, asset, _toTokens(strategies[s], shares[s]));
             if (units != 0) value += Math.mulDiv(units, oracle.price(asset), UNIT);
         }
@@ -479,7 +487,7 @@ contract RestakingManager is
         IStrategy[] memory strategies
     ) private view returns (uint256[] memory withdrawable, uint256[] memory queued) {
         IDelegationManager delegationManager = $.delegationManager;
-        address[] memory delegators_ = $.delegators;
+        address[] memory delegators_ = _delegatorList($);
         withdrawable = new uint256[](strategies.length);
         queued = new uint256[](strategies.length);
         for (uint256 d = 0; d < delegators_.length; ++d) {
@@ -518,7 +526,8 @@ contract RestakingManager is
         IStrategy[] memory single = new IStrategy[](1);
         single[0] = strategy;
         IDelegationManager delegationManager = $.delegationManager;
-        for (uint256 d = 0; d < $.delegators.length; ++d) {
+        uint256 count = $.delegatorCount;
+        for (uint256 d = 0; d < count; ++d) {
             address delegator = $.delegators[d];
             (, uint256[] memory depositShares) = delegationManager.getWithdrawableShares(delegator, single);
             if (depositShares[0] != 0) return true;
@@ -548,6 +557,27 @@ contract RestakingManager is
             if (tokens[j] == tokens[i]) return true;
         }
         return false;
+    }
+
+    /// @dev The delegators, in creation order.
+    function _delegatorList(ManagerStorage storage $) private view returns (address[] memory list) {
+        list = new address[]($.delegatorCount);
+        for (uint256 d = 0; d < list.length; ++d) {
+            list[d] = $.delegators[d];
+        }
+    }
+
+    /// @dev The strategies and their assets, in `setStrategy` order.
+    function _strategyList(
+        ManagerStorage storage $
+    ) private view returns (IStrategy[] memory strategies, address[] memory assets) {
+        uint256 count = $.strategyCount;
+        strategies = new IStrategy[](count);
+        assets = new address[](count);
+        for (uint256 s = 0; s < count; ++s) {
+            strategies[s] = $.strategies[s];
+            assets[s] = $.assets[s];
+        }
     }
 
     function _checkDelegator(

@@ -9,6 +9,7 @@ import {
   ALLOCATED_MAGNITUDE,
   CBETH_RATE,
   RETH_RATE,
+  SEED,
   SET_ID,
   STETH_REBASE,
   STETH_SUBMITTED,
@@ -40,6 +41,10 @@ export class RestakingModel {
   readonly buffer = new Map<Restakable, bigint>();
   /** Prices the oracle stored at the last sync (ETH per 1e18 units). */
   readonly price = new Map<Restakable, bigint>();
+  /** lrETH supply: the seed plus every deposit's mint. */
+  supply = SEED;
+  /** The deposit rate of the last sync (1e18 until a sync books a gain; tests that need more set it). */
+  depositRate = WAD;
 
   private constructor(
     readonly tokens: Restakable[],
@@ -115,6 +120,8 @@ export class RestakingModel {
       units = amount;
     }
     this.buffer.set(token, this.buffer.get(token)! + units);
+    // lrETH per unit at the deposit rate (floor), then the mint (floor).
+    this.supply += mulDiv(units, mulDiv(this.price.get(token)!, WAD, this.depositRate), WAD);
     return { amount, units };
   }
 
@@ -169,6 +176,18 @@ export class RestakingModel {
         queuedUnits: this.sharesToUnits(token, queuedShares),
       };
     });
+  }
+
+  /**
+   * The vault's value as `sync()` computes it at `block`: per asset, buffer + restaked + queued units at the
+   * stored price (floor each), plus the ETH seed (the suite holds no other asset).
+   */
+  totalValue(block: number, ethBuffer = SEED): bigint {
+    const positions = this.positions(block);
+    return positions.reduce(
+      (sum, p) => sum + this.value(p.token, this.buffer.get(p.token)! + p.withdrawableUnits + p.queuedUnits),
+      ethBuffer,
+    );
   }
 
   /** ETH value of the withdrawable shares of `delegators`, per strategy converted once (as the target check). */

@@ -105,7 +105,7 @@ describe("RestakingManager withdrawals", function () {
     // The probe completes both (anyone may) and reads buffers and positions right before and after, in one tx.
     const blockNow = (await ethers.provider.getBlockNumber()) + 1;
     const modelBefore = m.positions(blockNow);
-    const bufferBefore = { rETH: m.buffer.get("rETH")!, stETH: m.buffer.get("stETH")! };
+    const bufferBefore = new Map(m.buffer);
     const outR = m.complete(qR, blockNow);
     const outS = m.complete(qS, blockNow);
     const modelAfter = m.positions(blockNow);
@@ -119,7 +119,7 @@ describe("RestakingManager withdrawals", function () {
       expect(before.positions[p].queuedUnits).to.equal(modelBefore[p].queuedUnits);
       expect(after.positions[p].queuedUnits).to.equal(0n);
       expect(after.positions[p].withdrawableUnits).to.equal(modelAfter[p].withdrawableUnits);
-      expect(before.buffers[await index(t)]).to.equal(bufferBefore[t]);
+      expect(before.buffers[await index(t)]).to.equal(bufferBefore.get(t));
       expect(after.buffers[await index(t)]).to.equal(m.buffer.get(t));
     }
     // rETH: the queued units move to the buffer 1:1 (same strategy rate, same floor); stETH: Lido's share

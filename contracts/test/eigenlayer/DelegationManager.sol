@@ -120,6 +120,8 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
         "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
     );
     /// @notice The placeholder strategy of native (beacon-chain) ETH; not modelled by the stand-in.
+    // The mainnet getter name `beaconChainETHStrategy()`, not SNAKE_CASE.
+    // solhint-disable-next-line const-name-snakecase
     IStrategy public constant beaconChainETHStrategy = IStrategy(0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0);
 
     IShareManager private _strategyManager;
