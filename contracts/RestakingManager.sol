@@ -48,7 +48,8 @@ contract RestakingManager is
     }
 
     /// @dev Laid out for `positions()`, which every sync pays for: the oracle and both counts share one slot, and
-    /// the lists are fixed-size arrays (no length slot to read), so a valuation reads 2 + D + 2S slots.
+    /// the lists are fixed-size arrays (no length slot to read), so a valuation reads 2 + D + 2S slots. The array
+    /// sizes are `MAX_DELEGATORS` and `MAX_STRATEGIES`: an upgrade must keep them (later fields would move).
     /// @custom:storage-location erc7201:lrt.storage.RestakingManager
     struct ManagerStorage {
         ILRTOracle oracle;
@@ -207,16 +208,19 @@ contract RestakingManager is
     /* ----------------------------------------------------------------------------------------------------------- */
 
     /// @inheritdoc IRestakingManager
-    function addDelegator(address operator, uint16 targetBps) external restricted returns (address delegator) {
+    function addDelegator(
+        address operator,
+        uint16 targetBps
+    ) external restricted nonReentrant returns (address delegator) {
         ManagerStorage storage $ = _manager();
         if (operator == address(0)) revert RestakingManagerZeroInput();
         uint256 count = $.delegatorCount;
         if (count >= MAX_DELEGATORS) revert RestakingManagerTooMany();
         uint256 total = uint256($.totalTargetBps) + targetBps;
         if (total > BPS) revert RestakingManagerInvalidTargets();
-        // The proxy's constructor runs the delegator's initializer, which calls EigenLayer (delegateTo,
-        // setClaimerFor) before the delegator is recorded here; nothing here can be reached from those calls
-        // (every other state-changing entry point is restricted or nonReentrant-guarded on recorded delegators).
+        // Interaction before the effects: the delegator's address is known only once its proxy exists, and the
+        // proxy's constructor runs the initializer (EigenLayer's delegateTo and setClaimerFor). Reentrancy is
+        // blocked, so nothing can observe the count before the delegator is recorded.
         delegator = address(
             new BeaconProxy(
                 $.delegatorBeacon,
