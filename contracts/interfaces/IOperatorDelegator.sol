@@ -10,12 +10,18 @@ import {IDelegationManagerTypes} from "./external/eigenlayer/IDelegationManager.
 /// restaking manager, which alone drives it. It holds strategy shares, never idle tokens: tokens it receives from a
 /// completed withdrawal leave for the vault in the same transaction. Rewards are claimed by the manager (set as
 /// this account's claimer), never through the delegator.
+/// @dev Every mutating function reverts `OperatorDelegatorOnlyManager` unless called by the manager. stETH moves by
+/// Lido shares rounded down, so at most a share or two of stETH (below 2 wei) can stay behind after a deposit or a
+/// withdrawal; the next deposit of stETH sweeps it (the manager deposits the delegator's whole balance).
 interface IOperatorDelegator {
     /// @notice Only the restaking manager may call this.
     error OperatorDelegatorOnlyManager(address caller);
+    /// @notice A zero address was given to `initialize`.
+    error OperatorDelegatorZeroAddress();
 
-    /// @notice Sets the manager, EigenLayer contracts and the vault; delegates to `operator`; makes the manager
-    /// the rewards claimer.
+    /// @notice Sets the manager, EigenLayer contracts and the vault; delegates to `operator` (no approver
+    /// signature: lrt-vault only uses operators without a delegation approver); makes the manager the rewards
+    /// claimer.
     function initialize(
         address manager,
         address vault,
@@ -28,21 +34,27 @@ interface IOperatorDelegator {
     /// @notice The operator this delegator was delegated to last (it may have force-undelegated us).
     function operator() external view returns (address);
 
-    /// @notice Deposits `amount` of `token` it holds into `strategy`.
+    /// @notice The restaking manager that drives this delegator.
+    function manager() external view returns (address);
+
+    /// @notice Deposits `amount` of `token` it holds into `strategy`: approves the StrategyManager for exactly
+    /// `amount`, which it pulls in full.
     function deposit(IStrategy strategy, IERC20 token, uint256 amount) external returns (uint256 depositShares);
 
-    /// @notice Queues a withdrawal of `depositShares` of `strategy`.
+    /// @notice Queues one withdrawal of `depositShares` of `strategy` (withdrawer: this delegator).
     function queueWithdrawal(IStrategy strategy, uint256 depositShares) external returns (bytes32 root);
 
-    /// @notice Completes a queued withdrawal as tokens and approves the vault to pull them.
+    /// @notice Completes a queued withdrawal as tokens, which arrive here; the manager then moves them to the vault
+    /// through `approveVault` in the same transaction.
     function completeWithdrawal(
         IDelegationManagerTypes.Withdrawal calldata withdrawal,
         IERC20[] calldata tokens
     ) external;
 
-    /// @notice Undelegates (queuing every share) and delegates to `newOperator`.
+    /// @notice Undelegates (queuing every share) and delegates to `newOperator`. If the delegator is not delegated
+    /// (its operator force-undelegated it, which already queued every share) it only delegates, and returns no root.
     function redelegate(address newOperator) external returns (bytes32[] memory roots);
 
-    /// @notice Lets the vault pull `amount` of `token` from this delegator.
+    /// @notice Lets the vault pull `amount` of `token` from this delegator (sets the allowance to exactly `amount`).
     function approveVault(IERC20 token, uint256 amount) external;
 }

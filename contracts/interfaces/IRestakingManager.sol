@@ -11,6 +11,14 @@ import {IRewardsCoordinatorTypes} from "./external/eigenlayer/IRewardsCoordinato
 /// strategy of each asset, per-delegator allocation targets, and the keeper operations that move buffered LSTs into
 /// strategies, queue and complete EigenLayer withdrawals, and claim rewards. It also values every position for the
 /// vault's `sync()` with EigenLayer's slashing-aware views. It never holds user funds between transactions.
+///
+/// Valuation (`positions`): per strategy, the delegators' withdrawable shares (`getWithdrawableShares`, slashing
+/// applied) and the shares of their queued withdrawals (`getQueuedWithdrawals`, slashing so far applied) are summed,
+/// each sum is converted once with the strategy's `sharesToUnderlyingView` and then to accounting units with the
+/// oracle; every step rounds down. Queued shares stay counted until the withdrawal completes, and completion moves
+/// the tokens into the vault's buffer in the same transaction, so a withdrawal is counted exactly once at any time:
+/// an operator that force-undelegates a delegator, or a redelegation, moves value from "withdrawable" to "queued"
+/// without changing the total (Renzo RENZO-03).
 interface IRestakingManager {
     /// @notice Restaked and queued amounts of one asset, slashing-adjusted, in the vault's accounting units.
     struct AssetPosition {
@@ -20,6 +28,10 @@ interface IRestakingManager {
     }
 
     /// @notice One (delegator, strategy) position, for dApps and operators.
+    /// @param operator the operator the delegator was delegated to last
+    /// @param delegated whether it is delegated now (false after a forced undelegation)
+    /// @param withdrawableTokens `sharesToUnderlyingView(withdrawableShares)`, rounded down (token balance units)
+    /// @param queuedTokens `sharesToUnderlyingView(queuedShares)`, rounded down (token balance units)
     struct DelegatorPosition {
         address delegator;
         address operator;
@@ -41,7 +53,7 @@ interface IRestakingManager {
     event Restaked(address indexed delegator, address indexed asset, uint256 units, uint256 depositShares);
     /// @notice The keeper queued an EigenLayer withdrawal.
     event WithdrawalQueued(address indexed delegator, IStrategy indexed strategy, bytes32 root, uint256 depositShares);
-    /// @notice A queued withdrawal completed and its tokens entered the vault's buffer.
+    /// @notice A queued withdrawal completed and its tokens entered the vault's buffer (one event per asset received).
     event WithdrawalCompleted(address indexed delegator, bytes32 root, address asset, uint256 units);
     /// @notice Rewards were claimed: countable ones entered the buffer, the rest went to the rewards recipient.
     event RewardsClaimed(address indexed delegator, IERC20 indexed token, uint256 amount, bool counted);
@@ -50,15 +62,16 @@ interface IRestakingManager {
     /// @notice A delegator was moved to another operator (its shares were queued for withdrawal).
     event Redelegated(address indexed delegator, address indexed operator);
 
-    /// @notice Only the vault may call this.
+    /// @notice Only the vault may call this (reserved; no manager function is vault-only today).
     error RestakingManagerOnlyVault(address caller);
     /// @notice Not one of our delegators.
     error RestakingManagerUnknownDelegator(address delegator);
     /// @notice The asset has no strategy.
     error RestakingManagerNoStrategy(address asset);
-    /// @notice Targets must sum to 10000 bps and match the delegators.
+    /// @notice Targets must sum to 10000 bps (at most 10000 while adding delegators) and match the delegators.
     error RestakingManagerInvalidTargets();
-    /// @notice The move would take the delegator past its allocation target.
+    /// @notice The move would take the delegator away from its allocation target: before the move it already held
+    /// at least its target share of the total restaked value after the move (values in ETH, rounded down).
     error RestakingManagerAboveTarget(address delegator, uint256 valueAfter, uint256 targetValue);
     /// @notice A zero amount or address.
     error RestakingManagerZeroInput();
@@ -68,50 +81,89 @@ interface IRestakingManager {
     error RestakingManagerForeignWithdrawal(bytes32 root);
     /// @notice Too many delegators or strategies for the sync budget.
     error RestakingManagerTooMany();
+    /// @notice The vault does not support `asset` (or it is the ETH marker).
+    error RestakingManagerUnsupportedAsset(address asset);
+    /// @notice The asset's current strategy still holds withdrawable or queued shares of some delegator, so
+    /// replacing it would drop them from the valuation.
+    error RestakingManagerStrategyInUse(address asset, IStrategy strategy);
+    /// @notice The rewards claim is for `earner`, not for the delegator named.
+    error RestakingManagerWrongEarner(address delegator, address earner);
+    /// @notice The delegator is not delegated (its operator force-undelegated it): redelegate it first.
+    error RestakingManagerNotDelegated(address delegator);
+    /// @notice The setter would not change anything.
+    error RestakingManagerNoChange();
 
-    /// @notice Every asset with a strategy and its restaked and queued totals across delegators (accounting units,
-    /// converted with the oracle).
+    /// @notice Every asset with a strategy (in `setStrategy` order) and its restaked and queued totals across
+    /// delegators, in accounting units (converted with the oracle), rounded down. Called by the accountant's `sync`.
+    /// @dev Cost: two DelegationManager calls per delegator, at most two strategy and two oracle calls per strategy.
     function positions() external view returns (AssetPosition[] memory);
 
-    /// @notice Every (delegator, strategy) position.
+    /// @notice Every (delegator, strategy) position, delegator-major.
     function delegatorPositions() external view returns (DelegatorPosition[] memory);
 
     /// @notice All delegators, in creation order.
     function delegators() external view returns (address[] memory);
 
+    /// @notice The allocation target of `delegator`, in bps of the total restaked value (0 for unknown addresses).
+    function targetOf(address delegator) external view returns (uint16);
+
     /// @notice The strategy `asset` restakes into (zero: none).
     function strategyOf(address asset) external view returns (IStrategy);
 
+    /// @notice Where reward tokens the vault does not support are sent.
+    function rewardsRecipient() external view returns (address);
+
     /// @notice Creates a delegator for `operator` with allocation target `targetBps` (admin).
+    /// @dev Reverts `RestakingManagerInvalidTargets` if the targets would sum above 10000, `RestakingManagerTooMany`
+    /// beyond `MAX_DELEGATORS`. The delegator delegates to `operator` in its initializer (the operator must be
+    /// registered and have no delegation approver).
     function addDelegator(address operator, uint16 targetBps) external returns (address delegator);
 
-    /// @notice Replaces all allocation targets; they must sum to 10000 (admin).
+    /// @notice Replaces all allocation targets; `delegators_` must list every delegator once and the targets must
+    /// sum to exactly 10000 (admin).
     function setTargets(address[] calldata delegators_, uint16[] calldata targetBps) external;
 
-    /// @notice Restakes `asset` into `strategy` (admin).
+    /// @notice Restakes `asset` into `strategy` (admin). The asset must be supported by the vault and be the
+    /// strategy's underlying token. Replacing an asset's strategy requires that no delegator holds withdrawable or
+    /// queued shares of the old one. At most `MAX_STRATEGIES` assets.
     function setStrategy(address asset, IStrategy strategy) external;
 
+    /// @notice Sets the recipient of reward tokens the vault does not support (admin).
+    function setRewardsRecipient(address recipient) external;
+
     /// @notice Moves `units` of `asset` from the vault's buffer into its strategy through `delegator` (keeper).
-    /// @dev Reverts `RestakingManagerAboveTarget` if the delegator would end above its target share.
+    /// @dev The delegator must be ours, delegated, and BEFORE the move hold less than its target share of the total
+    /// restaked value AFTER the move (`valueBefore * 10000 < targetBps * totalAfter`; values in ETH from the
+    /// withdrawable shares of every strategy, rounded down). So every move goes toward the targets, never away from
+    /// them; a single move may overshoot its target, by at most that move. Reverts `RestakingManagerAboveTarget`
+    /// otherwise. The delegator deposits its whole balance of the token (stETH arrives by Lido shares, so its
+    /// balance can be 1-2 wei off the units' token value; depositing the balance leaves no dust).
     function restake(address delegator, address asset, uint256 units) external returns (uint256 depositShares);
 
     /// @notice Queues an EigenLayer withdrawal of `withdrawableShares` of `asset`'s strategy from `delegator`
-    /// (keeper); converted to deposit shares with `convertToDepositShares`.
+    /// (keeper); converted to deposit shares with `convertToDepositShares` (rounded down). The queued shares stay
+    /// in `positions()` until completion.
     function queueWithdrawal(
         address delegator,
         address asset,
         uint256 withdrawableShares
     ) external returns (bytes32 root);
 
-    /// @notice Completes queued withdrawals of `delegator` as tokens and moves the tokens into the vault's buffer
-    /// (keeper). Works for withdrawals queued by forced undelegation too.
+    /// @notice Completes queued withdrawals of `delegator` as tokens and moves every token received into the vault's
+    /// buffer in the same transaction. Permissionless: nobody can hold exits hostage. Works for withdrawals queued by
+    /// `queueWithdrawal`, by `redelegate` and by a forced undelegation (one withdrawal per strategy).
+    /// @dev Each withdrawal's staker must be `delegator` (`RestakingManagerForeignWithdrawal`); EigenLayer checks
+    /// the root and the delay. Tokens are each strategy's `underlyingToken()`.
     function completeWithdrawals(address delegator, IDelegationManagerTypes.Withdrawal[] calldata withdrawals) external;
 
-    /// @notice Claims EigenLayer rewards of `delegator`; supported assets enter the buffer (and TVL through the
-    /// streaming path at the next sync); any other token goes to the rewards recipient (keeper).
+    /// @notice Claims EigenLayer rewards of `delegator` (the manager is every delegator's claimer) to the manager;
+    /// supported assets enter the buffer (and TVL through the streaming path at the next sync); any other token goes
+    /// to the rewards recipient and is never counted (keeper).
+    /// @dev Reverts `RestakingManagerWrongEarner` if the claim's earner is not `delegator`.
     function claimRewards(address delegator, IRewardsCoordinatorTypes.RewardsMerkleClaim calldata claim) external;
 
     /// @notice Undelegates `delegator` from its operator (its shares are queued) and delegates it to `operator`
-    /// (admin). Nothing leaves TVL: the queued shares count until their withdrawal completes.
+    /// (admin). Nothing leaves TVL: the queued shares count until their withdrawal completes. After a forced
+    /// undelegation (already queued) it only delegates.
     function redelegate(address delegator, address operator) external;
 }

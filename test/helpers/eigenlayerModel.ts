@@ -11,9 +11,12 @@ export class StrategyModel {
   totalShares = 0n;
   balance = 0n;
 
-  /** Shares minted for `amount` arriving now (the strategy assumes exactly `amount` arrived). */
+  /**
+   * Shares minted for `amount` of which `arrived` actually reached the strategy (stETH: 1-2 wei less). The strategy
+   * assumes exactly `amount` arrived: it prices against `balanceAfterTransfer - amount` (SEMANTICS §2).
+   */
   deposit(amount: bigint, arrived = amount): bigint {
-    const shares = mulDiv(amount, this.totalShares + OFFSET, this.balance + OFFSET);
+    const shares = mulDiv(amount, this.totalShares + OFFSET, this.balance + arrived - amount + OFFSET);
     this.balance += arrived;
     this.totalShares += shares;
     return shares;

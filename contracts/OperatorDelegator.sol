@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {IOperatorDelegator} from "./interfaces/IOperatorDelegator.sol";
+import {IStrategy} from "./interfaces/external/eigenlayer/IStrategy.sol";
+import {IStrategyManager} from "./interfaces/external/eigenlayer/IStrategyManager.sol";
+import {IDelegationManager} from "./interfaces/external/eigenlayer/IDelegationManager.sol";
+import {IRewardsCoordinator} from "./interfaces/external/eigenlayer/IRewardsCoordinator.sol";
+import {ISignatureUtilsMixinTypes} from "./interfaces/external/eigenlayer/ISignatureUtilsMixin.sol";
+
+/// @title OperatorDelegator
+/// @notice One EigenLayer staker account of lrt-vault, delegated to one operator. See `IOperatorDelegator`.
+/// @dev The implementation behind the restaking manager's `BeaconProxy`s: its state is one ERC-7201 namespace and
+/// the implementation itself can never be initialized. It has no logic of its own beyond forwarding the manager's
+/// calls to EigenLayer: every check (targets, ownership of withdrawals, accounting) lives in the manager.
+contract OperatorDelegator is Initializable, IOperatorDelegator {
+    using SafeERC20 for IERC20;
+
+    /// @custom:storage-location erc7201:lrt.storage.OperatorDelegator
+    struct DelegatorStorage {
+        address manager;
+        address vault;
+        address operator;
+        IStrategyManager strategyManager;
+        IDelegationManager delegationManager;
+        IRewardsCoordinator rewardsCoordinator;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("lrt.storage.OperatorDelegator")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_LOCATION = 0xa70dec36622cfb67442848625e8dcf317f09934ac782ec6616911e203c3b0700;
+
+    modifier onlyManager() {
+        if (msg.sender != _delegator().manager) revert OperatorDelegatorOnlyManager(msg.sender);
+        _;
+    }
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function initialize(
+        address manager_,
+        address vault,
+        address operator_,
+        address strategyManager,
+        address delegationManager,
+        address rewardsCoordinator
+    ) external initializer {
+        if (
+            manager_ == address(0) ||
+            vault == address(0) ||
+            operator_ == address(0) ||
+            strategyManager == address(0) ||
+            delegationManager == address(0) ||
+            rewardsCoordinator == address(0)
+        ) revert OperatorDelegatorZeroAddress();
+        DelegatorStorage storage $ = _delegator();
+        $.manager = manager_;
+        $.vault = vault;
+        $.operator = operator_;
+        $.strategyManager = IStrategyManager(strategyManager);
+        $.delegationManager = IDelegationManager(delegationManager);
+        $.rewardsCoordinator = IRewardsCoordinator(rewardsCoordinator);
+        _delegateTo($.delegationManager, operator_);
+        $.rewardsCoordinator.setClaimerFor(manager_);
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function operator() external view returns (address) {
+        return _delegator().operator;
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function manager() external view returns (address) {
+        return _delegator().manager;
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function deposit(
+        IStrategy strategy,
+        IERC20 token,
+        uint256 amount
+    ) external onlyManager returns (uint256 depositShares) {
+        IStrategyManager strategyManager = _delegator().strategyManager;
+        token.forceApprove(address(strategyManager), amount);
+        depositShares = strategyManager.depositIntoStrategy(strategy, token, amount);
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function queueWithdrawal(IStrategy strategy, uint256 depositShares) external onlyManager returns (bytes32 root) {
+        IDelegationManager.QueuedWithdrawalParams[] memory params = new IDelegationManager.QueuedWithdrawalParams[](1);
+        params[0].strategies = new IStrategy[](1);
+        params[0].strategies[0] = strategy;
+        params[0].depositShares = new uint256[](1);
+        params[0].depositShares[0] = depositShares;
+        params[0].__deprecated_withdrawer = address(this);
+        root = _delegator().delegationManager.queueWithdrawals(params)[0];
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function completeWithdrawal(
+        IDelegationManager.Withdrawal calldata withdrawal,
+        IERC20[] calldata tokens
+    ) external onlyManager {
+        _delegator().delegationManager.completeQueuedWithdrawal(withdrawal, tokens, true);
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function redelegate(address newOperator) external onlyManager returns (bytes32[] memory roots) {
+        DelegatorStorage storage $ = _delegator();
+        $.operator = newOperator;
+        IDelegationManager delegationManager = $.delegationManager;
+        if (delegationManager.delegatedTo(address(this)) == address(0)) {
+            _delegateTo(delegationManager, newOperator);
+        } else {
+            ISignatureUtilsMixinTypes.SignatureWithExpiry memory noSignature;
+            roots = delegationManager.redelegate(newOperator, noSignature, bytes32(0));
+        }
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function approveVault(IERC20 token, uint256 amount) external onlyManager {
+        token.forceApprove(_delegator().vault, amount);
+    }
+
+    /// @dev Delegates with an empty approver signature and a zero salt (operators without a delegation approver).
+    function _delegateTo(IDelegationManager delegationManager, address operator_) private {
+        ISignatureUtilsMixinTypes.SignatureWithExpiry memory noSignature;
+        delegationManager.delegateTo(operator_, noSignature, bytes32(0));
+    }
+
+    function _delegator() private pure returns (DelegatorStorage storage $) {
+        assembly {
+            $.slot := STORAGE_LOCATION
+        }
+    }
+}

@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {BeaconProxy} from "@openzeppelin/contracts/proxy/beacon/BeaconProxy.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
+import {IRestakingManager} from "./interfaces/IRestakingManager.sol";
+import {IOperatorDelegator} from "./interfaces/IOperatorDelegator.sol";
+import {ILRTVault} from "./interfaces/ILRTVault.sol";
+import {ILRTOracle} from "./interfaces/ILRTOracle.sol";
+import {IStrategy} from "./interfaces/external/eigenlayer/IStrategy.sol";
+import {IStrategyManager} from "./interfaces/external/eigenlayer/IStrategyManager.sol";
+import {IDelegationManager} from "./interfaces/external/eigenlayer/IDelegationManager.sol";
+import {IRewardsCoordinator} from "./interfaces/external/eigenlayer/IRewardsCoordinator.sol";
+
+/// @title RestakingManager
+/// @notice lrt-vault's EigenLayer side: delegators, strategies, targets, keeper operations and the valuation the
+/// accountant's `sync` reads. See `IRestakingManager`.
+/// @dev Storage is one ERC-7201 namespace. Every path that reaches EigenLayer, the vault or a token is
+/// `nonReentrant`. Tokens only pass through the manager inside one transaction (rewards), never rest here, except
+/// Lido-share rounding dust of stETH rewards (below 2 wei per claim).
+contract RestakingManager is
+    Initializable,
+    AccessManagedUpgradeable,
+    UUPSUpgradeable,
+    ReentrancyGuardTransient,
+    IRestakingManager
+{
+    using SafeERC20 for IERC20;
+
+    /// @notice The most delegators (bounds the cost of `positions()` and so of every sync).
+    uint256 public constant MAX_DELEGATORS = 32;
+    /// @notice The most assets with a strategy (the vault supports at most 8 assets).
+    uint256 public constant MAX_STRATEGIES = 8;
+
+    uint256 private constant BPS = 10_000;
+    uint256 private constant UNIT = 1e18;
+
+    /// @dev `position` is the delegator's index in `delegators` plus one (zero: not ours).
+    struct DelegatorInfo {
+        uint16 targetBps;
+        uint8 position;
+    }
+
+    /// @dev Laid out for `positions()`, which every sync pays for: the oracle and both counts share one slot, and
+    /// the lists are fixed-size arrays (no length slot to read), so a valuation reads 2 + D + 2S slots. The array
+    /// sizes are `MAX_DELEGATORS` and `MAX_STRATEGIES`: an upgrade must keep them (later fields would move).
+    /// @custom:storage-location erc7201:lrt.storage.RestakingManager
+    struct ManagerStorage {
+        ILRTOracle oracle;
+        uint8 delegatorCount;
+        uint8 strategyCount;
+        IDelegationManager delegationManager;
+        ILRTVault vault;
+        IStrategyManager strategyManager;
+        IRewardsCoordinator rewardsCoordinator;
+        address delegatorBeacon;
+        address rewardsRecipient;
+        uint16 totalTargetBps;
+        address[MAX_DELEGATORS] delegators;
+        IStrategy[MAX_STRATEGIES] strategies;
+        address[MAX_STRATEGIES] assets;
+        mapping(address delegator => DelegatorInfo) info;
+        mapping(address asset => IStrategy) strategyOf;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("lrt.storage.RestakingManager")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_LOCATION = 0x73e79b069ae29be901e27f0d2b555cd04b2999cda6e13a38f3c7735b2daae000;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Sets the access manager, the vault and oracle, the EigenLayer contracts, the delegators' beacon and
+    /// the recipient of unsupported reward tokens.
+    /// @param delegatorBeacon the `UpgradeableBeacon` of the `OperatorDelegator` implementation
+    /// @param rewardsRecipient_ receives reward tokens the vault does not support
+    function initialize(
+        address authority,
+        ILRTVault vault,
+        ILRTOracle oracle,
+        address strategyManager,
+        address delegationManager,
+        address rewardsCoordinator,
+        address delegatorBeacon,
+        address rewardsRecipient_
+    ) external initializer {
+        if (
+            authority == address(0) ||
+            address(vault) == address(0) ||
+            address(oracle) == address(0) ||
+            strategyManager == address(0) ||
+            delegationManager == address(0) ||
+            rewardsCoordinator == address(0) ||
+            delegatorBeacon == address(0) ||
+            rewardsRecipient_ == address(0)
+        ) revert RestakingManagerZeroInput();
+        __AccessManaged_init(authority);
+        ManagerStorage storage $ = _manager();
+        $.vault = vault;
+        $.oracle = oracle;
+        $.strategyManager = IStrategyManager(strategyManager);
+        $.delegationManager = IDelegationManager(delegationManager);
+        $.rewardsCoordinator = IRewardsCoordinator(rewardsCoordinator);
+        $.delegatorBeacon = delegatorBeacon;
+        $.rewardsRecipient = rewardsRecipient_;
+        emit RewardsRecipientUpdated(rewardsRecipient_);
+    }
+
+    /* ----------------------------------------------------------------------------------------------------------- */
+    /*                                                VALUATION                                                     */
+    /* ----------------------------------------------------------------------------------------------------------- */
+
+    /// @inheritdoc IRestakingManager
+    function positions() external view returns (AssetPosition[] memory out) {
+        ManagerStorage storage $ = _manager();
+        (IStrategy[] memory strategies, address[] memory assets) = _strategyList($);
+        out = new AssetPosition[](strategies.length);
+        if (strategies.length == 0) return out;
+        (uint256[] memory withdrawable, uint256[] memory queued) = _totalShares($, strategies);
+        ILRTOracle oracle = $.oracle;
+        for (uint256 s = 0; s < strategies.length; ++s) {
+            address asset = assets[s];
+            out[s] = AssetPosition(
+                asset,
+                _toUnits(oracle, asset, _toTokens(strategies[s], withdrawable[s])),
+                _toUnits(oracle, asset, _toTokens(strategies[s], queued[s]))
+            );
+        }
+    }
+
+    /// @inheritdoc IRestakingManager
+    function delegatorPositions() external view returns (DelegatorPosition[] memory out) {
+        ManagerStorage storage $ = _manager();
+        (IStrategy[] memory strategies, ) = _strategyList($);
+        address[] memory delegators_ = _delegatorList($);
+        IDelegationManager delegationManager = $.delegationManager;
+        out = new DelegatorPosition[](delegators_.length * strategies.length);
+        if (out.length == 0) return out;
+        for (uint256 d = 0; d < delegators_.length; ++d) {
+            address delegator = delegators_[d];
+            (uint256[] memory withdrawable, ) = delegationManager.getWithdrawableShares(delegator, strategies);
+            uint256[] memory queued = new uint256[](strategies.length);
+            _addQueued(delegationManager, delegator, strategies, queued);
+            address operator_ = IOperatorDelegator(delegator).operator();
+            bool delegated = delegationManager.delegatedTo(delegator) != address(0);
+            for (uint256 s = 0; s < strategies.length; ++s) {
+                out[d * strategies.length + s] = DelegatorPosition(
+                    delegator,
+                    operator_,
+                    delegated,
+                    strategies[s],
+                    withdrawable[s],
+                    queued[s],
+                    _toTokens(strategies[s], withdrawable[s]),
+                    _toTokens(strategies[s], queued[s])
+                );
+            }
+        }
+    }
+
+    /// @inheritdoc IRestakingManager
+    function delegators() external view returns (address[] memory) {
+        return _delegatorList(_manager());
+    }
+
+    /// @inheritdoc IRestakingManager
+    function targetOf(address delegator) external view returns (uint16) {
+        return _manager().info[delegator].targetBps;
+    }
+
+    /// @inheritdoc IRestakingManager
+    function strategyOf(address asset) external view returns (IStrategy) {
+        return _manager().strategyOf[asset];
+    }
+
+    /// @inheritdoc IRestakingManager
+    function rewardsRecipient() external view returns (address) {
+        return _manager().rewardsRecipient;
+    }
+
+    /// @notice The vault, the oracle, the EigenLayer StrategyManager, DelegationManager and RewardsCoordinator, and
+    /// the delegators' beacon.
+    function links()
+        external
+        view
+        returns (
+            ILRTVault vault,
+            ILRTOracle oracle,
+            IStrategyManager strategyManager,
+            IDelegationManager delegationManager,
+            IRewardsCoordinator rewardsCoordinator,
+            address delegatorBeacon
+        )
+    {
+        ManagerStorage storage $ = _manager();
+        return ($.vault, $.oracle, $.strategyManager, $.delegationManager, $.rewardsCoordinator, $.delegatorBeacon);
+    }
+
+    /* ----------------------------------------------------------------------------------------------------------- */
+    /*                                                  ADMIN                                                       */
+    /* ----------------------------------------------------------------------------------------------------------- */
+
+    /// @inheritdoc IRestakingManager
+    function addDelegator(
+        address operator,
+        uint16 targetBps
+    ) external restricted nonReentrant returns (address delegator) {
+        ManagerStorage storage $ = _manager();
+        if (operator == address(0)) revert RestakingManagerZeroInput();
+        uint256 count = $.delegatorCount;
+        if (count >= MAX_DELEGATORS) revert RestakingManagerTooMany();
+        uint256 total = uint256($.totalTargetBps) + targetBps;
+        if (total > BPS) revert RestakingManagerInvalidTargets();
+        // Interaction before the effects: the delegator's address is known only once its proxy exists, and the
+        // proxy's constructor runs the initializer (EigenLayer's delegateTo and setClaimerFor). Reentrancy is
+        // blocked, so nothing can observe the count before the delegator is recorded.
+        delegator = address(
+            new BeaconProxy(
+                $.delegatorBeacon,
+                abi.encodeCall(
+                    IOperatorDelegator.initialize,
+                    (
+                        address(this),
+                        address($.vault),
+                        operator,
+                        address($.strategyManager),
+                        address($.delegationManager),
+                        address($.rewardsCoordinator)
+                    )
+                )
+            )
+        );
+        $.delegators[count] = delegator;
+        // count < MAX_DELEGATORS = 32, so count + 1 fits uint8; total <= BPS fits uint16.
+        $.delegatorCount = uint8(count + 1);
+        $.info[delegator] = DelegatorInfo(targetBps, uint8(count + 1));
+        $.totalTargetBps = uint16(total);
+        emit DelegatorAdded(delegator, operator, targetBps);
+    }
+
+    /// @inheritdoc IRestakingManager
+    function setTargets(address[] calldata delegators_, uint16[] calldata targetBps) external restricted {
+        ManagerStorage storage $ = _manager();
+        uint256 count = $.delegatorCount;
+        if (delegators_.length != count || targetBps.length != count) revert RestakingManagerInvalidTargets();
+        bool[] memory seen = new bool[](count);
+        uint256 sum = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            DelegatorInfo storage info = $.info[delegators_[i]];
+            uint256 position = info.position;
+            if (position == 0) revert RestakingManagerUnknownDelegator(delegators_[i]);
+            if (seen[position - 1]) revert RestakingManagerInvalidTargets();
+            seen[position - 1] = true;
+            info.targetBps = targetBps[i];
+            sum += targetBps[i];
+        }
+        if (sum != BPS) revert RestakingManagerInvalidTargets();
+        $.totalTargetBps = uint16(BPS);
+        emit TargetsUpdated(delegators_, targetBps);
+    }
+
+    /// @inheritdoc IRestakingManager
+    function setStrategy(address asset, IStrategy strategy) external restricted {
+        ManagerStorage storage $ = _manager();
+        if (asset == address(0) || address(strategy) == address(0)) revert RestakingManagerZeroInput();
+        if (!$.vault.isAsset(asset)) revert RestakingManagerUnsupportedAsset(asset);
+        if (address(strategy.underlyingToken()) != asset) revert RestakingManagerStrategyMismatch(asset, strategy);
+        IStrategy current = $.strategyOf[asset];
+        if (current == strategy) revert RestakingManagerNoChange();
+        uint256 count = $.strategyCount;
+        if (address(current) == address(0)) {
+            if (count >= MAX_STRATEGIES) revert RestakingManagerTooMany();
+            $.assets[count] = asset;
+            $.strategies[count] = strategy;
+            // count < MAX_STRATEGIES = 8: fits uint8.
+            $.strategyCount = uint8(count + 1);
+        } else {
+            if (_inUse($, current)) revert RestakingManagerStrategyInUse(asset, current);
+            for (uint256 s = 0; s < count; ++s) {
+                if ($.assets[s] == asset) $.strategies[s] = strategy;
+            }
+        }
+        $.strategyOf[asset] = strategy;
+        emit StrategySet(asset, strategy);
+    }
+
+    /// @inheritdoc IRestakingManager
+    function setRewardsRecipient(address recipient) external restricted {
+        ManagerStorage storage $ = _manager();
+        if (recipient == address(0)) revert RestakingManagerZeroInput();
+        if (recipient == $.rewardsRecipient) revert RestakingManagerNoChange();
+        $.rewardsRecipient = recipient;
+        emit RewardsRecipientUpdated(recipient);
+    }
+
+    /// @inheritdoc IRestakingManager
+    function redelegate(address delegator, address operator) external restricted nonReentrant {
+        _checkDelegator(_manager(), delegator);
+        if (operator == address(0)) revert RestakingManagerZeroInput();
+        emit Redelegated(delegator, operator);
+        IOperatorDelegator(delegator).redelegate(operator);
+    }
+
+    /* ----------------------------------------------------------------------------------------------------------- */
+    /*                                                  KEEPER                                                      */
+    /* ----------------------------------------------------------------------------------------------------------- */
+
+    /// @inheritdoc IRestakingManager
+    function restake(
+        address delegator,
+        address asset,
+        uint256 units
+    ) external restricted nonReentrant returns (uint256 depositShares) {
+        ManagerStorage storage $ = _manager();
+        uint256 targetBps = _checkDelegator($, delegator).targetBps;
+        if (units == 0) revert RestakingManagerZeroInput();
+        IStrategy strategy = _strategy($, asset);
+        if ($.delegationManager.delegatedTo(delegator) == address(0)) revert RestakingManagerNotDelegated(delegator);
+        _checkTarget($, delegator, targetBps, asset, units);
+        $.vault.releaseToDelegator(asset, units, delegator);
+        // The delegator's whole balance: stETH arrives by shares, so it can differ by 1-2 wei from the units'
+        // token value; any earlier stETH rounding dust is swept along with it.
+        uint256 amount = IERC20(asset).balanceOf(delegator);
+        depositShares = IOperatorDelegator(delegator).deposit(strategy, IERC20(asset), amount);
+        // Emitted after the deposit because it reports the shares EigenLayer credited; reentrancy is blocked.
+        emit Restaked(delegator, asset, units, depositShares);
+    }
+
+    /// @inheritdoc IRestakingManager
+    function queueWithdrawal(
+        address delegator,
+        address asset,
+        uint256 withdrawableShares
+    ) external restricted nonReentrant returns (bytes32 root) {
+        ManagerStorage storage $ = _manager();
+        _checkDelegator($, delegator);
+        if (withdrawableShares == 0) revert RestakingManagerZeroInput();
+        IStrategy strategy = _strategy($, asset);
+        IStrategy[] memory single = new IStrategy[](1);
+        single[0] = strategy;
+        uint256[] memory amounts = new uint256[](1);
+        amounts[0] = withdrawableShares;
+        // SEMANTICS §4: the queue takes deposit shares; EigenLayer converts (rounded down).
+        uint256 depositShares = $.delegationManager.convertToDepositShares(delegator, single, amounts)[0];
+        if (depositShares == 0) revert RestakingManagerZeroInput();
+        root = IOperatorDelegator(delegator).queueWithdrawal(strategy, depositShares);
+        emit WithdrawalQueued(delegator, strategy, root, depositShares);
+    }
+
+    /// @inheritdoc IRestakingManager
+    function completeWithdrawals(
+        address delegator,
+        IDelegationManager.Withdrawal[] calldata withdrawals
+    ) external nonReentrant {
+        ManagerStorage storage $ = _manager();
+        _checkDelegator($, delegator);
+        if (withdrawals.length == 0) revert RestakingManagerZeroInput();
+        for (uint256 i = 0; i < withdrawals.length; ++i) {
+            _complete($, delegator, withdrawals[i]);
+        }
+    }
+
+    /// @inheritdoc IRestakingManager
+    function claimRewards(
+        address delegator,
+        IRewardsCoordinator.RewardsMerkleClaim calldata claim
+    ) external restricted nonReentrant {
+        ManagerStorage storage $ = _manager();
+        _checkDelegator($, delegator);
+        if (claim.earnerLeaf.earner != delegator) {
+            revert RestakingManagerWrongEarner(delegator, claim.earnerLeaf.earner);
+        }
+        uint256 n = claim.tokenLeaves.length;
+        IERC20[] memory tokens = new IERC20[](n);
+        uint256[] memory before = new uint256[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            tokens[i] = claim.tokenLeaves[i].token;
+            before[i] = tokens[i].balanceOf(address(this));
+        }
+        $.rewardsCoordinator.processClaim(claim, address(this));
+        ILRTVault vault = $.vault;
+        address recipient = $.rewardsRecipient;
+        for (uint256 i = 0; i < n; ++i) {
+            if (_repeats(tokens, i)) continue;
+            IERC20 token = tokens[i];
+            uint256 amount = token.balanceOf(address(this)) - before[i];
+            if (amount == 0) continue;
+            bool counted = vault.isAsset(address(token));
+            emit RewardsClaimed(delegator, token, amount, counted);
+            if (counted) {
+                token.forceApprove(address(vault), amount);
+                vault.absorbFromDelegator(address(token), amount, address(this));
+            } else {
+                token.safeTransfer(recipient, amount);
+            }
+        }
+    }
+
+    /* ----------------------------------------------------------------------------------------------------------- */
+    /*                                                INTERNALS                                                     */
+    /* ----------------------------------------------------------------------------------------------------------- */
+
+    /// @dev Completes one withdrawal as tokens and moves every token received into the vault's buffer. The queued
+    /// shares leave `positions()` (EigenLayer deletes the withdrawal) in the same call that the buffer grows.
+    function _complete(
+        ManagerStorage storage $,
+        address delegator,
+        IDelegationManager.Withdrawal calldata withdrawal
+    ) private {
+        bytes32 root = keccak256(abi.encode(withdrawal));
+        if (withdrawal.staker != delegator) revert RestakingManagerForeignWithdrawal(root);
+        uint256 n = withdrawal.strategies.length;
+        IERC20[] memory tokens = new IERC20[](n);
+        uint256[] memory before = new uint256[](n);
+        for (uint256 j = 0; j < n; ++j) {
+            tokens[j] = withdrawal.strategies[j].underlyingToken();
+            before[j] = tokens[j].balanceOf(delegator);
+        }
+        IOperatorDelegator(delegator).completeWithdrawal(withdrawal, tokens);
+        ILRTVault vault = $.vault;
+        for (uint256 j = 0; j < n; ++j) {
+            if (_repeats(tokens, j)) continue;
+            uint256 received = tokens[j].balanceOf(delegator) - before[j];
+            // A fully slashed entry pays nothing (EigenLayer skips it).
+            if (received == 0) continue;
+            IOperatorDelegator(delegator).approveVault(tokens[j], received);
+            uint256 units = vault.absorbFromDelegator(address(tokens[j]), received, delegator);
+            emit WithdrawalCompleted(delegator, root, address(tokens[j]), units);
+        }
+    }
+
+    /// @dev Reverts unless every move goes toward the targets: the delegator's value before the move must be below
+    /// its target share of the total after the move. Values are ETH from withdrawable shares (rounded down at each
+    /// step: shares → tokens → units → ETH); the total converts each strategy's summed shares once.
+    function _checkTarget(
+        ManagerStorage storage $,
+        address delegator,
+        uint256 targetBps,
+        address asset,
+        uint256 units
+    ) private view {
+        (IStrategy[] memory strategies, address[] memory assets) = _strategyList($);
+        address[] memory delegators_ = _delegatorList($);
+        IDelegationManager delegationManager = $.delegationManager;
+        uint256[] memory total = new uint256[](strategies.length);
+        uint256[] memory own = new uint256[](strategies.length);
+        for (uint256 d = 0; d < delegators_.length; ++d) {
+            (uint256[] memory withdrawable, ) = delegationManager.getWithdrawableShares(delegators_[d], strategies);
+            for (uint256 s = 0; s < strategies.length; ++s) {
+                total[s] += withdrawable[s];
+            }
+            if (delegators_[d] == delegator) own = withdrawable;
+        }
+        ILRTOracle oracle = $.oracle;
+        uint256 valueBefore = _value(oracle, strategies, assets, own);
+        uint256 totalAfter = _value(oracle, strategies, assets, total) + Math.mulDiv(units, oracle.price(asset), UNIT);
+        if (valueBefore * BPS >= targetBps * totalAfter) {
+            revert RestakingManagerAboveTarget(
+                delegator,
+                valueBefore + Math.mulDiv(units, oracle.price(asset), UNIT),
+                Math.mulDiv(totalAfter, targetBps, BPS)
+            );
+        }
+    }
+
+    /// @dev ETH value of `shares` per strategy, each step rounded down.
+    function _value(
+        ILRTOracle oracle,
+        IStrategy[] memory strategies,
+        address[] memory assets,
+        uint256[] memory shares
+    ) private view returns (uint256 value) {
+        for (uint256 s = 0; s < strategies.length; ++s) {
+            if (shares[s] == 0) continue;
+            address asset = assets[s];
+            uint256 units = _toUnits(oracle, asset, _toTokens(strategies[s], shares[s]));
+            if (units != 0) value += Math.mulDiv(units, oracle.price(asset), UNIT);
+        }
+    }
+
+    /// @dev Per strategy, the delegators' withdrawable shares and queued shares, summed (two calls per delegator).
+    function _totalShares(
+        ManagerStorage storage $,
+        IStrategy[] memory strategies
+    ) private view returns (uint256[] memory withdrawable, uint256[] memory queued) {
+        IDelegationManager delegationManager = $.delegationManager;
+        address[] memory delegators_ = _delegatorList($);
+        withdrawable = new uint256[](strategies.length);
+        queued = new uint256[](strategies.length);
+        for (uint256 d = 0; d < delegators_.length; ++d) {
+            (uint256[] memory shares, ) = delegationManager.getWithdrawableShares(delegators_[d], strategies);
+            for (uint256 s = 0; s < strategies.length; ++s) {
+                withdrawable[s] += shares[s];
+            }
+            _addQueued(delegationManager, delegators_[d], strategies, queued);
+        }
+    }
+
+    /// @dev Adds the shares of `delegator`'s queued withdrawals (slashing so far applied) to `queued`, per strategy.
+    function _addQueued(
+        IDelegationManager delegationManager,
+        address delegator,
+        IStrategy[] memory strategies,
+        uint256[] memory queued
+    ) private view {
+        (IDelegationManager.Withdrawal[] memory withdrawals, uint256[][] memory shares) = delegationManager
+            .getQueuedWithdrawals(delegator);
+        for (uint256 w = 0; w < withdrawals.length; ++w) {
+            IStrategy[] memory queuedStrategies = withdrawals[w].strategies;
+            for (uint256 j = 0; j < queuedStrategies.length; ++j) {
+                for (uint256 s = 0; s < strategies.length; ++s) {
+                    if (queuedStrategies[j] == strategies[s]) {
+                        queued[s] += shares[w][j];
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// @dev Whether any delegator still holds deposit shares of `strategy` or has a queued withdrawal from it.
+    function _inUse(ManagerStorage storage $, IStrategy strategy) private view returns (bool) {
+        IStrategy[] memory single = new IStrategy[](1);
+        single[0] = strategy;
+        IDelegationManager delegationManager = $.delegationManager;
+        uint256 count = $.delegatorCount;
+        for (uint256 d = 0; d < count; ++d) {
+            address delegator = $.delegators[d];
+            (, uint256[] memory depositShares) = delegationManager.getWithdrawableShares(delegator, single);
+            if (depositShares[0] != 0) return true;
+            (IDelegationManager.Withdrawal[] memory withdrawals, ) = delegationManager.getQueuedWithdrawals(delegator);
+            for (uint256 w = 0; w < withdrawals.length; ++w) {
+                for (uint256 j = 0; j < withdrawals[w].strategies.length; ++j) {
+                    if (withdrawals[w].strategies[j] == strategy) return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /// @dev Tokens `shares` strategy shares are worth now, rounded down (no call for zero).
+    function _toTokens(IStrategy strategy, uint256 shares) private view returns (uint256) {
+        return shares == 0 ? 0 : strategy.sharesToUnderlyingView(shares);
+    }
+
+    /// @dev Accounting units of `tokens`, rounded down by the oracle's adapter (no call for zero).
+    function _toUnits(ILRTOracle oracle, address asset, uint256 tokens) private view returns (uint256) {
+        return tokens == 0 ? 0 : oracle.toUnits(asset, tokens);
+    }
+
+    /// @dev Whether `tokens[i]` already appeared earlier in `tokens` (its balance change was handled then).
+    function _repeats(IERC20[] memory tokens, uint256 i) private pure returns (bool) {
+        for (uint256 j = 0; j < i; ++j) {
+            if (tokens[j] == tokens[i]) return true;
+        }
+        return false;
+    }
+
+    /// @dev The delegators, in creation order.
+    function _delegatorList(ManagerStorage storage $) private view returns (address[] memory list) {
+        list = new address[]($.delegatorCount);
+        for (uint256 d = 0; d < list.length; ++d) {
+            list[d] = $.delegators[d];
+        }
+    }
+
+    /// @dev The strategies and their assets, in `setStrategy` order.
+    function _strategyList(
+        ManagerStorage storage $
+    ) private view returns (IStrategy[] memory strategies, address[] memory assets) {
+        uint256 count = $.strategyCount;
+        strategies = new IStrategy[](count);
+        assets = new address[](count);
+        for (uint256 s = 0; s < count; ++s) {
+            strategies[s] = $.strategies[s];
+            assets[s] = $.assets[s];
+        }
+    }
+
+    function _checkDelegator(
+        ManagerStorage storage $,
+        address delegator
+    ) private view returns (DelegatorInfo memory info) {
+        info = $.info[delegator];
+        if (info.position == 0) revert RestakingManagerUnknownDelegator(delegator);
+    }
+
+    function _strategy(ManagerStorage storage $, address asset) private view returns (IStrategy strategy) {
+        strategy = $.strategyOf[asset];
+        if (address(strategy) == address(0)) revert RestakingManagerNoStrategy(asset);
+    }
+
+    /// @dev Upgrades are restricted like any admin function (the access manager decides who).
+    function _authorizeUpgrade(address) internal override restricted {}
+
+    function _manager() private pure returns (ManagerStorage storage $) {
+        assembly {
+            $.slot := STORAGE_LOCATION
+        }
+    }
+}

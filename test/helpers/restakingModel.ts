@@ -1,0 +1,272 @@
+/**
+ * An independent TypeScript reference of the suite's restaking flows, built on the EigenLayer reference
+ * (`eigenlayerModel.ts`) and the Lido share model (`steth.ts`). It mirrors every token movement of the restaking
+ * manager (vault → delegator → strategy and back, rewards → manager → vault) to predict exact wei values; it never
+ * reads contract state except the addresses it is built from.
+ */
+import { EIGEN_DELAYS } from "../fixtures/eigenlayer";
+import {
+  ALLOCATED_MAGNITUDE,
+  CBETH_RATE,
+  RETH_RATE,
+  SEED,
+  SET_ID,
+  STETH_REBASE,
+  STETH_SUBMITTED,
+  type Restakable,
+  type Suite,
+} from "../fixtures/suite";
+import { EigenModel, StrategyModel, type QueuedWithdrawalModel } from "./eigenlayerModel";
+import { WAD, mulDiv } from "./math";
+import { StEthModel } from "./steth";
+
+export const RESTAKABLE: Restakable[] = ["stETH", "rETH", "cbETH"];
+const BPS = 10_000n;
+/** Every address in the model is lower-case (the Lido model keys accounts by the exact string). */
+const lc = (address: string): string => address.toLowerCase();
+
+export interface ModelPosition {
+  token: Restakable;
+  withdrawableShares: bigint;
+  queuedShares: bigint;
+  withdrawableUnits: bigint;
+  queuedUnits: bigint;
+}
+
+export class RestakingModel {
+  readonly eigen = new EigenModel(EIGEN_DELAYS.minWithdrawalDelayBlocks);
+  readonly steth = new StEthModel();
+  readonly strategies = new Map<Restakable, StrategyModel>();
+  /** Vault buffers of the restakable LSTs, in accounting units. */
+  readonly buffer = new Map<Restakable, bigint>();
+  /** Prices the oracle stored at the last sync (ETH per 1e18 units). */
+  readonly price = new Map<Restakable, bigint>();
+  /** lrETH supply: the seed plus every deposit's mint. */
+  supply = SEED;
+  /** The deposit rate of the last sync (1e18 until a sync books a gain; tests that need more set it). */
+  depositRate = WAD;
+
+  private constructor(
+    readonly tokens: Restakable[],
+    readonly strategyAddress: Map<Restakable, string>,
+    readonly delegators: string[],
+    readonly operators: string[],
+    readonly targets: bigint[],
+    readonly set: string,
+    readonly vault: string,
+    readonly manager: string,
+  ) {}
+
+  /** The model of a freshly deployed suite (mirrors the fixture's stETH pool, allocations and delegations). */
+  static async of(s: Suite): Promise<RestakingModel> {
+    const tokens = RESTAKABLE.slice(0, s.strategies.length);
+    const strategyAddress = new Map<Restakable, string>();
+    for (let i = 0; i < tokens.length; ++i) strategyAddress.set(tokens[i], lc(await s.strategies[i].getAddress()));
+    const m = new RestakingModel(
+      tokens,
+      strategyAddress,
+      s.delegators.map((d) => lc(d.target as string)),
+      s.operators.map((o) => lc(o.address)),
+      s.targets.map(BigInt),
+      `${await s.avs.getAddress()}:${SET_ID}`,
+      lc(await s.vault.getAddress()),
+      lc(await s.manager.getAddress()),
+    );
+    m.steth.submit(lc(s.signers.admin.address), STETH_SUBMITTED);
+    m.steth.rebase(STETH_REBASE);
+    for (const t of tokens) {
+      m.strategies.set(t, new StrategyModel());
+      m.buffer.set(t, 0n);
+      for (const op of m.operators) m.eigen.allocate(op, m.set, strategyAddress.get(t)!, ALLOCATED_MAGNITUDE);
+    }
+    const all = [...strategyAddress.values()];
+    m.delegators.forEach((d, i) => m.eigen.delegate(d, m.operators[i], all));
+    m.markSynced();
+    return m;
+  }
+
+  /** Records the prices an oracle refresh stores now. */
+  markSynced(): void {
+    this.price.set("stETH", this.steth.pooledEthByShares(WAD));
+    this.price.set("rETH", RETH_RATE);
+    this.price.set("cbETH", CBETH_RATE);
+  }
+
+  strategyOf(token: Restakable): string {
+    return this.strategyAddress.get(token)!;
+  }
+
+  /** Accounting units of `tokens` (stETH: Lido shares, rounded down; others: the token itself). */
+  toUnits(token: Restakable, tokens: bigint): bigint {
+    return token === "stETH" ? this.steth.sharesByPooledEth(tokens) : tokens;
+  }
+
+  /** ETH value of `units` at the last sync's price, rounded down. */
+  value(token: Restakable, units: bigint): bigint {
+    return mulDiv(units, this.price.get(token)!, WAD);
+  }
+
+  /** `user` mints `eth` worth of `token` and deposits its whole balance into the vault (as `depositLST`). */
+  depositLST(user: string, token: Restakable, eth: bigint): { amount: bigint; units: bigint } {
+    user = lc(user);
+    let amount: bigint;
+    let units: bigint;
+    if (token === "stETH") {
+      this.steth.submit(user, eth);
+      amount = this.steth.balanceOf(user);
+      units = this.steth.transfer(user, this.vault, amount);
+    } else {
+      amount = mulDiv(eth, WAD, token === "rETH" ? RETH_RATE : CBETH_RATE);
+      units = amount;
+    }
+    this.buffer.set(token, this.buffer.get(token)! + units);
+    // lrETH per unit at the deposit rate (floor), then the mint (floor).
+    this.supply += mulDiv(units, mulDiv(this.price.get(token)!, WAD, this.depositRate), WAD);
+    return { amount, units };
+  }
+
+  /** A restake of `units`: vault → delegator → strategy; returns the deposit shares credited. */
+  restake(delegator: string, token: Restakable, units: bigint): bigint {
+    delegator = lc(delegator);
+    const strategy = this.strategies.get(token)!;
+    this.buffer.set(token, this.buffer.get(token)! - units);
+    let amount = units;
+    let arrived = units;
+    if (token === "stETH") {
+      this.steth.transferShares(this.vault, delegator, units);
+      amount = this.steth.balanceOf(delegator);
+      const address = this.strategyOf(token);
+      const before = this.steth.balanceOf(address);
+      this.steth.transfer(delegator, address, amount);
+      arrived = this.steth.balanceOf(address) - before;
+    }
+    const shares = strategy.deposit(amount, arrived);
+    this.eigen.deposit(delegator, this.strategyOf(token), shares);
+    return shares;
+  }
+
+  /** Shares of the queued withdrawals of our delegators, per token, as EigenLayer reports them at `block`. */
+  queuedShares(token: Restakable, block: number, delegators = this.delegators): bigint {
+    const strategy = this.strategyOf(token).toLowerCase();
+    const ours = new Set(delegators.map(lc));
+    return this.eigen.queue
+      .filter((w) => w.strategy === strategy && ours.has(w.staker))
+      .reduce((sum, w) => sum + this.eigen.withdrawalShares(w, block), 0n);
+  }
+
+  withdrawableShares(token: Restakable, delegators = this.delegators): bigint {
+    return delegators.reduce((sum, d) => sum + this.eigen.withdrawable(d, this.strategyOf(token)), 0n);
+  }
+
+  private sharesToUnits(token: Restakable, shares: bigint): bigint {
+    if (shares === 0n) return 0n;
+    return this.toUnits(token, this.strategies.get(token)!.sharesToUnderlying(shares));
+  }
+
+  /** What `positions()` returns at `block`: per strategy, summed shares converted once, every step floored. */
+  positions(block: number): ModelPosition[] {
+    return this.tokens.map((token) => {
+      const withdrawableShares = this.withdrawableShares(token);
+      const queuedShares = this.queuedShares(token, block);
+      return {
+        token,
+        withdrawableShares,
+        queuedShares,
+        withdrawableUnits: this.sharesToUnits(token, withdrawableShares),
+        queuedUnits: this.sharesToUnits(token, queuedShares),
+      };
+    });
+  }
+
+  /**
+   * The vault's value as `sync()` computes it at `block`: per asset, buffer + restaked + queued units at the
+   * stored price (floor each), plus the ETH seed (the suite holds no other asset).
+   */
+  totalValue(block: number, ethBuffer = SEED): bigint {
+    const positions = this.positions(block);
+    return positions.reduce(
+      (sum, p) => sum + this.value(p.token, this.buffer.get(p.token)! + p.withdrawableUnits + p.queuedUnits),
+      ethBuffer,
+    );
+  }
+
+  /** ETH value of the withdrawable shares of `delegators`, per strategy converted once (as the target check). */
+  restakedValue(delegators: string[]): bigint {
+    return this.tokens.reduce(
+      (sum, token) => sum + this.value(token, this.sharesToUnits(token, this.withdrawableShares(token, delegators))),
+      0n,
+    );
+  }
+
+  /**
+   * The target rule of `restake`: `null` if the move is allowed, else the revert arguments
+   * `(valueAfter, targetValue)` of `RestakingManagerAboveTarget`.
+   */
+  targetCheck(delegator: string, token: Restakable, units: bigint): { valueAfter: bigint; targetValue: bigint } | null {
+    delegator = lc(delegator);
+    const index = this.delegators.indexOf(delegator);
+    const target = this.targets[index];
+    const before = this.restakedValue([delegator]);
+    const moved = this.value(token, units);
+    const totalAfter = this.restakedValue(this.delegators) + moved;
+    if (before * BPS < target * totalAfter) return null;
+    return { valueAfter: before + moved, targetValue: mulDiv(totalAfter, target, BPS) };
+  }
+
+  /** `queueWithdrawal(delegator, token, withdrawable)` at `block`: the deposit shares and the queued withdrawal. */
+  queue(
+    delegator: string,
+    token: Restakable,
+    withdrawable: bigint,
+    block: number,
+  ): { depositShares: bigint; withdrawal: QueuedWithdrawalModel } {
+    delegator = lc(delegator);
+    const depositShares = this.eigen.toDepositShares(delegator, this.strategyOf(token), withdrawable);
+    const { withdrawal } = this.eigen.queueWithdrawal(delegator, this.strategyOf(token), depositShares, block);
+    return { depositShares, withdrawal };
+  }
+
+  /** The operator force-undelegates `delegator` at `block`: one withdrawal per strategy it holds. */
+  undelegate(delegator: string, block: number): QueuedWithdrawalModel[] {
+    return this.eigen.undelegate(lc(delegator), [...this.strategyAddress.values()], block);
+  }
+
+  /** `redelegate` at `block`: undelegate (if delegated) and delegate to `operator`. */
+  redelegate(delegator: string, operator: string, block: number): QueuedWithdrawalModel[] {
+    const queued = this.eigen.operatorOf(delegator) ? this.undelegate(delegator, block) : [];
+    this.eigen.delegate(lc(delegator), lc(operator), [...this.strategyAddress.values()]);
+    return queued;
+  }
+
+  private tokenOf(strategy: string): Restakable {
+    return this.tokens.find((t) => this.strategyOf(t) === lc(strategy))!;
+  }
+
+  /** Completes `w` as tokens at `block` and moves them into the buffer; returns the token amount and the units. */
+  complete(w: QueuedWithdrawalModel, block: number): { tokens: bigint; units: bigint } {
+    const index = this.eigen.queue.indexOf(w);
+    if (index < 0) throw new Error("RestakingModel: withdrawal not queued");
+    const shares = this.eigen.withdrawalShares(w, block);
+    this.eigen.queue.splice(index, 1);
+    if (shares === 0n) return { tokens: 0n, units: 0n };
+    const token = this.tokenOf(w.strategy);
+    const strategy = this.strategies.get(token)!;
+    const out = strategy.withdraw(shares);
+    let received = out;
+    let units = out;
+    if (token === "stETH") {
+      const before = this.steth.balanceOf(w.staker);
+      this.steth.transfer(this.strategyOf(token), w.staker, out);
+      strategy.balance = this.steth.balanceOf(this.strategyOf(token));
+      received = this.steth.balanceOf(w.staker) - before;
+      units = this.steth.transfer(w.staker, this.vault, received);
+    }
+    this.buffer.set(token, this.buffer.get(token)! + units);
+    return { tokens: received, units };
+  }
+
+  /** The AVS slashes `wad` of `operator`'s allocation to each of `tokens`' strategies at `block`. */
+  slash(operator: string, tokens: Restakable[], wad: bigint, block: number): void {
+    for (const t of tokens) this.eigen.slash(lc(operator), this.set, this.strategyOf(t), wad, block);
+  }
+}

@@ -1,0 +1,183 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { parseEther } from "ethers";
+import { deploySuiteFixture, depositLST, type Restakable, type Suite } from "../fixtures/suite";
+import { RestakingModel } from "../helpers/restakingModel";
+import { blockOf, bufferOf, expectBuffers, expectManagerEmpty, expectPositions } from "../helpers/restaking";
+
+/** ETH alice turns into each LST and deposits. */
+const DEPOSITS: Record<Restakable, bigint> = {
+  stETH: parseEther("40") + 123n,
+  rETH: parseEther("44") + 7n,
+  cbETH: parseEther("21") + 5n,
+};
+
+/** The suite with alice's deposits of every restakable LST in the buffer. */
+async function fundedFixture() {
+  const s = await deploySuiteFixture();
+  const m = await RestakingModel.of(s);
+  const eth = DEPOSITS;
+  for (const token of m.tokens) {
+    const amount = await depositLST(s, s.signers.alice, token, eth[token]);
+    expect(m.depositLST(s.signers.alice.address, token, eth[token]).amount).to.equal(amount);
+  }
+  return { s, m };
+}
+
+/** Fixtures are snapshots; the model (plain objects) is rebuilt from the same steps per test. */
+async function funded(): Promise<{ s: Suite; m: RestakingModel }> {
+  const { s } = await loadFixture(fundedFixture);
+  const m = await RestakingModel.of(s);
+  for (const token of m.tokens) m.depositLST(s.signers.alice.address, token, DEPOSITS[token]);
+  await expectBuffers(s, m);
+  return { s, m };
+}
+
+describe("RestakingManager.restake", function () {
+  it("moves exactly `units` of rETH from the buffer into the strategy through the delegator", async function () {
+    const { s, m } = await funded();
+    const [d0] = s.delegators;
+    const units = parseEther("10") + 3n;
+    const bufferBefore = await bufferOf(s, "rETH");
+    const expectedShares = m.restake(d0.target as string, "rETH", units);
+
+    const tx = s.manager.connect(s.signers.keeper).restake(d0, s.tokens.rETH, units);
+    await expect(tx).to.emit(s.manager, "Restaked").withArgs(d0, s.tokens.rETH, units, expectedShares);
+    await expect(tx).to.emit(s.vault, "BufferReleased").withArgs(s.tokens.rETH, d0, units);
+
+    expect(await bufferOf(s, "rETH")).to.equal(bufferBefore - units);
+    const [withdrawable, deposit] = await s.el.delegationManager.getWithdrawableShares(d0, [m.strategyOf("rETH")]);
+    expect(deposit[0]).to.equal(expectedShares);
+    expect(withdrawable[0]).to.equal(m.eigen.withdrawable(d0.target as string, m.strategyOf("rETH")));
+    // An empty strategy mints exactly the amount (1000/1000 virtual offset).
+    expect(expectedShares).to.equal(units);
+    expect(await s.tokens.rETH.balanceOf(m.strategyOf("rETH"))).to.equal(m.strategies.get("rETH")!.balance);
+    expect(await s.tokens.rETH.balanceOf(d0)).to.equal(0n);
+    expect(await s.tokens.rETH.allowance(d0, s.el.strategyManager)).to.equal(0n);
+    await expectManagerEmpty(s);
+    await expectPositions(s, m);
+  });
+
+  it("restakes stETH by Lido shares and deposits the delegator's whole balance (exact to the wei)", async function () {
+    const { s, m } = await funded();
+    const [d0, d1] = s.delegators;
+    // Two moves into an already non-empty strategy, at a pool rate of 1.05 stETH per share.
+    const first = parseEther("7") + 11n;
+    const second = parseEther("5") + 999n;
+    const shares1 = m.restake(d0.target as string, "stETH", first);
+    await expect(s.manager.connect(s.signers.keeper).restake(d0, s.tokens.stETH, first))
+      .to.emit(s.manager, "Restaked")
+      .withArgs(d0, s.tokens.stETH, first, shares1);
+    const shares2 = m.restake(d1.target as string, "stETH", second);
+    await expect(s.manager.connect(s.signers.keeper).restake(d1, s.tokens.stETH, second))
+      .to.emit(s.manager, "Restaked")
+      .withArgs(d1, s.tokens.stETH, second, shares2);
+
+    await expectBuffers(s, m);
+    for (const d of [d0, d1]) {
+      const [withdrawable] = await s.el.delegationManager.getWithdrawableShares(d, [m.strategyOf("stETH")]);
+      expect(withdrawable[0]).to.equal(m.eigen.withdrawable(d.target as string, m.strategyOf("stETH")));
+      // Whatever Lido's share rounding leaves behind is what the model predicts (at most one share).
+      expect(await s.tokens.stETH.sharesOf(d)).to.equal(m.steth.sharesOf((d.target as string).toLowerCase()));
+      expect(await s.tokens.stETH.sharesOf(d)).to.be.at.most(1n);
+    }
+    expect(await s.tokens.stETH.balanceOf(m.strategyOf("stETH"))).to.equal(m.strategies.get("stETH")!.balance);
+    expect(await s.strategies[0].totalShares()).to.equal(m.strategies.get("stETH")!.totalShares);
+    await expectManagerEmpty(s);
+    await expectPositions(s, m);
+  });
+
+  describe("allocation targets", function () {
+    it("lets the first move into an empty delegator through, even one that overshoots its target", async function () {
+      const { s, m } = await funded();
+      const [d0] = s.delegators;
+      // All of the buffer into one delegator of a 3333 bps target: allowed (it held nothing before).
+      const units = await bufferOf(s, "rETH");
+      expect(m.targetCheck(d0.target as string, "rETH", units)).to.equal(null);
+      m.restake(d0.target as string, "rETH", units);
+      await s.manager.connect(s.signers.keeper).restake(d0, s.tokens.rETH, units);
+      await expectPositions(s, m);
+    });
+
+    it("reverts a move into a delegator already at or above its target share of the total after the move", async function () {
+      const { s, m } = await funded();
+      const [d0, d1, d2] = s.delegators;
+      const keeper = s.manager.connect(s.signers.keeper);
+      const units = parseEther("3");
+      await keeper.restake(d0, s.tokens.rETH, units);
+      m.restake(d0.target as string, "rETH", units);
+
+      // d0 holds everything: any further move into it goes away from its target.
+      const expected = m.targetCheck(d0.target as string, "cbETH", 1n);
+      expect(expected).to.not.equal(null);
+      await expect(keeper.restake(d0, s.tokens.cbETH, 1n))
+        .to.be.revertedWithCustomError(s.manager, "RestakingManagerAboveTarget")
+        .withArgs(d0, expected!.valueAfter, expected!.targetValue);
+      // valueAfter = 3 rETH at 1.1 plus 1 wei of cbETH at 1.05 (floored); target = 3333 bps of the total after.
+      expect(expected!.valueAfter).to.equal(parseEther("3.3") + 1n);
+      expect(expected!.targetValue).to.equal(((parseEther("3.3") + 1n) * 3333n) / 10_000n);
+
+      // Moves toward the targets pass: d1 and d2 are empty, then d0 is below its share again.
+      for (const d of [d1, d2]) {
+        expect(m.targetCheck(d.target as string, "stETH", parseEther("3"))).to.equal(null);
+        await keeper.restake(d, s.tokens.stETH, parseEther("3"));
+        m.restake(d.target as string, "stETH", parseEther("3"));
+      }
+      expect(m.targetCheck(d0.target as string, "cbETH", parseEther("1"))).to.equal(null);
+      await keeper.restake(d0, s.tokens.cbETH, parseEther("1"));
+      m.restake(d0.target as string, "cbETH", parseEther("1"));
+      await expectPositions(s, m);
+
+      // A delegator whose target is zero never receives anything.
+      await s.manager.setTargets([d0, d1, d2], [5000, 5000, 0]);
+      m.targets.splice(0, 3, 5000n, 5000n, 0n);
+      const zero = m.targetCheck(d2.target as string, "rETH", parseEther("1"));
+      expect(zero!.targetValue).to.equal(0n);
+      await expect(keeper.restake(d2, s.tokens.rETH, parseEther("1")))
+        .to.be.revertedWithCustomError(s.manager, "RestakingManagerAboveTarget")
+        .withArgs(d2, zero!.valueAfter, 0n);
+    });
+  });
+
+  describe("reverts", function () {
+    it("for an unknown delegator, an asset without strategy, zero units and more than the buffer", async function () {
+      const { s } = await funded();
+      const keeper = s.manager.connect(s.signers.keeper);
+      const [d0] = s.delegators;
+      await expect(keeper.restake(s.signers.stranger, s.tokens.rETH, 1n))
+        .to.be.revertedWithCustomError(s.manager, "RestakingManagerUnknownDelegator")
+        .withArgs(s.signers.stranger);
+      await expect(keeper.restake(d0, s.tokens.wstETH, 1n))
+        .to.be.revertedWithCustomError(s.manager, "RestakingManagerNoStrategy")
+        .withArgs(s.tokens.wstETH);
+      await expect(keeper.restake(d0, s.tokens.rETH, 0n)).to.be.revertedWithCustomError(
+        s.manager,
+        "RestakingManagerZeroInput",
+      );
+      const buffer = await bufferOf(s, "rETH");
+      await expect(keeper.restake(d0, s.tokens.rETH, buffer + 1n))
+        .to.be.revertedWithCustomError(s.vault, "LRTVaultInsufficientBuffer")
+        .withArgs(s.tokens.rETH, buffer + 1n, buffer);
+    });
+
+    it("for a delegator its operator force-undelegated, until it is redelegated", async function () {
+      const { s, m } = await funded();
+      const [d0] = s.delegators;
+      const keeper = s.manager.connect(s.signers.keeper);
+      await s.el.delegationManager.connect(s.operators[0]).undelegate(d0);
+      await expect(keeper.restake(d0, s.tokens.rETH, parseEther("1")))
+        .to.be.revertedWithCustomError(s.manager, "RestakingManagerNotDelegated")
+        .withArgs(d0);
+      // Nothing was queued (it held nothing): redelegating only delegates.
+      const block = await blockOf(s.manager.redelegate(d0, s.operators[1]));
+      expect(m.redelegate(d0.target as string, s.operators[1].address, block)).to.deep.equal([]);
+      expect(await s.el.delegationManager.delegatedTo(d0)).to.equal(s.operators[1].address);
+      expect(await d0.operator()).to.equal(s.operators[1].address);
+      m.restake(d0.target as string, "rETH", parseEther("1"));
+      await keeper.restake(d0, s.tokens.rETH, parseEther("1"));
+      await expectPositions(s, m);
+      expect((await ethers.provider.getBalance(s.manager)) + (await s.tokens.rETH.balanceOf(s.manager))).to.equal(0n);
+    });
+  });
+});
