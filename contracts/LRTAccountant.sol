@@ -109,7 +109,12 @@ contract LRTAccountant is
 
     /// @inheritdoc ILRTAccountant
     function rate() external view returns (uint256) {
-        return RateAccounting.rateAt(_books(_accountant()), block.timestamp);
+        // Reads only the two slots the rate depends on (base/unvested and lastSync/window): the withdrawal queue
+        // calls this on every request.
+        AccountantStorage storage $ = _accountant();
+        RateAccounting.State memory s;
+        (s.base, s.unvested, s.lastSync, s.window) = ($.base, $.unvested, $.lastSync, $.window);
+        return RateAccounting.rateAt(s, block.timestamp);
     }
 
     /// @inheritdoc ILRTAccountant

@@ -111,7 +111,7 @@ contract LRTVault is
         uint256 referralId
     ) external payable returns (uint256 shares) {
         shares = _issue(ETH, msg.value, msg.value, receiver, minShares);
-        emit Deposit(msg.sender, receiver, ETH, msg.value, shares, referralId);
+        emit Deposit(receiver, ETH, msg.value, shares, referralId);
     }
 
     /// @inheritdoc ILRTVault
@@ -127,7 +127,7 @@ contract LRTVault is
         // it and reentrancy is blocked, so a reentrant or failing token meets untouched state.
         uint256 units = _pull(asset, amount, msg.sender, _vault().slots[asset].flags & FLAG_LIDO != 0);
         shares = _issue(asset, amount, units, receiver, minShares);
-        emit Deposit(msg.sender, receiver, asset, amount, shares, referralId);
+        emit Deposit(receiver, asset, amount, shares, referralId);
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -389,15 +389,19 @@ contract LRTVault is
         address receiver,
         uint256 minShares
     ) private returns (uint256 shares) {
-        if (amount == 0) revert LRTVaultZeroAmount();
-        if (receiver == address(0)) revert LRTVaultZeroAddress();
+        // A zero receiver is refused by ERC20's _mint (ERC20InvalidReceiver).
         AssetSlot storage ref = _vault().slots[asset];
         AssetSlot memory slot = ref;
         if (slot.sharesPerUnit == 0) revert LRTVaultUnsupportedAsset(asset);
         if (slot.flags & CLOSED != 0) revert LRTVaultDepositsPaused(asset);
         if (block.timestamp > slot.expiry) revert LRTVaultRateStale(slot.expiry);
         uint256 minimum = uint256(slot.minDepositGwei) * 1 gwei;
-        if (amount < minimum) revert LRTVaultBelowMinimum(asset, amount, minimum);
+        // The minimum is at least 1 gwei (enforced when configured), so zero is caught here and told apart only
+        // on the failure path.
+        if (amount < minimum) {
+            if (amount == 0) revert LRTVaultZeroAmount();
+            revert LRTVaultBelowMinimum(asset, amount, minimum);
+        }
         if (units > slot.headroom) revert LRTVaultCapExceeded(asset, units, slot.headroom);
         // units <= headroom < 2^96 and sharesPerUnit < 2^72: the product cannot overflow. Rounded down.
         shares = (units * slot.sharesPerUnit) / UNIT;
@@ -492,7 +496,9 @@ contract LRTVault is
     }
 
     /// @dev Rounded up so the stored minimum never undercuts the configured one; uint64 / 1e9 fits in 40 bits.
+    /// At least 1 gwei: the deposit path relies on a non-zero minimum to reject zero amounts.
     function _minGwei(uint64 minDeposit) private pure returns (uint40) {
+        if (minDeposit == 0) revert LRTVaultZeroAmount();
         return uint40(Math.ceilDiv(minDeposit, 1 gwei));
     }
 

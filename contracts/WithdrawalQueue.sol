@@ -47,6 +47,8 @@ contract WithdrawalQueue is
     uint8 internal constant FINALIZED = 2;
     uint8 internal constant CLAIMED = 3;
     uint256 private constant UNIT = 1e18;
+    /// @dev The vault's ETH marker (always its first asset).
+    address private constant ETH = 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE;
 
     /// @dev The value at request is `shares * rateAtRequest / 1e18` (floor), recomputed exactly when needed.
     struct StoredRequest {
@@ -73,18 +75,22 @@ contract WithdrawalQueue is
         uint128 value;
     }
 
+    /// @dev Packed so a request reads two slots (vault/paused/next id, then the size limits).
+    /// `assets` and `lidoShares` copy the vault's asset list, so claims never call the vault.
     /// @custom:storage-location erc7201:lrt.storage.WithdrawalQueue
     struct QueueStorage {
         ILRTVault vault;
+        bool requestsPaused;
         uint64 nextRequestId;
-        uint64 nextToFinalize;
         uint96 minShares;
         uint96 maxShares;
-        bool requestsPaused;
+        uint64 nextToFinalize;
         mapping(uint256 requestId => StoredRequest) requests;
         mapping(uint256 requestId => Payout) payouts;
         mapping(address asset => uint256) reserved;
         mapping(address asset => uint256) assetIndexPlusOne;
+        address[] assets;
+        mapping(address asset => bool) lidoShares;
     }
 
     // keccak256(abi.encode(uint256(keccak256("lrt.storage.WithdrawalQueue")) - 1)) & ~bytes32(uint256(0xff))
@@ -124,7 +130,8 @@ contract WithdrawalQueue is
         if (receiver == address(0)) revert WithdrawalQueueZeroAddress();
         if (shares < $.minShares) revert WithdrawalQueueBelowMinimum(shares, $.minShares);
         if (shares > $.maxShares) revert WithdrawalQueueAboveMaximum(shares, $.maxShares);
-        uint256 indexPlusOne = $.assetIndexPlusOne[asset];
+        // ETH is always the vault's first asset: no lookup for the common case.
+        uint256 indexPlusOne = asset == ETH ? 1 : $.assetIndexPlusOne[asset];
         if (indexPlusOne == 0) revert WithdrawalQueueUnsupportedAsset(asset);
         ILRTVault vault = $.vault;
         uint256 rate = vault.getRate();
@@ -192,8 +199,7 @@ contract WithdrawalQueue is
     function claim(uint256[] calldata requestIds, address recipient) external nonReentrant {
         if (recipient == address(0)) revert WithdrawalQueueZeroAddress();
         QueueStorage storage $ = _queue();
-        address[] memory assets = $.vault.assets();
-        uint256[] memory owed = new uint256[](assets.length);
+        uint256 eth;
         for (uint256 k = 0; k < requestIds.length; ++k) {
             uint256 id = requestIds[k];
             StoredRequest storage request = $.requests[id];
@@ -205,18 +211,15 @@ contract WithdrawalQueue is
             if (owner != msg.sender) revert WithdrawalQueueNotOwner(id, msg.sender, owner);
             request.status = CLAIMED;
             uint256 units = $.payouts[id].units;
-            owed[request.assetIndex] += units;
+            uint256 index = request.assetIndex;
+            address asset = index == 0 ? ETH : $.assets[index];
+            $.reserved[asset] -= units;
             _burn(id);
-            emit WithdrawalClaimed(id, owner, recipient, assets[request.assetIndex], units);
-        }
-        // Effects done; tokens first, ETH last.
-        uint256 eth;
-        for (uint256 i = 0; i < assets.length; ++i) {
-            if (owed[i] == 0) continue;
-            $.reserved[assets[i]] -= owed[i];
-            if (assets[i] == _eth($)) eth = owed[i];
-            else if ($.vault.assetInfo(assets[i]).lidoShares) ILidoShares(assets[i]).transferShares(recipient, owed[i]);
-            else IERC20(assets[i]).safeTransfer(recipient, owed[i]);
+            emit WithdrawalClaimed(id, owner, recipient, asset, units);
+            // Tokens go out per request; ETH is summed and sent once, last.
+            if (index == 0) eth += units;
+            else if ($.lidoShares[asset]) ILidoShares(asset).transferShares(recipient, units);
+            else IERC20(asset).safeTransfer(recipient, units);
         }
         if (eth != 0) {
             (bool ok, ) = recipient.call{value: eth}("");
@@ -239,7 +242,7 @@ contract WithdrawalQueue is
             Math.mulDiv(stored.shares, stored.rateAtRequest, UNIT),
             stored.rateAtRequest,
             stored.requestedAt,
-            $.vault.assets()[stored.assetIndex],
+            $.assets[stored.assetIndex],
             stored.status,
             payout.units,
             payout.value
@@ -348,11 +351,11 @@ contract WithdrawalQueue is
         address[] memory assets = $.vault.assets();
         for (uint256 i = 0; i < assets.length; ++i) {
             $.assetIndexPlusOne[assets[i]] = i + 1;
+            if (i >= $.assets.length) {
+                $.assets.push(assets[i]);
+                $.lidoShares[assets[i]] = i != 0 && $.vault.assetInfo(assets[i]).lidoShares;
+            }
         }
-    }
-
-    function _eth(QueueStorage storage $) private view returns (address) {
-        return $.vault.assets()[0];
     }
 
     /// @dev Upgrades are restricted like any admin function.

@@ -57,15 +57,10 @@ interface ILRTVault is IERC20 {
         bool[] tripped;
     }
 
-    /// @notice A deposit of `amount` (token units; wei for ETH) minted `shares` lrETH to `receiver`.
-    event Deposit(
-        address indexed sender,
-        address indexed receiver,
-        address indexed asset,
-        uint256 amount,
-        uint256 shares,
-        uint256 referralId
-    );
+    /// @notice A deposit of `amount` of `asset` (token units; wei for ETH) minted `shares` lrETH to `receiver`.
+    /// @dev The depositor is the transaction's `from` (or the calling contract); `referralId` attributes deposits
+    /// made through routers. Kept to two topics and three words: every byte here is paid on every deposit.
+    event Deposit(address indexed receiver, address indexed asset, uint256 amount, uint256 shares, uint256 referralId);
     /// @notice An asset was added.
     event AssetAdded(address indexed asset, AssetParams params);
     /// @notice An asset's cap or minimum changed.
@@ -125,7 +120,7 @@ interface ILRTVault is IERC20 {
     error LRTVaultBadUpdate();
 
     /// @notice Deposits `msg.value` ETH and mints lrETH to `receiver` at the stored deposit price, rounded down.
-    /// @dev Reverts `LRTVaultZeroAmount`, `LRTVaultZeroAddress`, `LRTVaultBelowMinimum`, `LRTVaultCapExceeded`,
+    /// @dev Reverts `LRTVaultZeroAmount`, `ERC20InvalidReceiver` (zero receiver), `LRTVaultBelowMinimum`, `LRTVaultCapExceeded`,
     /// `LRTVaultSlippage`, `LRTVaultDepositsPaused`, `LRTVaultRateStale`; changes nothing then.
     /// @param minShares the least lrETH the caller accepts
     /// @param referralId any number, echoed in the `Deposit` event
