@@ -21,7 +21,7 @@ function escapeXml(text: string): string {
 export function renderLineChart(points: ChartPoint[], title: string, yLabel: string): string {
   const width = 960;
   const height = 480;
-  const m = { top: 48, right: 24, bottom: 150, left: 88 };
+  const m = { top: 48, right: 90, bottom: 130, left: 88 };
   const innerW = width - m.left - m.right;
   const innerH = height - m.top - m.bottom;
   const ys = points.map((p) => p.y);
