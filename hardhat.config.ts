@@ -1,11 +1,21 @@
 import path from "node:path";
-import { subtask } from "hardhat/config";
+import { subtask, vars } from "hardhat/config";
 import type { HardhatUserConfig } from "hardhat/config";
 import {
   TASK_COMPILE_SOLIDITY_CHECK_ERRORS,
   TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
 } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
+import "@openzeppelin/hardhat-upgrades";
+import "./tasks/lrt";
+
+/**
+ * Secrets and endpoints never live in the repository: each comes from an environment variable of the same name or
+ * from Hardhat's keystore (`npx hardhat vars set NAME`). See `.env.example`.
+ */
+const secret = (name: string): string => process.env[name] ?? (vars.has(name) ? vars.get(name) : "");
+const deployerKey = secret("DEPLOYER_PRIVATE_KEY");
+const accounts = deployerKey ? [deployerKey] : [];
 
 /** The compiler is the npm package `solc`, pinned exactly in package.json; Hardhat never downloads one. */
 const SOLC_VERSION = "0.8.30";
@@ -67,12 +77,28 @@ const config: HardhatUserConfig = {
   },
   networks: {
     hardhat: { hardfork: "prague" },
+    localhost: { url: "http://127.0.0.1:8545" },
+    mainnet: { url: secret("MAINNET_RPC_URL") || "http://missing-MAINNET_RPC_URL", chainId: 1, accounts },
+    hoodi: { url: secret("HOODI_RPC_URL") || "http://missing-HOODI_RPC_URL", chainId: 560048, accounts },
+    sepolia: { url: secret("SEPOLIA_RPC_URL") || "http://missing-SEPOLIA_RPC_URL", chainId: 11155111, accounts },
   },
+  etherscan: {
+    apiKey: secret("ETHERSCAN_API_KEY"),
+    customChains: [
+      {
+        network: "hoodi",
+        chainId: 560048,
+        urls: { apiURL: "https://api.etherscan.io/v2/api?chainid=560048", browserURL: "https://hoodi.etherscan.io" },
+      },
+    ],
+  },
+  sourcify: { enabled: false },
   paths: {
     sources: "contracts",
     tests: "test",
     ignition: "deploy",
   },
+  ignition: { blockPollingInterval: 20, requiredConfirmations: 1 },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   gasReporter: { enabled: process.env.REPORT_GAS === "true", currency: "USD", offline: true },
   mocha: { timeout: 300_000 },

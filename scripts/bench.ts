@@ -165,7 +165,9 @@ function markdown(rows: Row[]): string {
   lines.push(
     "Receipt `gasUsed` (intrinsic included), Hardhat in-process network (prague), cold state per tx as Hardhat",
   );
-  lines.push("provides it; produced by `npm run bench`. Columns are (operators, strategies). `finalize` is per request in a");
+  lines.push(
+    "provides it; produced by `npm run bench`. Columns are (operators, strategies). `finalize` is per request in a",
+  );
   lines.push("batch of 10 with the rate synced in the same block (the sync itself is the `sync` row).");
   lines.push("");
   lines.push(

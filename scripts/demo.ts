@@ -16,6 +16,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { REWARDS_ACTIVATION_DELAY, SET_ID, deploySuite, type Suite } from "../test/fixtures/suite";
 import { ascending } from "../test/fixtures/eigenlayer";
 import { buildRewardsMerkleTree } from "../test/helpers/rewardsMerkle";
+import { asWithdrawal } from "../test/helpers/restaking";
 import { renderLineChart, type ChartPoint } from "./lib/chart";
 
 interface Step {
@@ -185,10 +186,7 @@ async function main() {
   say("EigenLayer withdrawal queued; mining the withdrawal delay...");
   await mine(Number(await s.el.delegationManager.minWithdrawalDelayBlocks()) + 1);
   const [queued] = await s.el.delegationManager.getQueuedWithdrawals(s.delegators[1]);
-  await s.manager.completeWithdrawals(
-    s.delegators[1],
-    queued.map((w) => ({ ...w.toObject(), strategies: [...w.strategies], scaledShares: [...w.scaledShares] })),
-  );
+  await s.manager.completeWithdrawals(s.delegators[1], queued.map(asWithdrawal));
   await s.accountant.sync();
   await record("EigenLayer withdrawal (operator 1, stETH) completed into the buffer for withdrawals; sync");
 

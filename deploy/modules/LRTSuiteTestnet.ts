@@ -1,0 +1,29 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { buildCore, buildHandover, buildRestaking, suiteResult } from "./build";
+
+/**
+ * lrt-vault on an EigenLayer testnet (Hoodi, Sepolia), where EigenLayer lists two strategies: stETH and WETH.
+ * Their tokens are read from the strategies on-chain (`underlyingToken()`), as the EigenLayer README advises.
+ * Addresses come from `deploy/parameters/<hoodi|sepolia>.json`. Ends with the timelock handover.
+ */
+export default buildModule("LRTSuiteTestnet", (m) => {
+  const stETHStrategy = m.contractAt("IStrategy", m.getParameter<string>("stETHStrategy"), { id: "stETHStrategy" });
+  const wethStrategy = m.contractAt("IStrategy", m.getParameter<string>("wethStrategy"), { id: "wethStrategy" });
+  const stETH = m.staticCall(stETHStrategy, "underlyingToken", [], 0, { id: "stETHToken" });
+  const weth = m.staticCall(wethStrategy, "underlyingToken", [], 0, { id: "wethToken" });
+  const core = buildCore(m, [
+    { kind: "stETH", token: stETH },
+    { kind: "weth", token: weth },
+  ]);
+  const el = {
+    strategyManager: m.getParameter<string>("strategyManager"),
+    delegationManager: m.getParameter<string>("delegationManager"),
+    rewardsCoordinator: m.getParameter<string>("rewardsCoordinator"),
+  };
+  const restaking = buildRestaking(m, core, el, [
+    { kind: "stETH", token: stETH, strategy: stETHStrategy },
+    { kind: "weth", token: weth, strategy: wethStrategy },
+  ]);
+  const { timelock } = buildHandover(m, core, restaking);
+  return { ...suiteResult(core, restaking), timelock };
+});

@@ -1,0 +1,24 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import LocalEigenLayer from "./LocalEigenLayer";
+import { buildCore, buildRestaking, suiteResult } from "./build";
+
+/**
+ * LOCAL ONLY: the whole lrt-vault suite on top of the local EigenLayer and LST stand-ins (Hardhat's in-process
+ * network or `npx hardhat node`). The deployer keeps every role (no timelock): tests and the demo drive it.
+ */
+export default buildModule("LocalSuite", (m) => {
+  const el = m.useModule(LocalEigenLayer);
+  const core = buildCore(m, [
+    { kind: "stETH", token: el.stETH },
+    { kind: "wstETH", token: el.wstETH },
+    { kind: "rETH", token: el.rETH },
+    { kind: "cbETH", token: el.cbETH },
+    { kind: "weth", token: el.weth },
+  ]);
+  const restaking = buildRestaking(m, core, el, [
+    { kind: "stETH", token: el.stETH, strategy: el.stETHStrategy },
+    { kind: "rETH", token: el.rETH, strategy: el.rETHStrategy },
+    { kind: "cbETH", token: el.cbETH, strategy: el.cbETHStrategy },
+  ]);
+  return suiteResult(core, restaking);
+});
