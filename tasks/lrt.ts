@@ -7,7 +7,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { task, types } from "hardhat/config";
-import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { BaseContract, ContractTransactionResponse } from "ethers";
 import type {
@@ -19,10 +18,29 @@ import type {
   WithdrawalQueue,
 } from "../typechain-types";
 
-const PLUGIN = "lrt";
+/** A refusal: printed as one plain message (exit code 1), never as a stack trace. */
+class Refusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "Refusal";
+  }
+}
 const fail = (message: string): never => {
-  throw new HardhatPluginError(PLUGIN, message);
+  throw new Refusal(message);
 };
+
+/** Wraps a task action so a refusal prints its message and sets exit code 1 (Hardhat prints stacks in CI). */
+function refusing<A>(action: (args: A, hre: HardhatRuntimeEnvironment) => Promise<void>) {
+  return async (args: A, hre: HardhatRuntimeEnvironment) => {
+    try {
+      await action(args, hre);
+    } catch (err) {
+      if (!(err instanceof Refusal)) throw err;
+      console.error(`lrt: ${err.message}`);
+      process.exitCode = 1;
+    }
+  };
+}
 
 interface Deployment {
   chainId: number;
@@ -36,6 +54,12 @@ interface Deployment {
 
 /** Finds the Ignition deployment of this chain and connects the signer to every contract. */
 async function load(hre: HardhatRuntimeEnvironment): Promise<Deployment> {
+  if (hre.network.name === "hardhat") {
+    fail(
+      "The in-process Hardhat network starts empty for every command. Start a node (npx hardhat node), deploy to it, " +
+        "and pass --network localhost (see scripts/local-node.sh), or pass a public network.",
+    );
+  }
   const chainId = Number((await hre.ethers.provider.getNetwork()).chainId);
   const dir = path.join(hre.config.paths.ignition, "deployments", `chain-${chainId}`);
   const file = path.join(dir, "deployed_addresses.json");
@@ -53,6 +77,11 @@ async function load(hre: HardhatRuntimeEnvironment): Promise<Deployment> {
       ? addresses[key]
       : fail(`The deployment for chain ${chainId} has no ${name} (keys: ${Object.keys(addresses).join(", ")}).`);
   };
+  if ((await hre.ethers.provider.getCode(find("LRTVault"))) === "0x") {
+    fail(
+      `deploy/deployments/chain-${chainId} names a vault at ${find("LRTVault")}, but ${hre.network.name} has no code there (a restarted local node?). Redeploy.`,
+    );
+  }
   const [signer] = await hre.ethers.getSigners();
   if (!signer) fail(`No account configured for ${hre.network.name}: set DEPLOYER_PRIVATE_KEY (see .env.example).`);
   const at = async <T extends BaseContract>(name: string, key = name) =>
@@ -127,163 +156,181 @@ async function resolveDelegator(d: Deployment, delegator: string): Promise<strin
 task(
   "lrt:status",
   "Prints the vault's summary: rate, TVL breakdown per asset, pending gains, delegator positions",
-).setAction(async (_args, hre) => {
-  const d = await load(hre);
-  const s = await d.lens.summary(d.vault);
-  console.log(`lrt-vault on ${hre.network.name} (chain ${d.chainId}), vault ${await d.vault.getAddress()}`);
-  console.table({
-    rate: `${eth(s.rate, 9)} ETH per lrETH`,
-    totalAssets: `${eth(s.totalAssets)} ETH`,
-    totalSupply: `${eth(s.totalSupply)} lrETH`,
-    pendingGains: `${eth(s.pendingGains)} ETH`,
-    liveAssets: `${eth(s.liveAssets)} ETH`,
-    unrecognised: `${s.unrecognised} wei`,
-    lastSync: new Date(Number(s.lastSync) * 1000).toISOString(),
-    rateExpiry: new Date(Number(s.rateExpiry) * 1000).toISOString(),
-  });
-  console.table(
-    s.assets.map((a) => ({
-      asset: a.asset,
-      buffer: eth(a.info.bufferUnits),
-      restaked: eth(a.restakedUnits),
-      queued: eth(a.queuedUnits),
-      price: eth(a.price, 9),
-      "value (ETH)": eth(a.value),
-      deposits: a.info.depositsOpen ? "open" : "closed",
-    })),
-  );
-  if (s.positions.length > 0) {
+).setAction(
+  refusing(async (_args, hre) => {
+    const d = await load(hre);
+    const s = await d.lens.summary(d.vault);
+    console.log(`lrt-vault on ${hre.network.name} (chain ${d.chainId}), vault ${await d.vault.getAddress()}`);
+    console.table({
+      rate: `${eth(s.rate, 9)} ETH per lrETH`,
+      totalAssets: `${eth(s.totalAssets)} ETH`,
+      totalSupply: `${eth(s.totalSupply)} lrETH`,
+      pendingGains: `${eth(s.pendingGains)} ETH`,
+      liveAssets: `${eth(s.liveAssets)} ETH`,
+      unrecognised: `${s.unrecognised} wei`,
+      lastSync: new Date(Number(s.lastSync) * 1000).toISOString(),
+      rateExpiry: new Date(Number(s.rateExpiry) * 1000).toISOString(),
+    });
     console.table(
-      s.positions.map((p) => ({
-        delegator: p.delegator,
-        operator: p.operator,
-        delegated: p.delegated,
-        strategy: p.strategy,
-        withdrawable: eth(p.withdrawableTokens),
-        queued: eth(p.queuedTokens),
+      s.assets.map((a) => ({
+        asset: a.asset,
+        buffer: eth(a.info.bufferUnits),
+        restaked: eth(a.restakedUnits),
+        queued: eth(a.queuedUnits),
+        price: eth(a.price, 9),
+        "value (ETH)": eth(a.value),
+        deposits: a.info.depositsOpen ? "open" : "closed",
       })),
     );
-  } else console.log("no delegator positions");
-});
+    if (s.positions.length > 0) {
+      console.table(
+        s.positions.map((p) => ({
+          delegator: p.delegator,
+          operator: p.operator,
+          delegated: p.delegated,
+          strategy: p.strategy,
+          withdrawable: eth(p.withdrawableTokens),
+          queued: eth(p.queuedTokens),
+        })),
+      );
+    } else console.log("no delegator positions");
+  }),
+);
 
-task("lrt:sync", "Revalues the vault (permissionless) and prints the rate change").setAction(async (_args, hre) => {
-  const d = await load(hre);
-  const before = await d.vault.getRate();
-  await send("sync", [d.accountant, d.vault], () => d.accountant.sync());
-  const after = await d.vault.getRate();
-  console.log(
-    `rate ${eth(before, 9)} → ${eth(after, 9)} ETH per lrETH; pending gains ${eth(await d.accountant.pendingPerShare(), 9)} per lrETH`,
-  );
-});
+task("lrt:sync", "Revalues the vault (permissionless) and prints the rate change").setAction(
+  refusing(async (_args, hre) => {
+    const d = await load(hre);
+    const before = await d.vault.getRate();
+    await send("sync", [d.accountant, d.vault], () => d.accountant.sync());
+    const after = await d.vault.getRate();
+    console.log(
+      `rate ${eth(before, 9)} → ${eth(after, 9)} ETH per lrETH; pending gains ${eth(await d.accountant.pendingPerShare(), 9)} per lrETH`,
+    );
+  }),
+);
 
 task("lrt:add-delegator", "Creates an operator delegator (admin)")
   .addParam("operator", "EigenLayer operator address")
   .addParam("target", "allocation target in bps", undefined, types.int)
-  .setAction(async ({ operator, target }: { operator: string; target: number }, hre) => {
-    const d = await load(hre);
-    await requireRole(d, d.manager, "addDelegator", "ADMIN");
-    await send(`addDelegator(${operator}, ${target} bps)`, [d.manager], () => d.manager.addDelegator(operator, target));
-    const all = await d.manager.delegators();
-    console.log(`delegator #${all.length - 1}: ${all[all.length - 1]}`);
-  });
+  .setAction(
+    refusing(async ({ operator, target }: { operator: string; target: number }, hre) => {
+      const d = await load(hre);
+      await requireRole(d, d.manager, "addDelegator", "ADMIN");
+      await send(`addDelegator(${operator}, ${target} bps)`, [d.manager], () =>
+        d.manager.addDelegator(operator, target),
+      );
+      const all = await d.manager.delegators();
+      console.log(`delegator #${all.length - 1}: ${all[all.length - 1]}`);
+    }),
+  );
 
 task("lrt:restake", "Moves buffered LST units into its strategy through a delegator (keeper)")
   .addParam("delegator", "delegator address or index")
   .addParam("asset", "asset symbol or address")
   .addParam("units", "accounting units (stETH: shares) or 'all'")
-  .setAction(async ({ delegator, asset, units }: { delegator: string; asset: string; units: string }, hre) => {
-    const d = await load(hre);
-    await requireRole(d, d.manager, "restake", "KEEPER");
-    const token = await resolveAsset(hre, d, asset);
-    const who = await resolveDelegator(d, delegator);
-    const amount = units === "all" ? (await d.vault.assetInfo(token)).bufferUnits : BigInt(units);
-    await send(`restake ${amount} units of ${asset} via ${who}`, [d.manager, d.vault], () =>
-      d.manager.restake(who, token, amount),
-    );
-  });
+  .setAction(
+    refusing(async ({ delegator, asset, units }: { delegator: string; asset: string; units: string }, hre) => {
+      const d = await load(hre);
+      await requireRole(d, d.manager, "restake", "KEEPER");
+      const token = await resolveAsset(hre, d, asset);
+      const who = await resolveDelegator(d, delegator);
+      const amount = units === "all" ? (await d.vault.assetInfo(token)).bufferUnits : BigInt(units);
+      await send(`restake ${amount} units of ${asset} via ${who}`, [d.manager, d.vault], () =>
+        d.manager.restake(who, token, amount),
+      );
+    }),
+  );
 
 task("lrt:claim-rewards", "Claims EigenLayer rewards of a delegator from a claim JSON file (keeper)")
   .addParam("delegator", "delegator address or index")
   .addParam("claim", "path to a RewardsMerkleClaim JSON file (as the EigenLayer sidecar/CLI produces it)")
-  .setAction(async ({ delegator, claim }: { delegator: string; claim: string }, hre) => {
-    const d = await load(hre);
-    await requireRole(d, d.manager, "claimRewards", "KEEPER");
-    const who = await resolveDelegator(d, delegator);
-    if (!fs.existsSync(claim)) fail(`No claim file at ${claim}`);
-    const data = JSON.parse(fs.readFileSync(claim, "utf8"));
-    await send(`claimRewards for ${who}`, [d.manager], () => d.manager.claimRewards(who, data));
-  });
+  .setAction(
+    refusing(async ({ delegator, claim }: { delegator: string; claim: string }, hre) => {
+      const d = await load(hre);
+      await requireRole(d, d.manager, "claimRewards", "KEEPER");
+      const who = await resolveDelegator(d, delegator);
+      if (!fs.existsSync(claim)) fail(`No claim file at ${claim}`);
+      const data = JSON.parse(fs.readFileSync(claim, "utf8"));
+      await send(`claimRewards for ${who}`, [d.manager], () => d.manager.claimRewards(who, data));
+    }),
+  );
 
 task("lrt:queue-withdrawals", "Queues an EigenLayer withdrawal from a delegator for exit liquidity (keeper)")
   .addParam("delegator", "delegator address or index")
   .addParam("asset", "asset symbol or address")
   .addParam("shares", "withdrawable strategy shares, or 'all'")
-  .setAction(async ({ delegator, asset, shares }: { delegator: string; asset: string; shares: string }, hre) => {
-    const d = await load(hre);
-    await requireRole(d, d.manager, "queueWithdrawal", "KEEPER");
-    const token = await resolveAsset(hre, d, asset);
-    const who = await resolveDelegator(d, delegator);
-    let amount: bigint;
-    if (shares === "all") {
-      const strategy = await d.manager.strategyOf(token);
-      const match = (await d.manager.delegatorPositions()).find(
-        (p) => p.delegator.toLowerCase() === who.toLowerCase() && p.strategy.toLowerCase() === strategy.toLowerCase(),
+  .setAction(
+    refusing(async ({ delegator, asset, shares }: { delegator: string; asset: string; shares: string }, hre) => {
+      const d = await load(hre);
+      await requireRole(d, d.manager, "queueWithdrawal", "KEEPER");
+      const token = await resolveAsset(hre, d, asset);
+      const who = await resolveDelegator(d, delegator);
+      let amount: bigint;
+      if (shares === "all") {
+        const strategy = await d.manager.strategyOf(token);
+        const match = (await d.manager.delegatorPositions()).find(
+          (p) => p.delegator.toLowerCase() === who.toLowerCase() && p.strategy.toLowerCase() === strategy.toLowerCase(),
+        );
+        amount = match?.withdrawableShares ?? 0n;
+      } else amount = BigInt(shares);
+      if (amount === 0n) fail(`${who} has no withdrawable ${asset} shares.`);
+      await send(`queueWithdrawal ${amount} shares of ${asset} from ${who}`, [d.manager], () =>
+        d.manager.queueWithdrawal(who, token, amount),
       );
-      amount = match?.withdrawableShares ?? 0n;
-    } else amount = BigInt(shares);
-    if (amount === 0n) fail(`${who} has no withdrawable ${asset} shares.`);
-    await send(`queueWithdrawal ${amount} shares of ${asset} from ${who}`, [d.manager], () =>
-      d.manager.queueWithdrawal(who, token, amount),
-    );
-  });
+    }),
+  );
 
 task("lrt:complete-withdrawals", "Completes every EigenLayer withdrawal past its delay (permissionless)")
   .addOptionalParam("delegator", "only this delegator (address or index)")
-  .setAction(async ({ delegator }: { delegator?: string }, hre) => {
-    const d = await load(hre);
-    const [, , , delegationManager] = await d.manager.links();
-    const dm = await hre.ethers.getContractAt("IDelegationManager", delegationManager);
-    const delay = await dm.minWithdrawalDelayBlocks();
-    const block = await hre.ethers.provider.getBlockNumber();
-    const delegators = delegator ? [await resolveDelegator(d, delegator)] : await d.manager.delegators();
-    let done = 0;
-    for (const who of delegators) {
-      const [withdrawals] = await dm.getQueuedWithdrawals(who);
-      const ready = withdrawals
-        .filter((w) => BigInt(w.startBlock) + BigInt(delay) < BigInt(block) + 1n)
-        .map((w) => ({
-          staker: w.staker,
-          delegatedTo: w.delegatedTo,
-          withdrawer: w.withdrawer,
-          nonce: w.nonce,
-          startBlock: w.startBlock,
-          strategies: [...w.strategies],
-          scaledShares: [...w.scaledShares],
-        }));
-      const waiting = withdrawals.length - ready.length;
-      if (ready.length > 0) {
-        await send(`completeWithdrawals ${ready.length} for ${who}`, [d.manager, d.vault], () =>
-          d.manager.completeWithdrawals(who, ready),
-        );
-        done += ready.length;
+  .setAction(
+    refusing(async ({ delegator }: { delegator?: string }, hre) => {
+      const d = await load(hre);
+      const [, , , delegationManager] = await d.manager.links();
+      const dm = await hre.ethers.getContractAt("IDelegationManager", delegationManager);
+      const delay = await dm.minWithdrawalDelayBlocks();
+      const block = await hre.ethers.provider.getBlockNumber();
+      const delegators = delegator ? [await resolveDelegator(d, delegator)] : await d.manager.delegators();
+      let done = 0;
+      for (const who of delegators) {
+        const [withdrawals] = await dm.getQueuedWithdrawals(who);
+        const ready = withdrawals
+          .filter((w) => BigInt(w.startBlock) + BigInt(delay) < BigInt(block) + 1n)
+          .map((w) => ({
+            staker: w.staker,
+            delegatedTo: w.delegatedTo,
+            withdrawer: w.withdrawer,
+            nonce: w.nonce,
+            startBlock: w.startBlock,
+            strategies: [...w.strategies],
+            scaledShares: [...w.scaledShares],
+          }));
+        const waiting = withdrawals.length - ready.length;
+        if (ready.length > 0) {
+          await send(`completeWithdrawals ${ready.length} for ${who}`, [d.manager, d.vault], () =>
+            d.manager.completeWithdrawals(who, ready),
+          );
+          done += ready.length;
+        }
+        if (waiting > 0) console.log(`${who}: ${waiting} withdrawal(s) still inside the ${delay}-block delay`);
       }
-      if (waiting > 0) console.log(`${who}: ${waiting} withdrawal(s) still inside the ${delay}-block delay`);
-    }
-    console.log(done === 0 ? "nothing to complete" : `completed ${done} withdrawal(s)`);
-  });
+      console.log(done === 0 ? "nothing to complete" : `completed ${done} withdrawal(s)`);
+    }),
+  );
 
 task("lrt:finalize", "Finalizes pending withdrawal requests in order (permissionless; syncs first)")
   .addOptionalParam("max", "largest batch", 50, types.int)
-  .setAction(async ({ max }: { max: number }, hre) => {
-    const d = await load(hre);
-    const [next, end] = await d.queue.cursor();
-    if (next >= end) {
-      console.log("no pending request");
-      return;
-    }
-    await send(`finalize up to ${max} of ${end - next} pending`, [d.queue, d.vault, d.accountant], () =>
-      d.queue.finalize(max),
-    );
-    const [after] = await d.queue.cursor();
-    console.log(`finalized requests ${next} to ${after - 1n}`);
-  });
+  .setAction(
+    refusing(async ({ max }: { max: number }, hre) => {
+      const d = await load(hre);
+      const [next, end] = await d.queue.cursor();
+      if (next >= end) {
+        console.log("no pending request");
+        return;
+      }
+      await send(`finalize up to ${max} of ${end - next} pending`, [d.queue, d.vault, d.accountant], () =>
+        d.queue.finalize(max),
+      );
+      const [after] = await d.queue.cursor();
+      console.log(`finalized requests ${next} to ${after - 1n}`);
+    }),
+  );
