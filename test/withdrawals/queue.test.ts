@@ -9,8 +9,9 @@ import {
   ParityAdapter__factory,
   ReentrantClaimerMock__factory,
   RevertingReceiverMock__factory,
+  WithdrawalQueue__factory,
 } from "../../typechain-types";
-import { ETH, VAULT_PARAMS } from "../fixtures/vault";
+import { ETH, VAULT_PARAMS, deployProxy } from "../fixtures/vault";
 import { MAX_SHARES, MIN_SHARES, deployQueueFixture } from "../fixtures/queue";
 import type { QueueFixture } from "../fixtures/queue";
 import { WAD, mulDiv, mulWad } from "../helpers/math";
@@ -961,6 +962,90 @@ describe("WithdrawalQueue", function () {
       expect(balance).to.equal(l.steth.balanceOf(to));
       expect(balance).to.be.closeTo(r.payoutValue, 2n);
       expect(await f.tokens.stETH.sharesOf(f.queue)).to.equal(0n);
+    });
+  });
+
+  describe("initialize", function () {
+    it("starts open, with the limits, an empty queue and the vault's assets", async function () {
+      const f = await loadFixture(deployQueueFixture);
+      expect([...(await f.queue.limits())]).to.deep.equal([MIN_SHARES, MAX_SHARES, false]);
+      expect([...(await f.queue.cursor())]).to.deep.equal([1n, 1n]);
+      expect([await f.queue.name(), await f.queue.symbol()]).to.deep.equal(["lrETH Withdrawal Request", "wlrETH"]);
+      expect(await f.queue.authority()).to.equal(await f.accessManager.getAddress());
+      expect((await f.vault.links())[2]).to.equal(await f.queue.getAddress());
+      for (const asset of Object.values(await addressesOf(f))) expect(await f.queue.reserved(asset)).to.equal(0n);
+    });
+
+    it("reverts on a zero authority or vault, invalid limits, a second call, and on the implementation", async function () {
+      const f = await loadFixture(deployQueueFixture);
+      const { admin } = f.signers;
+      const impl = WithdrawalQueue__factory.connect(f.implementations.queue, admin);
+      const authority = await f.accessManager.getAddress();
+      const vault = await f.vault.getAddress();
+      const init = (args: [string, string, bigint, bigint]) => impl.interface.encodeFunctionData("initialize", args);
+      const cases: [[string, string, bigint, bigint], string][] = [
+        [[ZeroAddress, vault, MIN_SHARES, MAX_SHARES], "WithdrawalQueueZeroAddress"],
+        [[authority, ZeroAddress, MIN_SHARES, MAX_SHARES], "WithdrawalQueueZeroAddress"],
+        [[authority, vault, 0n, MAX_SHARES], "WithdrawalQueueInvalidConfig"],
+        [[authority, vault, MAX_SHARES + 1n, MAX_SHARES], "WithdrawalQueueInvalidConfig"],
+      ];
+      for (const [args, error] of cases) {
+        await expect(deployProxy(admin, f.implementations.queue, init(args)), error).to.be.revertedWithCustomError(
+          impl,
+          error,
+        );
+      }
+      await expect(f.queue.initialize(authority, vault, MIN_SHARES, MAX_SHARES)).to.be.revertedWithCustomError(
+        f.queue,
+        "InvalidInitialization",
+      );
+      await expect(impl.initialize(authority, vault, MIN_SHARES, MAX_SHARES)).to.be.revertedWithCustomError(
+        impl,
+        "InvalidInitialization",
+      );
+    });
+  });
+
+  describe("setLimits", function () {
+    it("sets the request limits (admin only), rejecting a zero minimum or a minimum above the maximum", async function () {
+      const f = await loadFixture(deployQueueFixture);
+      const { admin, alice, keeper } = f.signers;
+      const [min, max] = [parseEther("0.5"), parseEther("2")];
+      await expect(f.queue.connect(keeper).setLimits(min, max))
+        .to.be.revertedWithCustomError(f.queue, "AccessManagedUnauthorized")
+        .withArgs(keeper.address);
+      for (const [a, b] of [
+        [0n, max],
+        [max + 1n, max],
+      ]) {
+        await expect(f.queue.connect(admin).setLimits(a, b)).to.be.revertedWithCustomError(
+          f.queue,
+          "WithdrawalQueueInvalidConfig",
+        );
+      }
+      await expect(f.queue.connect(admin).setLimits(min, max))
+        .to.emit(f.queue, "RequestLimitsUpdated")
+        .withArgs(min, max);
+      expect([...(await f.queue.limits())]).to.deep.equal([min, max, false]);
+      await f.vault.connect(alice).approve(f.queue, MaxUint256);
+      await expect(f.queue.connect(alice).requestWithdrawal(min - 1n, ETH, alice.address))
+        .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueBelowMinimum")
+        .withArgs(min - 1n, min);
+      await expect(f.queue.connect(alice).requestWithdrawal(max + 1n, ETH, alice.address))
+        .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueAboveMaximum")
+        .withArgs(max + 1n, max);
+      await f.queue.connect(alice).requestWithdrawal(max, ETH, alice.address);
+      expect((await f.queue.getRequest(1n)).shares).to.equal(max);
+    });
+  });
+
+  describe("receive", function () {
+    it("accepts ETH only from the vault (payouts at finalization)", async function () {
+      const f = await loadFixture(deployQueueFixture);
+      const { alice } = f.signers;
+      await expect(alice.sendTransaction({ to: f.queue, value: 1n }))
+        .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueUnexpectedETH")
+        .withArgs(alice.address);
     });
   });
 
