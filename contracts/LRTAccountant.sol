@@ -108,6 +108,23 @@ contract LRTAccountant is
     }
 
     /// @inheritdoc ILRTAccountant
+    function recordSettlement(uint256 sharesBurned, uint256 valuePaid) external {
+        AccountantStorage storage $ = _accountant();
+        (, , address queue) = IVaultLinks(address($.vault)).links();
+        if (msg.sender != queue) revert LRTAccountantOnlyWithdrawalQueue(msg.sender);
+        // What the burned shares were worth on the books (rate + rest of the stream + held back, which is
+        // base + unvested + heldBack at any time), rounded down; the requests were paid at most their rate value.
+        uint256 owed = Math.mulDiv(sharesBurned, uint256($.base) + $.unvested + $.heldBack, UNIT);
+        uint256 supply = $.vault.totalSupply();
+        if (owed <= valuePaid || supply == 0) return;
+        uint256 forfeited = owed - valuePaid;
+        // Rounded up: a higher mark only lowers the fee.
+        uint256 mark = uint256($.highWaterMark) + Math.mulDiv(forfeited, UNIT, supply, Math.Rounding.Ceil);
+        $.highWaterMark = mark.toUint128();
+        emit HighWaterMarkRaised(forfeited, mark);
+    }
+
+    /// @inheritdoc ILRTAccountant
     function rate() external view returns (uint256) {
         // Reads only the two slots the rate depends on (base/unvested and lastSync/window): the withdrawal queue
         // calls this on every request.

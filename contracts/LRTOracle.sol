@@ -100,6 +100,13 @@ contract LRTOracle is Initializable, AccessManagedUpgradeable, UUPSUpgradeable, 
     }
 
     /// @inheritdoc ILRTOracle
+    function payoutPrice(address asset) external view returns (uint256) {
+        if (asset == ETH) return UNIT;
+        Feed storage feed = _feed(_oracle(), asset);
+        return Math.max(feed.price, feed.adapter.price());
+    }
+
+    /// @inheritdoc ILRTOracle
     function toUnits(address asset, uint256 tokens) external view returns (uint256) {
         if (asset == ETH || tokens == 0) return tokens;
         return _feed(_oracle(), asset).adapter.toUnits(tokens);

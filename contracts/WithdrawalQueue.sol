@@ -67,7 +67,9 @@ contract WithdrawalQueue is
         uint256[] prices;
         uint256 rate;
         uint256 sharesToBurn;
+        uint256 valuePaid;
         ILRTOracle oracle;
+        ILRTAccountant accountant;
     }
 
     struct Payout {
@@ -128,6 +130,7 @@ contract WithdrawalQueue is
         if ($.requestsPaused) revert WithdrawalQueueRequestsPaused();
         if (shares == 0) revert WithdrawalQueueZeroAmount();
         if (receiver == address(0)) revert WithdrawalQueueZeroAddress();
+        if (receiver == address(this)) revert WithdrawalQueueInvalidReceiver(receiver);
         if (shares < $.minShares) revert WithdrawalQueueBelowMinimum(shares, $.minShares);
         if (shares > $.maxShares) revert WithdrawalQueueAboveMaximum(shares, $.maxShares);
         // ETH is always the vault's first asset: no lookup for the common case.
@@ -189,6 +192,7 @@ contract WithdrawalQueue is
             if (batch.used[i] != 0) $.reserved[batch.assets[i]] += batch.used[i];
         }
         $.vault.settleWithdrawals(batch.assets, batch.used, batch.sharesToBurn);
+        batch.accountant.recordSettlement(batch.sharesToBurn, batch.valuePaid);
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -300,11 +304,12 @@ contract WithdrawalQueue is
     /*                                                INTERNALS                                                     */
     /* ----------------------------------------------------------------------------------------------------------- */
 
-    /// @dev Syncs unless already synced in this block, then reads the rate, assets, buffers and oracle.
+    /// @dev Syncs (always: a loss in the same block before this call must reach the payouts), then reads the rate,
+    /// assets, buffers and oracle.
     function _openBatch(ILRTVault vault) private returns (Batch memory batch) {
         (address accountant, , ) = IQueueLinks(address(vault)).links();
-        (, , , , uint256 lastSync, ) = ILRTAccountant(accountant).books();
-        if (lastSync < block.timestamp) ILRTAccountant(accountant).sync();
+        ILRTAccountant(accountant).sync();
+        batch.accountant = ILRTAccountant(accountant);
         (, batch.oracle) = IAccountantLinks(accountant).links();
         batch.assets = vault.assets();
         batch.available = vault.buffers();
@@ -317,7 +322,9 @@ contract WithdrawalQueue is
     function _finalizeOne(QueueStorage storage $, Batch memory batch, uint256 id) private returns (bool) {
         StoredRequest storage request = $.requests[id];
         uint256 i = request.assetIndex;
-        if (batch.prices[i] == 0) batch.prices[i] = batch.oracle.price(batch.assets[i]);
+        // The higher of the stored and the live price, so a payout never gets more units for a price rise the
+        // oracle clamped and has not recognised yet.
+        if (batch.prices[i] == 0) batch.prices[i] = batch.oracle.payoutPrice(batch.assets[i]);
         uint256 shares = request.shares;
         uint256 rateAtRequest = request.rateAtRequest;
         // The lower of the value at request and the value now (each rounded down); in units at the sync's
@@ -327,6 +334,7 @@ contract WithdrawalQueue is
         if (batch.used[i] + units > batch.available[i]) return false;
         batch.used[i] += units;
         batch.sharesToBurn += shares;
+        batch.valuePaid += value;
         request.status = FINALIZED;
         $.payouts[id] = Payout(units.toUint128(), value.toUint128());
         emit WithdrawalFinalized(id, shares, rateAtRequest, batch.rate, value, units);

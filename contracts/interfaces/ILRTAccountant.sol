@@ -41,6 +41,12 @@ interface ILRTAccountant {
     /// @notice Fee parameters changed.
     event FeeUpdated(uint16 feeBps, address treasury);
 
+    /// @notice Finalized withdrawals left `forfeited` ETH (gains they gave up) to the holders who stay; the
+    /// high-water mark rose by it per share, so the fee is not charged twice on value it already took its cut of.
+    event HighWaterMarkRaised(uint256 forfeited, uint256 highWaterMark);
+
+    /// @notice Only the vault's withdrawal queue may call this.
+    error LRTAccountantOnlyWithdrawalQueue(address caller);
     /// @notice The vault has no lrETH yet: seed it first.
     error LRTAccountantNotSeeded();
     /// @notice A parameter is out of range.
@@ -53,6 +59,10 @@ interface ILRTAccountant {
     /// @notice Revalues the vault, books the gain or loss, mints the fee and resets the deposit prices.
     /// @dev Cost is linear in (delegators x strategies).
     function sync() external returns (SyncReport memory report);
+
+    /// @notice Called by the withdrawal queue after it burned `sharesBurned` lrETH and paid `valuePaid` ETH of value
+    /// for them: raises the high-water mark by what the requests forfeited to the holders who stay.
+    function recordSettlement(uint256 sharesBurned, uint256 valuePaid) external;
 
     /// @notice ETH per 1e18 lrETH now: rises linearly while gains stream, falls only at a sync that finds a loss.
     function rate() external view returns (uint256);

@@ -40,6 +40,10 @@ interface ILRTOracle {
     /// first refresh). Reverts `LRTOracleUnknownAsset` for an asset without adapter.
     function price(address asset) external view returns (uint256);
 
+    /// @notice The price a withdrawal payout uses: the higher of the stored and the adapter's live price (1e18
+    /// for ETH), so a payout never gets more units because a rise was clamped.
+    function payoutPrice(address asset) external view returns (uint256);
+
     /// @notice Accounting units of `tokens` (balance units) of `asset`, rounded down.
     function toUnits(address asset, uint256 tokens) external view returns (uint256);
 

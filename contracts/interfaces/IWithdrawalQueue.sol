@@ -6,8 +6,9 @@ pragma solidity 0.8.30;
 ///
 /// - `requestWithdrawal` locks lrETH in the queue and mints an ERC-721 request to the receiver (whoever owns the
 ///   NFT is paid). The ETH value of the shares at the current rate is recorded.
-/// - `finalize` (permissionless, in request order) first syncs the rate if it was not synced in this block, then
-///   pays each request `min(value at request, shares x rate now)` in its chosen asset out of the vault's buffer,
+/// - `finalize` (permissionless, in request order) first syncs the rate (always, so a loss earlier in the same block
+///   reaches the payouts), then pays each request `min(value at request, shares x rate now)` in its chosen asset
+///   (units at the higher of the oracle's stored and live price) out of the vault's buffer,
 ///   while the buffer lasts, and burns the lrETH. A slash before finalization is therefore shared by waiting
 ///   requests exactly as by holders who stay; gains while waiting stay with those who stay. A finalized payout is
 ///   frozen: later slashes and gains do not touch it.
@@ -68,6 +69,8 @@ interface IWithdrawalQueue {
     error WithdrawalQueueZeroAmount();
     /// @notice A zero address.
     error WithdrawalQueueZeroAddress();
+    /// @notice The queue itself cannot own a request (its NFT could never be claimed).
+    error WithdrawalQueueInvalidReceiver(address receiver);
     /// @notice Below the minimum request size.
     error WithdrawalQueueBelowMinimum(uint256 shares, uint256 minimum);
     /// @notice Above the maximum request size.
@@ -109,7 +112,9 @@ interface IWithdrawalQueue {
     ) external returns (uint256 requestId);
 
     /// @notice Finalizes pending requests in order, up to `maxRequests`, while the buffer of each request's asset
-    /// lasts; syncs the rate first unless it was synced in this block. Permissionless.
+    /// lasts; syncs the rate first. Permissionless. Values use the rate, which excludes gains still streaming or
+    /// held back: a request forfeits its share of those to the holders who stay (the price of sandwich-proof
+    /// streaming), and the accountant raises its high-water mark so they are not charged the fee twice.
     /// @return finalized how many requests were finalized
     function finalize(uint256 maxRequests) external returns (uint256 finalized);
 

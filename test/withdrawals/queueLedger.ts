@@ -6,18 +6,19 @@
  *
  * The queue's rules, as modelled:
  * - a request locks `shares` lrETH and records `rate = rateAt(t)` and `valueAtRequest = floor(shares * rate / 1e18)`;
- * - `finalize(max)` at `t` first syncs unless the last sync was at `t`, then walks pending requests in order, paying
+ * - `finalize(max)` at `t` first syncs (always), then walks pending requests in order, paying
  *   each `value = floor(shares * min(rateAtRequest, rate) / 1e18)` ETH as `floor(value * 1e18 / price)` units of its
- *   asset (the oracle's stored price), while the asset's buffer lasts; the first request it cannot pay stops the
- *   batch. The finalized lrETH is burned and the units move from the vault's buffer to the queue's reserve. If
- *   nothing could be finalized, nothing happens (the sync included: the transaction reverts);
+ *   asset (the higher of the oracle's stored and live price), while the asset's buffer lasts; the first request it
+ *   cannot pay stops the batch. The finalized lrETH is burned and the units move from the vault's buffer to the
+ *   queue's reserve; the high-water mark rises by what the requests forfeited (book value minus value paid) per
+ *   remaining lrETH, rounded up. If nothing could be finalized, nothing happens (the sync included: it reverts);
  * - a claim pays each request's frozen units to the recipient, once.
  */
 import { RateModel } from "../helpers/rateModel";
 import type { SyncOutcome } from "../helpers/rateModel";
 import { StEthModel } from "../helpers/steth";
 import { boundedPrice } from "../helpers/oracleModel";
-import { WAD, min, mulDiv, mulWad } from "../helpers/math";
+import { WAD, max, min, mulDiv, mulWad } from "../helpers/math";
 import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE, STETH_SEED } from "../fixtures/tokens";
 import { ASSET_ORDER, VAULT_PARAMS } from "../fixtures/vault";
 import { QUEUE_DEPOSITS } from "../fixtures/queue";
@@ -240,14 +241,15 @@ export class QueueLedger {
   /** `finalize(maxRequests)` at `t`; `undefined` when it reverts (nothing finalizable): then nothing changed. */
   finalize(t: bigint, maxRequests: bigint): Finalization | undefined {
     const saved = this.save();
-    const sync = this.rates.lastSync < t ? this.sync(t) : undefined;
+    const sync = this.sync(t);
     const rate = this.rateAt(t);
+    const payoutPrice = (k: Key) => (k === "ETH" ? WAD : max(this.price.get(k)!, this.observedPrice(k)));
     const used = zeroes();
     const batch: { r: LedgerRequest; value: bigint; units: bigint }[] = [];
     for (let i = Number(this.nextToFinalize) - 1; i < this.requests.length && BigInt(batch.length) < maxRequests; i++) {
       const r = this.requests[i];
       const value = mulWad(r.shares, min(r.rateAtRequest, rate));
-      const units = mulDiv(value, WAD, this.price.get(r.asset)!);
+      const units = mulDiv(value, WAD, payoutPrice(r.asset));
       if (used.get(r.asset)! + units > this.buffer.get(r.asset)!) break;
       used.set(r.asset, used.get(r.asset)! + units);
       batch.push({ r, value, units });
@@ -257,7 +259,9 @@ export class QueueLedger {
       return undefined;
     }
     let sharesBurned = 0n;
+    let valuePaid = 0n;
     for (const { r, value, units } of batch) {
+      valuePaid += value;
       r.status = FINALIZED;
       r.payoutValue = value;
       r.payoutUnits = units;
@@ -273,6 +277,9 @@ export class QueueLedger {
     this.supply -= sharesBurned;
     this.credit(this.a.queue, -sharesBurned);
     this.nextToFinalize += BigInt(batch.length);
+    const books = this.rates.base + this.rates.unvested + this.rates.heldBack;
+    const owed = mulDiv(sharesBurned, books, WAD);
+    if (owed > valuePaid) this.rates.highWaterMark += mulDiv(owed - valuePaid, WAD, this.supply, "ceil");
     return { sync, rate, finalized: batch.map((b) => b.r), used, sharesBurned };
   }
 
