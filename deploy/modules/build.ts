@@ -88,22 +88,22 @@ export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[]) {
   ]);
 
   const adapters: Record<string, ContractFuture<string>> = {};
-  const added = assets.map(({ kind, token }) => {
+  // Assets are added one after the other, so `vault.assets()` lists them in the order given (ETH first).
+  const added: ReturnType<typeof m.call>[] = [];
+  for (const { kind, token } of assets) {
     const adapter = m.contract(ADAPTERS[kind], [token], { id: `${kind}Adapter` });
     adapters[kind] = adapter;
     const set = m.call(oracle.contract, "setAdapter", [token, adapter, p.maxPriceChangeBps], {
       id: `setAdapter_${kind}`,
     });
-    return m.call(
-      vault.contract,
-      "addAsset",
-      [token, { cap: p.cap, minDeposit: p.minDeposit, lidoShares: kind === "stETH" }],
-      {
+    const lidoShares = kind === "stETH";
+    added.push(
+      m.call(vault.contract, "addAsset", [token, { cap: p.cap, minDeposit: p.minDeposit, lidoShares }], {
         id: `addAsset_${kind}`,
-        after: [set],
-      },
+        after: [set, ...added.slice(-1)],
+      }),
     );
-  });
+  }
 
   const linkAccountant = m.call(vault.contract, "setAccountant", [accountant.contract]);
   const oracleAccountant = m.call(oracle.contract, "setAccountant", [accountant.contract]);

@@ -1,0 +1,234 @@
+/**
+ * The end-to-end scenario against EigenLayer at its mainnet addresses, in one of two modes:
+ * - MAINNET_RPC_URL set: a Hardhat fork of Ethereum mainnet at a pinned block (MAINNET_FORK_BLOCK, default below),
+ *   against the real EigenLayer, stETH and rETH;
+ * - otherwise: a "mainnet-shaped" local chain where our EigenLayer and LST stand-ins sit at the mainnet addresses
+ *   (test/fork/mainnetShaped.ts), so the same test code always runs in CI.
+ * The suite deploys with the production Ignition module (deploy/modules/LRTSuite.ts) and the mainnet parameters,
+ * ending with the timelock handover; admin steps then go through the TimelockController.
+ */
+import { expect } from "chai";
+import hre, { ethers, network } from "hardhat";
+import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { MaxUint256, Wallet, ZeroAddress, ZeroHash, parseEther } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import LRTSuite from "../../deploy/modules/LRTSuite";
+import { MAINNET, MAINNET_ALLOCATION_MANAGER, placeMainnetStandIns } from "./mainnetShaped";
+import { mulDiv } from "../helpers/math";
+import { asWithdrawal } from "../helpers/restaking";
+import type {
+  DelegationManager,
+  IStrategy,
+  LRTAccountant,
+  LRTVault,
+  RestakingManager,
+  TestAVS,
+  TimelockController,
+} from "../../typechain-types";
+
+/** A block after the v1.12.0 (slashing release) upgrade; override with MAINNET_FORK_BLOCK. */
+const DEFAULT_FORK_BLOCK = 23_600_000;
+const SET_ID = 1;
+const UNIT = 10n ** 18n;
+const rpc = process.env.MAINNET_RPC_URL;
+const forkBlock = Number(process.env.MAINNET_FORK_BLOCK ?? DEFAULT_FORK_BLOCK);
+const mode = rpc ? `mainnet fork at block ${forkBlock}` : "mainnet-shaped";
+
+describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function () {
+  let admin: HardhatEthersSigner;
+  let alice: HardhatEthersSigner;
+  let bob: HardhatEthersSigner;
+
+  before(async function () {
+    console.log(`      fork test mode: ${mode}`);
+    if (rpc) {
+      await network.provider.request({
+        method: "hardhat_reset",
+        params: [{ forking: { jsonRpcUrl: rpc, blockNumber: forkBlock } }],
+      });
+    } else {
+      await network.provider.request({ method: "hardhat_reset", params: [] });
+    }
+    [admin, alice, bob] = await ethers.getSigners();
+    if (!rpc) await placeMainnetStandIns(admin);
+  });
+
+  after(async function () {
+    // Leave a clean in-process chain behind (npm run test:fork runs this file alone).
+    await network.provider.request({ method: "hardhat_reset", params: [] });
+  });
+
+  it("deposits stETH and rETH, restakes them for a registered operator, a slash lowers the rate by exactly the loss, and an EigenLayer withdrawal completes after the delay", async function () {
+    // 1. The suite, deployed with the production module and the mainnet parameters (timelock handover included).
+    const deployed = await hre.ignition.deploy(LRTSuite, { parameters: { LRTSuite: MAINNET } });
+    const vault = (await ethers.getContractAt("LRTVault", await deployed.vault.getAddress())) as unknown as LRTVault;
+    const accountant = (await ethers.getContractAt(
+      "LRTAccountant",
+      await deployed.accountant.getAddress(),
+    )) as unknown as LRTAccountant;
+    const manager = (await ethers.getContractAt(
+      "RestakingManager",
+      await deployed.manager.getAddress(),
+    )) as unknown as RestakingManager;
+    const timelock = (await ethers.getContractAt(
+      "TimelockController",
+      await deployed.timelock.getAddress(),
+    )) as unknown as TimelockController;
+    // The stand-in's ABI: every function it shares with mainnet has the mainnet selector (test/eigenlayer/fidelity).
+    const dm = (await ethers.getContractAt(
+      "DelegationManager",
+      MAINNET.delegationManager as string,
+    )) as unknown as DelegationManager;
+    const am = await ethers.getContractAt("IAllocationManager", MAINNET_ALLOCATION_MANAGER);
+    const stETH = await ethers.getContractAt("StETHMock", MAINNET.stETH as string); // mainnet stETH has these functions
+    const rETH = await ethers.getContractAt("IERC20", MAINNET.rETH as string);
+    const strategies = {
+      stETH: (await ethers.getContractAt("IStrategy", MAINNET.stETHStrategy as string)) as unknown as IStrategy,
+      rETH: (await ethers.getContractAt("IStrategy", MAINNET.rETHStrategy as string)) as unknown as IStrategy,
+    };
+    // The deployer no longer holds the AccessManager's admin role: the timelock does.
+    const accessManager = await ethers.getContractAt("AccessManager", await deployed.accessManager.getAddress());
+    expect((await accessManager.hasRole(0, admin.address))[0]).to.equal(false);
+    expect((await accessManager.hasRole(0, await timelock.getAddress()))[0]).to.equal(true);
+
+    // 2. An operator registers with EigenLayer; a test AVS creates an operator set over the two strategies.
+    const operator = new Wallet(ethers.id("lrt-vault fork operator"), ethers.provider);
+    await network.provider.send("hardhat_setBalance", [operator.address, ethers.toQuantity(parseEther("10"))]);
+    await dm.connect(operator).registerAsOperator(ZeroAddress, 1, "ipfs://lrt-vault-fork-operator");
+    const avs = (await ethers.deployContract("TestAVS", [
+      MAINNET_ALLOCATION_MANAGER,
+      "ipfs://lrt-vault-fork-avs",
+    ])) as unknown as TestAVS;
+    const ordered = [MAINNET.stETHStrategy as string, MAINNET.rETHStrategy as string].sort((a, b) =>
+      BigInt(a) < BigInt(b) ? -1 : 1,
+    );
+    await avs.createOperatorSet(SET_ID, ordered);
+    const set = { avs: await avs.getAddress(), id: SET_ID };
+    const allocation = parseEther("0.5");
+    await am
+      .connect(operator)
+      .modifyAllocations(operator.address, [
+        { operatorSet: set, strategies: ordered, newMagnitudes: ordered.map(() => allocation) },
+      ]);
+    await am
+      .connect(operator)
+      .registerForOperatorSets(operator.address, { avs: set.avs, operatorSetIds: [SET_ID], data: "0x" });
+    await mine(2); // the 1-block allocation delay
+
+    // 3. Admin through the timelock: a delegator for the operator, with the whole allocation target.
+    const call = manager.interface.encodeFunctionData("addDelegator", [operator.address, 10_000]);
+    const delay = await timelock.getMinDelay();
+    await timelock.schedule(manager, 0, call, ZeroHash, ZeroHash, delay);
+    await time.increase(delay);
+    await timelock.execute(manager, 0, call, ZeroHash, ZeroHash);
+    const [delegator] = await manager.delegators();
+    expect(await dm.delegatedTo(delegator)).to.equal(operator.address);
+
+    // 4. Holders deposit stETH (from Lido's submit) and rETH; prices are refreshed first (the deploy's expired).
+    await accountant.sync();
+    await stETH.connect(alice).submit(ZeroAddress, { value: parseEther("20") });
+    if (rpc) {
+      // The rETH strategy holds rETH on mainnet: borrow some for the holder.
+      await network.provider.send("hardhat_impersonateAccount", [MAINNET.rETHStrategy]);
+      await network.provider.send("hardhat_setBalance", [MAINNET.rETHStrategy, ethers.toQuantity(parseEther("1"))]);
+      await rETH.connect(await ethers.getSigner(MAINNET.rETHStrategy as string)).transfer(bob, parseEther("10"));
+    } else {
+      await (
+        await ethers.getContractAt("RETHMock", MAINNET.rETH as string)
+      )
+        .connect(bob)
+        .deposit({ value: parseEther("11.3") });
+    }
+    const stAmount = parseEther("15");
+    const rAmount = parseEther("10");
+    await stETH.connect(alice).approve(vault, MaxUint256);
+    await rETH.connect(bob).approve(vault, MaxUint256);
+    const stShares = await stETH.sharesOf(vault);
+    await vault.connect(alice).depositLST(stETH, stAmount, alice, 0, 0);
+    const stUnits = (await stETH.sharesOf(vault)) - stShares; // Lido shares that arrived (stETH is share-accounted)
+    await vault.connect(bob).depositLST(rETH, rAmount, bob, 0, 0);
+
+    // 5. The keeper (the deployer, by default) restakes both into the mainnet strategies through the delegator.
+    await manager.restake(delegator, stETH, stUnits);
+    await manager.restake(delegator, rETH, rAmount);
+    await accountant.sync();
+    expect(await accountant.pendingPerShare()).to.equal(0n); // nothing streaming: the next loss shows in full
+
+    // 6. The AVS slashes the operator by 20% of its allocation in both strategies; a sync applies the loss.
+    const withdrawableOf = async (s: IStrategy) => (await dm.getWithdrawableShares(delegator, [s]))[0][0];
+    const [depositSt, depositR] = [
+      (await dm.getWithdrawableShares(delegator, [strategies.stETH]))[1][0],
+      (await dm.getWithdrawableShares(delegator, [strategies.rETH]))[1][0],
+    ];
+    const dsf = {
+      stETH: await dm.depositScalingFactor(delegator, strategies.stETH),
+      rETH: await dm.depositScalingFactor(delegator, strategies.rETH),
+    };
+    const maxBefore = await am.getMaxMagnitudes(operator.address, [strategies.stETH, strategies.rETH]);
+    await avs.slash(
+      operator.address,
+      SET_ID,
+      ordered,
+      ordered.map(() => parseEther("0.2")),
+      "fork test: slash 20%",
+    );
+    const maxAfter = await am.getMaxMagnitudes(operator.address, [strategies.stETH, strategies.rETH]);
+    // EigenLayer's rule (SEMANTICS §5): the slashed magnitude is ceil(allocation * 20%), off the max magnitude.
+    const slashedMagnitude = mulDiv(allocation, parseEther("0.2"), UNIT, "ceil");
+    expect(maxAfter[0]).to.equal(maxBefore[0] - slashedMagnitude);
+    expect(maxAfter[1]).to.equal(maxBefore[1] - slashedMagnitude);
+    // Withdrawable after = floor(floor(deposit * dsf) * newMax), computed here from EigenLayer's stored inputs.
+    const expectWithdrawable = (deposit: bigint, factor: bigint, max: bigint) =>
+      mulDiv(mulDiv(deposit, factor, UNIT), max, UNIT);
+    expect(await withdrawableOf(strategies.stETH)).to.equal(expectWithdrawable(depositSt, dsf.stETH, maxAfter[0]));
+    expect(await withdrawableOf(strategies.rETH)).to.equal(expectWithdrawable(depositR, dsf.rETH, maxAfter[1]));
+
+    // The vault's value after the slash, valued independently: buffers we know (the seed plus Lido/strategy dust
+    // left over), restaked tokens from the strategies' own views, at the oracle's prices.
+    const oracle = await ethers.getContractAt("LRTOracle", await deployed.oracle.getAddress());
+    const stUnitsAfter = await stETH.getSharesByPooledEth(
+      await strategies.stETH.sharesToUnderlyingView(await withdrawableOf(strategies.stETH)),
+    );
+    const rUnitsAfter = await strategies.rETH.sharesToUnderlyingView(await withdrawableOf(strategies.rETH));
+    const supply = await vault.totalSupply();
+    const assetList = (await vault.assets()).map((x) => x.toLowerCase());
+    const [iST, iR] = [
+      assetList.indexOf((MAINNET.stETH as string).toLowerCase()),
+      assetList.indexOf((MAINNET.rETH as string).toLowerCase()),
+    ];
+    const buffers = await vault.buffers(); // what was never restaked, per asset
+    expect(buffers[0]).to.equal(MAINNET.seed);
+    expect(buffers[iST] + buffers[iR]).to.be.at.most(2n); // everything deposited was restaked, up to Lido rounding
+    const rateBefore = await vault.getRate();
+    await accountant.sync();
+    const value =
+      (MAINNET.seed as bigint) +
+      mulDiv(stUnitsAfter + buffers[iST], await oracle.price(stETH), UNIT) +
+      mulDiv(rUnitsAfter + buffers[iR], await oracle.price(rETH), UNIT);
+    const expectedRate = mulDiv(value, UNIT, supply);
+    expect(await vault.getRate()).to.equal(expectedRate);
+    expect(expectedRate).to.be.lessThan(rateBefore);
+    console.log(
+      `      rate ${ethers.formatEther(rateBefore)} → ${ethers.formatEther(expectedRate)} ETH per lrETH after the slash`,
+    );
+
+    // 7. An EigenLayer withdrawal of half the stETH position, completed after the delay, lands in the buffer.
+    const half = (await withdrawableOf(strategies.stETH)) / 2n;
+    await manager.queueWithdrawal(delegator, stETH, half);
+    const [queued] = await dm.getQueuedWithdrawals(delegator);
+    expect(queued.length).to.equal(1);
+    await mine(Number(await dm.minWithdrawalDelayBlocks()) + 1);
+    const expectedTokens = await strategies.stETH.sharesToUnderlyingView(
+      mulDiv(queued[0].scaledShares[0], maxAfter[0], UNIT),
+    );
+    const bufferBefore = (await vault.buffers())[iST];
+    await manager.completeWithdrawals(delegator, [asWithdrawal(queued[0])]);
+    const arrived = (await vault.buffers())[iST] - bufferBefore;
+    // The tokens arrive as Lido shares; stETH's own share rounding may cost 1-2 shares on the transfers.
+    expect(arrived).to.be.within(
+      (await stETH.getSharesByPooledEth(expectedTokens)) - 2n,
+      await stETH.getSharesByPooledEth(expectedTokens),
+    );
+    expect((await dm.getQueuedWithdrawals(delegator))[0].length).to.equal(0);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * The mainnet-shaped chain: our local EigenLayer and LST stand-ins placed at the mainnet addresses with
+ * `hardhat_setCode` (they keep no constructor state and have no immutables), then initialized with mainnet
+ * parameters (the 100,800-block withdrawal and deallocation delays, the 126,000-block allocation configuration
+ * delay). Everything else (the vault suite, the AVS, operators) then deploys exactly as on a real mainnet fork.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { artifacts, ethers, network } from "hardhat";
+import { ZeroAddress, parseEther } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+
+export const MAINNET = JSON.parse(
+  fs.readFileSync(path.join(__dirname, "../../deploy/parameters/mainnet.json"), "utf8"),
+  (_k, v) => (typeof v === "string" && /^\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v),
+).LRTSuite as Record<string, string | bigint | number>;
+
+const ADDRESSES = JSON.parse(fs.readFileSync(path.join(__dirname, "../../deploy/eigenlayer/addresses.json"), "utf8"));
+export const MAINNET_ALLOCATION_MANAGER: string = ADDRESSES.mainnet.Core.AllocationManager.proxy;
+export const MAINNET_PAUSER_REGISTRY: string = ADDRESSES.mainnet.Multisigs.PauserRegistry.address;
+export const MAINNET_DELAYS = {
+  minWithdrawalDelayBlocks: Number(ADDRESSES.mainnet.params.MIN_WITHDRAWAL_DELAY_BLOCKS.value),
+  deallocationDelay: Number(ADDRESSES.mainnet.params.DEALLOCATION_DELAY.value),
+  allocationConfigurationDelay: Number(ADDRESSES.mainnet.params.ALLOCATION_CONFIGURATION_DELAY.value),
+};
+
+async function place(name: string, address: string): Promise<void> {
+  const { deployedBytecode } = await artifacts.readArtifact(name);
+  await network.provider.send("hardhat_setCode", [address, deployedBytecode]);
+}
+
+/** Places and initializes every stand-in at its mainnet address; `admin` owns and pauses them. */
+export async function placeMainnetStandIns(admin: HardhatEthersSigner): Promise<void> {
+  const a = {
+    strategyManager: MAINNET.strategyManager as string,
+    delegationManager: MAINNET.delegationManager as string,
+    allocationManager: MAINNET_ALLOCATION_MANAGER,
+    rewardsCoordinator: MAINNET.rewardsCoordinator as string,
+    pauserRegistry: MAINNET_PAUSER_REGISTRY,
+  };
+  await place("PauserRegistry", a.pauserRegistry);
+  await place("StrategyManager", a.strategyManager);
+  await place("DelegationManager", a.delegationManager);
+  await place("AllocationManager", a.allocationManager);
+  await place("RewardsCoordinator", a.rewardsCoordinator);
+  await place("StETHMock", MAINNET.stETH as string);
+  await place("WstETHMock", MAINNET.wstETH as string);
+  await place("RETHMock", MAINNET.rETH as string);
+  await place("CbETHMock", MAINNET.cbETH as string);
+  await place("WETHMock", MAINNET.weth as string);
+  for (const s of ["stETHStrategy", "rETHStrategy", "cbETHStrategy"])
+    await place("StrategyBaseTVLLimits", MAINNET[s] as string);
+
+  const at = (name: string, address: string) => ethers.getContractAt(name, address, admin);
+  await (await at("PauserRegistry", a.pauserRegistry)).initializeStandIn([admin.address], admin.address);
+  await (
+    await at("StrategyManager", a.strategyManager)
+  ).initializeStandIn(a.delegationManager, a.allocationManager, a.pauserRegistry, admin.address, admin.address, 0);
+  await (
+    await at("DelegationManager", a.delegationManager)
+  ).initializeStandIn(
+    a.strategyManager,
+    a.allocationManager,
+    a.pauserRegistry,
+    0,
+    MAINNET_DELAYS.minWithdrawalDelayBlocks,
+  );
+  await (
+    await at("AllocationManager", a.allocationManager)
+  ).initializeStandIn(
+    a.delegationManager,
+    a.pauserRegistry,
+    0,
+    MAINNET_DELAYS.deallocationDelay,
+    MAINNET_DELAYS.allocationConfigurationDelay,
+  );
+  await (
+    await at("RewardsCoordinator", a.rewardsCoordinator)
+  ).initializeStandIn(a.pauserRegistry, admin.address, 0, admin.address, 604800);
+
+  await (await at("StETHMock", MAINNET.stETH as string)).initialize(admin.address);
+  await (await at("WstETHMock", MAINNET.wstETH as string)).initialize(MAINNET.stETH);
+  await (await at("RETHMock", MAINNET.rETH as string)).initialize(admin.address, parseEther("1.13"));
+  await (await at("CbETHMock", MAINNET.cbETH as string)).initialize(admin.address, admin.address, parseEther("1.09"));
+  const strategies = [];
+  for (const [s, token] of [
+    ["stETHStrategy", "stETH"],
+    ["rETHStrategy", "rETH"],
+    ["cbETHStrategy", "cbETH"],
+  ] as const) {
+    await (
+      await at("StrategyBaseTVLLimits", MAINNET[s] as string)
+    ).initializeStandIn(a.strategyManager, a.pauserRegistry, MAINNET[token]);
+    strategies.push(MAINNET[s] as string);
+  }
+  await (await at("StrategyManager", a.strategyManager)).addStrategiesToDepositWhitelist(strategies);
+  // Lido's pool is never empty on mainnet: seed it so the share rate is realistic (not 1:1).
+  const steth = await at("StETHMock", MAINNET.stETH as string);
+  await steth.submit(ZeroAddress, { value: parseEther("1000") });
+  await steth.rebase(parseEther("187.5"));
+}
