@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 PORT=8545
 LOG=$(mktemp)
-npx hardhat node --port "$PORT" >"$LOG" 2>&1 &
+# Its own process group, so stopping it stops npx and the node together.
+setsid npx hardhat node --port "$PORT" >"$LOG" 2>&1 &
 NODE_PID=$!
-trap 'kill "$NODE_PID" 2>/dev/null || true; rm -f "$LOG"' EXIT
+trap 'kill -- "-$NODE_PID" 2>/dev/null || true; rm -f "$LOG"' EXIT
 
 echo "waiting for the node on port $PORT..."
 for _ in $(seq 1 120); do
