@@ -6,6 +6,7 @@ import {
   TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
 } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
+import "@openzeppelin/hardhat-upgrades";
 
 /** The compiler is the npm package `solc`, pinned exactly in package.json; Hardhat never downloads one. */
 const SOLC_VERSION = "0.8.30";
