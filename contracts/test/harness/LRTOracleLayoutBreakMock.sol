@@ -3,15 +3,23 @@ pragma solidity 0.8.30;
 
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
+import {IPriceAdapter} from "../../interfaces/IPriceAdapter.sol";
 
 /// @title LRTOracleLayoutBreakMock
-/// @notice Test-only, never deployed as an upgrade: a would-be `LRTOracle` implementation whose ERC-7201 namespace
-/// swaps the order of the first two fields, so the storage-layout validation (`upgrades.validateUpgrade`) must
-/// reject it. Upgrade-safe in itself (constructor disables initializers; UUPS), so only the layout check fails.
-contract LRTOracleLayoutBreakMock is Initializable, UUPSUpgradeable {
+/// @notice Test-only, never deployed as an upgrade: a would-be `LRTOracle` implementation with the same bases and
+/// the same ERC-7201 namespace, whose two fields are swapped, so the storage-layout validation
+/// (`upgrades.validateUpgrade`) must reject it. Upgrade-safe in itself, so only the layout check fails.
+contract LRTOracleLayoutBreakMock is Initializable, AccessManagedUpgradeable, UUPSUpgradeable {
+    struct Feed {
+        IPriceAdapter adapter;
+        uint16 maxChangeBps;
+        uint128 price;
+    }
+
     /// @custom:storage-location erc7201:lrt.storage.LRTOracle
     struct OracleStorage {
-        mapping(address asset => uint256) feeds;
+        mapping(address asset => Feed) feeds;
         address accountant;
     }
 
@@ -23,13 +31,17 @@ contract LRTOracleLayoutBreakMock is Initializable, UUPSUpgradeable {
         _disableInitializers();
     }
 
+    /// @notice Sets the access manager, as `LRTOracle.initialize`.
+    function initialize(address authority) external initializer {
+        __AccessManaged_init(authority);
+    }
+
     /// @notice The accountant, read at the swapped position.
     function accountant() external view returns (address) {
         return _oracle().accountant;
     }
 
-    /// @dev Anyone: this contract exists only to be validated, never to be deployed behind a proxy.
-    function _authorizeUpgrade(address) internal override {}
+    function _authorizeUpgrade(address) internal override restricted {}
 
     function _oracle() private pure returns (OracleStorage storage $) {
         assembly {
