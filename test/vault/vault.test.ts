@@ -1,7 +1,13 @@
 import { expect } from "chai";
 import { ethers, upgrades } from "hardhat";
 import type { BaseContract, ContractTransactionResponse, Signer } from "ethers";
-import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  impersonateAccount,
+  loadFixture,
+  setBalance,
+  stopImpersonatingAccount,
+  time,
+} from "@nomicfoundation/hardhat-network-helpers";
 import {
   ERC20Mock__factory,
   FeeOnTransferMock__factory,
@@ -16,7 +22,7 @@ import { ETH, VAULT_PARAMS, deployProxy, deployVaultFixture } from "../fixtures/
 import type { VaultFixture } from "../fixtures/vault";
 import { DEAD, KEYS } from "../helpers/ledger";
 import type { Key, Ledger } from "../helpers/ledger";
-import { WAD, mulWad } from "../helpers/math";
+import { WAD, mulDiv, mulWad } from "../helpers/math";
 import { RateModel } from "../helpers/rateModel";
 import { expectUpgradeSafe } from "../helpers/upgrades";
 
@@ -285,6 +291,7 @@ describe("LRTVault", function () {
           "LRTVaultZeroAmount",
           [],
         );
+        expect(await f.vault.previewDeposit(await addressOf(f, key), 0n)).to.equal(0n);
       }
     });
 
@@ -350,6 +357,7 @@ describe("LRTVault", function () {
         const asset = await addressOf(f, key);
         const call = () => deposit(f, key, sender, min - 1n, sender.address);
         await expectRejected(f, call, f.vault, "LRTVaultBelowMinimum", [asset, min - 1n, min]);
+        expect(await f.vault.previewDeposit(asset, min - 1n)).to.equal(0n);
         await expect(deposit(f, key, sender, min, sender.address)).to.emit(f.vault, "Deposit");
       }
     });
@@ -375,6 +383,8 @@ describe("LRTVault", function () {
         expect(l.unitsOf(key, amount)).to.be.greaterThan(headroom);
         const call = () => deposit(f, key, sender, amount, sender.address);
         await expectRejected(f, call, f.vault, "LRTVaultCapExceeded", [asset, l.unitsOf(key, amount), headroom]);
+        expect(await f.vault.previewDeposit(asset, amount)).to.equal(0n);
+        expect(await f.vault.previewDeposit(asset, fits)).to.equal(l.sharesFor(key, l.unitsOf(key, fits)));
         await deposit(f, key, sender, fits, sender.address);
         l.depositTokens(sender.address, sender.address, key, fits);
         await expectBooks(f, l);
@@ -769,6 +779,42 @@ describe("LRTVault", function () {
         }
       }
     });
+
+    it("applySync from the accountant: lists must match the assets (LRTVaultBadUpdate); an absurd price closes the asset", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const accountant = await f.accountant.getAddress();
+      await impersonateAccount(accountant);
+      await setBalance(accountant, parseEther("1"));
+      const vault = f.vault.connect(await ethers.getSigner(accountant));
+      const n = KEYS.length;
+      const update = {
+        feeShares: 0n,
+        treasury: f.signers.treasury.address,
+        expiry: l.expiry,
+        sharesPerUnit: KEYS.map((k) => l.perUnit.get(k)!),
+        holdings: KEYS.map((k) => l.holdings(k)),
+        tripped: KEYS.map(() => false),
+      };
+      for (const bad of [
+        { ...update, sharesPerUnit: update.sharesPerUnit.slice(0, n - 1) },
+        { ...update, holdings: [...update.holdings, 0n] },
+        { ...update, tripped: [] },
+      ]) {
+        await expect(vault.applySync(bad)).to.be.revertedWithCustomError(f.vault, "LRTVaultBadUpdate");
+      }
+      // A per-unit price beyond the slot's 72 bits is stored as 0: deposits of that asset close, nothing reverts.
+      const absurd = { ...update, sharesPerUnit: [...update.sharesPerUnit] };
+      absurd.sharesPerUnit[3] = 2n ** 72n;
+      await expect(vault.applySync(absurd)).to.emit(f.vault, "DepositPricesUpdated").withArgs(l.expiry);
+      await stopImpersonatingAccount(accountant);
+      const rETH = await f.tokens.rETH.getAddress();
+      expect((await f.vault.assetInfo(rETH)).sharesPerUnit).to.equal(0n);
+      await expect(deposit(f, "rETH", f.signers.bob, parseEther("1"), f.signers.bob.address))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+        .withArgs(rETH);
+      await expectConservation(f, l);
+    });
   });
 
   describe("admin", function () {
@@ -935,7 +981,11 @@ describe("LRTVault", function () {
       expect(l.rates.heldBack).to.be.greaterThan(0n);
       expect(l.balanceOf(f.signers.treasury.address), "a fee was minted").to.be.greaterThan(0n);
       for (const k of KEYS) expect((await f.vault.assetInfo(await addressOf(f, k))).depositsOpen, k).to.equal(true);
-      expect(await f.vault.getRate()).to.equal(l.rates.rateAt(BigInt(await time.latest())));
+      const rate = l.rates.rateAt(BigInt(await time.latest()));
+      expect(await f.vault.getRate()).to.equal(rate);
+      expect(await f.vault.totalAssets()).to.equal(mulWad(l.supply, rate));
+      expect(await f.vault.convertToShares(parseEther("1"))).to.equal(mulDiv(parseEther("1"), WAD, rate));
+      expect(await f.vault.convertToAssets(parseEther("1"))).to.equal(mulWad(parseEther("1"), rate));
       await expectBooks(f, l);
       await expectConservation(f, l);
     });
