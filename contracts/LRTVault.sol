@@ -233,6 +233,7 @@ contract LRTVault is
             if (perUnit > type(uint72).max) perUnit = 0; // an absurd price closes deposits rather than reverting
             uint256 holdings = update.holdings[i];
             uint256 headroom = st.cap > holdings ? st.cap - holdings : 0;
+            // Units above the cap (see `setAssetLimits`); capped at the uint96 maximum, so the cast is safe.
             st.excess = uint96(Math.min(holdings - Math.min(holdings, st.cap), type(uint96).max));
             slot.sharesPerUnit = uint72(perUnit);
             slot.expiry = SafeCast.toUint40(update.expiry);
@@ -331,6 +332,7 @@ contract LRTVault is
         _checkpoint($, asset);
         // Headroom moves with the cap and never below zero: holdings above a lowered cap block deposits and are
         // kept as `excess`, which a raised cap absorbs before any headroom opens (headroom - excess = cap - holdings).
+        // Both are capped at the uint96 maximum, so the casts are safe.
         uint256 room = uint256(slot.headroom) + cap;
         uint256 used = uint256(st.cap) + st.excess;
         slot.headroom = uint96(Math.min(room - Math.min(room, used), type(uint96).max));
