@@ -61,11 +61,13 @@ contract LRTVault is
         uint8 flags;
     }
 
-    /// @dev Cold per-asset state.
+    /// @dev Cold per-asset state. `excess`: units held above the cap (headroom is then zero), so that raising the
+    /// cap first absorbs them.
     struct AssetState {
         uint96 cap;
         uint128 bufferCheckpoint;
         uint96 headroomCheckpoint;
+        uint96 excess;
     }
 
     /// @custom:storage-location erc7201:lrt.storage.LRTVault
@@ -122,10 +124,12 @@ contract LRTVault is
         uint256 minShares,
         uint256 referralId
     ) external nonReentrant returns (uint256 shares) {
-        if (asset == ETH) revert LRTVaultUnsupportedAsset(asset);
+        AssetSlot memory slot = _vault().slots[asset];
+        // Checked before the pull, so an unsupported token is never called.
+        if (asset == ETH || slot.sharesPerUnit == 0) revert LRTVaultUnsupportedAsset(asset);
         // The pull comes first because the units credited are what actually arrived. Nothing is written before
         // it and reentrancy is blocked, so a reentrant or failing token meets untouched state.
-        uint256 units = _pull(asset, amount, msg.sender, _vault().slots[asset].flags & FLAG_LIDO != 0);
+        uint256 units = _pull(asset, amount, msg.sender, slot.flags & FLAG_LIDO != 0);
         shares = _issue(asset, amount, units, receiver, minShares);
         emit Deposit(receiver, asset, amount, shares, referralId);
     }
@@ -227,7 +231,10 @@ contract LRTVault is
             st.bufferCheckpoint = _buffer($, asset).toUint128();
             uint256 perUnit = update.sharesPerUnit[i];
             if (perUnit > type(uint72).max) perUnit = 0; // an absurd price closes deposits rather than reverting
-            uint256 headroom = st.cap > update.holdings[i] ? st.cap - update.holdings[i] : 0;
+            uint256 holdings = update.holdings[i];
+            uint256 headroom = st.cap > holdings ? st.cap - holdings : 0;
+            // Units above the cap (see `setAssetLimits`); capped at the uint96 maximum, so the cast is safe.
+            st.excess = uint96(Math.min(holdings - Math.min(holdings, st.cap), type(uint96).max));
             slot.sharesPerUnit = uint72(perUnit);
             slot.expiry = SafeCast.toUint40(update.expiry);
             slot.headroom = uint96(headroom);
@@ -323,10 +330,13 @@ contract LRTVault is
         uint40 minGwei = _minGwei(minDeposit);
         if (cap == st.cap && minGwei == slot.minDepositGwei) revert LRTVaultNoChange();
         _checkpoint($, asset);
-        // Headroom moves with the cap and never below zero (holdings above a lowered cap just block deposits).
-        uint256 headroom = slot.headroom;
-        headroom = cap >= st.cap ? headroom + (cap - st.cap) : headroom - Math.min(headroom, st.cap - cap);
-        slot.headroom = uint96(Math.min(headroom, type(uint96).max));
+        // Headroom moves with the cap and never below zero: holdings above a lowered cap block deposits and are
+        // kept as `excess`, which a raised cap absorbs before any headroom opens (headroom - excess = cap - holdings).
+        // Both are capped at the uint96 maximum, so the casts are safe.
+        uint256 room = uint256(slot.headroom) + cap;
+        uint256 used = uint256(st.cap) + st.excess;
+        slot.headroom = uint96(Math.min(room - Math.min(room, used), type(uint96).max));
+        st.excess = uint96(Math.min(used - Math.min(used, room), type(uint96).max));
         st.headroomCheckpoint = slot.headroom;
         st.cap = cap;
         slot.minDepositGwei = minGwei;

@@ -4,21 +4,15 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { LRTLens__factory, LRTVault__factory, RestakingManagerMock__factory } from "../typechain-types";
 import type { ILRTLens } from "../typechain-types/contracts/LRTLens";
 import type { IRestakingManager } from "../typechain-types/contracts/test/RestakingManagerMock";
-import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE, STETH_SEED } from "./fixtures/tokens";
+import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE } from "./fixtures/tokens";
 import { ASSET_ORDER, ETH, VAULT_PARAMS, deployProxy, deployVaultFixture } from "./fixtures/vault";
 import type { VaultFixture } from "./fixtures/vault";
 import { WAD, mulDiv, mulWad } from "./helpers/math";
-import { StEthModel } from "./helpers/steth";
-import { boundedPrice } from "./helpers/oracleModel";
-import { RateModel } from "./helpers/rateModel";
+import { KEYS, Ledger } from "./helpers/ledger";
 
 const { parseEther, ZeroAddress } = ethers;
 const HOUR = 3_600n;
 const DAY = 24n * HOUR;
-
-/** The vault's assets in `vault.assets()` order. */
-const KEYS = ["ETH", ...ASSET_ORDER] as const;
-type Key = (typeof KEYS)[number];
 
 /**
  * The scenario every test builds on, as data (applied on chain by `yieldFixture`, replayed by `replayYield`):
@@ -86,111 +80,6 @@ async function yieldFixture() {
   await accountant.sync();
 
   return { ...f, sync1At, sync2At };
-}
-
-/**
- * What the vault should hold and credit, built only from the inputs the tests chose (amounts moved, rates and
- * rebases set, fixture parameters) and the bigint models: Lido shares (`StEthModel`), the rate books and the oracle
- * bound (`RateModel`, `boundedPrice`).
- */
-class Ledger {
-  /** The accountant's books. */
-  readonly rates = new RateModel({
-    feeBps: BigInt(VAULT_PARAMS.feeBps),
-    streamWindow: BigInt(VAULT_PARAMS.streamWindow),
-    maxAprBps: BigInt(VAULT_PARAMS.maxAprBps),
-    maxRateAge: BigInt(VAULT_PARAMS.maxRateAge),
-  });
-  /** lrETH in existence: the seed, deposits and fee shares. */
-  supply = 0n;
-  readonly steth = new StEthModel();
-  rETHRate = RETH_INITIAL_RATE;
-  cbETHRate = CBETH_INITIAL_RATE;
-  readonly buffer = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
-  readonly restaked = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
-  readonly queued = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
-  readonly price = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
-  readonly perUnit = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
-  readonly headroom = new Map<Key, bigint>(KEYS.map((k) => [k, VAULT_PARAMS.cap]));
-  readonly tripped = new Map<Key, boolean>(KEYS.map((k) => [k, false]));
-  /** lrETH minted per account (deposits and the fee). */
-  readonly minted = new Map<string, bigint>();
-  expiry = 0n;
-
-  /** The state `deployVaultFixture` leaves: stETH pool seeded by `funder`, the vault seeded and synced once. */
-  constructor(
-    readonly f: VaultFixture,
-    readonly vaultAddress: string,
-  ) {
-    this.steth.submit(f.signers.funder.address, STETH_SEED);
-    this.buffer.set("ETH", VAULT_PARAMS.seed);
-    this.supply = VAULT_PARAMS.seed;
-    this.sync(f.firstSyncAt);
-  }
-
-  /** What the adapter reads from the token now (ETH per 1e18 accounting units). */
-  observedPrice(key: Key): bigint {
-    switch (key) {
-      case "stETH":
-      case "wstETH":
-        return this.steth.pooledEthByShares(WAD);
-      case "rETH":
-        return this.rETHRate;
-      case "cbETH":
-        return this.cbETHRate;
-      default:
-        return WAD;
-    }
-  }
-
-  holdings(key: Key): bigint {
-    return this.buffer.get(key)! + this.restaked.get(key)! + this.queued.get(key)!;
-  }
-
-  /** An asset's holdings at the oracle's stored price, rounded down. */
-  value(key: Key): bigint {
-    return mulWad(this.holdings(key), this.price.get(key)!);
-  }
-
-  liveAssets(): bigint {
-    return KEYS.reduce((sum, k) => sum + this.value(k), 0n);
-  }
-
-  /** A sync at `t`: bounded prices, the books, the fee, per-asset deposit prices, headroom and trips. */
-  sync(t: bigint) {
-    for (const k of KEYS) {
-      if (k === "ETH") {
-        this.price.set(k, WAD);
-        continue;
-      }
-      const bounded = boundedPrice(this.price.get(k)!, this.observedPrice(k), BigInt(VAULT_PARAMS.maxChangeBps));
-      this.price.set(k, bounded.used);
-      if (bounded.tripped) this.tripped.set(k, true);
-    }
-    const out = this.rates.sync(this.liveAssets(), this.supply, t);
-    this.supply = out.supply;
-    this.credit(this.f.signers.treasury.address, out.feeShares);
-    for (const k of KEYS) {
-      this.perUnit.set(k, this.rates.sharesPerUnit(this.price.get(k)!));
-      this.headroom.set(k, VAULT_PARAMS.cap > this.holdings(k) ? VAULT_PARAMS.cap - this.holdings(k) : 0n);
-    }
-    this.expiry = t + BigInt(VAULT_PARAMS.maxRateAge);
-    return out;
-  }
-
-  /** A deposit of `units` accounting units of `key` by `account`; returns the lrETH minted. */
-  deposit(account: string, key: Key, units: bigint): bigint {
-    const shares = mulWad(units, this.perUnit.get(key)!);
-    this.buffer.set(key, this.buffer.get(key)! + units);
-    this.headroom.set(key, this.headroom.get(key)! - units);
-    this.supply += shares;
-    this.credit(account, shares);
-    return shares;
-  }
-
-  private credit(account: string, shares: bigint): void {
-    this.minted.set(account, (this.minted.get(account) ?? 0n) + shares);
-  }
 }
 
 /** A fresh ledger replaying `deployVaultFixture` (fixture results are shared, so ledgers are rebuilt per test). */

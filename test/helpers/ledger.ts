@@ -1,0 +1,157 @@
+/**
+ * What a `deployVaultFixture` deployment should hold and credit, built only from the inputs a test chose (amounts
+ * moved, rates and rebases set, fixture parameters) and the independent bigint models: Lido shares (`StEthModel`),
+ * the rate books (`RateModel`) and the oracle bound (`boundedPrice`). Nothing here reads the contracts under test.
+ */
+import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE, STETH_SEED } from "../fixtures/tokens";
+import { ASSET_ORDER, VAULT_PARAMS } from "../fixtures/vault";
+import type { VaultFixture } from "../fixtures/vault";
+import { WAD, mulWad } from "./math";
+import { boundedPrice } from "./oracleModel";
+import type { SyncOutcome } from "./rateModel";
+import { RateModel } from "./rateModel";
+import { StEthModel } from "./steth";
+
+/** The vault's assets in `vault.assets()` order. */
+export const KEYS = ["ETH", ...ASSET_ORDER] as const;
+export type Key = (typeof KEYS)[number];
+
+/** The vault's dead address, which holds the seed's lrETH. */
+export const DEAD = "0x000000000000000000000000000000000000dEaD";
+
+export class Ledger {
+  /** The accountant's books (set `rates.params` after a `setStreaming`/`setFee`). */
+  readonly rates = new RateModel({
+    feeBps: BigInt(VAULT_PARAMS.feeBps),
+    streamWindow: BigInt(VAULT_PARAMS.streamWindow),
+    maxAprBps: BigInt(VAULT_PARAMS.maxAprBps),
+    maxRateAge: BigInt(VAULT_PARAMS.maxRateAge),
+  });
+  /** lrETH in existence: the seed, deposits and fee shares. */
+  supply = 0n;
+  readonly steth = new StEthModel();
+  rETHRate = RETH_INITIAL_RATE;
+  cbETHRate = CBETH_INITIAL_RATE;
+  readonly buffer = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
+  readonly restaked = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
+  readonly queued = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
+  readonly price = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
+  readonly perUnit = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
+  readonly cap = new Map<Key, bigint>(KEYS.map((k) => [k, VAULT_PARAMS.cap]));
+  readonly headroom = new Map<Key, bigint>(KEYS.map((k) => [k, VAULT_PARAMS.cap]));
+  /** Units held above the cap (headroom is then zero): cap - holdings = headroom - excess, as a signed number. */
+  readonly excess = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
+  readonly tripped = new Map<Key, boolean>(KEYS.map((k) => [k, false]));
+  /** lrETH minted per account (deposits, the fee, and the seed to the dead address). */
+  readonly minted = new Map<string, bigint>();
+  expiry = 0n;
+
+  /** The state `deployVaultFixture` leaves: stETH pool seeded by `funder`, the vault seeded and synced once. */
+  constructor(
+    readonly f: VaultFixture,
+    readonly vaultAddress: string,
+  ) {
+    this.steth.submit(f.signers.funder.address, STETH_SEED);
+    this.buffer.set("ETH", VAULT_PARAMS.seed);
+    this.supply = VAULT_PARAMS.seed;
+    this.credit(DEAD, VAULT_PARAMS.seed);
+    this.sync(f.firstSyncAt);
+  }
+
+  /** What the adapter reads from the token now (ETH per 1e18 accounting units). */
+  observedPrice(key: Key): bigint {
+    switch (key) {
+      case "stETH":
+      case "wstETH":
+        return this.steth.pooledEthByShares(WAD);
+      case "rETH":
+        return this.rETHRate;
+      case "cbETH":
+        return this.cbETHRate;
+      default:
+        return WAD;
+    }
+  }
+
+  holdings(key: Key): bigint {
+    return this.buffer.get(key)! + this.restaked.get(key)! + this.queued.get(key)!;
+  }
+
+  /** An asset's holdings at the oracle's stored price, rounded down. */
+  value(key: Key): bigint {
+    return mulWad(this.holdings(key), this.price.get(key)!);
+  }
+
+  liveAssets(): bigint {
+    return KEYS.reduce((sum, k) => sum + this.value(k), 0n);
+  }
+
+  /** A sync at `t`: bounded prices, the books, the fee, per-asset deposit prices, headroom and trips. */
+  sync(t: bigint): SyncOutcome {
+    for (const k of KEYS) {
+      if (k === "ETH") {
+        this.price.set(k, WAD);
+        continue;
+      }
+      const bounded = boundedPrice(this.price.get(k)!, this.observedPrice(k), BigInt(VAULT_PARAMS.maxChangeBps));
+      this.price.set(k, bounded.used);
+      if (bounded.tripped) this.tripped.set(k, true);
+    }
+    const out = this.rates.sync(this.liveAssets(), this.supply, t);
+    this.supply = out.supply;
+    this.credit(this.f.signers.treasury.address, out.feeShares);
+    for (const k of KEYS) {
+      this.perUnit.set(k, this.rates.sharesPerUnit(this.price.get(k)!));
+      const cap = this.cap.get(k)!;
+      const held = this.holdings(k);
+      this.headroom.set(k, cap > held ? cap - held : 0n);
+      this.excess.set(k, held > cap ? held - cap : 0n);
+    }
+    this.expiry = t + this.rates.params.maxRateAge;
+    return out;
+  }
+
+  /** Accounting units a deposit of `amount` tokens of `key` is credited with, without moving anything. */
+  unitsOf(key: Key, amount: bigint): bigint {
+    return key === "stETH" ? this.steth.sharesByPooledEth(amount) : amount;
+  }
+
+  /** lrETH a deposit of `units` of `key` mints now (the vault's two floors). */
+  sharesFor(key: Key, units: bigint): bigint {
+    return mulWad(units, this.perUnit.get(key)!);
+  }
+
+  /** A deposit of `units` accounting units of `key` credited to `account`; returns the lrETH minted. */
+  deposit(account: string, key: Key, units: bigint): bigint {
+    const shares = this.sharesFor(key, units);
+    this.buffer.set(key, this.buffer.get(key)! + units);
+    this.headroom.set(key, this.headroom.get(key)! - units);
+    this.supply += shares;
+    this.credit(account, shares);
+    return shares;
+  }
+
+  /** A deposit of `amount` tokens of `key` from `sender` to `receiver`: stETH moves Lido shares. Returns the lrETH. */
+  depositTokens(sender: string, receiver: string, key: Key, amount: bigint): bigint {
+    const units = key === "stETH" ? this.steth.transfer(sender, this.vaultAddress, amount) : amount;
+    return this.deposit(receiver, key, units);
+  }
+
+  /** `setAssetLimits(key, cap, …)`: headroom and excess move with the cap (headroom - excess = cap - holdings). */
+  setCap(key: Key, cap: bigint): void {
+    const room = this.headroom.get(key)! + cap;
+    const used = this.cap.get(key)! + this.excess.get(key)!;
+    this.headroom.set(key, room > used ? room - used : 0n);
+    this.excess.set(key, used > room ? used - room : 0n);
+    this.cap.set(key, cap);
+  }
+
+  /** lrETH credited to `account` so far. */
+  balanceOf(account: string): bigint {
+    return this.minted.get(account) ?? 0n;
+  }
+
+  private credit(account: string, shares: bigint): void {
+    this.minted.set(account, this.balanceOf(account) + shares);
+  }
+}

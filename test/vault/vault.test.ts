@@ -1,0 +1,993 @@
+import { expect } from "chai";
+import { ethers, upgrades } from "hardhat";
+import type { BaseContract, ContractTransactionResponse, Signer } from "ethers";
+import {
+  impersonateAccount,
+  loadFixture,
+  setBalance,
+  stopImpersonatingAccount,
+  time,
+} from "@nomicfoundation/hardhat-network-helpers";
+import {
+  ERC20Mock__factory,
+  FeeOnTransferMock__factory,
+  LRTAccountant__factory,
+  LRTOracle__factory,
+  LRTVault__factory,
+  ParityAdapter__factory,
+} from "../../typechain-types";
+import { pricedVaultFixture, replayPriced } from "../fixtures/priced";
+import type { PricedFixture } from "../fixtures/priced";
+import { ETH, VAULT_PARAMS, deployProxy, deployVaultFixture } from "../fixtures/vault";
+import type { VaultFixture } from "../fixtures/vault";
+import { DEAD, KEYS } from "../helpers/ledger";
+import type { Key, Ledger } from "../helpers/ledger";
+import { WAD, mulDiv, mulWad } from "../helpers/math";
+import { RateModel } from "../helpers/rateModel";
+import { expectUpgradeSafe } from "../helpers/upgrades";
+
+const { parseEther, ZeroAddress } = ethers;
+const DAY = 86_400n;
+/** `LRTVault.MIN_SEED` and `MAX_ASSETS`, restated. */
+const MIN_SEED = 10n ** 15n;
+const MAX_ASSETS = 8;
+
+type LST = Exclude<Key, "ETH">;
+/** Who holds each token in `pricedVaultFixture`. */
+const HOLDER: Record<LST, "alice" | "bob"> = {
+  stETH: "alice",
+  wstETH: "alice",
+  rETH: "bob",
+  cbETH: "bob",
+  weth: "bob",
+};
+
+async function addressOf(f: VaultFixture, key: Key): Promise<string> {
+  return key === "ETH" ? ETH : f.tokens[key].getAddress();
+}
+
+/** The signer holding `key`'s token in `pricedVaultFixture` (alice for ETH). */
+function holderOf(f: PricedFixture, key: Key): Signer & { address: string } {
+  return key === "ETH" ? f.signers.alice : f.signers[HOLDER[key]];
+}
+
+/** A deposit of `amount` of `key` by `sender` for `receiver`: `depositETH` for ETH, `depositLST` otherwise. */
+function deposit(
+  f: VaultFixture,
+  key: Key,
+  sender: Signer,
+  amount: bigint,
+  receiver: string,
+  minShares = 0n,
+  referralId = 0n,
+): Promise<ContractTransactionResponse> {
+  const vault = f.vault.connect(sender);
+  return key === "ETH"
+    ? vault.depositETH(receiver, minShares, referralId, { value: amount })
+    : vault.depositLST(f.tokens[key], amount, receiver, minShares, referralId);
+}
+
+/** Every lrETH holder the fixtures can create. */
+function holders(f: VaultFixture): string[] {
+  const { admin, alice, bob, funder, treasury } = f.signers;
+  return [DEAD, admin.address, alice.address, bob.address, funder.address, treasury.address];
+}
+
+const json = (x: unknown): string => JSON.stringify(x, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+
+/**
+ * Everything a rejected call must leave as it was: supply, every holder's lrETH, buffers, every asset's record, and
+ * the vault's and the users' token balances (stETH also in shares).
+ */
+async function observable(f: VaultFixture): Promise<string> {
+  const vault = await f.vault.getAddress();
+  const { alice, bob } = f.signers;
+  const assets = await f.vault.assets();
+  const tokens = Object.values(f.tokens);
+  return json({
+    supply: await f.vault.totalSupply(),
+    lrETH: await Promise.all(holders(f).map((a) => f.vault.balanceOf(a))),
+    buffers: [...(await f.vault.buffers())],
+    info: await Promise.all(assets.map(async (a) => [...(await f.vault.assetInfo(a))])),
+    vaultETH: await ethers.provider.getBalance(vault),
+    stETHShares: await Promise.all([vault, alice.address, bob.address].map((a) => f.tokens.stETH.sharesOf(a))),
+    tokens: await Promise.all(
+      tokens.map((t) => Promise.all([vault, alice.address, bob.address].map((a) => t.balanceOf(a)))),
+    ),
+  });
+}
+
+/** The vault's books equal the ledger's: buffers, and per asset its buffer, deposit price, headroom and cap. */
+async function expectBooks(f: VaultFixture, l: Ledger): Promise<void> {
+  expect([...(await f.vault.buffers())], "buffers").to.deep.equal(KEYS.map((k) => l.buffer.get(k)));
+  for (const k of KEYS) {
+    const info = await f.vault.assetInfo(await addressOf(f, k));
+    expect(info.bufferUnits, `${k}.bufferUnits`).to.equal(l.buffer.get(k));
+    expect(info.sharesPerUnit, `${k}.sharesPerUnit`).to.equal(l.perUnit.get(k));
+    expect(info.headroom, `${k}.headroom`).to.equal(l.headroom.get(k));
+    expect(info.cap, `${k}.cap`).to.equal(l.cap.get(k));
+  }
+}
+
+/** P5: each holder has what the ledger credited, and the balances sum to `totalSupply` (= the ledger's supply). */
+async function expectConservation(f: VaultFixture, l: Ledger): Promise<void> {
+  let sum = 0n;
+  for (const account of holders(f)) {
+    const balance = await f.vault.balanceOf(account);
+    expect(balance, account).to.equal(l.balanceOf(account));
+    sum += balance;
+  }
+  expect(await f.vault.totalSupply())
+    .to.equal(sum)
+    .and.to.equal(l.supply);
+}
+
+/** Runs `call`, expects the custom error `error(...args)` of `contract`, and checks nothing observable changed. */
+async function expectRejected(
+  f: VaultFixture,
+  call: () => Promise<unknown>,
+  contract: BaseContract,
+  error: string,
+  args: unknown[],
+): Promise<void> {
+  const before = await observable(f);
+  await expect(call())
+    .to.be.revertedWithCustomError(contract, error)
+    .withArgs(...args);
+  expect(await observable(f), `${error}: state changed`).to.equal(before);
+}
+
+/** A token that burns 1% on transfer, priced 1:1 by a ParityAdapter and added to the vault (synced at `at`). */
+async function feeOnTransferFixture() {
+  const f = await pricedVaultFixture();
+  const { admin, alice } = f.signers;
+  const fot = await new FeeOnTransferMock__factory(admin).deploy();
+  const adapter = await new ParityAdapter__factory(admin).deploy(fot);
+  await f.oracle.setAdapter(fot, adapter, VAULT_PARAMS.maxChangeBps);
+  await f.vault.addAsset(fot, { cap: VAULT_PARAMS.cap, minDeposit: VAULT_PARAMS.minDeposit, lidoShares: false });
+  const at = f.syncAt + DAY;
+  await time.setNextBlockTimestamp(at);
+  await f.accountant.sync();
+  await fot.mint(alice.address, parseEther("10"));
+  await fot.connect(alice).approve(f.vault, ethers.MaxUint256);
+  return { ...f, fot, at };
+}
+
+/**
+ * A second, unseeded deployment on the fixture's access manager and implementations: oracle, vault (ETH minimum 0,
+ * so 1 wei deposits are possible) and accountant, linked, with stETH added. Nothing seeded, synced or unpaused.
+ */
+async function freshVaultFixture() {
+  const f = await deployVaultFixture();
+  const { admin, treasury } = f.signers;
+  const p = VAULT_PARAMS;
+  const authority = await f.accessManager.getAddress();
+  const oracle = LRTOracle__factory.connect(
+    await deployProxy(
+      admin,
+      f.implementations.oracle,
+      LRTOracle__factory.createInterface().encodeFunctionData("initialize", [authority]),
+    ),
+    admin,
+  );
+  const vault = LRTVault__factory.connect(
+    await deployProxy(
+      admin,
+      f.implementations.vault,
+      LRTVault__factory.createInterface().encodeFunctionData("initialize", [authority, p.cap, 0]),
+    ),
+    admin,
+  );
+  const accountant = LRTAccountant__factory.connect(
+    await deployProxy(
+      admin,
+      f.implementations.accountant,
+      LRTAccountant__factory.createInterface().encodeFunctionData("initialize", [
+        authority,
+        await vault.getAddress(),
+        await oracle.getAddress(),
+        {
+          treasury: treasury.address,
+          feeBps: p.feeBps,
+          streamWindow: p.streamWindow,
+          maxAprBps: p.maxAprBps,
+          maxRateAge: p.maxRateAge,
+        },
+      ]),
+    ),
+    admin,
+  );
+  await vault.setAccountant(accountant);
+  await oracle.setAccountant(accountant);
+  await oracle.setAdapter(f.tokens.stETH, f.adapters.stETH, p.maxChangeBps);
+  await vault.addAsset(f.tokens.stETH, { cap: p.cap, minDeposit: 0, lidoShares: true });
+  return { ...f, fresh: { oracle, vault, accountant } };
+}
+
+describe("LRTVault", function () {
+  describe("depositETH / depositLST", function () {
+    for (const key of KEYS) {
+      it(`${key}: mints the model's shares to the receiver (not the sender), emits Deposit with the referral id`, async function () {
+        const f = await loadFixture(pricedVaultFixture);
+        const l = await replayPriced(f);
+        const sender = holderOf(f, key);
+        const receiver = sender === f.signers.alice ? f.signers.bob : f.signers.alice;
+        const amount = parseEther("1.234567890123456789");
+        const asset = await addressOf(f, key);
+        // stETH is credited in Lido shares: the ones its transfer of `amount` moves.
+        const expected = l.sharesFor(key, l.unitsOf(key, amount));
+        expect(expected, "the scenario's deposit prices are not 1:1").to.not.equal(amount);
+        expect(await f.vault.previewDeposit(asset, amount)).to.equal(expected);
+
+        await expect(deposit(f, key, sender, amount, receiver.address, expected, 4_242n))
+          .to.emit(f.vault, "Deposit")
+          .withArgs(sender.address, receiver.address, asset, amount, expected, 4_242n);
+        expect(l.depositTokens(sender.address, receiver.address, key, amount)).to.equal(expected);
+
+        await expectConservation(f, l);
+        await expectBooks(f, l);
+        const vault = await f.vault.getAddress();
+        const held =
+          key === "ETH"
+            ? await ethers.provider.getBalance(vault)
+            : key === "stETH"
+              ? await f.tokens.stETH.sharesOf(vault)
+              : await f.tokens[key].balanceOf(vault);
+        expect(held, "the vault holds exactly its buffer").to.equal(l.buffer.get(key));
+      });
+    }
+
+    it("stETH: a transfer landing 1 or 2 wei short of the amount is accepted and credits the shares moved", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { alice } = f.signers;
+      const shortfall = (amount: bigint) => amount - l.steth.pooledEthByShares(l.steth.sharesByPooledEth(amount));
+      const find = (short: bigint): bigint => {
+        for (let amount = parseEther("1"); amount < parseEther("1") + 1_000n; amount++) {
+          if (shortfall(amount) === short) return amount;
+        }
+        throw new Error(`no amount with a ${short} wei shortfall`);
+      };
+      for (const short of [1n, 2n]) {
+        const amount = find(short);
+        const expected = l.sharesFor("stETH", l.unitsOf("stETH", amount));
+        await expect(deposit(f, "stETH", alice, amount, alice.address))
+          .to.emit(f.vault, "Deposit")
+          .withArgs(alice.address, alice.address, f.tokens.stETH, amount, expected, 0n);
+        l.depositTokens(alice.address, alice.address, "stETH", amount);
+      }
+      expect(await f.tokens.stETH.sharesOf(f.vault)).to.equal(l.buffer.get("stETH"));
+      await expectConservation(f, l);
+      await expectBooks(f, l);
+    });
+
+    it("P5: after deposits of every asset by both users the balances sum to totalSupply", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { alice, bob } = f.signers;
+      let i = 0n;
+      for (const key of KEYS) {
+        for (const receiver of [alice, bob]) {
+          const amount = parseEther("0.3") + 1_000_003n * ++i;
+          const sender = holderOf(f, key);
+          await deposit(f, key, sender, amount, receiver.address);
+          l.depositTokens(sender.address, receiver.address, key, amount);
+        }
+      }
+      await expectConservation(f, l);
+      await expectBooks(f, l);
+    });
+  });
+
+  describe("rejected deposits (exact error, nothing changed)", function () {
+    it("LRTVaultZeroAmount: no ETH, zero tokens", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const { alice } = f.signers;
+      for (const key of ["ETH", "stETH", "rETH"] as const) {
+        await expectRejected(
+          f,
+          () => deposit(f, key, holderOf(f, key), 0n, alice.address),
+          f.vault,
+          "LRTVaultZeroAmount",
+          [],
+        );
+        expect(await f.vault.previewDeposit(await addressOf(f, key), 0n)).to.equal(0n);
+      }
+    });
+
+    it("LRTVaultZeroAddress: receiver zero", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      for (const key of ["ETH", "stETH", "cbETH"] as const) {
+        const call = () => deposit(f, key, holderOf(f, key), parseEther("1"), ZeroAddress);
+        await expectRejected(f, call, f.vault, "LRTVaultZeroAddress", []);
+      }
+    });
+
+    it("LRTVaultUnsupportedAsset: an unknown token (approved or not), an account without code, ETH through depositLST", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const { admin, alice } = f.signers;
+      const unknown = await new ERC20Mock__factory(admin).deploy("Unknown", "UNK");
+      await unknown.mint(alice.address, parseEther("5"));
+      const amount = parseEther("1");
+      const lst = (asset: string) => () => f.vault.connect(alice).depositLST(asset, amount, alice.address, 0, 0);
+      const address = await unknown.getAddress();
+      // Not approved: the vault never calls an unsupported token, so the error is the vault's, not the token's.
+      await expectRejected(f, lst(address), f.vault, "LRTVaultUnsupportedAsset", [address]);
+      await unknown.connect(alice).approve(f.vault, amount);
+      await expectRejected(f, lst(address), f.vault, "LRTVaultUnsupportedAsset", [address]);
+      const eoa = f.signers.treasury.address;
+      await expectRejected(f, lst(eoa), f.vault, "LRTVaultUnsupportedAsset", [eoa]);
+      await expectRejected(f, lst(ETH), f.vault, "LRTVaultUnsupportedAsset", [ETH]);
+      expect(await f.vault.previewDeposit(address, amount)).to.equal(0n);
+      await expect(f.vault.assetInfo(address))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+        .withArgs(address);
+      expect(await f.vault.isAsset(address)).to.equal(false);
+      expect(await f.vault.isAsset(ETH)).to.equal(false);
+    });
+
+    it("LRTVaultUnsupportedAsset: an asset added but not yet synced, until the next sync prices it", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { admin, alice } = f.signers;
+      const token = await new ERC20Mock__factory(admin).deploy("Parity", "PAR");
+      await token.mint(alice.address, parseEther("5"));
+      await token.connect(alice).approve(f.vault, ethers.MaxUint256);
+      await f.oracle.setAdapter(token, await new ParityAdapter__factory(admin).deploy(token), 500);
+      await f.vault.addAsset(token, { cap: VAULT_PARAMS.cap, minDeposit: VAULT_PARAMS.minDeposit, lidoShares: false });
+      expect(await f.vault.isAsset(token)).to.equal(true);
+      const call = () => f.vault.connect(alice).depositLST(token, parseEther("1"), alice.address, 0, 0);
+      await expectRejected(f, call, f.vault, "LRTVaultUnsupportedAsset", [await token.getAddress()]);
+
+      const at = f.syncAt + DAY;
+      await time.setNextBlockTimestamp(at);
+      await f.accountant.sync();
+      l.sync(at);
+      // Priced 1:1 like WETH, so its deposit price is WETH's.
+      await expect(call())
+        .to.emit(f.vault, "Deposit")
+        .withArgs(alice.address, alice.address, token, parseEther("1"), l.sharesFor("weth", parseEther("1")), 0n);
+    });
+
+    it("LRTVaultBelowMinimum: one wei under the minimum; the minimum itself passes", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const min = VAULT_PARAMS.minDeposit;
+      for (const key of ["ETH", "stETH", "cbETH"] as const) {
+        const sender = holderOf(f, key);
+        const asset = await addressOf(f, key);
+        const call = () => deposit(f, key, sender, min - 1n, sender.address);
+        await expectRejected(f, call, f.vault, "LRTVaultBelowMinimum", [asset, min - 1n, min]);
+        expect(await f.vault.previewDeposit(asset, min - 1n)).to.equal(0n);
+        await expect(deposit(f, key, sender, min, sender.address)).to.emit(f.vault, "Deposit");
+      }
+    });
+
+    it("LRTVaultCapExceeded: after setAssetLimits lowers the cap, one unit over the headroom (stETH in shares)", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      for (const key of ["rETH", "stETH", "ETH"] as const) {
+        const sender = holderOf(f, key);
+        const asset = await addressOf(f, key);
+        const cap = l.holdings(key) + parseEther("1");
+        await expect(f.vault.setAssetLimits(asset, cap, VAULT_PARAMS.minDeposit))
+          .to.emit(f.vault, "AssetLimitsUpdated")
+          .withArgs(asset, cap, VAULT_PARAMS.minDeposit);
+        l.setCap(key, cap);
+        const headroom = l.headroom.get(key)!;
+        expect(headroom).to.equal(parseEther("1"));
+        // The largest amount whose units fit (for stETH the headroom is in Lido shares), and one wei more.
+        let fits = key === "stETH" ? l.steth.pooledEthByShares(headroom) : headroom;
+        while (l.unitsOf(key, fits + 1n) <= headroom) fits++;
+        while (l.unitsOf(key, fits) > headroom) fits--;
+        const amount = fits + 1n;
+        expect(l.unitsOf(key, amount)).to.be.greaterThan(headroom);
+        const call = () => deposit(f, key, sender, amount, sender.address);
+        await expectRejected(f, call, f.vault, "LRTVaultCapExceeded", [asset, l.unitsOf(key, amount), headroom]);
+        expect(await f.vault.previewDeposit(asset, amount)).to.equal(0n);
+        expect(await f.vault.previewDeposit(asset, fits)).to.equal(l.sharesFor(key, l.unitsOf(key, fits)));
+        await deposit(f, key, sender, fits, sender.address);
+        l.depositTokens(sender.address, sender.address, key, fits);
+        await expectBooks(f, l);
+      }
+      await expectConservation(f, l);
+    });
+
+    it("LRTVaultSlippage: minShares one above the exact result; a deposit that would mint nothing", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      for (const key of KEYS) {
+        const sender = holderOf(f, key);
+        const amount = parseEther("0.777") + 11n;
+        const exact = l.sharesFor(key, l.unitsOf(key, amount));
+        const call = () => deposit(f, key, sender, amount, sender.address, exact + 1n);
+        await expectRejected(f, call, f.vault, "LRTVaultSlippage", [exact, exact + 1n]);
+      }
+      // With no minimum, 1 wei of WETH at a deposit rate above 1 ETH per lrETH mints 0 lrETH: refused even with
+      // minShares 0.
+      expect(l.perUnit.get("weth")).to.be.lessThan(WAD);
+      await f.vault.setAssetLimits(f.tokens.weth, VAULT_PARAMS.cap, 0);
+      const call = () => deposit(f, "weth", f.signers.bob, 1n, f.signers.bob.address);
+      await expectRejected(f, call, f.vault, "LRTVaultSlippage", [0n, 0n]);
+    });
+
+    it("LRTVaultDepositsPaused: pauseDeposits(asset) closes that asset, pauseDeposits(ZeroAddress) all, until unpaused", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const rETH = await f.tokens.rETH.getAddress();
+      await expect(f.vault.pauseDeposits(rETH)).to.emit(f.vault, "DepositsPaused").withArgs(rETH, true);
+      const bob = f.signers.bob;
+      await expectRejected(
+        f,
+        () => deposit(f, "rETH", bob, parseEther("1"), bob.address),
+        f.vault,
+        "LRTVaultDepositsPaused",
+        [rETH],
+      );
+      expect(await f.vault.previewDeposit(rETH, parseEther("1"))).to.equal(0n);
+      expect((await f.vault.assetInfo(rETH)).paused).to.equal(true);
+      // The others stay open.
+      await deposit(f, "cbETH", bob, parseEther("1"), bob.address);
+      l.depositTokens(bob.address, bob.address, "cbETH", parseEther("1"));
+
+      await expect(f.vault.pauseDeposits(ZeroAddress)).to.emit(f.vault, "DepositsPaused").withArgs(ZeroAddress, true);
+      for (const key of KEYS) {
+        const sender = holderOf(f, key);
+        const call = () => deposit(f, key, sender, parseEther("1"), sender.address);
+        await expectRejected(f, call, f.vault, "LRTVaultDepositsPaused", [await addressOf(f, key)]);
+      }
+      await expect(f.vault.unpauseDeposits(ZeroAddress))
+        .to.emit(f.vault, "DepositsPaused")
+        .withArgs(ZeroAddress, false);
+      // rETH is still paused on its own.
+      await expectRejected(
+        f,
+        () => deposit(f, "rETH", bob, parseEther("1"), bob.address),
+        f.vault,
+        "LRTVaultDepositsPaused",
+        [rETH],
+      );
+      await expect(f.vault.unpauseDeposits(rETH)).to.emit(f.vault, "DepositsPaused").withArgs(rETH, false);
+      await deposit(f, "rETH", bob, parseEther("1"), bob.address);
+      l.depositTokens(bob.address, bob.address, "rETH", parseEther("1"));
+      await expectConservation(f, l);
+      await expectBooks(f, l);
+    });
+
+    it("pausing needs the pauser's role: a stranger gets AccessManagedUnauthorized; a PAUSER may pause, not unpause", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const { alice, bob } = f.signers;
+      const rETH = await f.tokens.rETH.getAddress();
+      for (const asset of [rETH, ZeroAddress]) {
+        await expect(f.vault.connect(bob).pauseDeposits(asset))
+          .to.be.revertedWithCustomError(f.vault, "AccessManagedUnauthorized")
+          .withArgs(bob.address);
+      }
+      const PAUSER = 7n;
+      await f.accessManager.grantRole(PAUSER, bob.address, 0);
+      await f.accessManager.setTargetFunctionRole(
+        f.vault,
+        [f.vault.interface.getFunction("pauseDeposits").selector],
+        PAUSER,
+      );
+      await expect(f.vault.connect(bob).pauseDeposits(rETH)).to.emit(f.vault, "DepositsPaused").withArgs(rETH, true);
+      await expect(f.vault.connect(bob).unpauseDeposits(rETH))
+        .to.be.revertedWithCustomError(f.vault, "AccessManagedUnauthorized")
+        .withArgs(bob.address);
+      await expect(f.vault.connect(alice).pauseDeposits(ZeroAddress))
+        .to.be.revertedWithCustomError(f.vault, "AccessManagedUnauthorized")
+        .withArgs(alice.address);
+    });
+
+    it("LRTVaultRateStale: open at the expiry, refused maxRateAge + 1 s after the last sync; a sync reopens", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const expiry = f.syncAt + BigInt(VAULT_PARAMS.maxRateAge);
+      expect(l.expiry).to.equal(expiry);
+      const alice = f.signers.alice;
+      const amount = parseEther("1");
+      await time.setNextBlockTimestamp(expiry);
+      await deposit(f, "ETH", alice, amount, alice.address);
+      l.depositTokens(alice.address, alice.address, "ETH", amount);
+      await time.increaseTo(expiry + 1n);
+      for (const key of KEYS) {
+        const sender = holderOf(f, key);
+        const call = () => deposit(f, key, sender, amount, sender.address);
+        await expectRejected(f, call, f.vault, "LRTVaultRateStale", [expiry]);
+        expect(await f.vault.previewDeposit(await addressOf(f, key), amount)).to.equal(0n);
+      }
+      const at = expiry + 10n;
+      await time.setNextBlockTimestamp(at);
+      await f.accountant.sync();
+      l.sync(at);
+      await expect(deposit(f, "ETH", alice, amount, alice.address))
+        .to.emit(f.vault, "Deposit")
+        .withArgs(
+          alice.address,
+          alice.address,
+          ETH,
+          amount,
+          l.depositTokens(alice.address, alice.address, "ETH", amount),
+          0n,
+        );
+      await expectConservation(f, l);
+    });
+
+    it("LRTVaultShortDelivery: a token that burns 1% on transfer is refused", async function () {
+      const f = await loadFixture(feeOnTransferFixture);
+      const alice = f.signers.alice;
+      const amount = parseEther("2") + 99n;
+      const received = amount - amount / 100n;
+      const fot = await f.fot.getAddress();
+      expect(await f.vault.previewDeposit(fot, amount), "the vault prices it").to.not.equal(0n);
+      const call = () => f.vault.connect(alice).depositLST(fot, amount, alice.address, 0, 0);
+      await expectRejected(f, call, f.vault, "LRTVaultShortDelivery", [fot, amount, received]);
+      expect(await f.fot.balanceOf(alice)).to.equal(parseEther("10"));
+    });
+  });
+
+  describe("setAssetLimits and the cap", function () {
+    it("lowering the cap below the holdings and raising it again opens only cap - holdings (regression)", async function () {
+      // Before the fix the headroom clipped at zero forgot the holdings above the lowered cap, and raising the cap
+      // back added the whole difference: here 9 ETH of headroom for a 10 ETH cap over 8 ETH held.
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { alice } = f.signers;
+      const held = l.holdings("ETH");
+      const low = held / 2n;
+      await f.vault.setAssetLimits(ETH, low, VAULT_PARAMS.minDeposit);
+      l.setCap("ETH", low);
+      expect(l.headroom.get("ETH")).to.equal(0n);
+      expect(l.excess.get("ETH")).to.equal(held - low);
+      await expectRejected(
+        f,
+        () => deposit(f, "ETH", alice, parseEther("1"), alice.address),
+        f.vault,
+        "LRTVaultCapExceeded",
+        [ETH, parseEther("1"), 0n],
+      );
+      // Still above the holdings' level after a partial raise: nothing opens.
+      await f.vault.setAssetLimits(ETH, held - 1n, VAULT_PARAMS.minDeposit);
+      l.setCap("ETH", held - 1n);
+      expect((await f.vault.assetInfo(ETH)).headroom).to.equal(0n);
+
+      const cap = held + parseEther("2");
+      await f.vault.setAssetLimits(ETH, cap, VAULT_PARAMS.minDeposit);
+      l.setCap("ETH", cap);
+      expect(l.headroom.get("ETH")).to.equal(parseEther("2"));
+      await expectBooks(f, l);
+      await expectRejected(
+        f,
+        () => deposit(f, "ETH", alice, parseEther("2") + 1n, alice.address),
+        f.vault,
+        "LRTVaultCapExceeded",
+        [ETH, parseEther("2") + 1n, parseEther("2")],
+      );
+      await deposit(f, "ETH", alice, parseEther("2"), alice.address);
+      l.depositTokens(alice.address, alice.address, "ETH", parseEther("2"));
+      expect((await f.vault.assetInfo(ETH)).bufferUnits).to.equal(cap);
+      // A sync re-bases the headroom on the holdings: still none.
+      const at = f.syncAt + DAY;
+      await time.setNextBlockTimestamp(at);
+      await f.accountant.sync();
+      l.sync(at);
+      await expectBooks(f, l);
+      expect(l.headroom.get("ETH")).to.equal(0n);
+    });
+
+    it("stores the minimum rounded up to whole gwei; a change that rounds to the stored values is LRTVaultNoChange", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const rETH = await f.tokens.rETH.getAddress();
+      const cap = VAULT_PARAMS.cap;
+      await expect(f.vault.setAssetLimits(rETH, cap, VAULT_PARAMS.minDeposit)).to.be.revertedWithCustomError(
+        f.vault,
+        "LRTVaultNoChange",
+      );
+      // 1e15 - 1 wei rounds up to the stored 1e6 gwei.
+      await expect(f.vault.setAssetLimits(rETH, cap, VAULT_PARAMS.minDeposit - 1n)).to.be.revertedWithCustomError(
+        f.vault,
+        "LRTVaultNoChange",
+      );
+      const min = VAULT_PARAMS.minDeposit + 1n;
+      await expect(f.vault.setAssetLimits(rETH, cap, min))
+        .to.emit(f.vault, "AssetLimitsUpdated")
+        .withArgs(rETH, cap, min);
+      expect((await f.vault.assetInfo(rETH)).minDeposit).to.equal(VAULT_PARAMS.minDeposit + 10n ** 9n);
+      const bob = f.signers.bob;
+      await expect(deposit(f, "rETH", bob, VAULT_PARAMS.minDeposit + 10n ** 9n - 1n, bob.address))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultBelowMinimum")
+        .withArgs(rETH, VAULT_PARAMS.minDeposit + 10n ** 9n - 1n, VAULT_PARAMS.minDeposit + 10n ** 9n);
+      await expect(f.vault.setAssetLimits(f.signers.bob.address, cap, min))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+        .withArgs(f.signers.bob.address);
+    });
+  });
+
+  describe("donations", function () {
+    /**
+     * From `pricedVaultFixture`: optionally donations (ETH by `hardhat_setBalance` on the vault, which has no
+     * `receive`; LSTs transferred straight to the vault, the accountant and the oracle), then a Lido yield and a
+     * sync at a fixed time. Returns what holders and depositors see.
+     */
+    async function yieldAndSync(donate: boolean) {
+      const f = await loadFixture(pricedVaultFixture);
+      const { admin, alice, bob } = f.signers;
+      const { stETH, wstETH, rETH, cbETH, weth } = f.tokens;
+      const [vault, accountant, oracle] = await Promise.all(
+        [f.vault, f.accountant, f.oracle].map((c) => c.getAddress()),
+      );
+      if (donate) {
+        await setBalance(vault, (await ethers.provider.getBalance(vault)) + parseEther("1000"));
+        await stETH.connect(alice).transfer(vault, parseEther("5"));
+        await wstETH.connect(alice).transfer(vault, parseEther("1"));
+        await rETH.connect(bob).transfer(vault, parseEther("2"));
+        await weth.connect(bob).transfer(vault, parseEther("3"));
+        await stETH.connect(alice).transfer(accountant, parseEther("4"));
+        await cbETH.connect(bob).transfer(accountant, parseEther("5"));
+        await rETH.connect(bob).transfer(oracle, parseEther("6"));
+        await weth.connect(bob).transfer(oracle, parseEther("7"));
+      }
+      await stETH.connect(admin).rebase(parseEther("0.4"));
+      const at = f.syncAt + 2n * DAY;
+      await time.setNextBlockTimestamp(at);
+      await f.accountant.sync();
+      const assets = await f.vault.assets();
+      return {
+        f,
+        at,
+        seen: json({
+          rate: await f.vault.getRate(),
+          buffers: [...(await f.vault.buffers())],
+          books: [...(await f.accountant.books())],
+          supply: await f.vault.totalSupply(),
+          treasury: await f.vault.balanceOf(f.signers.treasury),
+          previews: await Promise.all(assets.map((a) => f.vault.previewDeposit(a, parseEther("1")))),
+        }),
+      };
+    }
+
+    it("ETH and LSTs sent to the vault, the accountant or the oracle change neither the rate nor the buffers", async function () {
+      const twin = await yieldAndSync(false);
+      const l = await replayPriced(twin.f);
+      l.steth.rebase(parseEther("0.4"));
+      l.sync(twin.at);
+      const donated = await yieldAndSync(true);
+      expect(donated.seen).to.equal(twin.seen);
+      // And both are the model's, which knows nothing of donations.
+      const f = donated.f;
+      expect(await f.vault.getRate()).to.equal(l.rates.rateAt(twin.at));
+      await expectBooks(f, l);
+      await expectConservation(f, l);
+      expect(await ethers.provider.getBalance(f.vault)).to.equal(l.buffer.get("ETH")! + parseEther("1000"));
+      // Donations stay outside the books after more deposits and syncs.
+      const { alice } = f.signers;
+      await deposit(f, "stETH", alice, parseEther("1"), alice.address);
+      l.depositTokens(alice.address, alice.address, "stETH", parseEther("1"));
+      await expectBooks(f, l);
+    });
+
+    it("plain ETH sent to the vault is refused (no receive)", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      await expect(f.signers.alice.sendTransaction({ to: f.vault, value: 1n })).to.be.reverted;
+    });
+  });
+
+  describe("inflation attack", function () {
+    it("an unseeded vault refuses deposits: unpauseDeposits(0) LRTVaultNotSeeded, sync LRTAccountantNotSeeded", async function () {
+      const f = await loadFixture(freshVaultFixture);
+      const { vault, accountant } = f.fresh;
+      const alice = f.signers.alice;
+      await expect(vault.unpauseDeposits(ZeroAddress)).to.be.revertedWithCustomError(vault, "LRTVaultNotSeeded");
+      await expect(accountant.sync()).to.be.revertedWithCustomError(accountant, "LRTAccountantNotSeeded");
+      await expect(vault.connect(alice).depositETH(alice.address, 0, 0, { value: 1n }))
+        .to.be.revertedWithCustomError(vault, "LRTVaultUnsupportedAsset")
+        .withArgs(ETH);
+      expect(await vault.previewDeposit(ETH, parseEther("1"))).to.equal(0n);
+      const info = await vault.assetInfo(ETH);
+      expect([info.paused, info.depositsOpen]).to.deep.equal([true, false]);
+      await expect(vault.seed({ value: MIN_SEED - 1n }))
+        .to.be.revertedWithCustomError(vault, "LRTVaultBelowMinimum")
+        .withArgs(ETH, MIN_SEED - 1n, MIN_SEED);
+      await expect(vault.connect(alice).seed({ value: MIN_SEED }))
+        .to.be.revertedWithCustomError(vault, "AccessManagedUnauthorized")
+        .withArgs(alice.address);
+      await expect(vault.seed({ value: MIN_SEED }))
+        .to.emit(vault, "Seeded")
+        .withArgs(MIN_SEED, MIN_SEED);
+      expect(await vault.balanceOf(DEAD)).to.equal(MIN_SEED);
+      await expect(vault.seed({ value: MIN_SEED })).to.be.revertedWithCustomError(vault, "LRTVaultAlreadySeeded");
+    });
+
+    it("after the seed, 1 wei deposited plus a huge donation does not change what the victim's deposit mints", async function () {
+      const victimAmount = parseEther("10");
+      /** Seed (the minimum), sync, open; the attacker deposits 1 wei, maybe donates, syncs; the victim deposits. */
+      const attack = async (donate: boolean) => {
+        const f = await loadFixture(freshVaultFixture);
+        const { vault, accountant } = f.fresh;
+        const { alice: victim, bob: attacker, funder } = f.signers;
+        await vault.seed({ value: MIN_SEED });
+        const t0 = f.firstSyncAt + 100n;
+        await time.setNextBlockTimestamp(t0);
+        await accountant.sync();
+        await vault.unpauseDeposits(ZeroAddress);
+        await vault.connect(attacker).depositETH(attacker.address, 0, 0, { value: 1n });
+        if (donate) {
+          await setBalance(vault.target as string, parseEther("1000000"));
+          await f.tokens.stETH.connect(funder).transfer(vault, parseEther("90"));
+        }
+        const t1 = t0 + 3_600n;
+        await time.setNextBlockTimestamp(t1);
+        await accountant.sync();
+        await vault.connect(victim).depositETH(victim.address, 0, 0, { value: victimAmount });
+        return {
+          t0,
+          t1,
+          attacker: await vault.balanceOf(attacker),
+          victim: await vault.balanceOf(victim),
+          rate: await vault.getRate(),
+          victimWorth: await vault.convertToAssets(await vault.balanceOf(victim)),
+        };
+      };
+      const donated = await attack(true);
+      const twin = await attack(false);
+      expect(donated).to.deep.equal(twin);
+
+      const p = VAULT_PARAMS;
+      const m = new RateModel({
+        feeBps: BigInt(p.feeBps),
+        streamWindow: BigInt(p.streamWindow),
+        maxAprBps: BigInt(p.maxAprBps),
+        maxRateAge: BigInt(p.maxRateAge),
+      });
+      m.sync(MIN_SEED, MIN_SEED, donated.t0);
+      const attackerShares = m.sharesFor(1n, WAD);
+      m.sync(MIN_SEED + 1n, MIN_SEED + attackerShares, donated.t1);
+      const victimShares = m.sharesFor(victimAmount, WAD);
+      expect(donated.attacker).to.equal(attackerShares).and.to.equal(1n);
+      expect(donated.victim).to.equal(victimShares).and.to.equal(victimAmount);
+      expect(donated.rate)
+        .to.equal(m.rateAt(donated.t1 + 1n))
+        .and.to.equal(WAD);
+      expect(donated.victimWorth).to.equal(mulWad(victimShares, WAD));
+    });
+  });
+
+  describe("entry points of the linked contracts", function () {
+    it("applySync, settleWithdrawals, releaseToDelegator and absorbFromDelegator revert LRTVaultUnauthorized for anyone else", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const { admin, bob } = f.signers;
+      const rETH = await f.tokens.rETH.getAddress();
+      const update = { feeShares: 0, treasury: bob.address, expiry: 0, sharesPerUnit: [], holdings: [], tripped: [] };
+      // With no manager or queue linked, and with them linked to other accounts.
+      for (const link of [false, true]) {
+        if (link) {
+          await f.vault.setRestakingManager(f.signers.funder.address);
+          await f.vault.setWithdrawalQueue(f.signers.treasury.address);
+        }
+        for (const caller of [bob, admin]) {
+          const vault = f.vault.connect(caller);
+          const calls: [string, () => Promise<unknown>][] = [
+            ["applySync", () => vault.applySync(update)],
+            ["settleWithdrawals", () => vault.settleWithdrawals([rETH], [1n], 0n)],
+            ["releaseToDelegator", () => vault.releaseToDelegator(rETH, 1n, caller.address)],
+            ["absorbFromDelegator", () => vault.absorbFromDelegator(rETH, 1n, caller.address)],
+          ];
+          for (const [name, call] of calls) {
+            await expect(call(), name)
+              .to.be.revertedWithCustomError(f.vault, "LRTVaultUnauthorized")
+              .withArgs(caller.address);
+          }
+        }
+      }
+    });
+
+    it("applySync from the accountant: lists must match the assets (LRTVaultBadUpdate); an absurd price closes the asset", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const accountant = await f.accountant.getAddress();
+      await impersonateAccount(accountant);
+      await setBalance(accountant, parseEther("1"));
+      const vault = f.vault.connect(await ethers.getSigner(accountant));
+      const n = KEYS.length;
+      const update = {
+        feeShares: 0n,
+        treasury: f.signers.treasury.address,
+        expiry: l.expiry,
+        sharesPerUnit: KEYS.map((k) => l.perUnit.get(k)!),
+        holdings: KEYS.map((k) => l.holdings(k)),
+        tripped: KEYS.map(() => false),
+      };
+      for (const bad of [
+        { ...update, sharesPerUnit: update.sharesPerUnit.slice(0, n - 1) },
+        { ...update, holdings: [...update.holdings, 0n] },
+        { ...update, tripped: [] },
+      ]) {
+        await expect(vault.applySync(bad)).to.be.revertedWithCustomError(f.vault, "LRTVaultBadUpdate");
+      }
+      // A per-unit price beyond the slot's 72 bits is stored as 0: deposits of that asset close, nothing reverts.
+      const absurd = { ...update, sharesPerUnit: [...update.sharesPerUnit] };
+      absurd.sharesPerUnit[3] = 2n ** 72n;
+      await expect(vault.applySync(absurd)).to.emit(f.vault, "DepositPricesUpdated").withArgs(l.expiry);
+      await stopImpersonatingAccount(accountant);
+      const rETH = await f.tokens.rETH.getAddress();
+      expect((await f.vault.assetInfo(rETH)).sharesPerUnit).to.equal(0n);
+      await expect(deposit(f, "rETH", f.signers.bob, parseEther("1"), f.signers.bob.address))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+        .withArgs(rETH);
+      await expectConservation(f, l);
+    });
+  });
+
+  describe("admin", function () {
+    it("links: emit LinkUpdated, reject zero (LRTVaultZeroAddress) and the current target (LRTVaultNoChange)", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const [, , , , , , manager, queue] = await ethers.getSigners();
+      const setters = [
+        ["restakingManager", (a: string) => f.vault.setRestakingManager(a), manager.address],
+        ["withdrawalQueue", (a: string) => f.vault.setWithdrawalQueue(a), queue.address],
+        ["accountant", (a: string) => f.vault.setAccountant(a), f.signers.bob.address],
+      ] as const;
+      await expect(f.vault.setAccountant(f.accountant)).to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange");
+      for (const [kind, set, target] of setters) {
+        await expect(set(ZeroAddress), kind).to.be.revertedWithCustomError(f.vault, "LRTVaultZeroAddress");
+        await expect(set(target), kind).to.emit(f.vault, "LinkUpdated").withArgs(kind, target);
+        await expect(set(target), kind).to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange");
+      }
+      expect([...(await f.vault.links())]).to.deep.equal([f.signers.bob.address, manager.address, queue.address]);
+    });
+
+    it("pause, unpause and clearPriceTrip reject no-op writes (LRTVaultNoChange) and unknown assets", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const rETH = await f.tokens.rETH.getAddress();
+      const stranger = f.signers.bob.address;
+      const noChange = async (call: () => Promise<unknown>) =>
+        expect(call()).to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange");
+      await noChange(() => f.vault.unpauseDeposits(rETH));
+      await noChange(() => f.vault.unpauseDeposits(ZeroAddress));
+      await noChange(() => f.vault.clearPriceTrip(rETH));
+      await f.vault.pauseDeposits(rETH);
+      await noChange(() => f.vault.pauseDeposits(rETH));
+      await f.vault.pauseDeposits(ZeroAddress);
+      await noChange(() => f.vault.pauseDeposits(ZeroAddress));
+      for (const call of [() => f.vault.pauseDeposits(stranger), () => f.vault.unpauseDeposits(stranger)]) {
+        await expect(call()).to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset").withArgs(stranger);
+      }
+    });
+
+    it("addAsset: emits AssetAdded; rejects zero, an existing asset and a ninth asset", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const { admin } = f.signers;
+      const params = { cap: 5n * WAD, minDeposit: 10n ** 16n, lidoShares: false };
+      await expect(f.vault.addAsset(ZeroAddress, params)).to.be.revertedWithCustomError(f.vault, "LRTVaultZeroAddress");
+      for (const asset of [ETH, await f.tokens.cbETH.getAddress()]) {
+        await expect(f.vault.addAsset(asset, params))
+          .to.be.revertedWithCustomError(f.vault, "LRTVaultAssetExists")
+          .withArgs(asset);
+      }
+      const before = (await f.vault.assets()).length;
+      for (let i = before; i < MAX_ASSETS; i++) {
+        const token = await new ERC20Mock__factory(admin).deploy(`T${i}`, `T${i}`);
+        await expect(f.vault.addAsset(token, params))
+          .to.emit(f.vault, "AssetAdded")
+          .withArgs(token, [params.cap, params.minDeposit, params.lidoShares]);
+        const info = await f.vault.assetInfo(token);
+        expect([info.cap, info.headroom, info.minDeposit, info.sharesPerUnit, info.depositsOpen]).to.deep.equal([
+          params.cap,
+          params.cap,
+          params.minDeposit,
+          0n,
+          false,
+        ]);
+      }
+      const ninth = await new ERC20Mock__factory(admin).deploy("T9", "T9");
+      await expect(f.vault.addAsset(ninth, params)).to.be.revertedWithCustomError(f.vault, "LRTVaultTooManyAssets");
+    });
+
+    it("restricted functions revert AccessManagedUnauthorized for a stranger", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const bob = f.signers.bob;
+      const vault = f.vault.connect(bob);
+      const rETH = await f.tokens.rETH.getAddress();
+      const calls: [string, () => Promise<unknown>][] = [
+        ["seed", () => vault.seed({ value: MIN_SEED })],
+        ["addAsset", () => vault.addAsset(bob.address, { cap: 1n, minDeposit: 0n, lidoShares: false })],
+        ["setAssetLimits", () => vault.setAssetLimits(rETH, 1n, 0n)],
+        ["pauseDeposits", () => vault.pauseDeposits(rETH)],
+        ["unpauseDeposits", () => vault.unpauseDeposits(rETH)],
+        ["clearPriceTrip", () => vault.clearPriceTrip(rETH)],
+        ["setAccountant", () => vault.setAccountant(bob.address)],
+        ["setRestakingManager", () => vault.setRestakingManager(bob.address)],
+        ["setWithdrawalQueue", () => vault.setWithdrawalQueue(bob.address)],
+        ["upgradeToAndCall", () => vault.upgradeToAndCall(f.implementations.vault, "0x")],
+      ];
+      for (const [name, call] of calls) {
+        await expect(call(), name)
+          .to.be.revertedWithCustomError(f.vault, "AccessManagedUnauthorized")
+          .withArgs(bob.address);
+      }
+    });
+
+    it("initialize: once through the proxy, never on the implementation (InvalidInitialization)", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const authority = await f.accessManager.getAddress();
+      await expect(f.vault.initialize(authority, 1n, 0n)).to.be.revertedWithCustomError(
+        f.vault,
+        "InvalidInitialization",
+      );
+      const impl = LRTVault__factory.connect(f.implementations.vault, f.signers.admin);
+      await expect(impl.initialize(authority, 1n, 0n)).to.be.revertedWithCustomError(impl, "InvalidInitialization");
+      const data = LRTVault__factory.createInterface().encodeFunctionData("initialize", [ZeroAddress, 1n, 0n]);
+      await expect(deployProxy(f.signers.admin, f.implementations.vault, data)).to.be.revertedWithCustomError(
+        f.vault,
+        "LRTVaultZeroAddress",
+      );
+    });
+  });
+
+  describe("upgrades (UUPS)", function () {
+    it("the admin's upgrade to a fresh implementation keeps balances, buffers and the rate; deposits go on", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { admin, alice } = f.signers;
+      const next = await new LRTVault__factory(admin).deploy();
+      await expect(f.vault.connect(alice).upgradeToAndCall(next, "0x"))
+        .to.be.revertedWithCustomError(f.vault, "AccessManagedUnauthorized")
+        .withArgs(alice.address);
+      const before = await observable(f);
+      await expect(f.vault.upgradeToAndCall(next, "0x")).to.emit(f.vault, "Upgraded").withArgs(next);
+      expect(await upgrades.erc1967.getImplementationAddress(await f.vault.getAddress())).to.equal(
+        await next.getAddress(),
+      );
+      expect(await observable(f)).to.equal(before);
+      expect(await f.vault.getRate()).to.equal(l.rates.rateAt(BigInt(await time.latest())));
+      await expectConservation(f, l);
+      await expectBooks(f, l);
+      const amount = parseEther("1.5");
+      await expect(deposit(f, "stETH", alice, amount, alice.address))
+        .to.emit(f.vault, "Deposit")
+        .withArgs(
+          alice.address,
+          alice.address,
+          f.tokens.stETH,
+          amount,
+          l.sharesFor("stETH", l.unitsOf("stETH", amount)),
+          0n,
+        );
+    });
+
+    it("refuses an upgrade called on the implementation itself or to a non-UUPS contract", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const impl = LRTVault__factory.connect(f.implementations.vault, f.signers.admin);
+      await expect(impl.upgradeToAndCall(f.implementations.vault, "0x")).to.be.revertedWithCustomError(
+        impl,
+        "UUPSUnauthorizedCallContext",
+      );
+      const notUUPS = await f.tokens.weth.getAddress();
+      await expect(f.vault.upgradeToAndCall(notUUPS, "0x"))
+        .to.be.revertedWithCustomError(f.vault, "ERC1967InvalidImplementation")
+        .withArgs(notUUPS);
+    });
+
+    it("storage layout: upgrade-safe per @openzeppelin/hardhat-upgrades", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      await expectUpgradeSafe("LRTVault", await f.vault.getAddress());
+    });
+  });
+
+  describe("pricedVaultFixture", function () {
+    it("leaves a deposit rate above 1 ETH per lrETH, held-back gains, every asset open and the books as modelled", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      expect(l.rates.depositRate).to.be.greaterThan(WAD);
+      expect(l.rates.heldBack).to.be.greaterThan(0n);
+      expect(l.balanceOf(f.signers.treasury.address), "a fee was minted").to.be.greaterThan(0n);
+      for (const k of KEYS) expect((await f.vault.assetInfo(await addressOf(f, k))).depositsOpen, k).to.equal(true);
+      const rate = l.rates.rateAt(BigInt(await time.latest()));
+      expect(await f.vault.getRate()).to.equal(rate);
+      expect(await f.vault.totalAssets()).to.equal(mulWad(l.supply, rate));
+      expect(await f.vault.convertToShares(parseEther("1"))).to.equal(mulDiv(parseEther("1"), WAD, rate));
+      expect(await f.vault.convertToAssets(parseEther("1"))).to.equal(mulWad(parseEther("1"), rate));
+      await expectBooks(f, l);
+      await expectConservation(f, l);
+    });
+  });
+});
