@@ -129,7 +129,7 @@ describe("LRTOracle", function () {
       await expect(f.vault.clearPriceTrip(cbETH)).to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange");
       await expect(depositCbETH())
         .to.emit(f.vault, "Deposit")
-        .withArgs(bob.address, bob.address, cbETH, parseEther("1"), l.sharesFor("cbETH", parseEther("1")), 0n);
+        .withArgs(bob.address, cbETH, parseEther("1"), l.sharesFor("cbETH", parseEther("1")), 0n);
     });
 
     it("a Lido loss beyond the bound trips both stETH and wstETH", async function () {

@@ -155,7 +155,7 @@ async function feeOnTransferFixture() {
 
 /**
  * A second, unseeded deployment on the fixture's access manager and implementations: oracle, vault (ETH minimum 0,
- * so 1 wei deposits are possible) and accountant, linked, with stETH added. Nothing seeded, synced or unpaused.
+ * set to the 1 gwei floor, so the smallest possible deposits are possible) and accountant, linked, with stETH added. Nothing seeded, synced or unpaused.
  */
 async function freshVaultFixture() {
   const f = await deployVaultFixture();
@@ -174,7 +174,7 @@ async function freshVaultFixture() {
     await deployProxy(
       admin,
       f.implementations.vault,
-      LRTVault__factory.createInterface().encodeFunctionData("initialize", [authority, p.cap, 0]),
+      LRTVault__factory.createInterface().encodeFunctionData("initialize", [authority, p.cap, ATTACK]),
     ),
     admin,
   );
@@ -200,9 +200,12 @@ async function freshVaultFixture() {
   await vault.setAccountant(accountant);
   await oracle.setAccountant(accountant);
   await oracle.setAdapter(f.tokens.stETH, f.adapters.stETH, p.maxChangeBps);
-  await vault.addAsset(f.tokens.stETH, { cap: p.cap, minDeposit: 0, lidoShares: true });
+  await vault.addAsset(f.tokens.stETH, { cap: p.cap, minDeposit: ATTACK, lidoShares: true });
   return { ...f, fresh: { oracle, vault, accountant } };
 }
+
+/** The smallest deposit the vault allows (a minimum is at least 1 gwei): the attacker's "1 wei" in the fresh vault. */
+const ATTACK = 10n ** 9n;
 
 describe("LRTVault", function () {
   describe("depositETH / depositLST", function () {
@@ -221,7 +224,7 @@ describe("LRTVault", function () {
 
         await expect(deposit(f, key, sender, amount, receiver.address, expected, 4_242n))
           .to.emit(f.vault, "Deposit")
-          .withArgs(sender.address, receiver.address, asset, amount, expected, 4_242n);
+          .withArgs(receiver.address, asset, amount, expected, 4_242n);
         expect(l.depositTokens(sender.address, receiver.address, key, amount)).to.equal(expected);
 
         await expectConservation(f, l);
@@ -253,7 +256,7 @@ describe("LRTVault", function () {
         const expected = l.sharesFor("stETH", l.unitsOf("stETH", amount));
         await expect(deposit(f, "stETH", alice, amount, alice.address))
           .to.emit(f.vault, "Deposit")
-          .withArgs(alice.address, alice.address, f.tokens.stETH, amount, expected, 0n);
+          .withArgs(alice.address, f.tokens.stETH, amount, expected, 0n);
         l.depositTokens(alice.address, alice.address, "stETH", amount);
       }
       expect(await f.tokens.stETH.sharesOf(f.vault)).to.equal(l.buffer.get("stETH"));
@@ -295,11 +298,11 @@ describe("LRTVault", function () {
       }
     });
 
-    it("LRTVaultZeroAddress: receiver zero", async function () {
+    it("ERC20InvalidReceiver: receiver zero (refused by the token's own mint)", async function () {
       const f = await loadFixture(pricedVaultFixture);
       for (const key of ["ETH", "stETH", "cbETH"] as const) {
         const call = () => deposit(f, key, holderOf(f, key), parseEther("1"), ZeroAddress);
-        await expectRejected(f, call, f.vault, "LRTVaultZeroAddress", []);
+        await expectRejected(f, call, f.vault, "ERC20InvalidReceiver", [ZeroAddress]);
       }
     });
 
@@ -346,7 +349,7 @@ describe("LRTVault", function () {
       // Priced 1:1 like WETH, so its deposit price is WETH's.
       await expect(call())
         .to.emit(f.vault, "Deposit")
-        .withArgs(alice.address, alice.address, token, parseEther("1"), l.sharesFor("weth", parseEther("1")), 0n);
+        .withArgs(alice.address, token, parseEther("1"), l.sharesFor("weth", parseEther("1")), 0n);
     });
 
     it("LRTVaultBelowMinimum: one wei under the minimum; the minimum itself passes", async function () {
@@ -392,7 +395,7 @@ describe("LRTVault", function () {
       await expectConservation(f, l);
     });
 
-    it("LRTVaultSlippage: minShares one above the exact result; a deposit that would mint nothing", async function () {
+    it("LRTVaultSlippage: minShares one above the exact result; a zero minimum cannot be configured", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       for (const key of KEYS) {
@@ -402,12 +405,11 @@ describe("LRTVault", function () {
         const call = () => deposit(f, key, sender, amount, sender.address, exact + 1n);
         await expectRejected(f, call, f.vault, "LRTVaultSlippage", [exact, exact + 1n]);
       }
-      // With no minimum, 1 wei of WETH at a deposit rate above 1 ETH per lrETH mints 0 lrETH: refused even with
-      // minShares 0.
-      expect(l.perUnit.get("weth")).to.be.lessThan(WAD);
-      await f.vault.setAssetLimits(f.tokens.weth, VAULT_PARAMS.cap, 0);
-      const call = () => deposit(f, "weth", f.signers.bob, 1n, f.signers.bob.address);
-      await expectRejected(f, call, f.vault, "LRTVaultSlippage", [0n, 0n]);
+      // A minimum below 1 gwei cannot be configured (the deposit path relies on it to reject zero amounts).
+      await expect(f.vault.setAssetLimits(f.tokens.weth, VAULT_PARAMS.cap, 0)).to.be.revertedWithCustomError(
+        f.vault,
+        "LRTVaultZeroAmount",
+      );
     });
 
     it("LRTVaultDepositsPaused: pauseDeposits(asset) closes that asset, pauseDeposits(ZeroAddress) all, until unpaused", async function () {
@@ -501,14 +503,7 @@ describe("LRTVault", function () {
       l.sync(at);
       await expect(deposit(f, "ETH", alice, amount, alice.address))
         .to.emit(f.vault, "Deposit")
-        .withArgs(
-          alice.address,
-          alice.address,
-          ETH,
-          amount,
-          l.depositTokens(alice.address, alice.address, "ETH", amount),
-          0n,
-        );
+        .withArgs(alice.address, ETH, amount, l.depositTokens(alice.address, alice.address, "ETH", amount), 0n);
       await expectConservation(f, l);
     });
 
@@ -697,7 +692,7 @@ describe("LRTVault", function () {
       await expect(vault.seed({ value: MIN_SEED })).to.be.revertedWithCustomError(vault, "LRTVaultAlreadySeeded");
     });
 
-    it("after the seed, 1 wei deposited plus a huge donation does not change what the victim's deposit mints", async function () {
+    it("after the seed, the smallest deposit plus a huge donation does not change what the victim's deposit mints", async function () {
       const victimAmount = parseEther("10");
       /** Seed (the minimum), sync, open; the attacker deposits 1 wei, maybe donates, syncs; the victim deposits. */
       const attack = async (donate: boolean) => {
@@ -709,7 +704,7 @@ describe("LRTVault", function () {
         await time.setNextBlockTimestamp(t0);
         await accountant.sync();
         await vault.unpauseDeposits(ZeroAddress);
-        await vault.connect(attacker).depositETH(attacker.address, 0, 0, { value: 1n });
+        await vault.connect(attacker).depositETH(attacker.address, 0, 0, { value: ATTACK });
         if (donate) {
           await setBalance(vault.target as string, parseEther("1000000"));
           await f.tokens.stETH.connect(funder).transfer(vault, parseEther("90"));
@@ -739,10 +734,10 @@ describe("LRTVault", function () {
         maxRateAge: BigInt(p.maxRateAge),
       });
       m.sync(MIN_SEED, MIN_SEED, donated.t0);
-      const attackerShares = m.sharesFor(1n, WAD);
-      m.sync(MIN_SEED + 1n, MIN_SEED + attackerShares, donated.t1);
+      const attackerShares = m.sharesFor(ATTACK, WAD);
+      m.sync(MIN_SEED + ATTACK, MIN_SEED + attackerShares, donated.t1);
       const victimShares = m.sharesFor(victimAmount, WAD);
-      expect(donated.attacker).to.equal(attackerShares).and.to.equal(1n);
+      expect(donated.attacker).to.equal(attackerShares).and.to.equal(ATTACK);
       expect(donated.victim).to.equal(victimShares).and.to.equal(victimAmount);
       expect(donated.rate)
         .to.equal(m.rateAt(donated.t1 + 1n))
@@ -944,14 +939,7 @@ describe("LRTVault", function () {
       const amount = parseEther("1.5");
       await expect(deposit(f, "stETH", alice, amount, alice.address))
         .to.emit(f.vault, "Deposit")
-        .withArgs(
-          alice.address,
-          alice.address,
-          f.tokens.stETH,
-          amount,
-          l.sharesFor("stETH", l.unitsOf("stETH", amount)),
-          0n,
-        );
+        .withArgs(alice.address, f.tokens.stETH, amount, l.sharesFor("stETH", l.unitsOf("stETH", amount)), 0n);
     });
 
     it("refuses an upgrade called on the implementation itself or to a non-UUPS contract", async function () {
