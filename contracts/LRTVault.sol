@@ -112,7 +112,10 @@ contract LRTVault is
         uint256 minShares,
         uint256 referralId
     ) external payable returns (uint256 shares) {
-        shares = _issue(ETH, msg.value, msg.value, receiver, minShares);
+        AssetSlot storage ref = _vault().slots[ETH];
+        AssetSlot memory slot = ref;
+        _checkDeposit(ETH, slot, msg.value);
+        shares = _mintFor(ref, slot, ETH, msg.value, receiver, minShares);
         emit Deposit(receiver, ETH, msg.value, shares, referralId);
     }
 
@@ -124,13 +127,16 @@ contract LRTVault is
         uint256 minShares,
         uint256 referralId
     ) external nonReentrant returns (uint256 shares) {
-        AssetSlot memory slot = _vault().slots[asset];
-        // Checked before the pull, so an unsupported token is never called.
-        if (asset == ETH || slot.sharesPerUnit == 0) revert LRTVaultUnsupportedAsset(asset);
-        // The pull comes first because the units credited are what actually arrived. Nothing is written before
-        // it and reentrancy is blocked, so a reentrant or failing token meets untouched state.
+        if (asset == ETH) revert LRTVaultUnsupportedAsset(asset);
+        AssetSlot storage ref = _vault().slots[asset];
+        AssetSlot memory slot = ref;
+        // Every check that needs no token call comes first, so an unsupported token is never called.
+        _checkDeposit(asset, slot, amount);
+        // The pull precedes the effects because the units credited are what actually arrived. Nothing is written
+        // before it and reentrancy is blocked (so the slot read above is still current), so a reentrant or failing
+        // token meets untouched state.
         uint256 units = _pull(asset, amount, msg.sender, slot.flags & FLAG_LIDO != 0);
-        shares = _issue(asset, amount, units, receiver, minShares);
+        shares = _mintFor(ref, slot, asset, units, receiver, minShares);
         emit Deposit(receiver, asset, amount, shares, referralId);
     }
 
@@ -390,18 +396,8 @@ contract LRTVault is
     /*                                                INTERNALS                                                     */
     /* ----------------------------------------------------------------------------------------------------------- */
 
-    /// @dev The deposit core: checks the asset's slot, prices at the stored deposit price (rounded down), uses
-    /// headroom, mints. One SLOAD and one SSTORE of the asset slot.
-    function _issue(
-        address asset,
-        uint256 amount,
-        uint256 units,
-        address receiver,
-        uint256 minShares
-    ) private returns (uint256 shares) {
-        // A zero receiver is refused by ERC20's _mint (ERC20InvalidReceiver).
-        AssetSlot storage ref = _vault().slots[asset];
-        AssetSlot memory slot = ref;
+    /// @dev The deposit checks that need nothing but the asset's slot: supported, open, fresh, above the minimum.
+    function _checkDeposit(address asset, AssetSlot memory slot, uint256 amount) private view {
         if (slot.sharesPerUnit == 0) revert LRTVaultUnsupportedAsset(asset);
         if (slot.flags & CLOSED != 0) revert LRTVaultDepositsPaused(asset);
         if (block.timestamp > slot.expiry) revert LRTVaultRateStale(slot.expiry);
@@ -412,6 +408,18 @@ contract LRTVault is
             if (amount == 0) revert LRTVaultZeroAmount();
             revert LRTVaultBelowMinimum(asset, amount, minimum);
         }
+    }
+
+    /// @dev Uses headroom for `units`, prices them at the stored deposit price (rounded down), mints. One SSTORE
+    /// of the asset slot (read once by the caller). A zero receiver is refused by ERC20's _mint.
+    function _mintFor(
+        AssetSlot storage ref,
+        AssetSlot memory slot,
+        address asset,
+        uint256 units,
+        address receiver,
+        uint256 minShares
+    ) private returns (uint256 shares) {
         if (units > slot.headroom) revert LRTVaultCapExceeded(asset, units, slot.headroom);
         // units <= headroom < 2^96 and sharesPerUnit < 2^72: the product cannot overflow. Rounded down.
         shares = (units * slot.sharesPerUnit) / UNIT;
