@@ -404,7 +404,7 @@ describe("LRTLens", function () {
       const f = await loadFixture(lensFixture);
       const [accountant, manager, queue] = await f.vault.links();
       expect(accountant).to.equal(await f.accountant.getAddress());
-      expect([manager, queue]).to.deep.equal([ZeroAddress, ZeroAddress]);
+      expect([manager, queue]).to.deep.equal([ZeroAddress, await f.queue.getAddress()]);
       expect([...(await f.accountant.links())]).to.deep.equal([
         await f.vault.getAddress(),
         await f.oracle.getAddress(),

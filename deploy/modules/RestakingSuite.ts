@@ -1,0 +1,41 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { buildCore, buildRestaking, suiteResult, type StrategyInput } from "./build";
+
+const RESTAKABLE = ["stETH", "rETH", "cbETH"] as const;
+const modules = new Map<number, ReturnType<typeof build>>();
+
+function build(strategies: number) {
+  return buildModule(`RestakingSuite${strategies}`, (m) => {
+    const p = (name: string) => m.getParameter<string>(name);
+    const core = buildCore(m, [
+      { kind: "stETH", token: p("stETH") },
+      { kind: "wstETH", token: p("wstETH") },
+      { kind: "rETH", token: p("rETH") },
+      { kind: "cbETH", token: p("cbETH") },
+      { kind: "weth", token: p("weth") },
+    ]);
+    const restakable: StrategyInput[] = RESTAKABLE.slice(0, strategies).map((kind) => ({
+      kind,
+      token: p(kind),
+      strategy: p(`${kind}Strategy`),
+    }));
+    const el = {
+      strategyManager: p("strategyManager"),
+      delegationManager: p("delegationManager"),
+      rewardsCoordinator: p("rewardsCoordinator"),
+    };
+    return suiteResult(core, buildRestaking(m, core, el, restakable));
+  });
+}
+
+/**
+ * The suite (core + restaking, the deployer keeping every role) against an EigenLayer and LSTs given as parameters,
+ * restaking the first `strategies` of stETH, rETH, cbETH. The full-system test fixtures and the benchmark deploy
+ * through it (their EigenLayer is the local stand-in); on a network, `LRTSuite` adds the timelock handover.
+ */
+export function restakingSuite(strategies: 1 | 2 | 3) {
+  if (!modules.has(strategies)) modules.set(strategies, build(strategies));
+  return modules.get(strategies)!;
+}
+
+export default restakingSuite(3);
