@@ -189,9 +189,16 @@ export function buildRestaking(
   const managerProxy = m.contract("ERC1967Proxy", [managerImpl, managerInit], { id: "RestakingManagerProxy" });
   const manager = m.contractAt("RestakingManager", managerProxy, { id: "RestakingManager" });
   const link = m.call(core.vault, "setRestakingManager", [manager]);
-  const strategyCalls = strategies.map(({ kind, token, strategy }) =>
-    m.call(manager, "setStrategy", [token, strategy], { id: `setStrategy_${kind}`, after: [link, ...core.adminCalls] }),
-  );
+  // One after the other, so the manager lists strategies (and `positions()` its assets) in the order given.
+  const strategyCalls: ReturnType<typeof m.call>[] = [];
+  for (const { kind, token, strategy } of strategies) {
+    strategyCalls.push(
+      m.call(manager, "setStrategy", [token, strategy], {
+        id: `setStrategy_${kind}`,
+        after: [link, ...core.adminCalls, ...strategyCalls.slice(-1)],
+      }),
+    );
+  }
   const keeperFns = m.call(
     core.accessManager,
     "setTargetFunctionRole",
