@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { asWithdrawal } from "../scripts/lib/withdrawal";
 import type { BaseContract, ContractTransactionResponse } from "ethers";
 import type {
   AccessManager,
@@ -295,15 +296,7 @@ task("lrt:complete-withdrawals", "Completes every EigenLayer withdrawal past its
         const [withdrawals] = await dm.getQueuedWithdrawals(who);
         const ready = withdrawals
           .filter((w) => BigInt(w.startBlock) + BigInt(delay) < BigInt(block) + 1n)
-          .map((w) => ({
-            staker: w.staker,
-            delegatedTo: w.delegatedTo,
-            withdrawer: w.withdrawer,
-            nonce: w.nonce,
-            startBlock: w.startBlock,
-            strategies: [...w.strategies],
-            scaledShares: [...w.scaledShares],
-          }));
+          .map(asWithdrawal);
         const waiting = withdrawals.length - ready.length;
         if (ready.length > 0) {
           await send(`completeWithdrawals ${ready.length} for ${who}`, [d.manager, d.vault], () =>

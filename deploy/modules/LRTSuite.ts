@@ -1,5 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { buildCore, buildHandover, buildRestaking, suiteResult } from "./build";
+import { buildCore, buildHandover, buildRestaking, parameterAssets, suiteResult } from "./build";
 
 /**
  * lrt-vault on Ethereum mainnet (or a fork of it) against the real EigenLayer and LSTs: stETH, wstETH, rETH,
@@ -9,13 +9,7 @@ import { buildCore, buildHandover, buildRestaking, suiteResult } from "./build";
  */
 export default buildModule("LRTSuite", (m) => {
   const token = (name: string) => m.getParameter<string>(name);
-  const core = buildCore(m, [
-    { kind: "stETH", token: token("stETH") },
-    { kind: "wstETH", token: token("wstETH") },
-    { kind: "rETH", token: token("rETH") },
-    { kind: "cbETH", token: token("cbETH") },
-    { kind: "weth", token: token("weth") },
-  ]);
+  const core = buildCore(m, parameterAssets(m));
   const el = {
     strategyManager: token("strategyManager"),
     delegationManager: token("delegationManager"),

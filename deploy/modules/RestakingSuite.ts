@@ -1,5 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { buildCore, buildRestaking, suiteResult, type StrategyInput } from "./build";
+import { buildCore, buildRestaking, parameterAssets, suiteResult, type StrategyInput } from "./build";
 
 const RESTAKABLE = ["stETH", "rETH", "cbETH"] as const;
 const modules = new Map<number, ReturnType<typeof build>>();
@@ -7,13 +7,7 @@ const modules = new Map<number, ReturnType<typeof build>>();
 function build(strategies: number) {
   return buildModule(`RestakingSuite${strategies}`, (m) => {
     const p = (name: string) => m.getParameter<string>(name);
-    const core = buildCore(m, [
-      { kind: "stETH", token: p("stETH") },
-      { kind: "wstETH", token: p("wstETH") },
-      { kind: "rETH", token: p("rETH") },
-      { kind: "cbETH", token: p("cbETH") },
-      { kind: "weth", token: p("weth") },
-    ]);
+    const core = buildCore(m, parameterAssets(m));
     const restakable: StrategyInput[] = RESTAKABLE.slice(0, strategies).map((kind) => ({
       kind,
       token: p(kind),

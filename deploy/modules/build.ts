@@ -40,6 +40,14 @@ export interface EigenLayerInput {
   rewardsCoordinator: Addr;
 }
 
+/** The five LSTs with their token addresses taken from module parameters named after them. */
+export function parameterAssets(m: IgnitionModuleBuilder): AssetInput[] {
+  return (["stETH", "wstETH", "rETH", "cbETH", "weth"] as const).map((kind) => ({
+    kind,
+    token: m.getParameter<string>(kind),
+  }));
+}
+
 const selectors = (signatures: readonly string[]) => signatures.map((s) => ethers.id(s).slice(0, 10));
 
 /**
@@ -236,8 +244,8 @@ export function buildHandover(
   return { timelock };
 }
 
-/** The futures a suite module returns (contracts only; every module returns the same names). */
-export function suiteResult(core: ReturnType<typeof buildCore>, restaking: ReturnType<typeof buildRestaking>) {
+/** The futures of the core a module returns (contracts only; every module returns the same names). */
+export function coreResult(core: ReturnType<typeof buildCore>) {
   return {
     accessManager: core.accessManager,
     oracle: core.oracle,
@@ -245,14 +253,21 @@ export function suiteResult(core: ReturnType<typeof buildCore>, restaking: Retur
     accountant: core.accountant,
     queue: core.queue,
     lens: core.lens,
-    manager: restaking.manager,
-    beacon: restaking.beacon,
-    delegatorImpl: restaking.delegatorImpl,
     vaultImpl: core.implementations.vault,
     accountantImpl: core.implementations.accountant,
     oracleImpl: core.implementations.oracle,
     queueImpl: core.implementations.queue,
-    managerImpl: restaking.managerImpl,
     ...Object.fromEntries(Object.entries(core.adapters).map(([k, v]) => [`${k}Adapter`, v])),
+  };
+}
+
+/** `coreResult` plus the restaking side. */
+export function suiteResult(core: ReturnType<typeof buildCore>, restaking: ReturnType<typeof buildRestaking>) {
+  return {
+    ...coreResult(core),
+    manager: restaking.manager,
+    beacon: restaking.beacon,
+    delegatorImpl: restaking.delegatorImpl,
+    managerImpl: restaking.managerImpl,
   };
 }

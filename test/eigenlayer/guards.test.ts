@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
+import { asWithdrawal } from "../../scripts/lib/withdrawal";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import {
   type AddressLike,
@@ -118,15 +119,7 @@ async function queueWithdrawal(
     return {
       root: parsed.args.withdrawalRoot,
       startBlock: receipt.blockNumber,
-      withdrawal: {
-        staker: w.staker,
-        delegatedTo: w.delegatedTo,
-        withdrawer: w.withdrawer,
-        nonce: w.nonce,
-        startBlock: w.startBlock,
-        strategies: [...w.strategies],
-        scaledShares: [...w.scaledShares],
-      },
+      withdrawal: asWithdrawal(w),
     };
   }
   throw new Error("queueWithdrawal: no SlashingWithdrawalQueued event");

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
+import { asWithdrawal } from "../../scripts/lib/withdrawal";
 import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import {
@@ -183,20 +184,11 @@ describe("Local EigenLayer slashing semantics (against the TypeScript reference)
 
     // Completion: the stored withdrawal, exactly as queued.
     const [withdrawals] = await f.el.delegationManager.getQueuedWithdrawals(f.staker);
-    const asStruct = (w: (typeof withdrawals)[number]) => ({
-      staker: w.staker,
-      delegatedTo: w.delegatedTo,
-      withdrawer: w.withdrawer,
-      nonce: w.nonce,
-      startBlock: w.startBlock,
-      strategies: [...w.strategies],
-      scaledShares: [...w.scaledShares],
-    });
     expect(withdrawals[0].scaledShares[0]).to.equal(w1.withdrawal.scaledShares);
     expect(withdrawals[0].delegatedTo).to.equal(f.operator.address);
 
     const complete = (w: (typeof withdrawals)[number]) =>
-      f.el.delegationManager.connect(f.staker).completeQueuedWithdrawal(asStruct(w), [f.tokenA], true);
+      f.el.delegationManager.connect(f.staker).completeQueuedWithdrawal(asWithdrawal(w), [f.tokenA], true);
     // W2 (queued later) can complete now; W1 long since. Check W1's boundary on a fresh third withdrawal instead.
     const start3 = await blockOf(queue(m.eigen.depositSharesOf(f.staker.address, a) / 4n));
     const w3 = m.eigen.queueWithdrawal(f.staker.address, a, m.eigen.depositSharesOf(f.staker.address, a) / 4n, start3);

@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
+import { asWithdrawal as plainWithdrawal } from "../../scripts/lib/withdrawal";
 import type { IDelegationManagerTypes } from "../../typechain-types/contracts/RestakingManager";
 import type { Restakable, Suite } from "../fixtures/suite";
 import type { RestakingModel } from "./restakingModel";
@@ -16,15 +17,7 @@ export async function blockOf(tx: Promise<ContractTransactionResponse> | Contrac
 export function asWithdrawal(
   w: IDelegationManagerTypes.WithdrawalStructOutput,
 ): IDelegationManagerTypes.WithdrawalStruct {
-  return {
-    staker: w.staker,
-    delegatedTo: w.delegatedTo,
-    withdrawer: w.withdrawer,
-    nonce: w.nonce,
-    startBlock: w.startBlock,
-    strategies: [...w.strategies],
-    scaledShares: [...w.scaledShares],
-  };
+  return plainWithdrawal(w);
 }
 
 /** The pending withdrawals of `delegator`, as structs ready to complete. */
