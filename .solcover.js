@@ -1,0 +1,7 @@
+// solidity-coverage: measure the deployable contracts only (the local EigenLayer and token stand-ins, harnesses
+// and mocks under contracts/test/ are test tooling; interfaces have no code).
+module.exports = {
+  skipFiles: ["test/", "interfaces/", "Dependencies.sol"],
+  // Fork tests reset the chain; the coverage run uses the unit and integration tests.
+  mocha: { timeout: 600000 },
+};
