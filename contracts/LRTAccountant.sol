@@ -50,13 +50,15 @@ contract LRTAccountant is
         address treasury;
     }
 
-    /// @dev What a sync found: per asset (vault order) holdings, price and trip; the total in ETH.
+    /// @dev What a sync found: per asset (vault order) holdings, price and trip; the total in ETH (each asset
+    /// rounded down), and `exact`, the total before rounding, scaled by 1e18 (the sum of holdings x price).
     struct Valuation {
         address[] assets;
         uint256[] holdings;
         uint256[] prices;
         bool[] tripped;
         uint256 value;
+        uint256 exact;
     }
 
     /// @notice Initial parameters (see `setStreaming` and `setFee`).
@@ -103,7 +105,7 @@ contract LRTAccountant is
         if (report.totalSupply == 0) revert LRTAccountantNotSeeded();
         Valuation memory valuation = _value($, $.vault.assets());
         report.totalValue = valuation.value;
-        _book($, report);
+        _book($, report, valuation.exact);
         _publish($, valuation, report);
     }
 
@@ -201,18 +203,28 @@ contract LRTAccountant is
         (v.prices, v.tripped) = $.oracle.refresh(assets);
         for (uint256 i = 0; i < assets.length; ++i) {
             v.value += Math.mulDiv(v.holdings[i], v.prices[i], UNIT);
+            // Prices fit 128 bits (the oracle stores them so) and holdings stay far below 2^120: no overflow.
+            v.exact += v.holdings[i] * v.prices[i];
         }
     }
 
-    /// @dev Takes the fee on value above the high-water mark, then books the gain or loss.
+    /// @dev Takes the fee on value above the high-water mark, then books the gain or loss. `exact` is the value
+    /// before the per-asset rounding, scaled by 1e18.
     function _book(
         AccountantStorage storage $,
-        SyncReport memory report
+        SyncReport memory report,
+        uint256 exact
     ) private returns (RateAccounting.State memory next) {
         RateAccounting.State memory state = _books($);
         uint256 supply = report.totalSupply;
         report.previousRate = RateAccounting.rateAt(state, block.timestamp);
         uint256 valuePerShare = Math.mulDiv(report.totalValue, UNIT, supply);
+        // The per-asset floors of `totalValue` are not a loss. A deposit pays for its lrETH with its units' exact
+        // value, which those floors can cut by up to a wei; when the value per lrETH sits within that of an integer,
+        // the floored value per lrETH falls 1 wei below the books with nothing lost. If the exact value still covers
+        // the books (rate + unvested + held back), they stand.
+        uint256 held = state.base + state.unvested + state.heldBack;
+        if (valuePerShare < held && exact / supply >= held) valuePerShare = held;
         uint256 feePerShare = RateAccounting.feeOn(state, valuePerShare, $.feeBps);
         if (feePerShare != 0) {
             // Mint m so the treasury's shares are worth the fee: value / (supply + m) = valuePerShare - fee.
@@ -247,8 +259,12 @@ contract LRTAccountant is
         // The value per lrETH this sync found (after the fee), rounded up: the rate plus every gain still pending,
         // streaming or held back. New lrETH shares in those gains as they vest, so it must pay for them: priced any
         // lower, a deposit would take gains earned before it came and the next sync would book the shortfall as a
-        // loss, lowering the rate with nothing lost.
-        report.depositRate = Math.mulDiv(report.totalValue, UNIT, report.totalSupply, Math.Rounding.Ceil);
+        // loss, lowering the rate with nothing lost. Never below the books (they stand above the floored value
+        // when `_book` found only rounding), so the exact value per lrETH never falls below them with deposits.
+        report.depositRate = Math.max(
+            Math.mulDiv(report.totalValue, UNIT, report.totalSupply, Math.Rounding.Ceil),
+            uint256($.base) + $.unvested + $.heldBack
+        );
         uint256[] memory sharesPerUnit = new uint256[](v.assets.length);
         for (uint256 i = 0; i < v.assets.length; ++i) {
             sharesPerUnit[i] = report.depositRate == 0 ? 0 : Math.mulDiv(v.prices[i], UNIT, report.depositRate);

@@ -42,12 +42,13 @@ contract LRTLens is ILRTLens {
     }
 
     /// @dev The live side: per asset, the vault's record, the stored price, the manager's restaked and queued units
-    /// and the value of all units, rounded down exactly as the accountant's sync rounds it.
+    /// and their value (rounded down); the total of all units, rounded down once.
     function _readAssets(ILRTVault vault, ILRTOracle oracle, address manager, VaultSummary memory s) private view {
         address[] memory list = vault.assets();
         IRestakingManager.AssetPosition[] memory positions =
             manager == address(0) ? new IRestakingManager.AssetPosition[](0) : IRestakingManager(manager).positions();
         s.assets = new AssetSummary[](list.length);
+        uint256 exact = 0;
         for (uint256 i = 0; i < list.length; ++i) {
             AssetSummary memory a = s.assets[i];
             a.asset = list[i];
@@ -59,8 +60,11 @@ contract LRTLens is ILRTLens {
                     a.queuedUnits += positions[p].queuedUnits;
                 }
             }
-            a.value = Math.mulDiv(a.info.bufferUnits + a.restakedUnits + a.queuedUnits, a.price, UNIT);
-            s.liveAssets += a.value;
+            uint256 units = a.info.bufferUnits + a.restakedUnits + a.queuedUnits;
+            a.value = Math.mulDiv(units, a.price, UNIT);
+            exact += units * a.price;
         }
+        // Rounded down once for all assets, as the accountant's sync compares the value with its books.
+        s.liveAssets = exact / UNIT;
     }
 }

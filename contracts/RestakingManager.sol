@@ -324,10 +324,11 @@ contract RestakingManager is
         IStrategy strategy = _strategy($, asset);
         if ($.delegationManager.delegatedTo(delegator) == address(0)) revert RestakingManagerNotDelegated(delegator);
         _checkTarget($, delegator, targetBps, asset, units);
+        // Exactly what the vault sent, measured (stETH arrives by shares, so it can differ by a wei from the units'
+        // token value): tokens anyone else sent the delegator are never deposited, so they never enter TVL.
+        uint256 before = IERC20(asset).balanceOf(delegator);
         $.vault.releaseToDelegator(asset, units, delegator);
-        // The delegator's whole balance: stETH arrives by shares, so it can differ by 1-2 wei from the units'
-        // token value; any earlier stETH rounding dust is swept along with it.
-        uint256 amount = IERC20(asset).balanceOf(delegator);
+        uint256 amount = IERC20(asset).balanceOf(delegator) - before;
         depositShares = IOperatorDelegator(delegator).deposit(strategy, IERC20(asset), amount);
         // Emitted after the deposit because it reports the shares EigenLayer credited; reentrancy is blocked.
         emit Restaked(delegator, asset, units, depositShares);

@@ -13,7 +13,9 @@ import {ILRTVault} from "./ILRTVault.sol";
 /// the lrETH minted per deposited unit until the next sync, priced at the *deposit rate*: the value per lrETH the
 /// sync found (the rate plus every gain still pending), rounded up. New lrETH shares in the pending gains as they
 /// vest, so a deposit pays for them: it never buys below the rate before the next sync, never dilutes holders, and
-/// deposits alone never make a sync find a loss.
+/// deposits alone never make a sync find a loss. (The reported value rounds each asset down; a value per lrETH that
+/// falls below the books only through that rounding, its unrounded value still covering them, is not a loss: the
+/// books stand, and the deposit rate never goes below them.)
 interface ILRTAccountant {
     /// @notice What one sync did. Rates are ETH per 1e18 lrETH.
     struct SyncReport {

@@ -12,10 +12,11 @@ import {IRestakingManager} from "./IRestakingManager.sol";
 /// rate, `totalAssets` and `pendingGains` (owned by holders, streaming into the rate). *Live* values are what the
 /// vault holds, valued like a sync values it: every asset's buffer, restaked and queued units at the oracle's price
 /// stored at the last sync. `unrecognised` is their difference: right after a sync, only the sync's rounding (at most
-/// `totalSupply / 1e18 + 2` wei, never negative). Deposits move it only by their own rounding, as they pay the value
-/// per lrETH the sync found; units that arrive or leave otherwise (rewards claimed into the buffer, restaking
-/// manager positions changed by a slash) show at once; LST price moves show only after the next sync refreshes
-/// the stored prices. A negative value means the vault holds less, at those prices, than holders are credited.
+/// `totalSupply / 1e18 + 1 + n` wei for n assets held, never negative). Deposits move it only by their own rounding,
+/// as they pay the value per lrETH the sync found; units that arrive or leave otherwise (rewards claimed into the
+/// buffer, restaking manager positions changed by a slash) show at once; LST price moves show only after the next
+/// sync refreshes the stored prices. A negative value means the vault holds less, at those prices, than holders are
+/// credited.
 interface ILRTLens {
     /// @notice One asset of the vault.
     /// @param asset the token (the vault's `ETH` marker for ETH)
@@ -46,7 +47,8 @@ interface ILRTLens {
     /// which differs only if `maxRateAge` changed since the last sync.
     /// @param highWaterMark value per 1e18 lrETH above which the fee is taken
     /// @param assets every asset, in `vault.assets()` order (ETH first)
-    /// @param liveAssets the sum of the assets' `value`
+    /// @param liveAssets every asset's units at its stored price, summed, then rounded down once (as a sync compares
+    /// the value with its books): up to n - 1 wei above the sum of the n assets' `value`
     /// @param unrecognised `liveAssets - totalAssets - pendingGains` (see the interface notice)
     /// @param positions every (delegator, strategy) EigenLayer position of the restaking manager (empty without one)
     struct VaultSummary {

@@ -12,7 +12,8 @@ import {IDelegationManagerTypes} from "./external/eigenlayer/IDelegationManager.
 /// this account's claimer), never through the delegator.
 /// @dev Every mutating function reverts `OperatorDelegatorOnlyManager` unless called by the manager. stETH moves by
 /// Lido shares rounded down, so at most a share or two of stETH (below 2 wei) can stay behind after a deposit or a
-/// withdrawal; the next deposit of stETH sweeps it (the manager deposits the delegator's whole balance).
+/// withdrawal; it stays uncounted, like any token sent here by others (the manager deposits only what the vault
+/// sent and moves only what a withdrawal paid).
 interface IOperatorDelegator {
     /// @notice Only the restaking manager may call this.
     error OperatorDelegatorOnlyManager(address caller);

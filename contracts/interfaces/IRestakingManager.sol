@@ -136,8 +136,9 @@ interface IRestakingManager {
     /// restaked value AFTER the move (`valueBefore * 10000 < targetBps * totalAfter`; values in ETH from the
     /// withdrawable shares of every strategy, rounded down). So every move goes toward the targets, never away from
     /// them; a single move may overshoot its target, by at most that move. Reverts `RestakingManagerAboveTarget`
-    /// otherwise. The delegator deposits its whole balance of the token (stETH arrives by Lido shares, so its
-    /// balance can be 1-2 wei off the units' token value; depositing the balance leaves no dust).
+    /// otherwise. The delegator deposits exactly the tokens the vault sent it, measured as its balance change
+    /// (stETH arrives by Lido shares, so that can be a wei off the units' token value); tokens anyone else sent
+    /// the delegator are never deposited, so a donation never enters TVL or the target check.
     function restake(address delegator, address asset, uint256 units) external returns (uint256 depositShares);
 
     /// @notice Queues an EigenLayer withdrawal of `withdrawableShares` of `asset`'s strategy from `delegator`

@@ -82,8 +82,19 @@ export class Ledger {
     return mulWad(this.holdings(key), this.price.get(key)!);
   }
 
-  liveAssets(): bigint {
+  /** What a sync reports: every asset's value, each rounded down. */
+  syncValue(): bigint {
     return KEYS.reduce((sum, k) => sum + this.value(k), 0n);
+  }
+
+  /** Every asset's holdings at its stored price, unrounded (x 1e18). */
+  exactValue(): bigint {
+    return KEYS.reduce((sum, k) => sum + this.holdings(k) * this.price.get(k)!, 0n);
+  }
+
+  /** The live value: all holdings at their stored prices, rounded down once. */
+  liveAssets(): bigint {
+    return this.exactValue() / WAD;
   }
 
   /** A sync at `t`: bounded prices, the books, the fee, per-asset deposit prices, headroom and trips. */
@@ -97,7 +108,7 @@ export class Ledger {
       this.price.set(k, bounded.used);
       if (bounded.tripped) this.tripped.set(k, true);
     }
-    const out = this.rates.sync(this.liveAssets(), this.supply, t);
+    const out = this.rates.sync(this.syncValue(), this.supply, t, this.exactValue());
     this.supply = out.supply;
     this.credit(this.f.signers.treasury.address, out.feeShares);
     for (const k of KEYS) {

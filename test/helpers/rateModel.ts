@@ -72,10 +72,16 @@ export class RateModel {
     return (units * this.sharesPerUnit(price)) / UNIT;
   }
 
-  /** Books a sync at `time` that found `value` ETH for `supply` lrETH. */
-  sync(value: bigint, supply: bigint, time: bigint): SyncOutcome {
+  /**
+   * Books a sync at `time` that found `value` ETH (each asset rounded down) for `supply` lrETH. `exact`, the value
+   * before that rounding scaled by 1e18 (the sum of units x price), lets the books stand when only the per-asset
+   * rounding puts the value per share below them (the accountant's rule); without it the model ignores that case.
+   */
+  sync(value: bigint, supply: bigint, time: bigint, exact?: bigint): SyncOutcome {
     const previousRate = this.rateAt(time);
     let vps = mulDiv(value, UNIT, supply);
+    const books = this.base + this.unvested + this.heldBack;
+    if (exact !== undefined && vps < books && exact / supply >= books) vps = books;
     let feeShares = 0n;
     let feeAssets = 0n;
     if (vps > this.highWaterMark && this.params.feeBps > 0n) {
@@ -119,8 +125,10 @@ export class RateModel {
     this.lastSync = time;
     this.window = this.params.streamWindow;
     // Not the stream's rate at expiry: new lrETH shares in every pending gain, so it pays for them (else the next
-    // sync would book the shortfall as a loss). ceil(value / supply), supply after the fee.
-    const depositRate = mulDiv(value, UNIT, supply, "ceil");
+    // sync would book the shortfall as a loss). ceil(value / supply), supply after the fee, and never below the books.
+    const ceil = mulDiv(value, UNIT, supply, "ceil");
+    const booked = this.base + this.unvested + this.heldBack;
+    const depositRate = ceil > booked ? ceil : booked;
     this.depositRate = depositRate;
     return {
       valuePerShare: vps,

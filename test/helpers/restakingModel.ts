@@ -133,8 +133,10 @@ export class RestakingModel {
     let amount = units;
     let arrived = units;
     if (token === "stETH") {
+      // The delegator deposits its balance change (what the vault sent), never earlier dust or donations.
+      const held = this.steth.balanceOf(delegator);
       this.steth.transferShares(this.vault, delegator, units);
-      amount = this.steth.balanceOf(delegator);
+      amount = this.steth.balanceOf(delegator) - held;
       const address = this.strategyOf(token);
       const before = this.steth.balanceOf(address);
       this.steth.transfer(delegator, address, amount);

@@ -4,7 +4,14 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { parseEther } from "ethers";
 import { deploySuiteFixture, depositLST, type Restakable, type Suite } from "../fixtures/suite";
 import { RestakingModel } from "../helpers/restakingModel";
-import { blockOf, bufferOf, expectBuffers, expectManagerEmpty, expectPositions } from "../helpers/restaking";
+import {
+  blockOf,
+  bufferOf,
+  expectBuffers,
+  expectManagerEmpty,
+  expectPositions,
+  positionTotals,
+} from "../helpers/restaking";
 
 /** ETH alice turns into each LST and deposits. */
 const DEPOSITS: Record<Restakable, bigint> = {
@@ -59,7 +66,7 @@ describe("RestakingManager.restake", function () {
     await expectPositions(s, m);
   });
 
-  it("restakes stETH by Lido shares and deposits the delegator's whole balance (exact to the wei)", async function () {
+  it("restakes stETH by Lido shares and deposits what the delegator received (exact to the wei)", async function () {
     const { s, m } = await funded();
     const [d0, d1] = s.delegators;
     // Two moves into an already non-empty strategy, at a pool rate of 1.05 stETH per share.
@@ -86,6 +93,50 @@ describe("RestakingManager.restake", function () {
     expect(await s.strategies[0].totalShares()).to.equal(m.strategies.get("stETH")!.totalShares);
     await expectManagerEmpty(s);
     await expectPositions(s, m);
+  });
+
+  it("deposits only what the vault released: tokens sent to a delegator by anyone else never enter EigenLayer", async function () {
+    // Regression (found by test/invariant/system.property.test.ts): restake used to deposit the delegator's whole
+    // token balance, so a donation to a delegator entered the strategy on the next restake of that token and was
+    // counted in TVL (and in the target check) as if the vault had deposited it.
+    const { s, m } = await funded();
+    const [d0, d1] = s.delegators;
+    const { admin } = s.signers;
+    const keeper = s.manager.connect(s.signers.keeper);
+    const [a0, a1] = [d0, d1].map((d) => (d.target as string).toLowerCase());
+    // rETH is donated to d0 and stETH to d1; then each receives a restake of that token (both move toward targets).
+    const donatedR = parseEther("2") + 1n;
+    const donatedSt = parseEther("1") + 7n;
+    await s.tokens.rETH.connect(admin).deposit({ value: parseEther("3") });
+    await s.tokens.rETH.connect(admin).transfer(d0, donatedR);
+    await s.tokens.stETH.connect(admin).transfer(d1, donatedSt);
+    m.steth.transfer(admin.address.toLowerCase(), a1, donatedSt);
+    await expectPositions(s, m);
+    const totalsBefore = await positionTotals(s);
+
+    const unitsR = parseEther("4") + 3n;
+    const unitsSt = parseEther("3") + 5n;
+    const strategyR = await s.tokens.rETH.balanceOf(s.strategies[1]);
+    const sharesR = m.restake(a0, "rETH", unitsR);
+    await expect(keeper.restake(d0, s.tokens.rETH, unitsR))
+      .to.emit(s.manager, "Restaked")
+      .withArgs(d0, s.tokens.rETH, unitsR, sharesR);
+    const sharesSt = m.restake(a1, "stETH", unitsSt);
+    await expect(keeper.restake(d1, s.tokens.stETH, unitsSt))
+      .to.emit(s.manager, "Restaked")
+      .withArgs(d1, s.tokens.stETH, unitsSt, sharesSt);
+
+    // The strategy received exactly the units released; the donations stay with the delegators, never counted.
+    expect((await s.tokens.rETH.balanceOf(s.strategies[1])) - strategyR).to.equal(unitsR);
+    expect(await s.tokens.rETH.balanceOf(d0)).to.equal(donatedR);
+    expect(await s.tokens.stETH.sharesOf(d1)).to.equal(m.steth.sharesOf(a1));
+    expect((await s.tokens.stETH.sharesOf(d1)) - m.steth.sharesByPooledEth(donatedSt)).to.be.at.most(1n);
+    await expectPositions(s, m);
+    // TVL grew by what left the buffer, up to the strategy's and Lido's floors (never by the donations).
+    const totalsAfter = await positionTotals(s);
+    expect(totalsAfter[1] - totalsBefore[1]).to.be.within(unitsR - 2n, unitsR);
+    expect(totalsAfter[0] - totalsBefore[0]).to.be.within(unitsSt - 3n, unitsSt);
+    await expectBuffers(s, m);
   });
 
   describe("allocation targets", function () {

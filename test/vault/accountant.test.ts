@@ -151,7 +151,7 @@ describe("LRTAccountant", function () {
       const rateBefore = l.rates.rateAt(t);
       const { tx, out } = await syncAt(f, l, t);
       await expect(tx).to.emit(f.accountant, "GainRecognised").withArgs(out.streamed, out.heldBack);
-      await expect(tx).to.emit(f.accountant, "Synced").withArgs(rateBefore, rateBefore, l.liveAssets(), l.supply);
+      await expect(tx).to.emit(f.accountant, "Synced").withArgs(rateBefore, rateBefore, l.syncValue(), l.supply);
       await expect(tx).to.not.emit(f.accountant, "LossRecognised");
       expect(out.streamed).to.be.greaterThan(0n);
       expect(out.rate).to.equal(rateBefore);
@@ -242,7 +242,7 @@ describe("LRTAccountant", function () {
       await expect(tx).to.not.emit(f.accountant, "FeeMinted");
       await expect(tx)
         .to.emit(f.accountant, "Synced")
-        .withArgs(rateBefore, rateBefore - out.loss, l.liveAssets(), l.supply);
+        .withArgs(rateBefore, rateBefore - out.loss, l.syncValue(), l.supply);
       expect(await f.vault.getRate()).to.equal(rateBefore - out.loss);
       // The loss came off the base rate; the pending gains are untouched.
       await expectBooks(f, l);
@@ -263,12 +263,12 @@ describe("LRTAccountant", function () {
         const feeBps = l.rates.params.feeBps;
         const { tx, out } = await syncAt(f, l, t);
         // Value per lrETH before the fee, from the valuation the sync found (the ledger's, at the new prices).
-        const vps = mulDiv(l.liveAssets(), WAD, supply);
+        const vps = mulDiv(l.syncValue(), WAD, supply);
         if (feeExpected) {
           expect(vps).to.be.greaterThan(hwm);
           const feeAssets = mulDiv(mulDiv(vps - hwm, feeBps, BPS), supply, WAD);
           expect(out.feeAssets).to.equal(feeAssets);
-          expect(out.feeShares).to.equal(mulDiv(feeAssets, supply, l.liveAssets() - feeAssets));
+          expect(out.feeShares).to.equal(mulDiv(feeAssets, supply, l.syncValue() - feeAssets));
           await expect(tx).to.emit(f.accountant, "FeeMinted").withArgs(treasury, out.feeShares, feeAssets);
         } else {
           expect(vps).to.be.at.most(hwm);
