@@ -1264,13 +1264,19 @@ class World {
       label,
       // P16: the forced undelegation queues every share; the queued shares stay counted, so the total moves only by
       // rounding (QUEUE_ROUNDING per queued strategy).
-      units: (now) => ({
-        kind: "rounding",
-        delta: zeros(),
-        tol: this.withdrawalTolerance(now.queued[d].slice(queuedBefore), QUEUE_ROUNDING),
-      }),
+      units: this.requeued(d, queuedBefore),
       verify: (now) => expect(now.delegatedTo[d], `${label}: undelegated`).to.equal(ZeroAddress),
     };
+  }
+
+  /** Live units after delegator `d`'s shares were all queued (withdrawals past index `queuedBefore`): unchanged
+   * but for EigenLayer's rounding, QUEUE_ROUNDING per queued strategy. */
+  private requeued(d: number, queuedBefore: number): (now: Obs) => UnitRule {
+    return (now) => ({
+      kind: "rounding",
+      delta: zeros(),
+      tol: this.withdrawalTolerance(now.queued[d].slice(queuedBefore), QUEUE_ROUNDING),
+    });
   }
 
   private async redelegate(d: number, o: number): Promise<Effect> {
@@ -1280,11 +1286,7 @@ class World {
     await attempt(() => s.manager.connect(s.signers.admin).redelegate(this.delegators[d], s.operators[o], TX), []);
     return {
       label,
-      units: (now) => ({
-        kind: "rounding",
-        delta: zeros(),
-        tol: this.withdrawalTolerance(now.queued[d].slice(queuedBefore), QUEUE_ROUNDING),
-      }),
+      units: this.requeued(d, queuedBefore),
       verify: (now) => expect(now.delegatedTo[d], `${label}: delegated`).to.equal(s.operators[o].address),
     };
   }
