@@ -8,7 +8,7 @@ import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE } from "./fixtures/tokens";
 import { ASSET_ORDER, ETH, VAULT_PARAMS, deployProxy, deployVaultFixture } from "./fixtures/vault";
 import type { VaultFixture } from "./fixtures/vault";
 import { WAD, mulDiv, mulWad } from "./helpers/math";
-import { KEYS, Ledger } from "./helpers/ledger";
+import { KEYS, Ledger, ledgerAddresses } from "./helpers/ledger";
 
 const { parseEther, ZeroAddress } = ethers;
 const HOUR = 3_600n;
@@ -84,7 +84,7 @@ async function yieldFixture() {
 
 /** A fresh ledger replaying `deployVaultFixture` (fixture results are shared, so ledgers are rebuilt per test). */
 async function baseLedger(f: VaultFixture): Promise<Ledger> {
-  return new Ledger(f, await f.vault.getAddress());
+  return new Ledger(await ledgerAddresses(f), f.firstSyncAt);
 }
 
 /** A fresh ledger replaying `yieldFixture`. */
@@ -97,7 +97,7 @@ async function replayYield(f: VaultFixture & { sync1At: bigint; sync2At: bigint 
   l.deposit(alice.address, "ETH", S.aliceETH);
   l.steth.submit(alice.address, S.aliceStake);
   // The vault credits the Lido shares the transfer moved.
-  l.deposit(alice.address, "stETH", l.steth.transfer(alice.address, l.vaultAddress, S.aliceStETH));
+  l.deposit(alice.address, "stETH", l.steth.transfer(alice.address, l.a.vault, S.aliceStETH));
   l.deposit(bob.address, "rETH", S.bobRETH);
   l.deposit(bob.address, "cbETH", S.bobCbETH);
   l.steth.rebase(S.stETHRebase2);
@@ -272,7 +272,7 @@ describe("LRTLens", function () {
       const stETHAmount = parseEther("10") + 1n;
       await f.tokens.stETH.connect(funder).approve(f.vault, stETHAmount);
       await f.vault.connect(funder).depositLST(f.tokens.stETH, stETHAmount, funder.address, 0, 0);
-      l.deposit(funder.address, "stETH", l.steth.transfer(funder.address, l.vaultAddress, stETHAmount));
+      l.deposit(funder.address, "stETH", l.steth.transfer(funder.address, l.a.vault, stETHAmount));
 
       const at = f.sync2At + HOUR;
       await time.setNextBlockTimestamp(at);

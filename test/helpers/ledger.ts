@@ -2,6 +2,7 @@
  * What a `deployVaultFixture` deployment should hold and credit, built only from the inputs a test chose (amounts
  * moved, rates and rebases set, fixture parameters) and the independent bigint models: Lido shares (`StEthModel`),
  * the rate books (`RateModel`) and the oracle bound (`boundedPrice`). Nothing here reads the contracts under test.
+ * The withdrawal tests extend it with the queue (`test/withdrawals/queueLedger.ts`).
  */
 import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE, STETH_SEED } from "../fixtures/tokens";
 import { ASSET_ORDER, VAULT_PARAMS } from "../fixtures/vault";
@@ -18,6 +19,22 @@ export type Key = (typeof KEYS)[number];
 
 /** The vault's dead address, which holds the seed's lrETH. */
 export const DEAD = "0x000000000000000000000000000000000000dEaD";
+
+/** The addresses the ledger moves tokens and lrETH between. */
+export interface LedgerAddresses {
+  vault: string;
+  treasury: string;
+  /** Seeded the stETH pool in the fixture. */
+  funder: string;
+}
+
+/** A deployment's `LedgerAddresses`. */
+export async function ledgerAddresses(f: VaultFixture): Promise<LedgerAddresses> {
+  return { vault: await f.vault.getAddress(), treasury: f.signers.treasury.address, funder: f.signers.funder.address };
+}
+
+/** A sync's outcome plus the value it found (the accountant's `Synced.totalValue`). */
+export type LedgerSync = SyncOutcome & { totalValue: bigint };
 
 export class Ledger {
   /** The accountant's books (set `rates.params` after a `setStreaming`/`setFee`). */
@@ -48,14 +65,14 @@ export class Ledger {
 
   /** The state `deployVaultFixture` leaves: stETH pool seeded by `funder`, the vault seeded and synced once. */
   constructor(
-    readonly f: VaultFixture,
-    readonly vaultAddress: string,
+    readonly a: LedgerAddresses,
+    firstSyncAt: bigint,
   ) {
-    this.steth.submit(f.signers.funder.address, STETH_SEED);
+    this.steth.submit(a.funder, STETH_SEED);
     this.buffer.set("ETH", VAULT_PARAMS.seed);
     this.supply = VAULT_PARAMS.seed;
     this.credit(DEAD, VAULT_PARAMS.seed);
-    this.sync(f.firstSyncAt);
+    this.sync(firstSyncAt);
   }
 
   /** What the adapter reads from the token now (ETH per 1e18 accounting units). */
@@ -98,7 +115,7 @@ export class Ledger {
   }
 
   /** A sync at `t`: bounded prices, the books, the fee, per-asset deposit prices, headroom and trips. */
-  sync(t: bigint): SyncOutcome {
+  sync(t: bigint): LedgerSync {
     for (const k of KEYS) {
       if (k === "ETH") {
         this.price.set(k, WAD);
@@ -108,9 +125,10 @@ export class Ledger {
       this.price.set(k, bounded.used);
       if (bounded.tripped) this.tripped.set(k, true);
     }
-    const out = this.rates.sync(this.syncValue(), this.supply, t, this.exactValue());
+    const totalValue = this.syncValue();
+    const out = this.rates.sync(totalValue, this.supply, t, this.exactValue());
     this.supply = out.supply;
-    this.credit(this.f.signers.treasury.address, out.feeShares);
+    this.credit(this.a.treasury, out.feeShares);
     for (const k of KEYS) {
       this.perUnit.set(k, this.rates.sharesPerUnit(this.price.get(k)!));
       const cap = this.cap.get(k)!;
@@ -119,7 +137,17 @@ export class Ledger {
       this.excess.set(k, held > cap ? held - cap : 0n);
     }
     this.expiry = t + this.rates.params.maxRateAge;
-    return out;
+    return { ...out, totalValue };
+  }
+
+  /** The stored rate at `t` (ETH per 1e18 lrETH, vesting included). */
+  rateAt(t: bigint): bigint {
+    return this.rates.rateAt(t);
+  }
+
+  /** Whether a deposit of `key` at `t` is accepted. */
+  depositsOpen(key: Key, t: bigint): boolean {
+    return this.perUnit.get(key)! !== 0n && !this.tripped.get(key)! && t <= this.expiry;
   }
 
   /** Accounting units a deposit of `amount` tokens of `key` is credited with, without moving anything. */
@@ -144,7 +172,7 @@ export class Ledger {
 
   /** A deposit of `amount` tokens of `key` from `sender` to `receiver`: stETH moves Lido shares. Returns the lrETH. */
   depositTokens(sender: string, receiver: string, key: Key, amount: bigint): bigint {
-    const units = key === "stETH" ? this.steth.transfer(sender, this.vaultAddress, amount) : amount;
+    const units = key === "stETH" ? this.steth.transfer(sender, this.a.vault, amount) : amount;
     return this.deposit(receiver, key, units);
   }
 
@@ -162,7 +190,7 @@ export class Ledger {
     return this.minted.get(account) ?? 0n;
   }
 
-  private credit(account: string, shares: bigint): void {
+  protected credit(account: string, shares: bigint): void {
     this.minted.set(account, this.balanceOf(account) + shares);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * An independent bigint reference of the vault, its rate books and the withdrawal queue, written from the rules in
+ * An independent bigint reference of the withdrawal queue on top of the vault's (`Ledger`), written from the rules in
  * `IWithdrawalQueue`, `ILRTVault` and `ILRTAccountant`, for exact expected values in the queue tests. It is built
  * only from what the tests control (fixture parameters, amounts moved, rebases and rates set, block times) and the
  * shared models (`RateModel`, `StEthModel`, `boundedPrice`); it never reads the contracts under test.
@@ -14,27 +14,19 @@
  *   remaining lrETH, rounded up. If nothing could be finalized, nothing happens (the sync included: it reverts);
  * - a claim pays each request's frozen units to the recipient, once.
  */
-import { RateModel } from "../helpers/rateModel";
-import type { SyncOutcome } from "../helpers/rateModel";
-import { StEthModel } from "../helpers/steth";
-import { boundedPrice } from "../helpers/oracleModel";
+import { DEAD, KEYS, Ledger } from "../helpers/ledger";
+import type { Key, LedgerAddresses, LedgerSync } from "../helpers/ledger";
 import { WAD, max, min, mulDiv, mulWad } from "../helpers/math";
-import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE, STETH_SEED } from "../fixtures/tokens";
-import { ASSET_ORDER, VAULT_PARAMS } from "../fixtures/vault";
 import { QUEUE_DEPOSITS } from "../fixtures/queue";
 import type { QueueDeposit } from "../fixtures/queue";
 
-/** The vault's assets in `vault.assets()` order. */
-export const KEYS = ["ETH", ...ASSET_ORDER] as const;
-export type Key = (typeof KEYS)[number];
+export { DEAD, KEYS };
+export type { Key, LedgerSync };
 
 /** Request status codes (`IWithdrawalQueue.Request.status`). */
 export const PENDING = 1n;
 export const FINALIZED = 2n;
 export const CLAIMED = 3n;
-
-/** The lrETH the vault seeds to this address at deployment. */
-export const DEAD = "0x000000000000000000000000000000000000dEaD";
 
 export interface LedgerRequest {
   id: bigint;
@@ -51,9 +43,6 @@ export interface LedgerRequest {
   rateAtFinalization: bigint;
 }
 
-/** A sync's outcome plus the value it found (the accountant's `Synced.totalValue`). */
-export type LedgerSync = SyncOutcome & { totalValue: bigint };
-
 export interface Finalization {
   /** The sync the finalization ran first, if any. */
   sync?: LedgerSync;
@@ -65,57 +54,34 @@ export interface Finalization {
   sharesBurned: bigint;
 }
 
-/** The addresses the ledger needs. */
-export interface LedgerAddresses {
-  vault: string;
+/** The addresses the queue ledger needs: the vault's and the queue. */
+export interface QueueLedgerAddresses extends LedgerAddresses {
   queue: string;
-  treasury: string;
-  funder: string;
 }
 
 const zeroes = (): Map<Key, bigint> => new Map(KEYS.map((k) => [k, 0n]));
 
-export class QueueLedger {
-  readonly rates = new RateModel({
-    feeBps: BigInt(VAULT_PARAMS.feeBps),
-    streamWindow: BigInt(VAULT_PARAMS.streamWindow),
-    maxAprBps: BigInt(VAULT_PARAMS.maxAprBps),
-    maxRateAge: BigInt(VAULT_PARAMS.maxRateAge),
-  });
-  readonly steth = new StEthModel();
-  rETHRate = RETH_INITIAL_RATE;
-  cbETHRate = CBETH_INITIAL_RATE;
-  /** The vault's buffers (accounting units; stETH in Lido shares). */
-  buffer = zeroes();
-  /** The oracle's stored prices (ETH per 1e18 units). */
-  price = zeroes();
-  tripped = new Map<Key, boolean>(KEYS.map((k) => [k, false]));
-  /** lrETH per 1e18 units deposited until the next sync. */
-  perUnit = zeroes();
-  /** Deposits revert after this time until the next sync. */
-  expiry = 0n;
-  supply = 0n;
-  /** lrETH balances. */
-  lrETH = new Map<string, bigint>();
+/** Copies `from` into `to` (the ledger's maps are read-only references). */
+function copyInto<K, V>(to: Map<K, V>, from: Map<K, V>): void {
+  to.clear();
+  for (const [k, v] of from) to.set(k, v);
+}
+
+export class QueueLedger extends Ledger {
   readonly requests: LedgerRequest[] = [];
   nextToFinalize = 1n;
   /** Units per asset the queue holds for finalized, unclaimed requests. */
   readonly reserved = zeroes();
 
-  /** The state `deployVaultFixture` leaves: the stETH pool seeded by `funder`, the vault seeded and synced once. */
   constructor(
-    readonly a: LedgerAddresses,
+    readonly q: QueueLedgerAddresses,
     firstSyncAt: bigint,
   ) {
-    this.steth.submit(a.funder, STETH_SEED);
-    this.buffer.set("ETH", VAULT_PARAMS.seed);
-    this.supply = VAULT_PARAMS.seed;
-    this.credit(DEAD, VAULT_PARAMS.seed);
-    this.sync(firstSyncAt);
+    super(q, firstSyncAt);
   }
 
   /** The state `deployQueueFixture` leaves (alice's and bob's deposits replayed). */
-  static forQueueFixture(a: LedgerAddresses, firstSyncAt: bigint, alice: string, bob: string): QueueLedger {
+  static forQueueFixture(a: QueueLedgerAddresses, firstSyncAt: bigint, alice: string, bob: string): QueueLedger {
     const l = new QueueLedger(a, firstSyncAt);
     const replay = (account: string, d: QueueDeposit) => {
       l.deposit(account, "ETH", d.eth);
@@ -127,74 +93,10 @@ export class QueueLedger {
     return l;
   }
 
-  /* ------------------------------------------------------------ vault and books ------------------------------ */
-
-  /** What the asset's adapter reads from the token now (ETH per 1e18 accounting units). */
-  observedPrice(key: Key): bigint {
-    switch (key) {
-      case "stETH":
-      case "wstETH":
-        return this.steth.pooledEthByShares(WAD);
-      case "rETH":
-        return this.rETHRate;
-      case "cbETH":
-        return this.cbETHRate;
-      default:
-        return WAD;
-    }
-  }
-
-  /** Everything the vault owns at the stored prices, each asset rounded down (no restaking manager: buffers). */
-  value(): bigint {
-    return KEYS.reduce((sum, k) => sum + mulWad(this.buffer.get(k)!, this.price.get(k)!), 0n);
-  }
-
-  rateAt(t: bigint): bigint {
-    return this.rates.rateAt(t);
-  }
-
-  balanceOf(account: string): bigint {
-    return this.lrETH.get(account) ?? 0n;
-  }
-
-  /** A sync at `t`: bounded prices and trips, the books, the fee, the deposit prices and their expiry. */
-  sync(t: bigint): LedgerSync {
-    for (const k of KEYS) {
-      if (k === "ETH") {
-        this.price.set(k, WAD);
-        continue;
-      }
-      const bounded = boundedPrice(this.price.get(k)!, this.observedPrice(k), BigInt(VAULT_PARAMS.maxChangeBps));
-      this.price.set(k, bounded.used);
-      if (bounded.tripped) this.tripped.set(k, true);
-    }
-    const totalValue = this.value();
-    const out = this.rates.sync(totalValue, this.supply, t);
-    this.supply = out.supply;
-    this.credit(this.a.treasury, out.feeShares);
-    for (const k of KEYS) this.perUnit.set(k, this.rates.sharesPerUnit(this.price.get(k)!));
-    this.expiry = t + BigInt(VAULT_PARAMS.maxRateAge);
-    return { ...out, totalValue };
-  }
-
-  /** Whether a deposit of `key` at `t` is accepted. */
-  depositsOpen(key: Key, t: bigint): boolean {
-    return this.perUnit.get(key)! !== 0n && !this.tripped.get(key)! && t <= this.expiry;
-  }
-
-  /** A deposit of `units` accounting units of `key` by `account`; returns the lrETH minted (rounded down). */
-  deposit(account: string, key: Key, units: bigint): bigint {
-    const shares = mulWad(units, this.perUnit.get(key)!);
-    this.buffer.set(key, this.buffer.get(key)! + units);
-    this.supply += shares;
-    this.credit(account, shares);
-    return shares;
-  }
-
   /** `account` stakes `stake` ETH with Lido and deposits `amount` stETH: the vault credits the shares moved. */
   depositStETH(account: string, stake: bigint, amount: bigint): bigint {
     if (stake > 0n) this.steth.submit(account, stake);
-    return this.deposit(account, "stETH", this.steth.transfer(account, this.a.vault, amount));
+    return this.depositTokens(account, account, "stETH", amount);
   }
 
   /** rETH minted for `eth` at the current rETH rate (rounded down). */
@@ -223,7 +125,7 @@ export class QueueLedger {
     };
     this.requests.push(r);
     this.credit(requester, -shares);
-    this.credit(this.a.queue, shares);
+    this.credit(this.q.queue, shares);
     return r;
   }
 
@@ -273,9 +175,9 @@ export class QueueLedger {
       this.buffer.set(k, this.buffer.get(k)! - u);
       this.reserved.set(k, this.reserved.get(k)! + u);
     }
-    if (used.get("stETH")! > 0n) this.steth.transferShares(this.a.vault, this.a.queue, used.get("stETH")!);
+    if (used.get("stETH")! > 0n) this.steth.transferShares(this.q.vault, this.q.queue, used.get("stETH")!);
     this.supply -= sharesBurned;
-    this.credit(this.a.queue, -sharesBurned);
+    this.credit(this.q.queue, -sharesBurned);
     this.nextToFinalize += BigInt(batch.length);
     const books = this.rates.base + this.rates.unvested + this.rates.heldBack;
     const owed = mulDiv(sharesBurned, books, WAD);
@@ -306,7 +208,7 @@ export class QueueLedger {
       paid.set(r.asset, paid.get(r.asset)! + r.payoutUnits);
     }
     for (const k of KEYS) this.reserved.set(k, this.reserved.get(k)! - paid.get(k)!);
-    if (paid.get("stETH")! > 0n) this.steth.transferShares(this.a.queue, recipient, paid.get("stETH")!);
+    if (paid.get("stETH")! > 0n) this.steth.transferShares(this.q.queue, recipient, paid.get("stETH")!);
     return paid;
   }
 
@@ -328,32 +230,24 @@ export class QueueLedger {
 
   /* ------------------------------------------------------------------ internals ----------------------------- */
 
-  private credit(account: string, shares: bigint): void {
-    this.lrETH.set(account, this.balanceOf(account) + shares);
-  }
-
   /** What a sync changes (a finalization that reverts must leave it untouched). */
   private save() {
     const r = this.rates;
     return {
       books: [r.base, r.unvested, r.heldBack, r.highWaterMark, r.lastSync, r.window, r.depositRate] as const,
-      price: new Map(this.price),
-      tripped: new Map(this.tripped),
-      perUnit: new Map(this.perUnit),
+      maps: [this.price, this.tripped, this.perUnit, this.headroom, this.excess, this.minted].map(
+        (m) => [m, new Map<unknown, unknown>(m)] as const,
+      ),
       expiry: this.expiry,
       supply: this.supply,
-      lrETH: new Map(this.lrETH),
     };
   }
 
   private restore(s: ReturnType<QueueLedger["save"]>): void {
     const r = this.rates;
     [r.base, r.unvested, r.heldBack, r.highWaterMark, r.lastSync, r.window, r.depositRate] = s.books;
-    this.price = s.price;
-    this.tripped = s.tripped;
-    this.perUnit = s.perUnit;
+    for (const [live, saved] of s.maps) copyInto(live as Map<unknown, unknown>, saved);
     this.expiry = s.expiry;
     this.supply = s.supply;
-    this.lrETH = s.lrETH;
   }
 }
