@@ -2,6 +2,6 @@
 // and mocks under contracts/test/ are test tooling; interfaces have no code).
 module.exports = {
   skipFiles: ["test/", "interfaces/", "Dependencies.sol"],
-  // Fork tests reset the chain; the coverage run uses the unit and integration tests.
+  // Fork tests reset the chain: `npm run coverage` runs every test but those in test/fork/.
   mocha: { timeout: 600000 },
 };

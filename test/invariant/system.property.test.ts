@@ -61,7 +61,8 @@ import { asWithdrawal } from "../helpers/restaking";
 /*                                                 CONFIGURATION                                                  */
 /* ------------------------------------------------------------------------------------------------------------- */
 
-/** Fixed in CI; `INVARIANT_SEED` / `INVARIANT_RUNS` only for local exploration (the title prints what ran). */
+/** Fixed in CI; `INVARIANT_SEED` / `INVARIANT_RUNS` for local exploration and the coverage run (the title prints
+ * what ran). */
 const SEED = Number(process.env.INVARIANT_SEED ?? 20_250_917);
 const RUNS = Number(process.env.INVARIANT_RUNS ?? 200);
 const MIN_STEPS = 8;
