@@ -126,6 +126,29 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
         ),
       ).to.be.revertedWithCustomError(s.manager, "InvalidInitialization");
     });
+
+    it("a new delegator proxy refuses a zero address in any initialize argument (OperatorDelegatorZeroAddress)", async function () {
+      const s = await loadFixture(deploySuiteFixture);
+      const args: string[] = await Promise.all(
+        [s.manager, s.vault, s.operators[0], s.el.strategyManager, s.el.delegationManager, s.rewardsCoordinator].map(
+          (x) => ethers.resolveAddress(x),
+        ),
+      );
+      const iface = OperatorDelegator__factory.createInterface();
+      type Six = [string, string, string, string, string, string];
+      const proxyFactory = await ethers.getContractFactory("BeaconProxy");
+      for (let i = 0; i < args.length; ++i) {
+        const bad = args.map((a, k) => (k === i ? ZeroAddress : a));
+        const init = iface.encodeFunctionData("initialize", bad as Six);
+        await expect(proxyFactory.deploy(s.beacon, init), `argument ${i}`).to.be.revertedWithCustomError(
+          s.delegatorImplementation,
+          "OperatorDelegatorZeroAddress",
+        );
+      }
+      // The same arguments, none zero, initialize a proxy, which delegates itself to the operator.
+      const proxy = await proxyFactory.deploy(s.beacon, iface.encodeFunctionData("initialize", args as Six));
+      expect(await s.el.delegationManager.delegatedTo(proxy)).to.equal(s.operators[0].address);
+    });
   });
 
   describe("delegators and targets", function () {
