@@ -100,6 +100,17 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
       const [d0] = s.delegators;
       expect(await s.el.delegationManager.delegatedTo(d0)).to.equal(s.operators[0].address);
       expect(await d0.manager()).to.equal(s.manager);
+      const expected = [
+        s.vault,
+        s.oracle,
+        s.el.strategyManager,
+        s.el.delegationManager,
+        s.rewardsCoordinator,
+        s.beacon,
+      ];
+      expect([...(await s.manager.links())], "manager links").to.deep.equal(
+        await Promise.all(expected.map((x) => ethers.resolveAddress(x))),
+      );
       const args = [
         s.manager,
         s.vault,
