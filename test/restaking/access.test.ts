@@ -5,8 +5,24 @@ import { Wallet, ZeroAddress, parseEther } from "ethers";
 import { OperatorDelegator__factory, RestakingManager__factory } from "../../typechain-types";
 import { deployStrategy } from "../fixtures/eigenlayer";
 import { restaked } from "../fixtures/restaked";
-import { ROLES, deploySuiteFixture } from "../fixtures/suite";
+import { ROLES, deploySuiteFixture, type Suite } from "../fixtures/suite";
 import { expectPositions, queuedOf } from "../helpers/restaking";
+
+/** `OperatorDelegator.initialize` arguments for delegator 0: manager, vault, operator, StrategyManager,
+ * DelegationManager, RewardsCoordinator. */
+type DelegatorInitArgs = [string, string, string, string, string, string];
+
+async function delegatorInitArgs(s: Suite): Promise<DelegatorInitArgs> {
+  const targets = [
+    s.manager,
+    s.vault,
+    s.operators[0],
+    s.el.strategyManager,
+    s.el.delegationManager,
+    s.rewardsCoordinator,
+  ];
+  return (await Promise.all(targets.map((x) => ethers.resolveAddress(x)))) as DelegatorInitArgs;
+}
 
 describe("RestakingManager and OperatorDelegator: access and configuration", function () {
   describe("AccessManager roles", function () {
@@ -111,14 +127,7 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
       expect([...(await s.manager.links())], "manager links").to.deep.equal(
         await Promise.all(expected.map((x) => ethers.resolveAddress(x))),
       );
-      const args = [
-        s.manager,
-        s.vault,
-        s.operators[0],
-        s.el.strategyManager,
-        s.el.delegationManager,
-        s.rewardsCoordinator,
-      ] as const;
+      const args = await delegatorInitArgs(s);
       await expect(d0.initialize(...args)).to.be.revertedWithCustomError(d0, "InvalidInitialization");
       await expect(s.delegatorImplementation.initialize(...args)).to.be.revertedWithCustomError(
         d0,
@@ -140,24 +149,19 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
 
     it("a new delegator proxy refuses a zero address in any initialize argument (OperatorDelegatorZeroAddress)", async function () {
       const s = await loadFixture(deploySuiteFixture);
-      const args: string[] = await Promise.all(
-        [s.manager, s.vault, s.operators[0], s.el.strategyManager, s.el.delegationManager, s.rewardsCoordinator].map(
-          (x) => ethers.resolveAddress(x),
-        ),
-      );
+      const args = await delegatorInitArgs(s);
       const iface = OperatorDelegator__factory.createInterface();
-      type Six = [string, string, string, string, string, string];
       const proxyFactory = await ethers.getContractFactory("BeaconProxy");
       for (let i = 0; i < args.length; ++i) {
-        const bad = args.map((a, k) => (k === i ? ZeroAddress : a));
-        const init = iface.encodeFunctionData("initialize", bad as Six);
+        const bad = args.map((a, k) => (k === i ? ZeroAddress : a)) as DelegatorInitArgs;
+        const init = iface.encodeFunctionData("initialize", bad);
         await expect(proxyFactory.deploy(s.beacon, init), `argument ${i}`).to.be.revertedWithCustomError(
           s.delegatorImplementation,
           "OperatorDelegatorZeroAddress",
         );
       }
       // The same arguments, none zero, initialize a proxy, which delegates itself to the operator.
-      const proxy = await proxyFactory.deploy(s.beacon, iface.encodeFunctionData("initialize", args as Six));
+      const proxy = await proxyFactory.deploy(s.beacon, iface.encodeFunctionData("initialize", args));
       expect(await s.el.delegationManager.delegatedTo(proxy)).to.equal(s.operators[0].address);
     });
   });
