@@ -2,31 +2,25 @@
 pragma solidity 0.8.30;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
 import {ILRTOracle} from "./interfaces/ILRTOracle.sol";
 import {IPriceAdapter} from "./interfaces/IPriceAdapter.sol";
+import {BPS, ETH, UNIT} from "./libraries/Constants.sol";
 
 /// @title LRTOracle
-/// @notice lrt-vault's bounded price source. See `ILRTOracle`.
+/// @notice lrt-vault's time-bounded price filter. See `ILRTOracle`.
+/// @dev Holds no price: the vault stores the bounded price (its deposit path reads it), the oracle only the bounds
+/// and each asset's last refresh time, so every fact has one home.
 contract LRTOracle is Initializable, AccessManagedUpgradeable, UUPSUpgradeable, ILRTOracle {
-    /// @notice The vault's ETH marker; always priced at 1.
-    address public constant ETH = 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE;
-    uint256 private constant UNIT = 1e18;
-    uint256 private constant BPS = 10_000;
-
-    struct Feed {
-        IPriceAdapter adapter;
-        uint16 maxChangeBps;
-        uint128 price;
-    }
+    /// @notice The largest daily rise bound: 10% a day (LST exchange rates move by a few bps a day).
+    uint16 public constant MAX_RISE_BPS_PER_DAY = 1_000;
 
     /// @custom:storage-location erc7201:lrt.storage.LRTOracle
     struct OracleStorage {
         address accountant;
-        mapping(address asset => Feed) feeds;
+        mapping(address asset => Bounds) bounds;
     }
 
     // keccak256(abi.encode(uint256(keccak256("lrt.storage.LRTOracle")) - 1)) & ~bytes32(uint256(0xff))
@@ -43,18 +37,19 @@ contract LRTOracle is Initializable, AccessManagedUpgradeable, UUPSUpgradeable, 
         __AccessManaged_init(authority);
     }
 
-    /// @notice Sets `asset`'s adapter and per-sync bound (admin). The stored price is kept, so the new adapter's
-    /// first price is bounded against the old one.
-    function setAdapter(address asset, IPriceAdapter adapter, uint16 maxChangeBps) external restricted {
+    /// @inheritdoc ILRTOracle
+    function setBounds(address asset, uint16 maxRiseBpsPerDay, uint16 maxFallBps) external restricted {
         if (asset == address(0) || asset == ETH) revert LRTOracleZeroAddress();
-        if (adapter.asset() != asset || maxChangeBps > BPS) revert LRTOracleInvalidAdapter(asset, adapter);
-        Feed storage feed = _oracle().feeds[asset];
-        feed.adapter = adapter;
-        feed.maxChangeBps = maxChangeBps;
-        emit AdapterSet(asset, adapter, maxChangeBps);
+        if (maxRiseBpsPerDay > MAX_RISE_BPS_PER_DAY || maxFallBps == 0 || maxFallBps > BPS) {
+            revert LRTOracleInvalidBounds(asset, maxRiseBpsPerDay, maxFallBps);
+        }
+        Bounds storage b = _oracle().bounds[asset];
+        b.maxRiseBpsPerDay = maxRiseBpsPerDay;
+        b.maxFallBps = maxFallBps;
+        emit BoundsSet(asset, maxRiseBpsPerDay, maxFallBps);
     }
 
-    /// @notice Sets the accountant, the only caller of `refresh` (admin).
+    /// @inheritdoc ILRTOracle
     function setAccountant(address newAccountant) external restricted {
         if (newAccountant == address(0)) revert LRTOracleZeroAddress();
         _oracle().accountant = newAccountant;
@@ -62,76 +57,65 @@ contract LRTOracle is Initializable, AccessManagedUpgradeable, UUPSUpgradeable, 
     }
 
     /// @inheritdoc ILRTOracle
-    function refresh(address[] calldata assets) external returns (uint256[] memory prices, bool[] memory tripped) {
+    function refresh(
+        address[] calldata assets,
+        IPriceAdapter[] calldata adapters,
+        uint256[] calldata previous
+    ) external returns (uint256[] memory prices, bool[] memory tripped) {
         OracleStorage storage $ = _oracle();
         if (msg.sender != $.accountant) revert LRTOracleOnlyAccountant(msg.sender);
-        prices = new uint256[](assets.length);
-        tripped = new bool[](assets.length);
-        for (uint256 i = 0; i < assets.length; ++i) {
+        uint256 n = assets.length;
+        if (adapters.length != n || previous.length != n) revert LRTOracleBadInput();
+        prices = new uint256[](n);
+        tripped = new bool[](n);
+        for (uint256 i = 0; i < n; ++i) {
             if (assets[i] == ETH) {
                 prices[i] = UNIT;
                 continue;
             }
-            Feed storage feed = _feed($, assets[i]);
-            uint256 observed = feed.adapter.price();
-            if (observed == 0) revert LRTOracleZeroPrice(assets[i]);
-            uint256 previous = feed.price;
-            uint256 used = observed;
-            if (previous != 0) {
-                uint256 band = Math.mulDiv(previous, feed.maxChangeBps, BPS);
-                if (observed > previous + band) {
-                    used = previous + band;
-                    emit PriceClamped(assets[i], observed, used);
-                } else if (observed + band < previous) {
-                    tripped[i] = true;
-                    emit PriceTripped(assets[i], previous, observed);
-                }
-            }
-            feed.price = SafeCast.toUint128(used);
-            prices[i] = used;
+            (prices[i], tripped[i]) = _bound($, assets[i], adapters[i].price(), previous[i]);
         }
         emit PricesRefreshed(assets, prices);
     }
 
     /// @inheritdoc ILRTOracle
-    function price(address asset) external view returns (uint256) {
-        if (asset == ETH) return UNIT;
-        return _feed(_oracle(), asset).price;
+    function boundsOf(address asset) external view returns (Bounds memory) {
+        return _oracle().bounds[asset];
     }
 
     /// @inheritdoc ILRTOracle
-    function payoutPrice(address asset) external view returns (uint256) {
-        if (asset == ETH) return UNIT;
-        Feed storage feed = _feed(_oracle(), asset);
-        return Math.max(feed.price, feed.adapter.price());
-    }
-
-    /// @inheritdoc ILRTOracle
-    function toUnits(address asset, uint256 tokens) external view returns (uint256) {
-        if (asset == ETH || tokens == 0) return tokens;
-        return _feed(_oracle(), asset).adapter.toUnits(tokens);
-    }
-
-    /// @inheritdoc ILRTOracle
-    function toTokens(address asset, uint256 units) external view returns (uint256) {
-        if (asset == ETH || units == 0) return units;
-        return _feed(_oracle(), asset).adapter.toTokens(units);
-    }
-
-    /// @inheritdoc ILRTOracle
-    function adapterOf(address asset) external view returns (IPriceAdapter adapter, uint16 maxChangeBps) {
-        Feed storage feed = _oracle().feeds[asset];
-        return (feed.adapter, feed.maxChangeBps);
-    }
-
-    /// @notice The accountant allowed to refresh prices.
     function accountant() external view returns (address) {
         return _oracle().accountant;
     }
 
-    function _feed(OracleStorage storage $, address asset) private view returns (Feed storage feed) {
-        feed = $.feeds[asset];
-        if (address(feed.adapter) == address(0)) revert LRTOracleUnknownAsset(asset);
+    /// @dev The price to use for `observed` given `previous`: a rise clamped to `previous` plus
+    /// `previous * maxRiseBpsPerDay * elapsed / (10000 * 1 day)` (rounded down, so never above the bound), a fall
+    /// taken as it is and flagged when deeper than `maxFallBps` of `previous`. Records the refresh time.
+    function _bound(
+        OracleStorage storage $,
+        address asset,
+        uint256 observed,
+        uint256 previous
+    ) private returns (uint256 used, bool tripped) {
+        Bounds storage b = $.bounds[asset];
+        Bounds memory bounds = b;
+        if (bounds.maxFallBps == 0) revert LRTOracleUnknownAsset(asset);
+        if (observed == 0) revert LRTOracleZeroPrice(asset);
+        used = observed;
+        if (previous != 0) {
+            // The first refresh after `setBounds` (updatedAt 0) allows no rise: the clock starts then.
+            uint256 elapsed = bounds.updatedAt == 0 ? 0 : block.timestamp - bounds.updatedAt;
+            uint256 ceiling = previous + Math.mulDiv(previous, bounds.maxRiseBpsPerDay * elapsed, BPS * 1 days);
+            if (observed > ceiling) {
+                used = ceiling;
+                emit PriceClamped(asset, observed, used);
+            } else if (observed < previous && previous - observed > Math.mulDiv(previous, bounds.maxFallBps, BPS)) {
+                tripped = true;
+                emit PriceTripped(asset, previous, observed);
+            }
+        }
+        // block.timestamp fits 40 bits until the year 36812.
+        b.updatedAt = uint40(block.timestamp);
     }
 
     /// @dev Upgrades are restricted like any admin function.

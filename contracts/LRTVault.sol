@@ -13,12 +13,16 @@ import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/acce
 import {ERC20PermitUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20PermitUpgradeable.sol";
 import {ILRTVault} from "./interfaces/ILRTVault.sol";
 import {ILRTAccountant} from "./interfaces/ILRTAccountant.sol";
+import {IPriceAdapter} from "./interfaces/IPriceAdapter.sol";
+import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
 import {ILidoShares} from "./interfaces/external/ILidoShares.sol";
+import {ETH as ETH_MARKER, UNIT} from "./libraries/Constants.sol";
 
 /// @title LRTVault
 /// @notice lrt-vault's vault and its token, lrETH. See `ILRTVault`.
 /// @dev Storage is one ERC-7201 namespace. The deposit path reads and writes one packed slot per asset
-/// (`AssetSlot`) besides the token's balance and supply slots. Buffers are internal accounting:
+/// (`AssetSlot`) besides the token's balance and supply slots; an LST deposit also reads the asset's `PriceSlot` and
+/// calls its adapter once. Buffers are internal accounting:
 /// `buffer = bufferCheckpoint + headroomCheckpoint - headroom`; a deposit only lowers `headroom`, and every other
 /// flow first folds the deposits since the last checkpoint into `bufferCheckpoint`.
 contract LRTVault is
@@ -33,7 +37,7 @@ contract LRTVault is
     using SafeCast for uint256;
 
     /// @inheritdoc ILRTVault
-    address public constant ETH = 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE;
+    address public constant ETH = ETH_MARKER;
     /// @notice Seeded lrETH is minted here and can never be redeemed.
     address public constant DEAD = 0x000000000000000000000000000000000000dEaD;
     /// @notice Smallest seed (wei).
@@ -41,7 +45,6 @@ contract LRTVault is
     /// @notice The largest number of supported assets (bounds every sync).
     uint256 public constant MAX_ASSETS = 8;
 
-    uint256 private constant UNIT = 1e18;
     uint8 private constant FLAG_PAUSED = 1;
     uint8 private constant FLAG_ALL_PAUSED = 2;
     uint8 private constant FLAG_TRIPPED = 4;
@@ -61,19 +64,29 @@ contract LRTVault is
         uint8 flags;
     }
 
+    /// @dev An LST deposit's price inputs, one slot: the adapter it calls and the price stored at the last sync.
+    struct PriceSlot {
+        IPriceAdapter adapter;
+        uint96 price;
+    }
+
     /// @dev Cold per-asset state. `excess`: units held above the cap (headroom is then zero), so that raising the
-    /// cap first absorbs them.
+    /// cap first absorbs them. `outsideUnits`: restaked and queued units (last sync, moved since by restake and
+    /// completion), the withdrawal queue's measure of what an asset can pay out besides its buffer.
     struct AssetState {
         uint96 cap;
         uint128 bufferCheckpoint;
         uint96 headroomCheckpoint;
         uint96 excess;
+        uint8 index;
+        uint128 outsideUnits;
     }
 
     /// @custom:storage-location erc7201:lrt.storage.LRTVault
     struct VaultStorage {
         mapping(address asset => AssetSlot) slots;
         mapping(address asset => AssetState) states;
+        mapping(address asset => PriceSlot) prices;
         address[] assets;
         bool depositsPaused;
         ILRTAccountant accountant;
@@ -99,7 +112,8 @@ contract LRTVault is
         __AccessManaged_init(authority);
         VaultStorage storage $ = _vault();
         $.depositsPaused = true;
-        _addAsset($, ETH, AssetParams(ethCap, ethMinDeposit, false));
+        _addAsset($, ETH, AssetParams(ethCap, ethMinDeposit, false, IPriceAdapter(address(0))));
+        $.prices[ETH].price = uint96(UNIT);
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -115,7 +129,7 @@ contract LRTVault is
         AssetSlot storage ref = _vault().slots[ETH];
         AssetSlot memory slot = ref;
         _checkDeposit(ETH, slot, msg.value);
-        shares = _mintFor(ref, slot, ETH, msg.value, receiver, minShares);
+        shares = _mintFor(ref, slot, ETH, msg.value, receiver, minShares, slot.sharesPerUnit);
         emit Deposit(receiver, ETH, msg.value, shares, referralId);
     }
 
@@ -128,15 +142,18 @@ contract LRTVault is
         uint256 referralId
     ) external nonReentrant returns (uint256 shares) {
         if (asset == ETH) revert LRTVaultUnsupportedAsset(asset);
-        AssetSlot storage ref = _vault().slots[asset];
+        VaultStorage storage $ = _vault();
+        AssetSlot storage ref = $.slots[asset];
         AssetSlot memory slot = ref;
         // Every check that needs no token call comes first, so an unsupported token is never called.
         _checkDeposit(asset, slot, amount);
+        uint256 perUnit = _livePerUnit(asset, $.prices[asset], slot.sharesPerUnit);
         // The pull precedes the effects because the units credited are what actually arrived. Nothing is written
-        // before it and reentrancy is blocked (so the slot read above is still current), so a reentrant or failing
-        // token meets untouched state.
+        // before it, and every vault entry point that writes this asset's state (deposits, `applySync`, buffer
+        // moves) is `nonReentrant`, so a token that calls back meets untouched state and cannot change it: the slot
+        // read above is still current when it is written back.
         uint256 units = _pull(asset, amount, msg.sender, slot.flags & FLAG_LIDO != 0);
-        shares = _mintFor(ref, slot, asset, units, receiver, minShares);
+        shares = _mintFor(ref, slot, asset, units, receiver, minShares, perUnit);
         emit Deposit(receiver, asset, amount, shares, referralId);
     }
 
@@ -167,12 +184,20 @@ contract LRTVault is
 
     /// @inheritdoc ILRTVault
     function previewDeposit(address asset, uint256 amount) external view returns (uint256) {
-        AssetSlot memory slot = _vault().slots[asset];
+        VaultStorage storage $ = _vault();
+        AssetSlot memory slot = $.slots[asset];
         if (slot.sharesPerUnit == 0 || slot.flags & CLOSED != 0 || block.timestamp > slot.expiry) return 0;
         if (amount == 0 || amount < uint256(slot.minDepositGwei) * 1 gwei) return 0;
+        uint256 perUnit = slot.sharesPerUnit;
+        if (asset != ETH) {
+            PriceSlot memory ps = $.prices[asset];
+            (uint256 protocol, uint256 market, bool ok) = ps.adapter.quote();
+            if (!ok) return 0;
+            perUnit = _scaled(perUnit, Math.min(protocol, market), ps.price);
+        }
         uint256 units = slot.flags & FLAG_LIDO != 0 ? ILidoShares(asset).getSharesByPooledEth(amount) : amount;
         if (units > slot.headroom) return 0;
-        return Math.mulDiv(units, slot.sharesPerUnit, UNIT);
+        return (units * perUnit) / UNIT;
     }
 
     /// @inheritdoc ILRTVault
@@ -185,10 +210,15 @@ contract LRTVault is
         VaultStorage storage $ = _vault();
         if (!_known($, asset)) revert LRTVaultUnsupportedAsset(asset);
         AssetSlot memory slot = $.slots[asset];
+        AssetState storage st = $.states[asset];
+        info.index = st.index;
+        info.adapter = $.prices[asset].adapter;
+        info.price = $.prices[asset].price;
+        info.outsideUnits = st.outsideUnits;
         info.bufferUnits = _buffer($, asset);
         info.sharesPerUnit = slot.sharesPerUnit;
         info.headroom = slot.headroom;
-        info.cap = $.states[asset].cap;
+        info.cap = st.cap;
         info.minDeposit = uint256(slot.minDepositGwei) * 1 gwei;
         info.expiry = slot.expiry;
         info.lidoShares = slot.flags & FLAG_LIDO != 0;
@@ -207,6 +237,54 @@ contract LRTVault is
     }
 
     /// @inheritdoc ILRTVault
+    function syncInputs()
+        external
+        view
+        returns (
+            address[] memory list,
+            IPriceAdapter[] memory adapters,
+            uint256[] memory prices,
+            uint256[] memory bufferUnits
+        )
+    {
+        VaultStorage storage $ = _vault();
+        list = $.assets;
+        uint256 n = list.length;
+        adapters = new IPriceAdapter[](n);
+        prices = new uint256[](n);
+        bufferUnits = new uint256[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            PriceSlot memory ps = $.prices[list[i]];
+            adapters[i] = ps.adapter;
+            prices[i] = ps.price;
+            bufferUnits[i] = _buffer($, list[i]);
+        }
+    }
+
+    /// @inheritdoc ILRTVault
+    function route(address asset) external view returns (Route memory r) {
+        VaultStorage storage $ = _vault();
+        if (!_known($, asset)) return r;
+        PriceSlot memory ps = $.prices[asset];
+        r = Route(
+            true,
+            $.slots[asset].flags & FLAG_LIDO != 0,
+            ps.adapter,
+            ps.price,
+            _buffer($, asset),
+            $.states[asset].outsideUnits
+        );
+    }
+
+    /// @inheritdoc ILRTVault
+    function priceOf(address asset) external view returns (IPriceAdapter adapter, uint256 price) {
+        VaultStorage storage $ = _vault();
+        if (!_known($, asset)) revert LRTVaultUnsupportedAsset(asset);
+        PriceSlot memory ps = $.prices[asset];
+        return (ps.adapter, ps.price);
+    }
+
+    /// @inheritdoc ILRTVault
     function isAsset(address token) public view returns (bool) {
         return token != ETH && _known(_vault(), token);
     }
@@ -222,11 +300,16 @@ contract LRTVault is
     /* ----------------------------------------------------------------------------------------------------------- */
 
     /// @inheritdoc ILRTVault
-    function applySync(SyncUpdate calldata update) external {
+    function applySync(SyncUpdate calldata update) external nonReentrant {
         VaultStorage storage $ = _vault();
         if (msg.sender != address($.accountant)) revert LRTVaultUnauthorized(msg.sender);
         uint256 n = $.assets.length;
-        if (update.sharesPerUnit.length != n || update.holdings.length != n || update.tripped.length != n) {
+        if (
+            update.sharesPerUnit.length != n ||
+            update.holdings.length != n ||
+            update.tripped.length != n ||
+            update.prices.length != n
+        ) {
             revert LRTVaultBadUpdate();
         }
         if (update.feeShares != 0) _mint(update.treasury, update.feeShares);
@@ -234,10 +317,19 @@ contract LRTVault is
             address asset = $.assets[i];
             AssetSlot storage slot = $.slots[asset];
             AssetState storage st = $.states[asset];
-            st.bufferCheckpoint = _buffer($, asset).toUint128();
+            uint256 buffer = _buffer($, asset);
+            st.bufferCheckpoint = buffer.toUint128();
             uint256 perUnit = update.sharesPerUnit[i];
-            if (perUnit > type(uint72).max) perUnit = 0; // an absurd price closes deposits rather than reverting
+            uint256 price = update.prices[i];
+            // An absurd price closes deposits rather than reverting: a sync must never fail (exits depend on it).
+            if (perUnit > type(uint72).max || price > type(uint96).max) perUnit = 0;
+            PriceSlot storage ps = $.prices[asset];
+            // Written only when it moved (most syncs of a stable asset change nothing here).
+            if (ps.price != price) ps.price = uint96(Math.min(price, type(uint96).max));
             uint256 holdings = update.holdings[i];
+            // Restaked + queued units: what the sync found beyond the buffer (never negative; fits: holdings come
+            // from EigenLayer share counts far below 2^128).
+            st.outsideUnits = uint128(holdings > buffer ? holdings - buffer : 0);
             uint256 headroom = st.cap > holdings ? st.cap - holdings : 0;
             // Units above the cap (see `setAssetLimits`); capped at the uint96 maximum, so the cast is safe.
             st.excess = uint96(Math.min(holdings - Math.min(holdings, st.cap), type(uint96).max));
@@ -285,8 +377,15 @@ contract LRTVault is
         if (units == 0) revert LRTVaultZeroAmount();
         if (!isAsset(asset)) revert LRTVaultUnsupportedAsset(asset);
         uint256 buffer = _checkpoint($, asset);
-        if (units > buffer) revert LRTVaultInsufficientBuffer(asset, units, buffer);
-        $.states[asset].bufferCheckpoint = uint128(buffer - units);
+        // Buffer promised to pending requests of this asset stays: restaking it would make them wait for an
+        // EigenLayer withdrawal.
+        address queue = $.withdrawalQueue;
+        uint256 reserved = queue == address(0) ? 0 : IWithdrawalQueue(queue).liability(asset);
+        uint256 free = buffer > reserved ? buffer - reserved : 0;
+        if (units > free) revert LRTVaultBufferReserved(asset, units, free);
+        AssetState storage st = $.states[asset];
+        st.bufferCheckpoint = uint128(buffer - units);
+        st.outsideUnits += units.toUint128();
         emit BufferReleased(asset, delegator, units);
         _send(asset, delegator, units);
     }
@@ -295,15 +394,18 @@ contract LRTVault is
     function absorbFromDelegator(
         address asset,
         uint256 tokenAmount,
-        address from
+        address from,
+        bool fromPosition
     ) external nonReentrant returns (uint256 units) {
         VaultStorage storage $ = _vault();
         if (msg.sender != $.restakingManager) revert LRTVaultUnauthorized(msg.sender);
         if (tokenAmount == 0) revert LRTVaultZeroAmount();
         if (!isAsset(asset)) revert LRTVaultUnsupportedAsset(asset);
         units = _pull(asset, tokenAmount, from, $.slots[asset].flags & FLAG_LIDO != 0);
-        $.states[asset].bufferCheckpoint = (_checkpoint($, asset) + units).toUint128();
-        emit BufferAbsorbed(asset, from, units);
+        AssetState storage st = $.states[asset];
+        st.bufferCheckpoint = (_checkpoint($, asset) + units).toUint128();
+        if (fromPosition) st.outsideUnits = uint128(st.outsideUnits > units ? st.outsideUnits - units : 0);
+        emit BufferAbsorbed(asset, from, units, fromPosition);
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -325,6 +427,17 @@ contract LRTVault is
     function addAsset(address asset, AssetParams calldata params) external restricted {
         if (asset == address(0)) revert LRTVaultZeroAddress();
         _addAsset(_vault(), asset, params);
+    }
+
+    /// @notice Replaces an LST's price adapter (admin). The stored price stays; the oracle bounds the new adapter's
+    /// first price against it at the next sync.
+    function setAdapter(address asset, IPriceAdapter adapter) external restricted {
+        VaultStorage storage $ = _vault();
+        if (asset == ETH || !_known($, asset)) revert LRTVaultUnsupportedAsset(asset);
+        _checkAdapter(asset, adapter);
+        if ($.prices[asset].adapter == adapter) revert LRTVaultNoChange();
+        $.prices[asset].adapter = adapter;
+        emit AdapterUpdated(asset, adapter);
     }
 
     /// @notice Changes an asset's cap and minimum deposit (admin).
@@ -410,19 +523,35 @@ contract LRTVault is
         }
     }
 
-    /// @dev Uses headroom for `units`, prices them at the stored deposit price (rounded down), mints. One SSTORE
-    /// of the asset slot (read once by the caller). A zero receiver is refused by ERC20's _mint.
+    /// @dev lrETH per 1e18 units for an LST deposit now: the stored `perUnit` (the price of the last sync over the
+    /// deposit rate), scaled down by live / stored when the lower of the live protocol and market prices is below the
+    /// stored price. One adapter call; reverts `LRTVaultMarketPriceUnavailable` if the market feed is unusable.
+    function _livePerUnit(address asset, PriceSlot memory ps, uint256 perUnit) private view returns (uint256) {
+        (uint256 protocol, uint256 market, bool ok) = ps.adapter.quote();
+        if (!ok) revert LRTVaultMarketPriceUnavailable(asset);
+        return _scaled(perUnit, Math.min(protocol, market), ps.price);
+    }
+
+    /// @dev `perUnit * live / stored` when live < stored (rounded down), else `perUnit`: a deposit is never priced
+    /// above the stored price, nor above the live one. `stored` is non-zero whenever `perUnit` is (set together).
+    function _scaled(uint256 perUnit, uint256 live, uint256 stored) private pure returns (uint256) {
+        return live >= stored ? perUnit : Math.mulDiv(perUnit, live, stored);
+    }
+
+    /// @dev Uses headroom for `units`, prices them at `perUnit` lrETH per 1e18 units (rounded down), mints. One
+    /// SSTORE of the asset slot (read once by the caller). A zero receiver is refused by ERC20's _mint.
     function _mintFor(
         AssetSlot storage ref,
         AssetSlot memory slot,
         address asset,
         uint256 units,
         address receiver,
-        uint256 minShares
+        uint256 minShares,
+        uint256 perUnit
     ) private returns (uint256 shares) {
         if (units > slot.headroom) revert LRTVaultCapExceeded(asset, units, slot.headroom);
-        // units <= headroom < 2^96 and sharesPerUnit < 2^72: the product cannot overflow. Rounded down.
-        shares = (units * slot.sharesPerUnit) / UNIT;
+        // units <= headroom < 2^96 and perUnit <= sharesPerUnit < 2^72: the product cannot overflow. Rounded down.
+        shares = (units * perUnit) / UNIT;
         if (shares < minShares || shares == 0) revert LRTVaultSlippage(shares, minShares);
         // headroom >= units was checked above; the cast is safe for the same reason.
         unchecked {
@@ -491,8 +620,15 @@ contract LRTVault is
 
     function _addAsset(VaultStorage storage $, address asset, AssetParams memory params) private {
         if (_known($, asset)) revert LRTVaultAssetExists(asset);
-        if ($.assets.length >= MAX_ASSETS) revert LRTVaultTooManyAssets();
+        uint256 index = $.assets.length;
+        if (index >= MAX_ASSETS) revert LRTVaultTooManyAssets();
+        if (asset != ETH) {
+            _checkAdapter(asset, params.adapter);
+            $.prices[asset].adapter = params.adapter;
+        }
         $.assets.push(asset);
+        // index < MAX_ASSETS = 8: the cast is safe.
+        $.states[asset].index = uint8(index);
         $.states[asset].cap = params.cap;
         $.states[asset].headroomCheckpoint = params.cap;
         uint8 flags = $.depositsPaused ? FLAG_ALL_PAUSED : 0;
@@ -501,11 +637,13 @@ contract LRTVault is
         emit AssetAdded(asset, params);
     }
 
+    /// @dev Whether `asset` is listed: ETH always (index 0); any other asset has an adapter once listed.
     function _known(VaultStorage storage $, address asset) private view returns (bool) {
-        for (uint256 i = 0; i < $.assets.length; ++i) {
-            if ($.assets[i] == asset) return true;
-        }
-        return false;
+        return asset == ETH ? $.assets.length != 0 : address($.prices[asset].adapter) != address(0);
+    }
+
+    function _checkAdapter(address asset, IPriceAdapter adapter) private view {
+        if (address(adapter) == address(0) || adapter.asset() != asset) revert LRTVaultInvalidAdapter(asset, adapter);
     }
 
     function _checkLink(address target, address current) private pure {

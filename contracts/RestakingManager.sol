@@ -12,11 +12,13 @@ import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/acce
 import {IRestakingManager} from "./interfaces/IRestakingManager.sol";
 import {IOperatorDelegator} from "./interfaces/IOperatorDelegator.sol";
 import {ILRTVault} from "./interfaces/ILRTVault.sol";
-import {ILRTOracle} from "./interfaces/ILRTOracle.sol";
+import {IPriceAdapter} from "./interfaces/IPriceAdapter.sol";
 import {IStrategy} from "./interfaces/external/eigenlayer/IStrategy.sol";
 import {IStrategyManager} from "./interfaces/external/eigenlayer/IStrategyManager.sol";
 import {IDelegationManager} from "./interfaces/external/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinator} from "./interfaces/external/eigenlayer/IRewardsCoordinator.sol";
+import {IAllocationManager} from "./interfaces/external/eigenlayer/IAllocationManager.sol";
+import {BPS, UNIT} from "./libraries/Constants.sol";
 
 /// @title RestakingManager
 /// @notice lrt-vault's EigenLayer side: delegators, strategies, targets, keeper operations and the valuation the
@@ -34,12 +36,13 @@ contract RestakingManager is
     using SafeERC20 for IERC20;
 
     /// @notice The most delegators (bounds the cost of `positions()` and so of every sync).
-    uint256 public constant MAX_DELEGATORS = 32;
-    /// @notice The most assets with a strategy (the vault supports at most 8 assets).
-    uint256 public constant MAX_STRATEGIES = 8;
-
-    uint256 private constant BPS = 10_000;
-    uint256 private constant UNIT = 1e18;
+    uint256 public constant MAX_DELEGATORS = 16;
+    /// @notice The most assets with a strategy (bounds the cost of every sync).
+    uint256 public constant MAX_STRATEGIES = 4;
+    /// @notice The most pending EigenLayer withdrawals a delegator can ever have (each costs a sync about 34,000
+    /// gas to value). The manager's own actions always leave room for a forced undelegation by the operator, which
+    /// queues one withdrawal per strategy (`MAX_STRATEGIES`) without asking: so the count never exceeds this.
+    uint256 public constant MAX_PENDING_WITHDRAWALS = 12;
 
     /// @dev `position` is the delegator's index in `delegators` plus one (zero: not ours).
     struct DelegatorInfo {
@@ -52,7 +55,7 @@ contract RestakingManager is
     /// sizes are `MAX_DELEGATORS` and `MAX_STRATEGIES`: an upgrade must keep them (later fields would move).
     /// @custom:storage-location erc7201:lrt.storage.RestakingManager
     struct ManagerStorage {
-        ILRTOracle oracle;
+        IAllocationManager allocationManager;
         uint8 delegatorCount;
         uint8 strategyCount;
         IDelegationManager delegationManager;
@@ -77,14 +80,13 @@ contract RestakingManager is
         _disableInitializers();
     }
 
-    /// @notice Sets the access manager, the vault and oracle, the EigenLayer contracts, the delegators' beacon and
-    /// the recipient of unsupported reward tokens.
+    /// @notice Sets the access manager, the vault, the EigenLayer contracts (the AllocationManager is read from the
+    /// DelegationManager), the delegators' beacon and the recipient of unsupported reward tokens.
     /// @param delegatorBeacon the `UpgradeableBeacon` of the `OperatorDelegator` implementation
     /// @param rewardsRecipient_ receives reward tokens the vault does not support
     function initialize(
         address authority,
         ILRTVault vault,
-        ILRTOracle oracle,
         address strategyManager,
         address delegationManager,
         address rewardsCoordinator,
@@ -94,7 +96,6 @@ contract RestakingManager is
         if (
             authority == address(0) ||
             address(vault) == address(0) ||
-            address(oracle) == address(0) ||
             strategyManager == address(0) ||
             delegationManager == address(0) ||
             rewardsCoordinator == address(0) ||
@@ -104,7 +105,7 @@ contract RestakingManager is
         __AccessManaged_init(authority);
         ManagerStorage storage $ = _manager();
         $.vault = vault;
-        $.oracle = oracle;
+        $.allocationManager = IAllocationManager(IDelegationManager(delegationManager).allocationManager());
         $.strategyManager = IStrategyManager(strategyManager);
         $.delegationManager = IDelegationManager(delegationManager);
         $.rewardsCoordinator = IRewardsCoordinator(rewardsCoordinator);
@@ -124,13 +125,14 @@ contract RestakingManager is
         out = new AssetPosition[](strategies.length);
         if (strategies.length == 0) return out;
         (uint256[] memory withdrawable, uint256[] memory queued) = _totalShares($, strategies);
-        ILRTOracle oracle = $.oracle;
+        ILRTVault vault = $.vault;
         for (uint256 s = 0; s < strategies.length; ++s) {
             address asset = assets[s];
+            (IPriceAdapter adapter, ) = vault.priceOf(asset);
             out[s] = AssetPosition(
                 asset,
-                _toUnits(oracle, asset, _toTokens(strategies[s], withdrawable[s])),
-                _toUnits(oracle, asset, _toTokens(strategies[s], queued[s]))
+                _toUnits(adapter, _toTokens(strategies[s], withdrawable[s])),
+                _toUnits(adapter, _toTokens(strategies[s], queued[s]))
             );
         }
     }
@@ -185,14 +187,38 @@ contract RestakingManager is
         return _manager().rewardsRecipient;
     }
 
-    /// @notice The vault, the oracle, the EigenLayer StrategyManager, DelegationManager and RewardsCoordinator, and
-    /// the delegators' beacon.
+    /// @inheritdoc IRestakingManager
+    function slashedSince(uint256 blockNumber) external view returns (bool) {
+        ManagerStorage storage $ = _manager();
+        (IStrategy[] memory strategies, ) = _strategyList($);
+        if (strategies.length == 0) return false;
+        IAllocationManager allocationManager = $.allocationManager;
+        uint256 count = $.delegatorCount;
+        for (uint256 d = 0; d < count; ++d) {
+            // The operator it was delegated to last: after a forced undelegation its queued withdrawals stay
+            // slashable by that operator until they complete.
+            address operator_ = IOperatorDelegator($.delegators[d]).operator();
+            uint64[] memory now_ = allocationManager.getMaxMagnitudes(operator_, strategies);
+            uint64[] memory then = allocationManager.getMaxMagnitudesAtBlock(
+                operator_,
+                strategies,
+                uint32(blockNumber)
+            );
+            for (uint256 s = 0; s < strategies.length; ++s) {
+                if (now_[s] < then[s]) return true;
+            }
+        }
+        return false;
+    }
+
+    /// @notice The vault, the EigenLayer AllocationManager, StrategyManager, DelegationManager and
+    /// RewardsCoordinator, and the delegators' beacon.
     function links()
         external
         view
         returns (
             ILRTVault vault,
-            ILRTOracle oracle,
+            IAllocationManager allocationManager,
             IStrategyManager strategyManager,
             IDelegationManager delegationManager,
             IRewardsCoordinator rewardsCoordinator,
@@ -200,7 +226,14 @@ contract RestakingManager is
         )
     {
         ManagerStorage storage $ = _manager();
-        return ($.vault, $.oracle, $.strategyManager, $.delegationManager, $.rewardsCoordinator, $.delegatorBeacon);
+        return (
+            $.vault,
+            $.allocationManager,
+            $.strategyManager,
+            $.delegationManager,
+            $.rewardsCoordinator,
+            $.delegatorBeacon
+        );
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -238,7 +271,7 @@ contract RestakingManager is
             )
         );
         $.delegators[count] = delegator;
-        // count < MAX_DELEGATORS = 32, so count + 1 fits uint8; total <= BPS fits uint16.
+        // count < MAX_DELEGATORS = 16, so count + 1 fits uint8; total <= BPS fits uint16.
         $.delegatorCount = uint8(count + 1);
         $.info[delegator] = DelegatorInfo(targetBps, uint8(count + 1));
         $.totalTargetBps = uint16(total);
@@ -279,7 +312,7 @@ contract RestakingManager is
             if (count >= MAX_STRATEGIES) revert RestakingManagerTooMany();
             $.assets[count] = asset;
             $.strategies[count] = strategy;
-            // count < MAX_STRATEGIES = 8: fits uint8.
+            // count < MAX_STRATEGIES = 4: fits uint8.
             $.strategyCount = uint8(count + 1);
         } else {
             if (_inUse($, current)) revert RestakingManagerStrategyInUse(asset, current);
@@ -302,8 +335,13 @@ contract RestakingManager is
 
     /// @inheritdoc IRestakingManager
     function redelegate(address delegator, address operator) external restricted nonReentrant {
-        _checkDelegator(_manager(), delegator);
+        ManagerStorage storage $ = _manager();
+        _checkDelegator($, delegator);
         if (operator == address(0)) revert RestakingManagerZeroInput();
+        // Delegated: EigenLayer's redelegate queues up to one withdrawal per strategy now, and the new operator may
+        // force as many later; undelegated: only the latter.
+        bool delegated = $.delegationManager.delegatedTo(delegator) != address(0);
+        _checkPendingRoom($, delegator, delegated ? 2 * MAX_STRATEGIES : MAX_STRATEGIES);
         emit Redelegated(delegator, operator);
         IOperatorDelegator(delegator).redelegate(operator);
     }
@@ -344,6 +382,8 @@ contract RestakingManager is
         _checkDelegator($, delegator);
         if (withdrawableShares == 0) revert RestakingManagerZeroInput();
         IStrategy strategy = _strategy($, asset);
+        // This withdrawal, plus room for a forced undelegation's.
+        _checkPendingRoom($, delegator, 1 + MAX_STRATEGIES);
         IStrategy[] memory single = new IStrategy[](1);
         single[0] = strategy;
         uint256[] memory amounts = new uint256[](1);
@@ -397,7 +437,7 @@ contract RestakingManager is
             emit RewardsClaimed(delegator, token, amount, counted);
             if (counted) {
                 token.forceApprove(address(vault), amount);
-                vault.absorbFromDelegator(address(token), amount, address(this));
+                vault.absorbFromDelegator(address(token), amount, address(this), false);
             } else {
                 token.safeTransfer(recipient, amount);
             }
@@ -432,7 +472,7 @@ contract RestakingManager is
             // A fully slashed entry pays nothing (EigenLayer skips it).
             if (received == 0) continue;
             IOperatorDelegator(delegator).approveVault(tokens[j], received);
-            uint256 units = vault.absorbFromDelegator(address(tokens[j]), received, delegator);
+            uint256 units = vault.absorbFromDelegator(address(tokens[j]), received, delegator, true);
             emit WithdrawalCompleted(delegator, root, address(tokens[j]), units);
         }
     }
@@ -448,10 +488,27 @@ contract RestakingManager is
         uint256 units
     ) private view {
         (IStrategy[] memory strategies, address[] memory assets) = _strategyList($);
+        (uint256[] memory own, uint256[] memory total) = _withdrawableShares($, delegator, strategies);
+        ILRTVault vault = $.vault;
+        uint256 valueBefore = _value(vault, strategies, assets, own);
+        (, uint256 price) = vault.priceOf(asset);
+        uint256 moved = Math.mulDiv(units, price, UNIT);
+        uint256 totalAfter = _value(vault, strategies, assets, total) + moved;
+        if (valueBefore * BPS >= targetBps * totalAfter) {
+            revert RestakingManagerAboveTarget(delegator, valueBefore + moved, Math.mulDiv(totalAfter, targetBps, BPS));
+        }
+    }
+
+    /// @dev Withdrawable shares per strategy: `delegator`'s own and the sum over every delegator.
+    function _withdrawableShares(
+        ManagerStorage storage $,
+        address delegator,
+        IStrategy[] memory strategies
+    ) private view returns (uint256[] memory own, uint256[] memory total) {
         address[] memory delegators_ = _delegatorList($);
         IDelegationManager delegationManager = $.delegationManager;
-        uint256[] memory total = new uint256[](strategies.length);
-        uint256[] memory own = new uint256[](strategies.length);
+        total = new uint256[](strategies.length);
+        own = new uint256[](strategies.length);
         for (uint256 d = 0; d < delegators_.length; ++d) {
             (uint256[] memory withdrawable, ) = delegationManager.getWithdrawableShares(delegators_[d], strategies);
             for (uint256 s = 0; s < strategies.length; ++s) {
@@ -459,30 +516,29 @@ contract RestakingManager is
             }
             if (delegators_[d] == delegator) own = withdrawable;
         }
-        ILRTOracle oracle = $.oracle;
-        uint256 valueBefore = _value(oracle, strategies, assets, own);
-        uint256 totalAfter = _value(oracle, strategies, assets, total) + Math.mulDiv(units, oracle.price(asset), UNIT);
-        if (valueBefore * BPS >= targetBps * totalAfter) {
-            revert RestakingManagerAboveTarget(
-                delegator,
-                valueBefore + Math.mulDiv(units, oracle.price(asset), UNIT),
-                Math.mulDiv(totalAfter, targetBps, BPS)
-            );
-        }
     }
 
-    /// @dev ETH value of `shares` per strategy, each step rounded down.
+    /// @dev ETH value of `shares` per strategy at the vault's stored prices, each step rounded down.
     function _value(
-        ILRTOracle oracle,
+        ILRTVault vault,
         IStrategy[] memory strategies,
         address[] memory assets,
         uint256[] memory shares
     ) private view returns (uint256 value) {
         for (uint256 s = 0; s < strategies.length; ++s) {
             if (shares[s] == 0) continue;
-            address asset = assets[s];
-            uint256 units = _toUnits(oracle, asset, _toTokens(strategies[s], shares[s]));
-            if (units != 0) value += Math.mulDiv(units, oracle.price(asset), UNIT);
+            (IPriceAdapter adapter, uint256 price) = vault.priceOf(assets[s]);
+            uint256 units = _toUnits(adapter, _toTokens(strategies[s], shares[s]));
+            if (units != 0) value += Math.mulDiv(units, price, UNIT);
+        }
+    }
+
+    /// @dev Reverts `RestakingManagerTooManyPending` unless `delegator` has room for `extra` more pending
+    /// withdrawals under `MAX_PENDING_WITHDRAWALS`.
+    function _checkPendingRoom(ManagerStorage storage $, address delegator, uint256 extra) private view {
+        uint256 pending = $.delegationManager.getQueuedWithdrawalRoots(delegator).length;
+        if (pending + extra > MAX_PENDING_WITHDRAWALS) {
+            revert RestakingManagerTooManyPending(delegator, pending, MAX_PENDING_WITHDRAWALS - extra);
         }
     }
 
@@ -551,9 +607,9 @@ contract RestakingManager is
         return shares == 0 ? 0 : strategy.sharesToUnderlyingView(shares);
     }
 
-    /// @dev Accounting units of `tokens`, rounded down by the oracle's adapter (no call for zero).
-    function _toUnits(ILRTOracle oracle, address asset, uint256 tokens) private view returns (uint256) {
-        return tokens == 0 ? 0 : oracle.toUnits(asset, tokens);
+    /// @dev Accounting units of `tokens`, rounded down by the asset's adapter (no call for zero).
+    function _toUnits(IPriceAdapter adapter, uint256 tokens) private view returns (uint256) {
+        return tokens == 0 ? 0 : adapter.toUnits(tokens);
     }
 
     /// @dev Whether `tokens[i]` already appeared earlier in `tokens` (its balance change was handled then).

@@ -14,24 +14,20 @@ import {ERC721Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC72
 import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
 import {ILRTVault} from "./interfaces/ILRTVault.sol";
 import {ILRTAccountant} from "./interfaces/ILRTAccountant.sol";
-import {ILRTOracle} from "./interfaces/ILRTOracle.sol";
+import {IPriceAdapter} from "./interfaces/IPriceAdapter.sol";
 import {ILidoShares} from "./interfaces/external/ILidoShares.sol";
+import {ETH, UNIT} from "./libraries/Constants.sol";
 
-/// @notice The links the queue reads from the vault and the accountant.
+/// @notice The vault's link view, as the queue reads it.
 interface IQueueLinks {
     function links() external view returns (address accountant, address restakingManager, address withdrawalQueue);
 }
 
-/// @notice The accountant's link view.
-interface IAccountantLinks {
-    function links() external view returns (ILRTVault vault, ILRTOracle oracle);
-}
-
 /// @title WithdrawalQueue
-/// @notice lrETH's exit queue; each request is an ERC-721. See `IWithdrawalQueue`.
-/// @dev One packed slot per request (shares, value at request, time, asset index, status) plus one slot written at
-/// finalization (payout units and value). Requests, finalization and claims cost the same whatever the number of
-/// operators and strategies (finalization may trigger one sync, which does not).
+/// @notice lrETH's exit queue, one lane per asset; each request is an ERC-721. See `IWithdrawalQueue`.
+/// @dev A request writes one packed slot (shares, rate at request, time, status, Lido flag) and its payout slot
+/// (the most units, then the units owed) and bumps its lane's slot. Requests, finalization and claims cost the same
+/// whatever the number of operators and strategies (finalization runs one sync, which is bounded by the caps).
 contract WithdrawalQueue is
     Initializable,
     ERC721Upgradeable,
@@ -43,56 +39,64 @@ contract WithdrawalQueue is
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
+    /// @notice The most lane steps one `finalize` takes (bounds its gas with the sync's worst case).
+    uint256 public constant MAX_FINALIZE_BATCH = 100;
+
     uint8 internal constant PENDING = 1;
     uint8 internal constant FINALIZED = 2;
     uint8 internal constant CLAIMED = 3;
-    uint256 private constant UNIT = 1e18;
-    /// @dev The vault's ETH marker (always its first asset).
-    address private constant ETH = 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE;
+    uint8 internal constant MOVED = 4;
 
     /// @dev The value at request is `shares * rateAtRequest / 1e18` (floor), recomputed exactly when needed.
     struct StoredRequest {
         uint96 shares;
         uint96 rateAtRequest;
         uint40 requestedAt;
-        uint8 assetIndex;
         uint8 status;
+        bool lidoShares;
     }
 
-    /// @dev One finalization batch: per vault asset its buffer, what the batch used and the sync's price.
+    /// @dev While pending: `units` the most the request can be paid (its share of the lane's liability). Once
+    /// finalized: the units owed and their ETH value.
+    struct Payout {
+        uint128 units;
+        uint128 value;
+    }
+
+    /// @dev One lane: requests made, requests processed (finalized or skipped), the pending requests' most units.
+    struct LaneSlot {
+        uint64 requested;
+        uint64 processed;
+        uint128 liability;
+    }
+
+    /// @dev One finalization: the rate after the sync, and per vault asset its buffer, what the batch used and the
+    /// payout price (0 until needed).
     struct Batch {
         address[] assets;
+        IPriceAdapter[] adapters;
+        uint256[] stored;
         uint256[] available;
         uint256[] used;
         uint256[] prices;
         uint256 rate;
         uint256 sharesToBurn;
         uint256 valuePaid;
-        ILRTOracle oracle;
-        ILRTAccountant accountant;
+        uint256 steps;
+        uint256 maxSteps;
     }
 
-    struct Payout {
-        uint128 units;
-        uint128 value;
-    }
-
-    /// @dev Packed so a request reads two slots (vault/paused/next id, then the size limits).
-    /// `assets` and `lidoShares` copy the vault's asset list, so claims never call the vault.
     /// @custom:storage-location erc7201:lrt.storage.WithdrawalQueue
     struct QueueStorage {
         ILRTVault vault;
         bool requestsPaused;
-        uint64 nextRequestId;
+        uint40 maxWait;
         uint96 minShares;
         uint96 maxShares;
-        uint64 nextToFinalize;
         mapping(uint256 requestId => StoredRequest) requests;
         mapping(uint256 requestId => Payout) payouts;
+        mapping(address asset => LaneSlot) lanes;
         mapping(address asset => uint256) reserved;
-        mapping(address asset => uint256) assetIndexPlusOne;
-        address[] assets;
-        mapping(address asset => bool) lidoShares;
     }
 
     // keccak256(abi.encode(uint256(keccak256("lrt.storage.WithdrawalQueue")) - 1)) & ~bytes32(uint256(0xff))
@@ -103,17 +107,22 @@ contract WithdrawalQueue is
         _disableInitializers();
     }
 
-    /// @notice Sets the access manager, the vault and the request size limits (lrETH).
-    function initialize(address authority, ILRTVault vault, uint96 minShares, uint96 maxShares) external initializer {
+    /// @notice Sets the access manager, the vault, the request size limits (lrETH) and `maxWait` (seconds a
+    /// request waits before it may be re-denominated: EigenLayer's withdrawal delay plus the keeper's window).
+    function initialize(
+        address authority,
+        ILRTVault vault,
+        uint96 minShares,
+        uint96 maxShares,
+        uint40 maxWait
+    ) external initializer {
         if (authority == address(0) || address(vault) == address(0)) revert WithdrawalQueueZeroAddress();
         __ERC721_init("lrETH Withdrawal Request", "wlrETH");
         __AccessManaged_init(authority);
         QueueStorage storage $ = _queue();
         $.vault = vault;
-        $.nextRequestId = 1;
-        $.nextToFinalize = 1;
         _setLimits($, minShares, maxShares);
-        _refreshAssets($);
+        _setMaxWait($, maxWait);
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -133,23 +142,29 @@ contract WithdrawalQueue is
         if (receiver == address(this)) revert WithdrawalQueueInvalidReceiver(receiver);
         if (shares < $.minShares) revert WithdrawalQueueBelowMinimum(shares, $.minShares);
         if (shares > $.maxShares) revert WithdrawalQueueAboveMaximum(shares, $.maxShares);
-        // ETH is always the vault's first asset: no lookup for the common case.
-        uint256 indexPlusOne = asset == ETH ? 1 : $.assetIndexPlusOne[asset];
-        if (indexPlusOne == 0) revert WithdrawalQueueUnsupportedAsset(asset);
         ILRTVault vault = $.vault;
         uint256 rate = vault.getRate();
         // Rounded down: the request is owed at most what its shares are worth now.
         uint256 value = Math.mulDiv(shares, rate, UNIT);
-        requestId = $.nextRequestId++;
         // maxShares < 2^96 bounds shares.
-        $.requests[requestId] = StoredRequest(
+        StoredRequest memory request = StoredRequest(
             uint96(shares),
             rate.toUint96(),
             uint40(block.timestamp),
-            uint8(indexPlusOne - 1),
-            PENDING
+            PENDING,
+            false
         );
-        emit WithdrawalRequested(requestId, msg.sender, receiver, asset, shares, value, rate);
+        requestId = _enqueue($, request, asset, value);
+        emit WithdrawalRequested(
+            requestId,
+            msg.sender,
+            receiver,
+            asset,
+            shares,
+            value,
+            rate,
+            $.payouts[requestId].units
+        );
         IERC20(address(vault)).safeTransferFrom(msg.sender, address(this), shares);
         _mint(receiver, requestId);
     }
@@ -172,6 +187,23 @@ contract WithdrawalQueue is
         return requestWithdrawal(shares, asset, receiver);
     }
 
+    /// @inheritdoc IWithdrawalQueue
+    function redenominate(uint256 requestId, address asset) external nonReentrant returns (uint256 newRequestId) {
+        address owner = _ownerOf(requestId);
+        if (!_isAuthorized(owner, msg.sender, requestId)) {
+            revert WithdrawalQueueNotOwner(requestId, msg.sender, owner);
+        }
+        return _redenominate(requestId, asset, owner);
+    }
+
+    /// @inheritdoc IWithdrawalQueue
+    function redenominateStuck(
+        uint256 requestId,
+        address asset
+    ) external restricted nonReentrant returns (uint256 newRequestId) {
+        return _redenominate(requestId, asset, _ownerOf(requestId));
+    }
+
     /* ----------------------------------------------------------------------------------------------------------- */
     /*                                               FINALIZATION                                                   */
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -179,20 +211,18 @@ contract WithdrawalQueue is
     /// @inheritdoc IWithdrawalQueue
     function finalize(uint256 maxRequests) external nonReentrant returns (uint256 finalized) {
         QueueStorage storage $ = _queue();
-        Batch memory batch = _openBatch($.vault);
-        uint256 id = $.nextToFinalize;
-        uint256 end = $.nextRequestId;
-        while (id < end && finalized < maxRequests && _finalizeOne($, batch, id)) {
-            ++id;
-            ++finalized;
+        ILRTVault vault = $.vault;
+        Batch memory batch = _openBatch(vault, Math.min(maxRequests, MAX_FINALIZE_BATCH));
+        for (uint256 i = 0; i < batch.assets.length && batch.steps < batch.maxSteps; ++i) {
+            finalized += _finalizeLane($, batch, i);
         }
-        if (finalized == 0) revert WithdrawalQueueNothingToFinalize(id);
-        $.nextToFinalize = uint64(id);
+        if (batch.sharesToBurn == 0) return finalized;
         for (uint256 i = 0; i < batch.assets.length; ++i) {
             if (batch.used[i] != 0) $.reserved[batch.assets[i]] += batch.used[i];
         }
-        $.vault.settleWithdrawals(batch.assets, batch.used, batch.sharesToBurn);
-        batch.accountant.recordSettlement(batch.sharesToBurn, batch.valuePaid);
+        vault.settleWithdrawals(batch.assets, batch.used, batch.sharesToBurn);
+        (address accountant, , ) = IQueueLinks(address(vault)).links();
+        ILRTAccountant(accountant).recordSettlement(batch.sharesToBurn, batch.valuePaid);
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -215,14 +245,13 @@ contract WithdrawalQueue is
             if (owner != msg.sender) revert WithdrawalQueueNotOwner(id, msg.sender, owner);
             request.status = CLAIMED;
             uint256 units = $.payouts[id].units;
-            uint256 index = request.assetIndex;
-            address asset = index == 0 ? ETH : $.assets[index];
+            address asset = assetOf(id);
             $.reserved[asset] -= units;
             _burn(id);
             emit WithdrawalClaimed(id, owner, recipient, asset, units);
             // Tokens go out per request; ETH is summed and sent once, last.
-            if (index == 0) eth += units;
-            else if ($.lidoShares[asset]) ILidoShares(asset).transferShares(recipient, units);
+            if (asset == ETH) eth += units;
+            else if (request.lidoShares) ILidoShares(asset).transferShares(recipient, units);
             else IERC20(asset).safeTransfer(recipient, units);
         }
         if (eth != 0) {
@@ -246,7 +275,7 @@ contract WithdrawalQueue is
             Math.mulDiv(stored.shares, stored.rateAtRequest, UNIT),
             stored.rateAtRequest,
             stored.requestedAt,
-            $.assets[stored.assetIndex],
+            assetOf(requestId),
             stored.status,
             payout.units,
             payout.value
@@ -254,9 +283,14 @@ contract WithdrawalQueue is
     }
 
     /// @inheritdoc IWithdrawalQueue
-    function cursor() external view returns (uint256 nextToFinalize, uint256 nextRequestId) {
-        QueueStorage storage $ = _queue();
-        return ($.nextToFinalize, $.nextRequestId);
+    function lane(address asset) external view returns (Lane memory) {
+        LaneSlot memory l = _queue().lanes[asset];
+        return Lane(l.requested, l.processed, l.liability);
+    }
+
+    /// @inheritdoc IWithdrawalQueue
+    function liability(address asset) external view returns (uint256) {
+        return _queue().lanes[asset].liability;
     }
 
     /// @inheritdoc IWithdrawalQueue
@@ -264,10 +298,19 @@ contract WithdrawalQueue is
         return _queue().reserved[asset];
     }
 
-    /// @notice Request size limits (lrETH) and whether new requests are paused.
-    function limits() external view returns (uint256 minShares, uint256 maxShares, bool requestsPaused) {
+    /// @inheritdoc IWithdrawalQueue
+    function assetOf(uint256 requestId) public pure returns (address) {
+        return address(uint160(requestId >> 64));
+    }
+
+    /// @inheritdoc IWithdrawalQueue
+    function limits()
+        external
+        view
+        returns (uint256 minShares, uint256 maxShares, bool requestsPaused, uint256 maxWait)
+    {
         QueueStorage storage $ = _queue();
-        return ($.minShares, $.maxShares, $.requestsPaused);
+        return ($.minShares, $.maxShares, $.requestsPaused, $.maxWait);
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -279,8 +322,13 @@ contract WithdrawalQueue is
         _setLimits(_queue(), minShares, maxShares);
     }
 
-    /// @notice Pauses new requests (pauser). Finalization and claims cannot be paused: nobody can hold exits
-    /// hostage.
+    /// @notice Sets how long a request waits before it may be re-denominated (admin; 1 hour to 60 days).
+    function setMaxWait(uint40 maxWait) external restricted {
+        _setMaxWait(_queue(), maxWait);
+    }
+
+    /// @notice Pauses new requests (pauser). Finalization, re-denomination and claims cannot be paused: nobody can
+    /// hold exits hostage.
     function pauseRequests() external restricted {
         _setPaused(true);
     }
@@ -288,11 +336,6 @@ contract WithdrawalQueue is
     /// @notice Resumes new requests (admin).
     function unpauseRequests() external restricted {
         _setPaused(false);
-    }
-
-    /// @notice Copies the vault's asset list, so requests can name assets added later (anyone).
-    function refreshAssets() external {
-        _refreshAssets(_queue());
     }
 
     /// @notice Only the vault sends ETH here (payouts of finalized requests).
@@ -304,41 +347,128 @@ contract WithdrawalQueue is
     /*                                                INTERNALS                                                     */
     /* ----------------------------------------------------------------------------------------------------------- */
 
+    /// @dev Puts `request` (worth `value` ETH now) at the end of `asset`'s lane if the vault can pay it there:
+    /// units at the payout price (rounded down), checked against the asset's buffer + outside units minus the
+    /// lane's liability. Writes the request, its most units and the lane; returns the new id.
+    function _enqueue(
+        QueueStorage storage $,
+        StoredRequest memory request,
+        address asset,
+        uint256 value
+    ) private returns (uint256 requestId) {
+        ILRTVault.Route memory r = $.vault.route(asset);
+        if (!r.known) revert WithdrawalQueueUnsupportedAsset(asset);
+        uint256 units = Math.mulDiv(value, UNIT, _payoutPrice(r.adapter, r.price));
+        LaneSlot memory l = $.lanes[asset];
+        uint256 capacity = r.buffer + r.outside;
+        uint256 room = capacity > l.liability ? capacity - l.liability : 0;
+        if (units == 0 || units > room) revert WithdrawalQueueNoRoute(asset, units, room);
+        // Fits: units <= room <= capacity, the vault's holdings of one asset, far below 2^128; seq below 2^64.
+        l.requested += 1;
+        l.liability += uint128(units);
+        $.lanes[asset] = l;
+        requestId = (uint256(uint160(asset)) << 64) | l.requested;
+        request.lidoShares = r.lidoShares;
+        $.requests[requestId] = request;
+        $.payouts[requestId] = Payout(uint128(units), 0);
+    }
+
+    /// @dev Moves a pending, stuck request to `asset`'s lane: the old id is burned and marked moved, its units leave
+    /// the old lane's liability, and a new request with the same shares and rate at request joins the new lane at
+    /// the value now (`min(value at request, shares x rate now)`).
+    function _redenominate(uint256 requestId, address asset, address owner) private returns (uint256 newRequestId) {
+        QueueStorage storage $ = _queue();
+        StoredRequest memory request = $.requests[requestId];
+        if (request.status == 0) revert WithdrawalQueueUnknownRequest(requestId);
+        if (request.status != PENDING) revert WithdrawalQueueNotPending(requestId);
+        uint256 readyAt = uint256(request.requestedAt) + $.maxWait;
+        if (block.timestamp < readyAt) revert WithdrawalQueueNotStuck(requestId, readyAt);
+        address from = assetOf(requestId);
+        if (asset == from) revert WithdrawalQueueInvalidConfig();
+        $.lanes[from].liability -= $.payouts[requestId].units;
+        $.requests[requestId].status = MOVED;
+        delete $.payouts[requestId];
+        _burn(requestId);
+        uint256 value = Math.mulDiv(request.shares, Math.min(request.rateAtRequest, $.vault.getRate()), UNIT);
+        request.requestedAt = uint40(block.timestamp);
+        newRequestId = _enqueue($, request, asset, value);
+        emit WithdrawalRedenominated(requestId, newRequestId, asset, $.payouts[newRequestId].units);
+        _mint(owner, newRequestId);
+    }
+
     /// @dev Syncs (always: a loss in the same block before this call must reach the payouts), then reads the rate,
-    /// assets, buffers and oracle.
-    function _openBatch(ILRTVault vault) private returns (Batch memory batch) {
+    /// the vault's assets, adapters, stored prices and buffers.
+    function _openBatch(ILRTVault vault, uint256 maxSteps) private returns (Batch memory batch) {
         (address accountant, , ) = IQueueLinks(address(vault)).links();
         ILRTAccountant(accountant).sync();
-        batch.accountant = ILRTAccountant(accountant);
-        (, batch.oracle) = IAccountantLinks(accountant).links();
-        batch.assets = vault.assets();
-        batch.available = vault.buffers();
+        (batch.assets, batch.adapters, batch.stored, batch.available) = vault.syncInputs();
         batch.used = new uint256[](batch.assets.length);
         batch.prices = new uint256[](batch.assets.length);
         batch.rate = vault.getRate();
+        batch.maxSteps = maxSteps;
     }
 
-    /// @dev Finalizes request `id` if the buffer of its asset can pay it; returns false (and changes nothing) if not.
-    function _finalizeOne(QueueStorage storage $, Batch memory batch, uint256 id) private returns (bool) {
-        StoredRequest storage request = $.requests[id];
-        uint256 i = request.assetIndex;
-        // The higher of the stored and the live price, so a payout never gets more units for a price rise the
-        // oracle clamped and has not recognised yet.
-        if (batch.prices[i] == 0) batch.prices[i] = batch.oracle.payoutPrice(batch.assets[i]);
+    /// @dev Finalizes `batch.assets[i]`'s lane in order while its buffer lasts and steps remain; returns how many.
+    function _finalizeLane(QueueStorage storage $, Batch memory batch, uint256 i) private returns (uint256 count) {
+        address asset = batch.assets[i];
+        LaneSlot memory l = $.lanes[asset];
+        while (l.processed < l.requested && batch.steps < batch.maxSteps) {
+            uint256 id = (uint256(uint160(asset)) << 64) | (uint256(l.processed) + 1);
+            StoredRequest storage request = $.requests[id];
+            if (request.status == PENDING) {
+                uint256 most = $.payouts[id].units;
+                if (!_finalizeOne($, batch, i, id, request, most)) break;
+                l.liability -= uint128(most);
+                ++count;
+            }
+            // A moved (re-denominated) entry is skipped: its units already left the liability.
+            ++l.processed;
+            ++batch.steps;
+        }
+        $.lanes[asset] = l;
+    }
+
+    /// @dev Finalizes request `id` if the buffer of asset `i` can pay it; returns false (and changes nothing) if not.
+    function _finalizeOne(
+        QueueStorage storage $,
+        Batch memory batch,
+        uint256 i,
+        uint256 id,
+        StoredRequest storage request,
+        uint256 most
+    ) private returns (bool) {
+        // The highest of the stored, live protocol and market prices: fewer units for a price rise the oracle has
+        // not recognised yet, and never a token out above what it sells for.
+        if (batch.prices[i] == 0) batch.prices[i] = _payoutPrice(batch.adapters[i], batch.stored[i]);
         uint256 shares = request.shares;
         uint256 rateAtRequest = request.rateAtRequest;
-        // The lower of the value at request and the value now (each rounded down); in units at the sync's
-        // price, rounded down.
+        // The lower of the value at request and the value now (each rounded down); in units at the payout price,
+        // rounded down, and never more units than at request.
         uint256 value = Math.mulDiv(shares, Math.min(rateAtRequest, batch.rate), UNIT);
         uint256 units = Math.mulDiv(value, UNIT, batch.prices[i]);
+        if (units > most) {
+            units = most;
+            value = Math.mulDiv(units, batch.prices[i], UNIT);
+        }
         if (batch.used[i] + units > batch.available[i]) return false;
         batch.used[i] += units;
         batch.sharesToBurn += shares;
         batch.valuePaid += value;
         request.status = FINALIZED;
-        $.payouts[id] = Payout(units.toUint128(), value.toUint128());
+        // units <= most < 2^128 and value <= shares x rate < 2^128.
+        $.payouts[id] = Payout(uint128(units), uint128(value));
         emit WithdrawalFinalized(id, shares, rateAtRequest, batch.rate, value, units);
         return true;
+    }
+
+    /// @dev ETH per 1e18 units a payout of the asset is priced at: 1e18 for ETH (no adapter), else the highest of
+    /// the stored price, the live protocol price and the market price (ignored when the feed is unusable: exits
+    /// never wait for a feed).
+    function _payoutPrice(IPriceAdapter adapter, uint256 stored) private view returns (uint256 price) {
+        if (address(adapter) == address(0)) return UNIT;
+        (uint256 protocol, uint256 market, bool ok) = adapter.quote();
+        price = Math.max(stored, protocol);
+        if (ok) price = Math.max(price, market);
     }
 
     function _setLimits(QueueStorage storage $, uint96 minShares, uint96 maxShares) private {
@@ -348,22 +478,17 @@ contract WithdrawalQueue is
         emit RequestLimitsUpdated(minShares, maxShares);
     }
 
+    function _setMaxWait(QueueStorage storage $, uint40 maxWait) private {
+        if (maxWait < 1 hours || maxWait > 60 days) revert WithdrawalQueueInvalidConfig();
+        $.maxWait = maxWait;
+        emit MaxWaitUpdated(maxWait);
+    }
+
     function _setPaused(bool paused) private {
         QueueStorage storage $ = _queue();
         if ($.requestsPaused == paused) revert WithdrawalQueueInvalidConfig();
         $.requestsPaused = paused;
         emit RequestsPaused(paused);
-    }
-
-    function _refreshAssets(QueueStorage storage $) private {
-        address[] memory assets = $.vault.assets();
-        for (uint256 i = 0; i < assets.length; ++i) {
-            $.assetIndexPlusOne[assets[i]] = i + 1;
-            if (i >= $.assets.length) {
-                $.assets.push(assets[i]);
-                $.lidoShares[assets[i]] = i != 0 && $.vault.assetInfo(assets[i]).lidoShares;
-            }
-        }
     }
 
     /// @dev Upgrades are restricted like any admin function.

@@ -7,15 +7,22 @@ import {ILRTVault} from "./ILRTVault.sol";
 /// @title ILRTAccountant
 /// @notice Keeps lrETH's rate. `sync()` (permissionless) values everything the vault owns: the vault's buffers,
 /// every EigenLayer position through the restaking manager (slashing-aware views), each asset at the oracle's
-/// bounded price. Against the books it then finds a loss, applied to the rate at once, or a gain, streamed linearly
-/// over `streamWindow` with the part above the APR bound held back for later syncs. The fee is taken only on value
-/// per share above the high-water mark and minted as lrETH to the treasury. Finally it hands the vault, per asset,
-/// the lrETH minted per deposited unit until the next sync, priced at the *deposit rate*: the value per lrETH the
-/// sync found (the rate plus every gain still pending), rounded up. New lrETH shares in the pending gains as they
-/// vest, so a deposit pays for them: it never buys below the rate before the next sync, never dilutes holders, and
-/// deposits alone never make a sync find a loss. (The reported value rounds each asset down; a value per lrETH that
-/// falls below the books only through that rounding, its unrounded value still covering them, is not a loss: the
-/// books stand, and the deposit rate never goes below them.)
+/// time-bounded protocol price. Against the books it then finds a loss, applied to the rate at once, or a gain.
+/// A gain is recognised as a *tranche* that vests linearly over `streamWindow` from the moment it is recognised,
+/// whatever the sync cadence; at most two tranches vest at once (a new one starts at least half a window after the
+/// previous one; a gain found earlier waits in the value, unbooked). The part of a gain above the APR bound is held
+/// back for later tranches. The fee is taken only on value per share above the high-water mark and minted as lrETH
+/// to the treasury. Finally it hands the vault, per asset, the price and the lrETH minted per deposited unit until
+/// the next sync, priced at the *deposit rate*: the value per lrETH the sync found (the rate plus every gain still
+/// pending, booked or not), rounded up. New lrETH shares in the pending gains as they vest, so a deposit pays for
+/// them: it never buys below the rate before the next sync, never dilutes holders, and deposits alone never make a
+/// sync find a loss. (The reported value rounds each asset down; a value per lrETH that falls below the books only
+/// through that rounding, its unrounded value still covering them, is not a loss: the books stand, and the deposit
+/// rate never goes below them.)
+///
+/// Freshness: `getRate()` moves only at a sync (and as tranches vest). `freshness()` says how old the last sync is
+/// and whether EigenLayer has cut the max magnitude of one of the vault's operators since (a slash not yet in the
+/// rate): lending markets and dApps should treat the rate as stale then, and anyone may `sync()`.
 interface ILRTAccountant {
     /// @notice What one sync did. Rates are ETH per 1e18 lrETH.
     struct SyncReport {
@@ -30,11 +37,37 @@ interface ILRTAccountant {
         uint256 feeShares;
     }
 
+    /// @notice The rate books (per 1e18 lrETH) and sync times.
+    /// @param base the rate without unvested gains
+    /// @param amount1 the older tranche, vesting linearly from `start1` to `end1` (0: none)
+    /// @param amount2 the newer tranche, vesting from `start2` to `end2` (0: none)
+    /// @param heldBack gains above the APR bound, waiting for later tranches
+    /// @param highWaterMark value per share above which the fee is taken
+    /// @param recognizedAt when a gain was last recognised (the APR bound counts from it)
+    /// @param lastValue the value per share the last sync found (after the fee)
+    /// @param lastSync timestamp of the last sync (0: never)
+    /// @param lastSyncBlock block number of the last sync
+    struct Books {
+        uint256 base;
+        uint256 amount1;
+        uint256 start1;
+        uint256 end1;
+        uint256 amount2;
+        uint256 start2;
+        uint256 end2;
+        uint256 heldBack;
+        uint256 highWaterMark;
+        uint256 recognizedAt;
+        uint256 lastValue;
+        uint256 lastSync;
+        uint256 lastSyncBlock;
+    }
+
     /// @notice A sync revalued the vault.
     event Synced(uint256 previousRate, uint256 rate, uint256 totalValue, uint256 totalSupply);
     /// @notice A sync found a loss (per 1e18 lrETH) and lowered the rate by it at once.
     event LossRecognised(uint256 lossPerShare, uint256 lossAssets);
-    /// @notice A sync found a gain: `streamed` per 1e18 lrETH starts vesting, `heldBack` waits for later syncs.
+    /// @notice A sync recognised a gain: `streamed` per 1e18 lrETH starts vesting as a new tranche, `heldBack` waits.
     event GainRecognised(uint256 streamed, uint256 heldBack);
     /// @notice The protocol fee was minted as lrETH to `treasury`.
     event FeeMinted(address indexed treasury, uint256 shares, uint256 assets);
@@ -42,7 +75,6 @@ interface ILRTAccountant {
     event StreamingUpdated(uint32 streamWindow, uint16 maxAprBps, uint32 maxRateAge);
     /// @notice Fee parameters changed.
     event FeeUpdated(uint16 feeBps, address treasury);
-
     /// @notice Finalized withdrawals left `forfeited` ETH (gains they gave up) to the holders who stay; the
     /// high-water mark rose by it per share, so the fee is not charged twice on value it already took its cut of.
     event HighWaterMarkRaised(uint256 forfeited, uint256 highWaterMark);
@@ -51,40 +83,37 @@ interface ILRTAccountant {
     error LRTAccountantOnlyWithdrawalQueue(address caller);
     /// @notice The vault has no lrETH yet: seed it first.
     error LRTAccountantNotSeeded();
-    /// @notice A parameter is out of range.
-    error LRTAccountantInvalidConfig();
+    /// @notice A parameter is out of range (`maxRateAge` 1 s to 7 days, `streamWindow` at most 90 days).
+    error LRTAccountantInvalidConfig(uint32 streamWindow, uint32 maxRateAge);
     /// @notice The fee exceeds the hard cap.
     error LRTAccountantFeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
     /// @notice A zero address.
     error LRTAccountantZeroAddress();
 
     /// @notice Revalues the vault, books the gain or loss, mints the fee and resets the deposit prices.
-    /// @dev Cost is linear in (delegators x strategies).
+    /// @dev Cost is linear in assets and in (delegators x strategies), pending EigenLayer withdrawals included; every
+    /// count is capped in the contracts (see the README's worst case).
     function sync() external returns (SyncReport memory report);
 
     /// @notice Called by the withdrawal queue after it burned `sharesBurned` lrETH and paid `valuePaid` ETH of value
     /// for them: raises the high-water mark by what the requests forfeited to the holders who stay.
     function recordSettlement(uint256 sharesBurned, uint256 valuePaid) external;
 
-    /// @notice ETH per 1e18 lrETH now: rises linearly while gains stream, falls only at a sync that finds a loss.
+    /// @notice ETH per 1e18 lrETH now: rises linearly while tranches vest, falls only at a sync that finds a loss.
     function rate() external view returns (uint256);
 
-    /// @notice Gains owned by holders but not yet in the rate, per 1e18 lrETH (rest of the stream + held back).
+    /// @notice Gains owned by holders but not yet in the rate, per 1e18 lrETH: the rest of the tranches, held-back
+    /// gains and gains the last sync found but did not book yet.
     function pendingPerShare() external view returns (uint256);
 
-    /// @notice The books: base rate, unvested stream and held-back gains (per 1e18 lrETH), high-water mark, last sync
-    /// and the window of the current stream.
-    function books()
-        external
-        view
-        returns (
-            uint256 base,
-            uint256 unvested,
-            uint256 heldBack,
-            uint256 highWaterMark,
-            uint256 lastSync,
-            uint256 window
-        );
+    /// @notice How fresh the rate is: seconds since the last sync, and whether EigenLayer cut the max magnitude of
+    /// one of the vault's operators (for any strategy the vault restakes) after the block before the last sync. When
+    /// `slashedSinceSync` is true the rate still shows the value before a slash: call `sync()` (permissionless).
+    /// @dev Costs two AllocationManager reads per delegator (made by the restaking manager); false without one.
+    function freshness() external view returns (uint256 age, bool slashedSinceSync);
+
+    /// @notice The books.
+    function books() external view returns (Books memory);
 
     /// @notice Stream window, APR bound, deposit-price lifetime, fee and treasury.
     function parameters()
@@ -92,6 +121,14 @@ interface ILRTAccountant {
         view
         returns (uint32 streamWindow, uint16 maxAprBps, uint32 maxRateAge, uint16 feeBps, address treasury);
 
-    /// @notice The vault whose rate this keeps and the oracle that prices its assets.
+    /// @notice The vault whose rate this keeps and the oracle that bounds its prices.
     function links() external view returns (ILRTVault vault, ILRTOracle oracle);
+
+    /// @notice Sets the stream window (at most 90 days; 0: gains count at once), the APR bound on the gain one
+    /// recognition may stream, and how long one sync's deposit prices stay valid (1 second to 7 days) (admin).
+    /// Tranches already vesting keep their windows.
+    function setStreaming(uint32 streamWindow, uint16 maxAprBps, uint32 maxRateAge) external;
+
+    /// @notice Sets the protocol fee (at most `MAX_FEE_BPS`) and the treasury that receives it (admin).
+    function setFee(uint16 feeBps, address treasury) external;
 }

@@ -21,7 +21,7 @@ interface ILRTLens {
     /// @notice One asset of the vault.
     /// @param asset the token (the vault's `ETH` marker for ETH)
     /// @param info everything the vault stores about the asset (`ILRTVault.assetInfo`)
-    /// @param price ETH (wei) per 1e18 accounting units, as stored by the oracle at the last sync (0 before one)
+    /// @param price ETH (wei) per 1e18 accounting units, as the vault stored it at the last sync (0 before one)
     /// @param restakedUnits withdrawable EigenLayer units of the asset, summed over the restaking manager's positions
     /// (0 without a manager)
     /// @param queuedUnits units in queued EigenLayer withdrawals, summed likewise (0 without a manager)
@@ -46,6 +46,8 @@ interface ILRTLens {
     /// the last sync expire (0 if never synced). Each asset's `info.expiry` is the value the vault actually stored,
     /// which differs only if `maxRateAge` changed since the last sync.
     /// @param highWaterMark value per 1e18 lrETH above which the fee is taken
+    /// @param slashedSinceSync EigenLayer cut one of the vault's operators' magnitudes after the last sync: the rate
+    /// does not show that slash yet (`ILRTAccountant.freshness`)
     /// @param assets every asset, in `vault.assets()` order (ETH first)
     /// @param liveAssets every asset's units at its stored price, summed, then rounded down once (as a sync compares
     /// the value with its books): up to n - 1 wei above the sum of the n assets' `value`
@@ -59,6 +61,7 @@ interface ILRTLens {
         uint256 lastSync;
         uint256 rateExpiry;
         uint256 highWaterMark;
+        bool slashedSinceSync;
         AssetSummary[] assets;
         uint256 liveAssets;
         int256 unrecognised;
@@ -69,7 +72,6 @@ interface ILRTLens {
     error LRTLensNotWired(address vault);
 
     /// @notice The whole TVL breakdown of `vault` in one call (see `VaultSummary`).
-    /// @dev Reverts `LRTLensNotWired` if the vault has no accountant, and with the oracle's `LRTOracleUnknownAsset`
-    /// if an asset has no adapter (a sync would revert too). Cost is linear in assets x manager positions.
+    /// @dev Reverts `LRTLensNotWired` if the vault has no accountant. Cost is linear in assets x manager positions.
     function summary(ILRTVault vault) external view returns (VaultSummary memory);
 }

@@ -4,52 +4,74 @@ pragma solidity 0.8.30;
 import {IPriceAdapter} from "./IPriceAdapter.sol";
 
 /// @title ILRTOracle
-/// @notice Prices lrt-vault's assets in ETH through one adapter per asset, and bounds how far each price may move
-/// between two syncs: a rise beyond the bound is clamped (the rest counts at later syncs, so gains cannot be rushed);
-/// a fall beyond it applies in full (losses are never hidden) and is reported as a trip, on which the vault halts
-/// deposits of that asset until an admin has looked. ETH (the vault's ETH marker) is always worth 1.
+/// @notice Bounds how fast lrt-vault's stored asset prices may move. At each sync the accountant hands it every
+/// asset, its adapter (the vault is the home of both) and the price the vault stored at the previous sync; it reads
+/// each adapter's protocol price and returns the price the sync must use:
+/// - a rise is limited **per unit of time**, not per call: at most `maxRiseBpsPerDay` of the previous price per day
+///   elapsed since the asset's previous refresh, pro rata to the second. However many syncs run in a block (zero
+///   seconds elapsed) or an hour, a price rises no faster than that: over a time T it rises at most by the factor
+///   prod(1 + r * dt_i) <= exp(r * T), r the daily bound (about 1 + r * T for small moves). The rest counts later.
+/// - a fall applies in full at once (a loss is never hidden); a fall of more than `maxFallBps` of the previous price
+///   in one refresh is reported as a trip, on which the vault halts deposits of that asset until an admin has looked.
+/// ETH (the vault's ETH marker) is always worth 1.
 interface ILRTOracle {
-    /// @notice An asset's adapter and bound were set.
-    event AdapterSet(address indexed asset, IPriceAdapter adapter, uint16 maxChangeBps);
-    /// @notice A price rose beyond its bound and was clamped.
+    /// @notice An asset's bounds were set.
+    event BoundsSet(address indexed asset, uint16 maxRiseBpsPerDay, uint16 maxFallBps);
+    /// @notice A price rose faster than its bound and was clamped to `used`.
     event PriceClamped(address indexed asset, uint256 observed, uint256 used);
-    /// @notice A price fell beyond its bound (applied in full).
+    /// @notice A price fell by more than `maxFallBps` in one refresh (applied in full).
     event PriceTripped(address indexed asset, uint256 previousPrice, uint256 price);
     /// @notice Prices were refreshed for a sync.
     event PricesRefreshed(address[] assets, uint256[] prices);
+    /// @notice The accountant changed.
+    event AccountantSet(address accountant);
 
     /// @notice Only the accountant may refresh prices.
     error LRTOracleOnlyAccountant(address caller);
-    /// @notice The asset has no adapter.
+    /// @notice The asset has no bounds set (`setBounds` first).
     error LRTOracleUnknownAsset(address asset);
-    /// @notice The adapter prices another token, or the bound exceeds 100%.
-    error LRTOracleInvalidAdapter(address asset, IPriceAdapter adapter);
+    /// @notice A bound is out of range: the daily rise at most `MAX_RISE_BPS_PER_DAY`, the fall trip 1 to 10000 bps.
+    error LRTOracleInvalidBounds(address asset, uint16 maxRiseBpsPerDay, uint16 maxFallBps);
     /// @notice A zero address.
     error LRTOracleZeroAddress();
     /// @notice The adapter returned a zero price.
     error LRTOracleZeroPrice(address asset);
+    /// @notice The inputs of a refresh have different lengths.
+    error LRTOracleBadInput();
 
-    /// @notice The accountant changed.
-    event AccountantSet(address accountant);
+    /// @notice An asset's bounds and when its price was last refreshed.
+    /// @param maxRiseBpsPerDay the most a price may rise per day elapsed, in bps of the previous price
+    /// @param maxFallBps a fall of more than this in one refresh trips the asset
+    /// @param updatedAt the last refresh (0: never)
+    struct Bounds {
+        uint16 maxRiseBpsPerDay;
+        uint16 maxFallBps;
+        uint40 updatedAt;
+    }
 
-    /// @notice Reads every adapter, bounds each price against the last stored one, stores and returns them
-    /// (accountant only, at sync). `tripped[i]` is true where a price fell beyond its bound.
-    function refresh(address[] calldata assets) external returns (uint256[] memory prices, bool[] memory tripped);
+    /// @notice Reads every adapter's protocol price, bounds it against `previous[i]` (the vault's stored price; 0
+    /// before the first sync, when the observed price is taken as it is) and returns the prices to store
+    /// (accountant only, at sync). `tripped[i]` is true where a price fell by more than its `maxFallBps`.
+    /// @dev Never reverts on a price move; reverts `LRTOracleZeroPrice` if an adapter returns 0,
+    /// `LRTOracleUnknownAsset` for an asset without bounds.
+    /// @param assets the vault's assets, in `assets()` order
+    /// @param adapters their adapters (ignored for ETH)
+    /// @param previous the prices the vault stored at the previous sync
+    function refresh(
+        address[] calldata assets,
+        IPriceAdapter[] calldata adapters,
+        uint256[] calldata previous
+    ) external returns (uint256[] memory prices, bool[] memory tripped);
 
-    /// @notice ETH per 1e18 accounting units of `asset` stored at the last refresh (1e18 for ETH; 0 before the
-    /// first refresh). Reverts `LRTOracleUnknownAsset` for an asset without adapter.
-    function price(address asset) external view returns (uint256);
+    /// @notice Sets `asset`'s bounds (admin). Must be set before the asset's first sync.
+    function setBounds(address asset, uint16 maxRiseBpsPerDay, uint16 maxFallBps) external;
 
-    /// @notice The price a withdrawal payout uses: the higher of the stored and the adapter's live price (1e18
-    /// for ETH), so a payout never gets more units because a rise was clamped.
-    function payoutPrice(address asset) external view returns (uint256);
+    /// @notice Sets the accountant, the only caller of `refresh` (admin).
+    function setAccountant(address accountant) external;
 
-    /// @notice Accounting units of `tokens` (balance units) of `asset`, rounded down.
-    function toUnits(address asset, uint256 tokens) external view returns (uint256);
+    /// @notice The bounds of `asset` and its last refresh.
+    function boundsOf(address asset) external view returns (Bounds memory);
 
-    /// @notice Token amount (balance units) of `units` accounting units of `asset`, rounded down.
-    function toTokens(address asset, uint256 units) external view returns (uint256);
-
-    /// @notice The adapter and per-sync bound of `asset`.
-    function adapterOf(address asset) external view returns (IPriceAdapter adapter, uint16 maxChangeBps);
+    /// @notice The accountant allowed to refresh prices.
+    function accountant() external view returns (address);
 }

@@ -2,16 +2,20 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IPriceAdapter} from "./IPriceAdapter.sol";
 
 /// @title ILRTVault
 /// @notice lrt-vault's vault. The vault IS lrETH: an ERC-20 (with ERC-2612 permit, 18 decimals) whose value per
 /// token, the *rate*, tracks everything the vault owns as EigenLayer itself values it (kept by `ILRTAccountant`).
 ///
-/// Deposits are O(1): no loop, no EigenLayer call, one packed storage slot per asset. Each sync stores, per asset,
-/// the lrETH minted per deposited accounting unit until the next sync, priced at the deposit rate (the value per
-/// lrETH that sync found, pending gains included, rounded up), so a deposit never buys below the rate before the
-/// next sync and cannot capture gains earned before it. Deposits revert once the prices expire (`maxRateAge` after the last
-/// sync; anyone may sync). Every conversion rounds down, in the vault's favour.
+/// Deposits are O(1): no loop, no EigenLayer call. Each sync stores, per asset, the lrETH minted per deposited
+/// accounting unit until the next sync, priced at the deposit rate (the value per lrETH that sync found, pending
+/// gains included, rounded up), so a deposit never buys below the rate before the next sync and cannot capture gains
+/// earned before it. An LST deposit also reads the token's live price through its adapter (one call: the token's own
+/// rate and, where configured, its Chainlink market price) and is priced at the lowest of the price stored at the last
+/// sync, the live protocol price and the market price: never above what the token is worth now. Deposits revert once
+/// the prices expire (`maxRateAge` after the last sync; anyone may sync) and while an LST's market feed is stale.
+/// Every conversion rounds down, in the vault's favour.
 ///
 /// Buffers are internal accounting: tokens sent to the vault outside a deposit (donations) are never counted.
 /// Accounting units: ETH and WETH in wei, rETH/cbETH/wstETH in token units, stETH in Lido shares (its balances
@@ -21,10 +25,28 @@ interface ILRTVault is IERC20 {
     /// @param cap largest holding of the asset, in accounting units (buffer plus restaked plus queued)
     /// @param minDeposit smallest deposit, in token units (stored with 1 gwei granularity, rounded up)
     /// @param lidoShares whether the asset is stETH-like (balances rebase; accounted in shares; 2 wei shortfall)
+    /// @param adapter prices the asset (its `asset()` must be the asset)
     struct AssetParams {
         uint96 cap;
         uint64 minDeposit;
         bool lidoShares;
+        IPriceAdapter adapter;
+    }
+
+    /// @notice What the withdrawal queue needs to take a request in `asset`.
+    /// @param known whether the vault lists the asset
+    /// @param lidoShares whether it is accounted in Lido shares (paid out with `transferShares`)
+    /// @param adapter its price adapter (zero for ETH)
+    /// @param price the price stored at the last sync
+    /// @param buffer units the vault holds
+    /// @param outside units restaked or in queued EigenLayer withdrawals (see `AssetInfo.outsideUnits`)
+    struct Route {
+        bool known;
+        bool lidoShares;
+        IPriceAdapter adapter;
+        uint256 price;
+        uint256 buffer;
+        uint256 outside;
     }
 
     /// @notice Everything the vault stores about one asset.
@@ -32,8 +54,17 @@ interface ILRTVault is IERC20 {
     /// @param sharesPerUnit lrETH minted per 1e18 units deposited now (0 before the first sync)
     /// @param headroom units that may still be deposited before the cap (re-based at each sync)
     /// @param expiry deposits of the asset revert after this timestamp until the next sync
-    /// @param tripped the oracle saw its price fall beyond the per-sync bound; deposits halted until cleared
+    /// @param tripped the oracle saw its price fall beyond its bound at a sync; deposits halted until cleared
+    /// @param index the asset's position in `assets()` (ETH is 0)
+    /// @param adapter the asset's price adapter (zero for ETH)
+    /// @param price ETH per 1e18 units stored at the last sync (the oracle's bounded protocol price; 1e18 for ETH)
+    /// @param outsideUnits units restaked or in queued EigenLayer withdrawals, as of the last sync and moved since by
+    /// restaking and completed withdrawals (a slash shows at the next sync)
     struct AssetInfo {
+        uint256 index;
+        IPriceAdapter adapter;
+        uint256 price;
+        uint256 outsideUnits;
         uint256 bufferUnits;
         uint256 sharesPerUnit;
         uint256 headroom;
@@ -48,10 +79,12 @@ interface ILRTVault is IERC20 {
 
     /// @notice What a sync hands the vault, per asset in `assets()` order.
     /// @param holdings every unit the vault owns (buffer + restaked + queued), to re-base the cap headroom
+    /// @param prices the oracle's bounded protocol price of each asset (ETH per 1e18 units)
     struct SyncUpdate {
         uint256 feeShares;
         address treasury;
         uint64 expiry;
+        uint256[] prices;
         uint256[] sharesPerUnit;
         uint256[] holdings;
         bool[] tripped;
@@ -79,8 +112,11 @@ interface ILRTVault is IERC20 {
     event BufferSettled(address indexed asset, uint256 units);
     /// @notice The restaking manager moved buffer units to a delegator.
     event BufferReleased(address indexed asset, address indexed to, uint256 units);
-    /// @notice Units arrived in the buffer from a delegator or the manager (completed withdrawal or rewards).
-    event BufferAbsorbed(address indexed asset, address indexed from, uint256 units);
+    /// @notice Units arrived in the buffer from a delegator or the manager: a completed withdrawal (`fromPosition`,
+    /// the units leave the restaked/queued side) or rewards.
+    event BufferAbsorbed(address indexed asset, address indexed from, uint256 units, bool fromPosition);
+    /// @notice An asset's price adapter was replaced (admin).
+    event AdapterUpdated(address indexed asset, IPriceAdapter adapter);
     /// @notice The vault was seeded: `shares` lrETH minted to the dead address, never redeemable.
     event Seeded(uint256 assets, uint256 shares);
 
@@ -114,6 +150,14 @@ interface ILRTVault is IERC20 {
     error LRTVaultAlreadySeeded();
     /// @notice The buffer holds fewer units than asked.
     error LRTVaultInsufficientBuffer(address asset, uint256 units, uint256 buffer);
+    /// @notice Restaking `units` would take buffer the withdrawal queue has promised to pending requests: only
+    /// `free` units are above their liability.
+    error LRTVaultBufferReserved(address asset, uint256 units, uint256 free);
+    /// @notice The asset's Chainlink market feed is stale or broken (see `IPriceAdapter.quote`): deposits of it wait
+    /// until the feed updates.
+    error LRTVaultMarketPriceUnavailable(address asset);
+    /// @notice The adapter prices another token (or is zero).
+    error LRTVaultInvalidAdapter(address asset, IPriceAdapter adapter);
     /// @notice Too many assets.
     error LRTVaultTooManyAssets();
     /// @notice A sync update does not match the asset list.
@@ -130,9 +174,11 @@ interface ILRTVault is IERC20 {
         uint256 referralId
     ) external payable returns (uint256 shares);
 
-    /// @notice Pulls `amount` of `asset` (approve first) and mints lrETH to `receiver`, rounded down.
+    /// @notice Pulls `amount` of `asset` (approve first) and mints lrETH to `receiver`, rounded down, at the lowest
+    /// of the price stored at the last sync, the live protocol price and the market price (the adapter's `quote`).
     /// @dev Mints for the units that actually arrived; reverts `LRTVaultShortDelivery` if fewer arrived than asked
-    /// (stETH: beyond 2 wei). Other reverts as `depositETH`, plus `LRTVaultUnsupportedAsset`.
+    /// (stETH: beyond 2 wei), `LRTVaultMarketPriceUnavailable` while the market feed is stale. Other reverts as
+    /// `depositETH`, plus `LRTVaultUnsupportedAsset`.
     function depositLST(
         address asset,
         uint256 amount,
@@ -166,6 +212,25 @@ interface ILRTVault is IERC20 {
     /// @notice Buffer units of every asset, in `assets()` order.
     function buffers() external view returns (uint256[] memory);
 
+    /// @notice What a sync reads from the vault, per asset in `assets()` order: the asset, its adapter (zero for
+    /// ETH), its stored price and its buffer units.
+    function syncInputs()
+        external
+        view
+        returns (
+            address[] memory assets,
+            IPriceAdapter[] memory adapters,
+            uint256[] memory prices,
+            uint256[] memory bufferUnits
+        );
+
+    /// @notice What the withdrawal queue reads to take a request in `asset` (`known` false for an unlisted asset).
+    function route(address asset) external view returns (Route memory);
+
+    /// @notice `asset`'s price adapter and the price stored at the last sync (ETH per 1e18 units; 1e18 for ETH, whose
+    /// adapter is zero). Reverts `LRTVaultUnsupportedAsset` for an unknown asset.
+    function priceOf(address asset) external view returns (IPriceAdapter adapter, uint256 price);
+
     /// @notice Whether `token` is a supported asset other than ETH.
     function isAsset(address token) external view returns (bool);
 
@@ -182,10 +247,17 @@ interface ILRTVault is IERC20 {
     /// lrETH the queue holds (withdrawal queue only, at finalization).
     function settleWithdrawals(address[] calldata assets, uint256[] calldata units, uint256 sharesToBurn) external;
 
-    /// @notice Sends `units` of `asset` from the buffer to `delegator` (restaking manager only).
+    /// @notice Sends `units` of `asset` from the buffer to `delegator` (restaking manager only). Never takes buffer
+    /// the withdrawal queue has promised to pending requests of the asset (`LRTVaultBufferReserved`).
     function releaseToDelegator(address asset, uint256 units, address delegator) external;
 
     /// @notice Pulls `tokenAmount` of `asset` from `from` (which approved the vault) into the buffer (restaking
-    /// manager only). Returns the accounting units that arrived.
-    function absorbFromDelegator(address asset, uint256 tokenAmount, address from) external returns (uint256 units);
+    /// manager only). `fromPosition`: the units come back from EigenLayer (a completed withdrawal), so they leave
+    /// `outsideUnits`; rewards arrive with it false. Returns the accounting units that arrived.
+    function absorbFromDelegator(
+        address asset,
+        uint256 tokenAmount,
+        address from,
+        bool fromPosition
+    ) external returns (uint256 units);
 }

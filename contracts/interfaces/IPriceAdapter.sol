@@ -1,20 +1,44 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAggregatorV3} from "./external/chainlink/IAggregatorV3.sol";
+
 /// @title IPriceAdapter
-/// @notice Prices one liquid staking token in ETH for lrt-vault. The vault keeps every asset in an *accounting unit*:
-/// the token's own balance unit for non-rebasing tokens (rETH, cbETH, wstETH) and Lido shares for stETH, whose
-/// balances rebase. Adapters are stateless readers of the token's own exchange rate; the vault bounds how far a
-/// price may move per sync.
+/// @notice Prices one liquid staking token in ETH for lrt-vault, two ways:
+/// - the *protocol* price, the token's own exchange rate (what its issuer redeems it for): `price()`, which every sync
+///   values holdings at (the oracle bounds how fast it may rise);
+/// - the *market* price, from a Chainlink feed when the adapter has one: what the token sells for now.
+/// `quote()` returns both, live. Deposits of the token are priced at the lowest of the price stored at the last sync,
+/// the live protocol price and the market price, and payouts in the token at the highest of them: whatever the
+/// market does, nobody can buy lrETH with a token below its price, nor take a token out above it (depeg arbitrage).
+///
+/// The vault keeps every asset in an *accounting unit*: the token's own balance unit for non-rebasing tokens (rETH,
+/// cbETH, wstETH) and Lido shares for stETH, whose balances rebase. Every price here is ETH (wei) per 1e18
+/// accounting units. Adapters are stateless and immutable: a new feed or token means a new adapter.
 interface IPriceAdapter {
     /// @notice An adapter was constructed for the zero address.
     error PriceAdapterZeroAddress();
+    /// @notice The feed has more than 18 decimals, or a feed was given with a zero maximum age.
+    error PriceAdapterInvalidFeed(IAggregatorV3 feed);
 
     /// @notice The token this adapter prices.
     function asset() external view returns (address);
 
-    /// @notice ETH (wei) per 1e18 accounting units of the asset, rounded down.
+    /// @notice The Chainlink feed of the token's market price (zero: none, the market leg is the protocol price).
+    function feed() external view returns (IAggregatorV3);
+
+    /// @notice The feed's answer is stale once it is older than this (seconds): its heartbeat plus a margin.
+    function maxFeedAge() external view returns (uint256);
+
+    /// @notice The protocol price: ETH per 1e18 accounting units at the token's own exchange rate, rounded down.
     function price() external view returns (uint256);
+
+    /// @notice The live protocol and market prices (ETH per 1e18 accounting units, each rounded down).
+    /// @return protocol as `price()`
+    /// @return market the feed's price per accounting unit; `protocol` when the adapter has no feed
+    /// @return marketOk false when the adapter has a feed and its answer is unusable (stale, not positive, or the
+    /// call reverted): deposits then refuse the token, payouts ignore the market leg. Never reverts.
+    function quote() external view returns (uint256 protocol, uint256 market, bool marketOk);
 
     /// @notice Accounting units worth `tokenAmount` of the token (balance units), rounded down.
     function toUnits(uint256 tokenAmount) external view returns (uint256);

@@ -92,6 +92,10 @@ interface IRestakingManager {
     error RestakingManagerNotDelegated(address delegator);
     /// @notice The setter would not change anything.
     error RestakingManagerNoChange();
+    /// @notice `delegator` already has `pending` EigenLayer withdrawals; this action needs `pending <= allowed` (it
+    /// must leave room for a forced undelegation, so the count never passes `MAX_PENDING_WITHDRAWALS`). Complete
+    /// some first (`completeWithdrawals`, permissionless).
+    error RestakingManagerTooManyPending(address delegator, uint256 pending, uint256 allowed);
 
     /// @notice Every asset with a strategy (in `setStrategy` order) and its restaked and queued totals across
     /// delegators, in accounting units (converted with the oracle), rounded down. Called by the accountant's `sync`.
@@ -100,6 +104,11 @@ interface IRestakingManager {
 
     /// @notice Every (delegator, strategy) position, delegator-major.
     function delegatorPositions() external view returns (DelegatorPosition[] memory);
+
+    /// @notice Whether EigenLayer cut the max magnitude of any delegator's operator (the operator it was delegated to
+    /// last) for any of our strategies after block `blockNumber`: a slash the vault's rate may not show yet.
+    /// @dev Two AllocationManager reads per delegator (`getMaxMagnitudes` now and at `blockNumber`).
+    function slashedSince(uint256 blockNumber) external view returns (bool);
 
     /// @notice All delegators, in creation order.
     function delegators() external view returns (address[] memory);
@@ -143,7 +152,8 @@ interface IRestakingManager {
 
     /// @notice Queues an EigenLayer withdrawal of `withdrawableShares` of `asset`'s strategy from `delegator`
     /// (keeper); converted to deposit shares with `convertToDepositShares` (rounded down). The queued shares stay
-    /// in `positions()` until completion.
+    /// in `positions()` until completion. Reverts `RestakingManagerTooManyPending` unless the delegator keeps room
+    /// for a forced undelegation afterwards.
     function queueWithdrawal(
         address delegator,
         address asset,
@@ -165,6 +175,7 @@ interface IRestakingManager {
 
     /// @notice Undelegates `delegator` from its operator (its shares are queued) and delegates it to `operator`
     /// (admin). Nothing leaves TVL: the queued shares count until their withdrawal completes. After a forced
-    /// undelegation (already queued) it only delegates.
+    /// undelegation (already queued) it only delegates. Reverts `RestakingManagerTooManyPending` unless the
+    /// withdrawals it may queue and a later forced undelegation still fit `MAX_PENDING_WITHDRAWALS`.
     function redelegate(address delegator, address operator) external;
 }

@@ -2,25 +2,41 @@
 pragma solidity 0.8.30;
 
 /// @title IWithdrawalQueue
-/// @notice lrETH's exit: request → finalize → claim, with every slash shared fairly.
+/// @notice lrETH's exit: request → finalize → claim, with every slash shared fairly and no request able to freeze
+/// another.
 ///
-/// - `requestWithdrawal` locks lrETH in the queue and mints an ERC-721 request to the receiver (whoever owns the
-///   NFT is paid). The ETH value of the shares at the current rate is recorded.
-/// - `finalize` (permissionless, in request order) first syncs the rate (always, so a loss earlier in the same block
-///   reaches the payouts), then pays each request `min(value at request, shares x rate now)` in its chosen asset
-///   (units at the higher of the oracle's stored and live price) out of the vault's buffer,
-///   while the buffer lasts, and burns the lrETH. A slash before finalization is therefore shared by waiting
-///   requests exactly as by holders who stay; gains while waiting stay with those who stay. A finalized payout is
-///   frozen: later slashes and gains do not touch it.
+/// - **One lane per asset.** A request names the asset it is paid in and joins that asset's lane; lanes finalize
+///   independently, each in order. A request can never hold back a request that names another asset.
+/// - **No request without a route.** At request time the vault must be able to pay it in that asset: the request's
+///   most units (its value at the payout price) plus every pending request of the lane must fit in what the vault
+///   holds of the asset, buffer plus restaked and queued in EigenLayer (`WithdrawalQueueNoRoute` otherwise, with the
+///   room left). The buffer promised to a lane cannot be restaked. So every lane's liability is covered by units the
+///   keeper can bring to the buffer within EigenLayer's withdrawal delay (see the README's runbook and bound).
+/// - `finalize` (permissionless) syncs the rate first (always, so a loss earlier in the same block reaches the
+///   payouts), then, lane by lane and in order while the buffer lasts, pays each request
+///   `min(its units at request, value now in units)` where the value now is `min(value at request, shares x rate
+///   now)` and units are priced at the *payout price*, the highest of the stored, live protocol and market prices.
+///   A slash before finalization is therefore shared by waiting requests exactly as by holders who stay; gains while
+///   waiting stay with those who stay; an asset whose price fell pays no more units than at request. A finalized
+///   payout is frozen. With nothing payable it returns 0, never reverts.
+/// - **Recovery.** A request still pending `maxWait` after it joined its lane (EigenLayer's delay plus the keeper's
+///   window: something went wrong, say a slash left the asset short) may be *re-denominated* by its owner (or an
+///   admin) into another asset with room: same shares, same rate at request, units at that asset's payout price. It
+///   cannot move value between users: the request's ETH value is unchanged and the new units are priced
+///   conservatively.
 /// - `claim` pays the NFT owner (or its chosen recipient), ETH last and reentrancy-safe.
-/// Payouts are kept in the asset's accounting units (stETH: Lido shares), held by the queue and reserved per asset.
+///
+/// Request ids encode their lane: `id = uint256(uint160(asset)) << 64 | seq`, seq counting from 1 in each lane
+/// (`assetOf(id)`). Payouts are kept in the asset's accounting units (stETH: Lido shares), held by the queue and
+/// reserved per asset until claimed.
 interface IWithdrawalQueue {
-    /// @notice A request's stored state.
+    /// @notice A request's state.
     /// @param valueAtRequest ETH value of `shares` at the rate when requested (rounded down)
     /// @param rateAtRequest ETH per 1e18 lrETH when requested
-    /// @param status 1 pending, 2 finalized, 3 claimed
-    /// @param payoutUnits accounting units of `asset` owed after finalization (stETH: shares)
-    /// @param payoutValue ETH value of the payout at finalization
+    /// @param requestedAt when it joined its lane
+    /// @param status 1 pending, 2 finalized, 3 claimed, 4 re-denominated (moved to another lane under a new id)
+    /// @param payoutUnits accounting units of `asset`: the most it can be paid while pending, owed once finalized
+    /// @param payoutValue ETH value of the payout (0 while pending)
     struct Request {
         uint256 shares;
         uint256 valueAtRequest;
@@ -32,7 +48,17 @@ interface IWithdrawalQueue {
         uint256 payoutValue;
     }
 
-    /// @notice A request was made; `rateAtRequest` is ETH per 1e18 lrETH.
+    /// @notice One asset's lane.
+    /// @param requested requests ever made in the lane (the last seq)
+    /// @param processed requests the lane has finalized or skipped (re-denominated); the next to finalize is +1
+    /// @param liability the most units its pending requests can be paid
+    struct Lane {
+        uint256 requested;
+        uint256 processed;
+        uint256 liability;
+    }
+
+    /// @notice A request was made; `rateAtRequest` is ETH per 1e18 lrETH, `maxUnits` the most it can be paid.
     event WithdrawalRequested(
         uint256 indexed requestId,
         address indexed requester,
@@ -40,7 +66,8 @@ interface IWithdrawalQueue {
         address asset,
         uint256 shares,
         uint256 valueAtRequest,
-        uint256 rateAtRequest
+        uint256 rateAtRequest,
+        uint256 maxUnits
     );
     /// @notice A request was finalized: its payout is frozen. Anyone can recompute who bore which slash from the
     /// two rates.
@@ -52,6 +79,14 @@ interface IWithdrawalQueue {
         uint256 payoutValue,
         uint256 payoutUnits
     );
+    /// @notice A stuck request moved to another asset's lane under `newRequestId` (the old NFT was burned, the new
+    /// one minted to the same owner).
+    event WithdrawalRedenominated(
+        uint256 indexed requestId,
+        uint256 indexed newRequestId,
+        address indexed asset,
+        uint256 maxUnits
+    );
     /// @notice A finalized request was paid.
     event WithdrawalClaimed(
         uint256 indexed requestId,
@@ -62,6 +97,8 @@ interface IWithdrawalQueue {
     );
     /// @notice Request size limits changed (lrETH).
     event RequestLimitsUpdated(uint256 minShares, uint256 maxShares);
+    /// @notice How long a request waits before it may be re-denominated changed.
+    event MaxWaitUpdated(uint256 maxWait);
     /// @notice New requests paused or resumed.
     event RequestsPaused(bool paused);
 
@@ -77,27 +114,33 @@ interface IWithdrawalQueue {
     error WithdrawalQueueAboveMaximum(uint256 shares, uint256 maximum);
     /// @notice The asset cannot be withdrawn (not a vault asset).
     error WithdrawalQueueUnsupportedAsset(address asset);
-    /// @notice The caller does not own the request.
+    /// @notice The vault cannot pay `units` of `asset` on top of its lane's pending requests: only `room` units
+    /// are left (buffer + restaked + queued, minus the lane's liability). Ask for less, or another asset.
+    error WithdrawalQueueNoRoute(address asset, uint256 units, uint256 room);
+    /// @notice The caller may not act on the request (not its owner or approved).
     error WithdrawalQueueNotOwner(uint256 requestId, address caller, address owner);
     /// @notice The request is not finalized yet.
     error WithdrawalQueueNotFinalized(uint256 requestId);
+    /// @notice The request is not pending (finalized, claimed or re-denominated).
+    error WithdrawalQueueNotPending(uint256 requestId);
     /// @notice The request was already claimed.
     error WithdrawalQueueAlreadyClaimed(uint256 requestId);
     /// @notice No such request.
     error WithdrawalQueueUnknownRequest(uint256 requestId);
+    /// @notice The request may be re-denominated only from `readyAt` on (it joined its lane `maxWait` earlier).
+    error WithdrawalQueueNotStuck(uint256 requestId, uint256 readyAt);
     /// @notice New requests are paused.
     error WithdrawalQueueRequestsPaused();
     /// @notice Sending ETH to the recipient failed (claim to another address).
     error WithdrawalQueueETHTransferFailed(address recipient, uint256 amount);
     /// @notice Only the vault may send ETH here.
     error WithdrawalQueueUnexpectedETH(address sender);
-    /// @notice Invalid limits or setter with no effect.
+    /// @notice Invalid limits, or a setter with no effect.
     error WithdrawalQueueInvalidConfig();
-    /// @notice Nothing could be finalized (no request pending, or no liquidity for the next one).
-    error WithdrawalQueueNothingToFinalize(uint256 nextRequestId);
 
     /// @notice Locks `shares` lrETH of the caller and mints a request NFT to `receiver`, paid in `asset` (the
-    /// vault's ETH marker for ETH).
+    /// vault's ETH marker for ETH). Reverts `WithdrawalQueueNoRoute` if the vault holds too little of the asset
+    /// for the lane (see the notice).
     function requestWithdrawal(uint256 shares, address asset, address receiver) external returns (uint256 requestId);
 
     /// @notice `requestWithdrawal` after an ERC-2612 permit of the lrETH, in one transaction.
@@ -111,12 +154,21 @@ interface IWithdrawalQueue {
         bytes32 s
     ) external returns (uint256 requestId);
 
-    /// @notice Finalizes pending requests in order, up to `maxRequests`, while the buffer of each request's asset
-    /// lasts; syncs the rate first. Permissionless. Values use the rate, which excludes gains still streaming or
-    /// held back: a request forfeits its share of those to the holders who stay (the price of sandwich-proof
-    /// streaming), and the accountant raises its high-water mark so they are not charged the fee twice.
-    /// @return finalized how many requests were finalized
+    /// @notice Syncs, then finalizes pending requests lane by lane, each lane in order while its asset's buffer
+    /// lasts, at most `min(maxRequests, MAX_FINALIZE_BATCH)` steps in all (a re-denominated entry counts as one).
+    /// Permissionless. Values use the rate, which excludes gains still vesting, held back or not yet booked: a
+    /// request forfeits its share of those to the holders who stay (the price of sandwich-proof streaming), and the
+    /// accountant raises its high-water mark so they are not charged the fee twice.
+    /// @return finalized how many requests were finalized (0 when nothing is payable: no revert)
     function finalize(uint256 maxRequests) external returns (uint256 finalized);
+
+    /// @notice Moves the caller's pending request (owner or approved) to `asset`'s lane once it has waited
+    /// `maxWait`; returns its new id. Reverts `WithdrawalQueueNotStuck` earlier, `WithdrawalQueueNoRoute` if
+    /// `asset` has no room.
+    function redenominate(uint256 requestId, address asset) external returns (uint256 newRequestId);
+
+    /// @notice `redenominate` by an admin, for an owner that cannot act (the same conditions and maths).
+    function redenominateStuck(uint256 requestId, address asset) external returns (uint256 newRequestId);
 
     /// @notice Pays finalized requests owned by the caller to `recipient` (ETH sent last).
     function claim(uint256[] calldata requestIds, address recipient) external;
@@ -124,9 +176,19 @@ interface IWithdrawalQueue {
     /// @notice A request's state.
     function getRequest(uint256 requestId) external view returns (Request memory);
 
-    /// @notice The next request id to finalize and the next id to be created.
-    function cursor() external view returns (uint256 nextToFinalize, uint256 nextRequestId);
+    /// @notice `asset`'s lane.
+    function lane(address asset) external view returns (Lane memory);
+
+    /// @notice The most units pending requests in `asset` can be paid (the buffer the vault keeps for them).
+    function liability(address asset) external view returns (uint256);
 
     /// @notice Units of `asset` held for finalized, unclaimed requests.
     function reserved(address asset) external view returns (uint256);
+
+    /// @notice The asset a request id is paid in (decoded from the id).
+    function assetOf(uint256 requestId) external pure returns (address);
+
+    /// @notice Smallest and largest request (lrETH), whether new requests are paused, and how long a request waits
+    /// before it may be re-denominated (seconds).
+    function limits() external view returns (uint256 minShares, uint256 maxShares, bool requestsPaused, uint256 maxWait);
 }

@@ -2,47 +2,66 @@
 pragma solidity 0.8.30;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {BPS} from "./Constants.sol";
 
 /// @title RateAccounting
-/// @notice The per-share bookkeeping behind lrETH's rate: a base rate, a linear stream of recognised gains, gains
-/// held back by the APR bound, and the fee's high-water mark. All values are ETH (wei) per 1e18 lrETH.
-/// @dev Between syncs the rate is `base + unvested * min(elapsed, window) / window`. A sync compares the vault's
-/// real value per share with what the books expected (`rate + still-unvested + held back`): the difference is a new
-/// gain (streamed, the excess over the APR bound held back) or a loss (taken off the base rate at once).
+/// @notice The per-share bookkeeping behind lrETH's rate: a base rate, at most two *tranches* of recognised gains each
+/// vesting linearly over its own window, gains held back by the APR bound, and the fee's high-water mark. All values
+/// are ETH (wei) per 1e18 lrETH.
+/// @dev The rate at time t is `base + sum over tranches of amount * min(t - start, end - start) / (end - start)`
+/// (each term rounded down). A tranche, once created, is never re-spread: a gain recognised at time t vests linearly
+/// from t to t + window whatever the sync cadence (hourly, daily or no sync in between give the same rate). A sync
+/// compares the vault's value per share with the books (`base + tranches + heldBack`, independent of time):
+/// - a loss (value below the books) comes off the base rate at once (then, if ever larger, off the tranches and the
+///   held-back gains);
+/// - a gain is *recognised* only when a new tranche may start: fully vested tranches are folded into the base first,
+///   and a new one needs a free slot and at least half a window since the previous one. Up to the APR bound over the
+///   time since the previous recognition it becomes the new tranche; the rest is held back. A gain found when no
+///   tranche may start is simply not booked yet: it stays in the value, and the next sync that may recognise finds
+///   it again (deposits still pay for it: their price is the value per share, not the books).
 library RateAccounting {
-    uint256 internal constant RATE_UNIT = 1e18;
-    uint256 internal constant BPS = 10_000;
     uint256 internal constant YEAR = 365 days;
 
+    /// @param base the rate without any unvested gain
+    /// @param amount1 the older tranche (0: none) vesting from `start1` to `end1`
+    /// @param amount2 the newer tranche (0: none) vesting from `start2` to `end2`
+    /// @param heldBack recognised gains above the APR bound, streamed by later recognitions
+    /// @param highWaterMark value per share above which the fee is taken
+    /// @param recognizedAt when a gain was last recognised (the APR bound's clock)
     struct State {
         uint256 base;
-        uint256 unvested;
+        uint256 amount1;
+        uint256 start1;
+        uint256 end1;
+        uint256 amount2;
+        uint256 start2;
+        uint256 end2;
         uint256 heldBack;
         uint256 highWaterMark;
-        uint256 lastSync;
-        uint256 window;
+        uint256 recognizedAt;
     }
 
     struct Params {
         uint256 streamWindow;
         uint256 maxAprBps;
-        uint256 feeBps;
     }
 
     struct Outcome {
-        uint256 valuePerShare;
-        uint256 feePerShare;
         uint256 streamed;
         uint256 heldBack;
         uint256 loss;
     }
 
-    /// @notice Unvested part already vested at `time`, rounded down (holders see gains no earlier than due).
+    /// @notice The part of a tranche vested at `time`, rounded down (holders see gains no earlier than due).
+    function vestedOf(uint256 amount, uint256 start, uint256 end, uint256 time) internal pure returns (uint256) {
+        if (amount == 0 || time >= end) return amount;
+        if (time <= start) return 0;
+        return Math.mulDiv(amount, time - start, end - start);
+    }
+
+    /// @notice Both tranches' vested parts at `time`.
     function vested(State memory s, uint256 time) internal pure returns (uint256) {
-        if (s.unvested == 0) return 0;
-        uint256 elapsed = time - s.lastSync;
-        if (elapsed >= s.window) return s.unvested;
-        return Math.mulDiv(s.unvested, elapsed, s.window);
+        return vestedOf(s.amount1, s.start1, s.end1, time) + vestedOf(s.amount2, s.start2, s.end2, time);
     }
 
     /// @notice The rate at `time` (no sync in between), rounded down.
@@ -50,9 +69,9 @@ library RateAccounting {
         return s.base + vested(s, time);
     }
 
-    /// @notice Gains owned by holders but not yet in the rate at `time`: the rest of the stream plus held back.
-    function pending(State memory s, uint256 time) internal pure returns (uint256) {
-        return s.unvested - vested(s, time) + s.heldBack;
+    /// @notice What the books owe holders per share: the base rate, every tranche and the held-back gains.
+    function books(State memory s) internal pure returns (uint256) {
+        return s.base + s.amount1 + s.amount2 + s.heldBack;
     }
 
     /// @notice Fee per share on `valuePerShare` above the high-water mark, rounded down (favours holders).
@@ -61,43 +80,92 @@ library RateAccounting {
         return Math.mulDiv(valuePerShare - s.highWaterMark, feeBps, BPS);
     }
 
-    /// @notice Re-books the state at `time` for a real value of `valuePerShare` per share (after the fee).
-    /// @dev Gain: `heldBack + gain` is streamed up to the APR bound over the time since the last sync, the rest is
-    /// held back. Loss: taken from the base rate (then, if ever larger, from the stream and held-back gains).
+    /// @notice Re-books the state at `time` for a value of `valuePerShare` per share (after the fee).
     function book(
         State memory s,
         uint256 valuePerShare,
         uint256 time,
         Params memory p
     ) internal pure returns (State memory next, Outcome memory out) {
-        uint256 rate = rateAt(s, time);
-        uint256 unvested = s.unvested - vested(s, time);
-        uint256 expected = rate + unvested + s.heldBack;
-        next.lastSync = time;
-        next.window = p.streamWindow;
-        out.valuePerShare = valuePerShare;
+        next = _fold(s, time);
+        uint256 expected = books(next);
         if (valuePerShare >= expected) {
-            uint256 candidate = s.heldBack + (valuePerShare - expected);
-            uint256 bound = Math.mulDiv(rate, p.maxAprBps * (time - s.lastSync), BPS * YEAR);
-            out.streamed = Math.min(candidate, bound);
-            out.heldBack = candidate - out.streamed;
-            next.base = rate;
-            next.unvested = unvested + out.streamed;
-            next.heldBack = out.heldBack;
+            if (_mayRecognize(next, time, p.streamWindow)) {
+                uint256 candidate = next.heldBack + (valuePerShare - expected);
+                uint256 rate = rateAt(next, time);
+                uint256 bound = Math.mulDiv(rate, p.maxAprBps * (time - next.recognizedAt), BPS * YEAR);
+                out.streamed = Math.min(candidate, bound);
+                out.heldBack = candidate - out.streamed;
+                next.heldBack = out.heldBack;
+                if (out.streamed != 0) {
+                    next.recognizedAt = time;
+                    if (p.streamWindow == 0) {
+                        next.base += out.streamed;
+                    } else if (next.amount1 == 0) {
+                        (next.amount1, next.start1, next.end1) = (out.streamed, time, time + p.streamWindow);
+                    } else {
+                        (next.amount2, next.start2, next.end2) = (out.streamed, time, time + p.streamWindow);
+                    }
+                }
+            }
         } else {
             out.loss = expected - valuePerShare;
-            uint256 remaining = out.loss;
-            uint256 fromBase = Math.min(remaining, rate);
-            next.base = rate - fromBase;
-            remaining -= fromBase;
-            uint256 fromStream = Math.min(remaining, unvested);
-            next.unvested = unvested - fromStream;
-            next.heldBack = s.heldBack - (remaining - fromStream);
-        }
-        if (p.streamWindow == 0) {
-            next.base += next.unvested;
-            next.unvested = 0;
+            _takeLoss(next, out.loss);
         }
         next.highWaterMark = Math.max(s.highWaterMark, valuePerShare);
+    }
+
+    /// @dev Folds tranches vested in full at `time` into the base; the newer one moves to the first slot.
+    function _fold(State memory s, uint256 time) private pure returns (State memory next) {
+        next = State(
+            s.base,
+            s.amount1,
+            s.start1,
+            s.end1,
+            s.amount2,
+            s.start2,
+            s.end2,
+            s.heldBack,
+            s.highWaterMark,
+            s.recognizedAt
+        );
+        if (next.amount2 != 0 && time >= next.end2) {
+            next.base += next.amount2;
+            (next.amount2, next.start2, next.end2) = (0, 0, 0);
+        }
+        if (next.amount1 != 0 && time >= next.end1) {
+            next.base += next.amount1;
+            (next.amount1, next.start1, next.end1) = (next.amount2, next.start2, next.end2);
+            (next.amount2, next.start2, next.end2) = (0, 0, 0);
+        }
+    }
+
+    /// @dev A new tranche may start: a slot is free and half a window has passed since the last one started (so at
+    /// most two overlap). With no window, gains count at once and always may.
+    function _mayRecognize(State memory s, uint256 time, uint256 window) private pure returns (bool) {
+        if (window == 0) return true;
+        if (s.amount2 != 0) return false;
+        return s.amount1 == 0 || time >= s.start1 + window / 2;
+    }
+
+    /// @dev Takes `loss` off the base rate, then off the newer and the older tranche, then off the held-back gains
+    /// (the books always cover it: `loss <= books`).
+    function _takeLoss(State memory s, uint256 loss) private pure {
+        uint256 take = Math.min(loss, s.base);
+        s.base -= take;
+        loss -= take;
+        take = Math.min(loss, s.amount2);
+        s.amount2 -= take;
+        loss -= take;
+        take = Math.min(loss, s.amount1);
+        s.amount1 -= take;
+        loss -= take;
+        s.heldBack -= loss;
+        // Keep the older tranche in the first slot (a tranche emptied by a loss frees its slot).
+        if (s.amount2 == 0) (s.start2, s.end2) = (0, 0);
+        if (s.amount1 == 0) {
+            (s.amount1, s.start1, s.end1) = (s.amount2, s.start2, s.end2);
+            (s.amount2, s.start2, s.end2) = (0, 0, 0);
+        }
     }
 }

@@ -3,8 +3,9 @@ import type { ContractFuture } from "@nomicfoundation/ignition-core";
 
 /**
  * LOCAL ONLY: our EigenLayer stand-ins (PauserRegistry, StrategyManager, DelegationManager, AllocationManager,
- * RewardsCoordinator), the LST stand-ins (stETH, wstETH, rETH, cbETH, WETH) and one TVL-limited strategy per
- * restakable LST, initialized and whitelisted. Never deploy this to a public network.
+ * RewardsCoordinator), the LST stand-ins (stETH, wstETH, rETH, cbETH, WETH), Chainlink feed stand-ins for their
+ * market prices and one TVL-limited strategy per restakable LST, initialized and whitelisted. Never deploy this to a
+ * public network.
  */
 export default buildModule("LocalEigenLayer", (m) => {
   const deployer = m.getAccount(0);
@@ -54,6 +55,14 @@ export default buildModule("LocalEigenLayer", (m) => {
   m.call(cbETH, "initialize", [deployer, deployer, cbETHRate]);
   const weth = m.contract("WETHMock");
 
+  // Chainlink market feeds (18 decimals), starting at the protocol rates: stETH/ETH at par, rETH/ETH, cbETH/ETH.
+  const feed = (name: string, answer: unknown) => {
+    const f = m.contract("AggregatorMock", [], { id: `Feed_${name}` });
+    m.call(f, "initialize", [deployer, 18, answer], { id: `initFeed_${name}` });
+    return f;
+  };
+  const feeds = { stETH: feed("stETH", 10n ** 18n), rETH: feed("rETH", rETHRate), cbETH: feed("cbETH", cbETHRate) };
+
   const strategy = (name: string, token: ContractFuture<string>) => {
     const s = m.contract("StrategyBaseTVLLimits", [], { id: `Strategy_${name}` });
     m.call(s, "initializeStandIn", [strategyManager, pauserRegistry, token], {
@@ -78,6 +87,9 @@ export default buildModule("LocalEigenLayer", (m) => {
     rETH,
     cbETH,
     weth,
+    stETHFeed: feeds.stETH,
+    rETHFeed: feeds.rETH,
+    cbETHFeed: feeds.cbETH,
     stETHStrategy: strategies.stETH,
     rETHStrategy: strategies.rETH,
     cbETHStrategy: strategies.cbETH,

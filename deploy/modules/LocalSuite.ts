@@ -9,10 +9,10 @@ import { buildCore, buildRestaking, suiteResult } from "./build";
 export default buildModule("LocalSuite", (m) => {
   const el = m.useModule(LocalEigenLayer);
   const core = buildCore(m, [
-    { kind: "stETH", token: el.stETH },
-    { kind: "wstETH", token: el.wstETH },
-    { kind: "rETH", token: el.rETH },
-    { kind: "cbETH", token: el.cbETH },
+    { kind: "stETH", token: el.stETH, feed: el.stETHFeed },
+    { kind: "wstETH", token: el.wstETH, feed: el.stETHFeed },
+    { kind: "rETH", token: el.rETH, feed: el.rETHFeed },
+    { kind: "cbETH", token: el.cbETH, feed: el.cbETHFeed },
     { kind: "weth", token: el.weth },
   ]);
   const restaking = buildRestaking(m, core, el, [

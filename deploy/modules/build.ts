@@ -21,10 +21,11 @@ export const ADAPTERS = {
 } as const;
 export type AssetKind = keyof typeof ADAPTERS;
 
-/** One supported LST: its kind (which adapter prices it) and token address. */
+/** One supported LST: its kind (which adapter prices it), token address and Chainlink market feed (none: zero). */
 export interface AssetInput {
   kind: AssetKind;
   token: Addr;
+  feed?: Addr;
 }
 
 /** One restakable LST and its EigenLayer strategy. */
@@ -40,20 +41,37 @@ export interface EigenLayerInput {
   rewardsCoordinator: Addr;
 }
 
-/** The five LSTs with their token addresses taken from module parameters named after them. */
+/** The market feed parameter of each kind (wstETH is priced with the stETH/ETH feed; WETH needs none). */
+const FEED_PARAMETER: Record<AssetKind, string | undefined> = {
+  stETH: "stETHFeed",
+  wstETH: "stETHFeed",
+  rETH: "rETHFeed",
+  cbETH: "cbETHFeed",
+  weth: undefined,
+};
+
+/**
+ * The five LSTs with their token addresses taken from module parameters named after them, and their Chainlink
+ * market feeds from `stETHFeed`, `rETHFeed`, `cbETHFeed` (zero when absent: no market leg).
+ */
 export function parameterAssets(m: IgnitionModuleBuilder): AssetInput[] {
-  return (["stETH", "wstETH", "rETH", "cbETH", "weth"] as const).map((kind) => ({
-    kind,
-    token: m.getParameter<string>(kind),
-  }));
+  return (["stETH", "wstETH", "rETH", "cbETH", "weth"] as const).map((kind) => {
+    const feed = FEED_PARAMETER[kind];
+    return {
+      kind,
+      token: m.getParameter<string>(kind),
+      feed: feed === undefined ? undefined : m.getParameter<string>(feed, ethers.ZeroAddress),
+    };
+  });
 }
 
 const selectors = (signatures: readonly string[]) => signatures.map((s) => ethers.id(s).slice(0, 10));
 
 /**
  * The core: AccessManager (deployer = admin), LRTOracle, LRTVault, LRTAccountant and WithdrawalQueue behind
- * ERC-1967 proxies (initialized in the proxy constructor), one price adapter per LST, the lens; every LST added,
- * linked, the PAUSER role wired, the vault seeded, synced once and opened for deposits.
+ * ERC-1967 proxies (initialized in the proxy constructor), one price adapter per LST (with its market feed), the
+ * lens; every LST bounded in the oracle and added to the vault, linked, the PAUSER role wired, the vault seeded,
+ * synced once and opened for deposits.
  */
 export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[]) {
   const deployer = m.getAccount(0);
@@ -66,9 +84,16 @@ export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[]) {
     maxRateAge: m.getParameter("maxRateAge", 24 * 3600),
     cap: m.getParameter("cap", 10n ** 24n),
     minDeposit: m.getParameter("minDeposit", 10n ** 15n),
-    maxPriceChangeBps: m.getParameter("maxPriceChangeBps", 1000),
+    /** the most an LST's stored price may rise per day (bps of the previous price) */
+    maxRiseBpsPerDay: m.getParameter("maxRiseBpsPerDay", 50),
+    /** a fall deeper than this at one sync halts the asset's deposits until an admin clears it */
+    maxFallBps: m.getParameter("maxFallBps", 500),
+    /** a Chainlink answer older than this is stale (the ETH feeds' 24 h heartbeat plus an hour) */
+    maxFeedAge: m.getParameter("maxFeedAge", 25 * 3600),
     minRequest: m.getParameter("minRequest", 10n ** 15n),
     maxRequest: m.getParameter("maxRequest", 10n ** 21n),
+    /** a pending request may be re-denominated after this (EigenLayer's 14-day delay plus two keeper days) */
+    maxWait: m.getParameter("maxWait", 16 * 24 * 3600),
     seed: m.getParameter("seed", 10n ** 16n),
   };
 
@@ -98,17 +123,18 @@ export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[]) {
   const adapters: Record<string, ContractFuture<string>> = {};
   // Assets are added one after the other, so `vault.assets()` lists them in the order given (ETH first).
   const added: ReturnType<typeof m.call>[] = [];
-  for (const { kind, token } of assets) {
-    const adapter = m.contract(ADAPTERS[kind], [token], { id: `${kind}Adapter` });
+  for (const { kind, token, feed } of assets) {
+    const args = kind === "weth" ? [token] : [token, feed ?? ethers.ZeroAddress, p.maxFeedAge];
+    const adapter = m.contract(ADAPTERS[kind], args, { id: `${kind}Adapter` });
     adapters[kind] = adapter;
-    const set = m.call(oracle.contract, "setAdapter", [token, adapter, p.maxPriceChangeBps], {
-      id: `setAdapter_${kind}`,
+    const bounded = m.call(oracle.contract, "setBounds", [token, p.maxRiseBpsPerDay, p.maxFallBps], {
+      id: `setBounds_${kind}`,
     });
     const lidoShares = kind === "stETH";
     added.push(
-      m.call(vault.contract, "addAsset", [token, { cap: p.cap, minDeposit: p.minDeposit, lidoShares }], {
+      m.call(vault.contract, "addAsset", [token, { cap: p.cap, minDeposit: p.minDeposit, lidoShares, adapter }], {
         id: `addAsset_${kind}`,
-        after: [set, ...added.slice(-1)],
+        after: [bounded, ...added.slice(-1)],
       }),
     );
   }
@@ -116,8 +142,13 @@ export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[]) {
   const linkAccountant = m.call(vault.contract, "setAccountant", [accountant.contract]);
   const oracleAccountant = m.call(oracle.contract, "setAccountant", [accountant.contract]);
 
-  // The queue copies the vault's asset list when initialized: deploy it after every asset is added.
-  const queue = proxied("WithdrawalQueue", () => [accessManager, vault.contract, p.minRequest, p.maxRequest], added);
+  const queue = proxied("WithdrawalQueue", () => [
+    accessManager,
+    vault.contract,
+    p.minRequest,
+    p.maxRequest,
+    p.maxWait,
+  ]);
   const linkQueue = m.call(vault.contract, "setWithdrawalQueue", [queue.contract]);
 
   const pauserVault = m.call(
@@ -187,7 +218,6 @@ export function buildRestaking(
   const managerInit = m.encodeFunctionCall(managerImpl, "initialize", [
     core.accessManager,
     core.vault,
-    core.oracle,
     el.strategyManager,
     el.delegationManager,
     el.rewardsCoordinator,

@@ -10,8 +10,8 @@ contract RateAccountingHarness {
         return RateAccounting.rateAt(s, time);
     }
 
-    function pending(RateAccounting.State memory s, uint256 time) external pure returns (uint256) {
-        return RateAccounting.pending(s, time);
+    function books(RateAccounting.State memory s) external pure returns (uint256) {
+        return RateAccounting.books(s);
     }
 
     function feeOn(

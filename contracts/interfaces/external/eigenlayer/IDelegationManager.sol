@@ -110,4 +110,10 @@ interface IDelegationManager is IDelegationManagerTypes, ISignatureUtilsMixinTyp
 
     /// @notice Withdrawals `staker` has queued so far; the next withdrawal's nonce.
     function cumulativeWithdrawalsQueued(address staker) external view returns (uint256);
+
+    /// @notice The roots of `staker`'s pending withdrawals (cheap: no slashing maths, no struct).
+    function getQueuedWithdrawalRoots(address staker) external view returns (bytes32[] memory);
+
+    /// @notice The AllocationManager this DelegationManager reads magnitudes from.
+    function allocationManager() external view returns (address);
 }
