@@ -56,7 +56,7 @@ export default buildModule("LocalEigenLayer", (m) => {
   const weth = m.contract("WETHMock");
 
   // Chainlink market feeds (18 decimals), starting at the protocol rates: stETH/ETH at par, rETH/ETH, cbETH/ETH.
-  const feed = (name: string, answer: unknown) => {
+  const feed = (name: string, answer: bigint | ReturnType<typeof m.getParameter<bigint>>) => {
     const f = m.contract("AggregatorMock", [], { id: `Feed_${name}` });
     m.call(f, "initialize", [deployer, 18, answer], { id: `initFeed_${name}` });
     return f;

@@ -1,14 +1,15 @@
 /**
  * What a `deployVaultFixture` deployment should hold and credit, built only from the inputs a test chose (amounts
- * moved, rates and rebases set, fixture parameters) and the independent bigint models: Lido shares (`StEthModel`),
- * the rate books (`RateModel`) and the oracle bound (`boundedPrice`). Nothing here reads the contracts under test.
- * The withdrawal tests extend it with the queue (`test/withdrawals/queueLedger.ts`).
+ * moved, rates, rebases and market prices set, fixture parameters) and the independent bigint models: Lido shares
+ * (`StEthModel`), the rate books (`RateModel`) and the oracle's time bound (`OracleModel`). Nothing here reads the
+ * contracts under test, except the accountant's initialization time (a deployment fact, the APR bound's clock),
+ * which the constructor takes. The withdrawal tests extend it with the queue (`test/withdrawals/queueLedger.ts`).
  */
 import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE, STETH_SEED } from "../fixtures/tokens";
 import { ASSET_ORDER, VAULT_PARAMS } from "../fixtures/vault";
 import type { VaultFixture } from "../fixtures/vault";
 import { WAD, mulWad } from "./math";
-import { boundedPrice } from "./oracleModel";
+import { OracleModel, depositPerUnit, payoutPrice } from "./oracleModel";
 import type { SyncOutcome } from "./rateModel";
 import { RateModel } from "./rateModel";
 import { StEthModel } from "./steth";
@@ -38,17 +39,20 @@ export type LedgerSync = SyncOutcome & { totalValue: bigint };
 
 export class Ledger {
   /** The accountant's books (set `rates.params` after a `setStreaming`/`setFee`). */
-  readonly rates = new RateModel({
-    feeBps: BigInt(VAULT_PARAMS.feeBps),
-    streamWindow: BigInt(VAULT_PARAMS.streamWindow),
-    maxAprBps: BigInt(VAULT_PARAMS.maxAprBps),
-    maxRateAge: BigInt(VAULT_PARAMS.maxRateAge),
-  });
+  readonly rates: RateModel;
   /** lrETH in existence: the seed, deposits and fee shares. */
   supply = 0n;
   readonly steth = new StEthModel();
   rETHRate = RETH_INITIAL_RATE;
   cbETHRate = CBETH_INITIAL_RATE;
+  /** The Chainlink feeds' answers (ETH per token): stETH/ETH (also wstETH's), rETH/ETH, cbETH/ETH. */
+  stETHMarket = WAD;
+  rETHMarket = RETH_INITIAL_RATE;
+  cbETHMarket = CBETH_INITIAL_RATE;
+  /** The oracle's per-asset state (the price the vault stores and the last refresh time). */
+  readonly oracle = new Map<Key, OracleModel>(
+    KEYS.map((k) => [k, new OracleModel(BigInt(VAULT_PARAMS.maxRiseBpsPerDay), BigInt(VAULT_PARAMS.maxFallBps))]),
+  );
   readonly buffer = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
   readonly restaked = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
   readonly queued = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
@@ -63,11 +67,25 @@ export class Ledger {
   readonly minted = new Map<string, bigint>();
   expiry = 0n;
 
-  /** The state `deployVaultFixture` leaves: stETH pool seeded by `funder`, the vault seeded and synced once. */
+  /**
+   * The state `deployVaultFixture` leaves: stETH pool seeded by `funder`, the vault seeded and synced once.
+   * `initializedAt`: when the accountant was initialized (its APR bound's clock); defaults to `firstSyncAt`, which
+   * is exact whenever no gain is recognised before the clock matters.
+   */
   constructor(
     readonly a: LedgerAddresses,
     firstSyncAt: bigint,
+    initializedAt: bigint = firstSyncAt,
   ) {
+    this.rates = new RateModel(
+      {
+        feeBps: BigInt(VAULT_PARAMS.feeBps),
+        streamWindow: BigInt(VAULT_PARAMS.streamWindow),
+        maxAprBps: BigInt(VAULT_PARAMS.maxAprBps),
+        maxRateAge: BigInt(VAULT_PARAMS.maxRateAge),
+      },
+      initializedAt,
+    );
     this.steth.submit(a.funder, STETH_SEED);
     this.buffer.set("ETH", VAULT_PARAMS.seed);
     this.supply = VAULT_PARAMS.seed;
@@ -88,6 +106,27 @@ export class Ledger {
       default:
         return WAD;
     }
+  }
+
+  /** The market price per accounting unit from the feeds (the protocol price where the asset has no feed). */
+  marketPrice(key: Key): bigint {
+    switch (key) {
+      case "stETH":
+      case "wstETH":
+        return mulWad(this.stETHMarket, this.observedPrice(key));
+      case "rETH":
+        return this.rETHMarket;
+      case "cbETH":
+        return this.cbETHMarket;
+      default:
+        return WAD;
+    }
+  }
+
+  /** What a payout in `key` is priced at now: the highest of the stored, live protocol and market prices. */
+  payoutPrice(key: Key): bigint {
+    if (key === "ETH") return WAD;
+    return payoutPrice(this.price.get(key)!, this.observedPrice(key), this.marketPrice(key));
   }
 
   holdings(key: Key): bigint {
@@ -121,7 +160,7 @@ export class Ledger {
         this.price.set(k, WAD);
         continue;
       }
-      const bounded = boundedPrice(this.price.get(k)!, this.observedPrice(k), BigInt(VAULT_PARAMS.maxChangeBps));
+      const bounded = this.oracle.get(k)!.refresh(this.observedPrice(k), t);
       this.price.set(k, bounded.used);
       if (bounded.tripped) this.tripped.set(k, true);
     }
@@ -155,9 +194,19 @@ export class Ledger {
     return key === "stETH" ? this.steth.sharesByPooledEth(amount) : amount;
   }
 
-  /** lrETH a deposit of `units` of `key` mints now (the vault's two floors). */
+  /**
+   * lrETH per 1e18 units a deposit of `key` gets now: the stored one, scaled down (floor) by the lower of the live
+   * protocol and market prices over the stored price when that is lower. ETH: the stored one.
+   */
+  livePerUnit(key: Key): bigint {
+    const perUnit = this.perUnit.get(key)!;
+    if (key === "ETH") return perUnit;
+    return depositPerUnit(perUnit, this.price.get(key)!, this.observedPrice(key), this.marketPrice(key));
+  }
+
+  /** lrETH a deposit of `units` of `key` mints now (the vault's floors). */
   sharesFor(key: Key, units: bigint): bigint {
-    return mulWad(units, this.perUnit.get(key)!);
+    return mulWad(units, this.livePerUnit(key));
   }
 
   /** A deposit of `units` accounting units of `key` credited to `account`; returns the lrETH minted. */

@@ -1,12 +1,16 @@
 /**
  * An independent TypeScript reference of lrETH's rate bookkeeping (ILRTAccountant / ILRTVault), written from the
  * rules, for exact expected values in tests:
- * - between syncs the rate is base + unvested * min(elapsed, window) / window (floor);
+ * - the rate is base + the vested part of at most two tranches, each vesting linearly (floor) from its start to its
+ *   end; a tranche is never re-spread, whatever the sync cadence;
  * - a sync values the vault; value per share above the high-water mark pays the fee, minted as lrETH;
- * - against the books (rate + rest of the stream + held back) the value per share is a gain (streamed up to the APR
- *   bound over the time since the last sync, the rest held back) or a loss (off the base rate at once);
+ * - against the books (base + tranches + held back, independent of time) the value per share is a loss (off the base
+ *   at once, then off the newer, the older tranche and the held-back gains) or a gain. A gain is recognised only
+ *   when a tranche may start (fully vested tranches folded into the base first; a free slot; half a window since the
+ *   last tranche started): then up to the APR bound over the time since the last recognition it becomes a new
+ *   tranche, the rest is held back; otherwise it is not booked at all (it stays in the value);
  * - deposits mint units * floor(price * 1e18 / depositRate) / 1e18 (floor), depositRate being the value per share
- *   the last sync found (after the fee), rounded up: new lrETH pays for the pending gains it will share in.
+ *   the last sync found (after the fee), rounded up, and never below the books.
  */
 import { mulDiv } from "./math";
 
@@ -34,32 +38,62 @@ export interface SyncOutcome {
   supply: bigint;
 }
 
+/** One vesting tranche: `amount` per 1e18 lrETH, linear from `start` to `end`. */
+export interface Tranche {
+  amount: bigint;
+  start: bigint;
+  end: bigint;
+}
+
+const NONE: Tranche = { amount: 0n, start: 0n, end: 0n };
+
+/** The part of a tranche vested at `time`, rounded down. */
+export function vestedOf(t: Tranche, time: bigint): bigint {
+  if (t.amount === 0n || time >= t.end) return t.amount;
+  if (time <= t.start) return 0n;
+  return mulDiv(t.amount, time - t.start, t.end - t.start);
+}
+
 export class RateModel {
   base = UNIT;
-  unvested = 0n;
+  /** The older tranche (first slot) and the newer one. */
+  t1: Tranche = { ...NONE };
+  t2: Tranche = { ...NONE };
   heldBack = 0n;
   highWaterMark = UNIT;
+  /** When a gain was last recognised: the APR bound's clock (the accountant starts it at initialize). */
+  recognizedAt = 0n;
+  /** The value per share the last sync found, after the fee. */
+  lastValue = UNIT;
   lastSync = 0n;
-  window = 0n;
   /** What deposits pay per 1e18 lrETH until the next sync (0 before the first: deposits closed). */
   depositRate = 0n;
 
-  constructor(public params: RateParams) {}
+  /** `initializedAt`: when the accountant was initialized (the APR bound's clock starts then). */
+  constructor(
+    public params: RateParams,
+    initializedAt = 0n,
+  ) {
+    this.recognizedAt = initializedAt;
+  }
 
   vested(time: bigint): bigint {
-    if (this.unvested === 0n) return 0n;
-    const elapsed = time - this.lastSync;
-    if (elapsed >= this.window) return this.unvested;
-    return mulDiv(this.unvested, elapsed, this.window);
+    return vestedOf(this.t1, time) + vestedOf(this.t2, time);
   }
 
   rateAt(time: bigint): bigint {
     return this.base + this.vested(time);
   }
 
-  /** Per 1e18 lrETH: the rest of the stream plus held-back gains. */
+  /** base + tranches + held back: what the books owe holders per share (time-independent). */
+  books(): bigint {
+    return this.base + this.t1.amount + this.t2.amount + this.heldBack;
+  }
+
+  /** Per 1e18 lrETH: what holders own but the rate does not show yet (the accountant's `pendingPerShare`). */
   pending(time: bigint): bigint {
-    return this.unvested - this.vested(time) + this.heldBack;
+    const owned = this.lastValue > this.books() ? this.lastValue : this.books();
+    return owned - this.rateAt(time);
   }
 
   /** lrETH per 1e18 units for a price, at the deposit rate of the last sync (floor). */
@@ -72,6 +106,44 @@ export class RateModel {
     return (units * this.sharesPerUnit(price)) / UNIT;
   }
 
+  private fold(time: bigint): void {
+    if (this.t2.amount !== 0n && time >= this.t2.end) {
+      this.base += this.t2.amount;
+      this.t2 = { ...NONE };
+    }
+    if (this.t1.amount !== 0n && time >= this.t1.end) {
+      this.base += this.t1.amount;
+      this.t1 = this.t2;
+      this.t2 = { ...NONE };
+    }
+  }
+
+  private mayRecognize(time: bigint): boolean {
+    const w = this.params.streamWindow;
+    if (w === 0n) return true;
+    if (this.t2.amount !== 0n) return false;
+    return this.t1.amount === 0n || time >= this.t1.start + w / 2n;
+  }
+
+  private takeLoss(loss: bigint): void {
+    const take = (have: bigint) => (loss < have ? loss : have);
+    let t = take(this.base);
+    this.base -= t;
+    loss -= t;
+    t = take(this.t2.amount);
+    this.t2 = { ...this.t2, amount: this.t2.amount - t };
+    loss -= t;
+    t = take(this.t1.amount);
+    this.t1 = { ...this.t1, amount: this.t1.amount - t };
+    loss -= t;
+    this.heldBack -= loss;
+    if (this.t2.amount === 0n) this.t2 = { ...NONE };
+    if (this.t1.amount === 0n) {
+      this.t1 = this.t2;
+      this.t2 = { ...NONE };
+    }
+  }
+
   /**
    * Books a sync at `time` that found `value` ETH (each asset rounded down) for `supply` lrETH. `exact`, the value
    * before that rounding scaled by 1e18 (the sum of units x price), lets the books stand when only the per-asset
@@ -80,8 +152,8 @@ export class RateModel {
   sync(value: bigint, supply: bigint, time: bigint, exact?: bigint): SyncOutcome {
     const previousRate = this.rateAt(time);
     let vps = mulDiv(value, UNIT, supply);
-    const books = this.base + this.unvested + this.heldBack;
-    if (exact !== undefined && vps < books && exact / supply >= books) vps = books;
+    const held = this.books();
+    if (exact !== undefined && vps < held && exact / supply >= held) vps = held;
     let feeShares = 0n;
     let feeAssets = 0n;
     if (vps > this.highWaterMark && this.params.feeBps > 0n) {
@@ -93,41 +165,37 @@ export class RateModel {
         vps = mulDiv(value, UNIT, supply);
       }
     }
-    const rate = this.rateAt(time);
-    const unvested = this.unvested - this.vested(time);
-    const expected = rate + unvested + this.heldBack;
+    this.fold(time);
+    const expected = this.books();
     let streamed = 0n;
-    let held = 0n;
+    let heldOut = 0n;
     let loss = 0n;
     if (vps >= expected) {
-      const candidate = this.heldBack + (vps - expected);
-      const bound = mulDiv(rate, this.params.maxAprBps * (time - this.lastSync), BPS * YEAR);
-      streamed = candidate < bound ? candidate : bound;
-      held = candidate - streamed;
-      this.base = rate;
-      this.unvested = unvested + streamed;
-      this.heldBack = held;
+      if (this.mayRecognize(time)) {
+        const candidate = this.heldBack + (vps - expected);
+        const bound = mulDiv(this.rateAt(time), this.params.maxAprBps * (time - this.recognizedAt), BPS * YEAR);
+        streamed = candidate < bound ? candidate : bound;
+        heldOut = candidate - streamed;
+        this.heldBack = heldOut;
+        if (streamed !== 0n) {
+          this.recognizedAt = time;
+          const w = this.params.streamWindow;
+          if (w === 0n) this.base += streamed;
+          else if (this.t1.amount === 0n) this.t1 = { amount: streamed, start: time, end: time + w };
+          else this.t2 = { amount: streamed, start: time, end: time + w };
+        }
+      }
     } else {
       loss = expected - vps;
-      let remaining = loss;
-      const fromBase = remaining < rate ? remaining : rate;
-      this.base = rate - fromBase;
-      remaining -= fromBase;
-      const fromStream = remaining < unvested ? remaining : unvested;
-      this.unvested = unvested - fromStream;
-      this.heldBack = this.heldBack - (remaining - fromStream);
-    }
-    if (this.params.streamWindow === 0n) {
-      this.base += this.unvested;
-      this.unvested = 0n;
+      this.takeLoss(loss);
     }
     if (vps > this.highWaterMark) this.highWaterMark = vps;
+    this.lastValue = vps;
     this.lastSync = time;
-    this.window = this.params.streamWindow;
-    // Not the stream's rate at expiry: new lrETH shares in every pending gain, so it pays for them (else the next
-    // sync would book the shortfall as a loss). ceil(value / supply), supply after the fee, and never below the books.
+    // New lrETH shares in every pending gain, booked or not, so it pays for them (else the next sync would book the
+    // shortfall as a loss): ceil(value / supply), supply after the fee, and never below the books.
     const ceil = mulDiv(value, UNIT, supply, "ceil");
-    const booked = this.base + this.unvested + this.heldBack;
+    const booked = this.books();
     const depositRate = ceil > booked ? ceil : booked;
     this.depositRate = depositRate;
     return {
@@ -135,12 +203,24 @@ export class RateModel {
       feeShares,
       feeAssets,
       streamed,
-      heldBack: held,
+      heldBack: heldOut,
       loss,
       previousRate,
-      rate: this.base,
+      rate: this.rateAt(time),
       depositRate,
       supply,
     };
+  }
+
+  /**
+   * The withdrawal queue settled `sharesBurned` lrETH for `valuePaid` ETH right after a sync: the high-water mark
+   * rises by what the requests forfeited, per remaining share, rounded up (`supply` after the burn).
+   */
+  settle(sharesBurned: bigint, valuePaid: bigint, supply: bigint): bigint {
+    const owed = mulDiv(sharesBurned, this.lastValue, UNIT);
+    if (owed <= valuePaid || supply === 0n) return 0n;
+    const forfeited = owed - valuePaid;
+    this.highWaterMark += mulDiv(forfeited, UNIT, supply, "ceil");
+    return forfeited;
   }
 }
