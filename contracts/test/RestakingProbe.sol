@@ -23,8 +23,10 @@ contract RestakingProbe {
         address delegator,
         IDelegationManagerTypes.Withdrawal[] calldata withdrawals
     ) external returns (Snapshot memory before, Snapshot memory after_) {
-        before = Snapshot(vault.buffers(), manager.positions());
+        (, , , uint256[] memory b0) = vault.syncInputs();
+        before = Snapshot(b0, manager.positions());
         manager.completeWithdrawals(delegator, withdrawals);
-        after_ = Snapshot(vault.buffers(), manager.positions());
+        (, , , uint256[] memory b1) = vault.syncInputs();
+        after_ = Snapshot(b1, manager.positions());
     }
 }
