@@ -73,7 +73,11 @@ contract LRTOracle is Initializable, AccessManagedUpgradeable, UUPSUpgradeable, 
                 prices[i] = UNIT;
                 continue;
             }
-            (prices[i], tripped[i]) = _bound($, assets[i], adapters[i].price(), previous[i]);
+            uint256 observed = 0;
+            try adapters[i].price() returns (uint256 p) {
+                observed = p;
+            } catch {}
+            (prices[i], tripped[i]) = _bound($, assets[i], observed, previous[i]);
         }
         emit PricesRefreshed(assets, prices);
     }
@@ -90,7 +94,8 @@ contract LRTOracle is Initializable, AccessManagedUpgradeable, UUPSUpgradeable, 
 
     /// @dev The price to use for `observed` given `previous`: a rise clamped to `previous` plus
     /// `previous * maxRiseBpsPerDay * elapsed / (10000 * 1 day)` (rounded down, so never above the bound), a fall
-    /// taken as it is and flagged when deeper than `maxFallBps` of `previous`. Records the refresh time.
+    /// taken as it is and flagged when deeper than `maxFallBps` of `previous`. Records the refresh time. No price
+    /// (`observed` 0: the adapter failed) keeps `previous`, trips, and leaves the clock as it was.
     function _bound(
         OracleStorage storage $,
         address asset,
@@ -100,7 +105,10 @@ contract LRTOracle is Initializable, AccessManagedUpgradeable, UUPSUpgradeable, 
         Bounds storage b = $.bounds[asset];
         Bounds memory bounds = b;
         if (bounds.maxFallBps == 0) revert LRTOracleUnknownAsset(asset);
-        if (observed == 0) revert LRTOracleZeroPrice(asset);
+        if (observed == 0) {
+            emit PriceUnavailable(asset, previous);
+            return (previous, true);
+        }
         used = observed;
         if (previous != 0) {
             // The first refresh after `setBounds` (updatedAt 0) allows no rise: the clock starts then.

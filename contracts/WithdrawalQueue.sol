@@ -358,10 +358,12 @@ contract WithdrawalQueue is
     ) private returns (uint256 requestId) {
         ILRTVault.Route memory r = $.vault.route(asset);
         if (!r.known) revert WithdrawalQueueUnsupportedAsset(asset);
-        uint256 units = Math.mulDiv(value, UNIT, _payoutPrice(r.adapter, r.price));
+        uint256 price = _payoutPrice(r.adapter, r.price);
+        uint256 units = price == 0 ? 0 : Math.mulDiv(value, UNIT, price);
         LaneSlot memory l = $.lanes[asset];
         uint256 capacity = r.buffer + r.outside;
         uint256 room = capacity > l.liability ? capacity - l.liability : 0;
+        // No price (never synced, adapter down) or a value that rounds to nothing: no route either.
         if (units == 0 || units > room) revert WithdrawalQueueNoRoute(asset, units, room);
         // Fits: units <= room <= capacity, the vault's holdings of one asset, far below 2^128; seq below 2^64.
         l.requested += 1;
@@ -440,6 +442,8 @@ contract WithdrawalQueue is
         // The highest of the stored, live protocol and market prices: fewer units for a price rise the oracle has
         // not recognised yet, and never a token out above what it sells for.
         if (batch.prices[i] == 0) batch.prices[i] = _payoutPrice(batch.adapters[i], batch.stored[i]);
+        // No price at all (an adapter down and nothing stored): the lane waits, the others go on.
+        if (batch.prices[i] == 0) return false;
         uint256 shares = request.shares;
         uint256 rateAtRequest = request.rateAtRequest;
         // The lower of the value at request and the value now (each rounded down); in units at the payout price,
@@ -463,12 +467,14 @@ contract WithdrawalQueue is
 
     /// @dev ETH per 1e18 units a payout of the asset is priced at: 1e18 for ETH (no adapter), else the highest of
     /// the stored price, the live protocol price and the market price (ignored when the feed is unusable: exits
-    /// never wait for a feed).
+    /// never wait for a feed). An adapter that reverts leaves the stored price: exits never wait for an adapter.
     function _payoutPrice(IPriceAdapter adapter, uint256 stored) private view returns (uint256 price) {
         if (address(adapter) == address(0)) return UNIT;
-        (uint256 protocol, uint256 market, bool ok) = adapter.quote();
-        price = Math.max(stored, protocol);
-        if (ok) price = Math.max(price, market);
+        price = stored;
+        try adapter.quote() returns (uint256 protocol, uint256 market, bool ok) {
+            price = Math.max(price, protocol);
+            if (ok) price = Math.max(price, market);
+        } catch {}
     }
 
     function _setLimits(QueueStorage storage $, uint96 minShares, uint96 maxShares) private {

@@ -13,6 +13,8 @@ import {IPriceAdapter} from "./IPriceAdapter.sol";
 ///   prod(1 + r * dt_i) <= exp(r * T), r the daily bound (about 1 + r * T for small moves). The rest counts later.
 /// - a fall applies in full at once (a loss is never hidden); a fall of more than `maxFallBps` of the previous price
 ///   in one refresh is reported as a trip, on which the vault halts deposits of that asset until an admin has looked.
+/// - an adapter that reverts or returns 0 keeps the previous price and trips the asset: a sync never fails because of
+///   one asset (exits depend on syncs), and a technical failure is not booked as a loss; the admin replaces it.
 /// ETH (the vault's ETH marker) is always worth 1.
 interface ILRTOracle {
     /// @notice An asset's bounds were set.
@@ -21,6 +23,8 @@ interface ILRTOracle {
     event PriceClamped(address indexed asset, uint256 observed, uint256 used);
     /// @notice A price fell by more than `maxFallBps` in one refresh (applied in full).
     event PriceTripped(address indexed asset, uint256 previousPrice, uint256 price);
+    /// @notice The asset's adapter reverted or returned 0: the previous price stays and the asset is tripped.
+    event PriceUnavailable(address indexed asset, uint256 previousPrice);
     /// @notice Prices were refreshed for a sync.
     event PricesRefreshed(address[] assets, uint256[] prices);
     /// @notice The accountant changed.
@@ -34,8 +38,6 @@ interface ILRTOracle {
     error LRTOracleInvalidBounds(address asset, uint16 maxRiseBpsPerDay, uint16 maxFallBps);
     /// @notice A zero address.
     error LRTOracleZeroAddress();
-    /// @notice The adapter returned a zero price.
-    error LRTOracleZeroPrice(address asset);
     /// @notice The inputs of a refresh have different lengths.
     error LRTOracleBadInput();
 
@@ -52,8 +54,8 @@ interface ILRTOracle {
     /// @notice Reads every adapter's protocol price, bounds it against `previous[i]` (the vault's stored price; 0
     /// before the first sync, when the observed price is taken as it is) and returns the prices to store
     /// (accountant only, at sync). `tripped[i]` is true where a price fell by more than its `maxFallBps`.
-    /// @dev Never reverts on a price move; reverts `LRTOracleZeroPrice` if an adapter returns 0,
-    /// `LRTOracleUnknownAsset` for an asset without bounds.
+    /// @dev Never reverts on a price move nor on a failing adapter; reverts `LRTOracleUnknownAsset` for an asset
+    /// without bounds (an admin lists an asset only after `setBounds`).
     /// @param assets the vault's assets, in `assets()` order
     /// @param adapters their adapters (ignored for ETH)
     /// @param previous the prices the vault stored at the previous sync
