@@ -2,10 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { artifacts, ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Interface } from "ethers";
 import type { CompilerOutputContract } from "hardhat/types";
 import {
+  AggregatorMock__factory,
   CbETHAdapter__factory,
   ICbETH__factory,
   ILidoShares__factory,
@@ -17,7 +18,7 @@ import {
   WstETHAdapter__factory,
 } from "../../typechain-types";
 import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE, STETH_SEED, deployTokensFixture } from "../fixtures/tokens";
-import { WAD } from "../helpers/math";
+import { WAD, mulWad } from "../helpers/math";
 import { StEthModel } from "../helpers/steth";
 
 const { ZeroAddress, MaxUint256, parseEther } = ethers;
@@ -32,16 +33,36 @@ const AMOUNTS = [1n, 2n, 3n, 999_999_999_999_999_999n, 7_777_777_777_777_777_777
 const RETH_RATE = 1_123_456_789_012_345_678n;
 const CBETH_RATE = 1_071_428_571_428_571_429n;
 
-/** The token stand-ins plus one adapter per token. */
+/** How old a feed answer may be for the adapters built here (a day). */
+const MAX_AGE = 86_400n;
+
+/**
+ * The token stand-ins plus one adapter per token without a market feed, and one per LST with its feed from
+ * `deployTokensFixture` (stETH/ETH for stETH and wstETH), `MAX_AGE` old at most.
+ */
 async function adaptersFixture() {
   const tokens = await deployTokensFixture();
-  const { stETH, wstETH, rETH, cbETH, weth, owner } = tokens;
-  const stETHAdapter = await new StETHAdapter__factory(owner).deploy(stETH);
-  const wstETHAdapter = await new WstETHAdapter__factory(owner).deploy(wstETH);
-  const rETHAdapter = await new RETHAdapter__factory(owner).deploy(rETH);
-  const cbETHAdapter = await new CbETHAdapter__factory(owner).deploy(cbETH);
+  const { stETH, wstETH, rETH, cbETH, weth, owner, feeds } = tokens;
+  const stETHAdapter = await new StETHAdapter__factory(owner).deploy(stETH, ZeroAddress, 0);
+  const wstETHAdapter = await new WstETHAdapter__factory(owner).deploy(wstETH, ZeroAddress, 0);
+  const rETHAdapter = await new RETHAdapter__factory(owner).deploy(rETH, ZeroAddress, 0);
+  const cbETHAdapter = await new CbETHAdapter__factory(owner).deploy(cbETH, ZeroAddress, 0);
   const parityAdapter = await new ParityAdapter__factory(owner).deploy(weth);
-  return { ...tokens, stETHAdapter, wstETHAdapter, rETHAdapter, cbETHAdapter, parityAdapter };
+  const withFeed = {
+    stETH: await new StETHAdapter__factory(owner).deploy(stETH, feeds.stETH, MAX_AGE),
+    wstETH: await new WstETHAdapter__factory(owner).deploy(wstETH, feeds.stETH, MAX_AGE),
+    rETH: await new RETHAdapter__factory(owner).deploy(rETH, feeds.rETH, MAX_AGE),
+    cbETH: await new CbETHAdapter__factory(owner).deploy(cbETH, feeds.cbETH, MAX_AGE),
+  };
+  return { ...tokens, stETHAdapter, wstETHAdapter, rETHAdapter, cbETHAdapter, parityAdapter, withFeed };
+}
+
+/** A Chainlink feed stand-in with `decimals` decimals and a first `answer`, owned by signer 0. */
+async function deployFeed(decimals: number, answer: bigint) {
+  const [owner] = await ethers.getSigners();
+  const feed = await new AggregatorMock__factory(owner).deploy();
+  await feed.initialize(owner.address, decimals, answer);
+  return feed;
 }
 
 /** The stETH pool of `deployTokensFixture` (funder submitted STETH_SEED at 1:1), replayed in the model. */
@@ -206,22 +227,61 @@ describe("Price adapters", function () {
       expect(await f.rETHAdapter.asset()).to.equal(await f.rETH.getAddress());
       expect(await f.cbETHAdapter.asset()).to.equal(await f.cbETH.getAddress());
       expect(await f.parityAdapter.asset()).to.equal(await f.weth.getAddress());
+      for (const key of ["stETH", "wstETH", "rETH", "cbETH"] as const) {
+        expect(await f.withFeed[key].asset(), key).to.equal(await f[key].getAddress());
+      }
     });
 
-    it("reverts PriceAdapterZeroAddress when built for the zero address", async function () {
+    it("reverts PriceAdapterZeroAddress when built for the zero address, with or without a feed", async function () {
       const [deployer] = await ethers.getSigners();
+      const feed = await deployFeed(18, WAD);
       for (const factory of [
         new StETHAdapter__factory(deployer),
         new WstETHAdapter__factory(deployer),
         new RETHAdapter__factory(deployer),
         new CbETHAdapter__factory(deployer),
-        new ParityAdapter__factory(deployer),
       ]) {
-        await expect(factory.deploy(ZeroAddress)).to.be.revertedWithCustomError(factory, "PriceAdapterZeroAddress");
+        for (const [f, age] of [
+          [ZeroAddress, 0n],
+          [await feed.getAddress(), MAX_AGE],
+        ] as const) {
+          await expect(factory.deploy(ZeroAddress, f, age)).to.be.revertedWithCustomError(
+            factory,
+            "PriceAdapterZeroAddress",
+          );
+        }
+      }
+      const parity = new ParityAdapter__factory(deployer);
+      await expect(parity.deploy(ZeroAddress)).to.be.revertedWithCustomError(parity, "PriceAdapterZeroAddress");
+    });
+
+    it("reverts PriceAdapterInvalidFeed for a feed with more than 18 decimals or a zero maximum age", async function () {
+      const { stETH, wstETH, rETH, cbETH, owner } = await loadFixture(adaptersFixture);
+      const feed19 = await deployFeed(19, 10n * WAD);
+      const feed18 = await deployFeed(18, WAD);
+      const cases = [
+        [new StETHAdapter__factory(owner), stETH],
+        [new WstETHAdapter__factory(owner), wstETH],
+        [new RETHAdapter__factory(owner), rETH],
+        [new CbETHAdapter__factory(owner), cbETH],
+      ] as const;
+      for (const [factory, token] of cases) {
+        await expect(factory.deploy(token, feed19, MAX_AGE))
+          .to.be.revertedWithCustomError(factory, "PriceAdapterInvalidFeed")
+          .withArgs(feed19);
+        await expect(factory.deploy(token, feed18, 0n))
+          .to.be.revertedWithCustomError(factory, "PriceAdapterInvalidFeed")
+          .withArgs(feed18);
+        // The edges that are accepted: 18 decimals, a one-second age, and no feed with a zero age.
+        const ok = await factory.deploy(token, feed18, 1n);
+        expect([await ok.feed(), await ok.maxFeedAge()]).to.deep.equal([await feed18.getAddress(), 1n]);
+        const none = await factory.deploy(token, ZeroAddress, 0n);
+        expect([await none.feed(), await none.maxFeedAge()]).to.deep.equal([ZeroAddress, 0n]);
       }
     });
 
-    it("is stateless: no storage, the token is the one immutable", async function () {
+    it("is stateless: no storage; the immutables are the token, the feed, its maximum age and its scale", async function () {
+      const base = "contracts/adapters/PriceAdapterBase.sol";
       for (const name of ["StETHAdapter", "WstETHAdapter", "RETHAdapter", "CbETHAdapter", "ParityAdapter"]) {
         const file = `contracts/adapters/${name}.sol`;
         const buildInfo = await artifacts.getBuildInfo(`${file}:${name}`);
@@ -230,8 +290,182 @@ describe("Price adapters", function () {
           storageLayout: { storage: unknown[] };
         };
         expect(output.storageLayout.storage, name).to.deep.equal([]);
-        expect(Object.keys(output.evm.deployedBytecode.immutableReferences ?? {}), name).to.have.lengthOf(1);
+        // The immutables' AST ids, resolved to their declarations in PriceAdapterBase.
+        const ids = Object.keys(output.evm.deployedBytecode.immutableReferences ?? {}).map(Number);
+        const names: string[] = [];
+        const visit = (node: unknown): void => {
+          if (node === null || typeof node !== "object") return;
+          const n = node as { id?: number; nodeType?: string; name?: string };
+          if (n.nodeType === "VariableDeclaration" && ids.includes(n.id!)) names.push(n.name!);
+          for (const child of Object.values(node)) visit(child);
+        };
+        visit(buildInfo!.output.sources[base].ast);
+        expect(names.sort(), name).to.deep.equal(["_feedScale", "asset", "feed", "maxFeedAge"]);
       }
+    });
+  });
+
+  describe("quote(): live protocol and market prices", function () {
+    /** The stETH/ETH answer used below: a 1.2345% discount with odd digits. */
+    const STETH_MARKET = 987_654_321_987_654_321n;
+
+    it("without a feed: the market leg is the protocol price, always usable", async function () {
+      const f = await loadFixture(adaptersFixture);
+      const model = seededModel(f.funder.address);
+      await f.stETH.connect(f.owner).rebase(ODD_GAIN);
+      model.rebase(ODD_GAIN);
+      await f.rETH.connect(f.owner).setExchangeRate(RETH_RATE);
+      await f.cbETH.connect(f.oracle).updateExchangeRate(CBETH_RATE);
+      // The feeds move, but adapters without a feed do not read them.
+      await f.feeds.stETH.setAnswer(STETH_MARKET);
+      await f.feeds.rETH.setDown(true);
+      const stETHPerShare = model.pooledEthByShares(WAD);
+      expect(stETHPerShare).to.equal(1_012_345_678_901_234_567n);
+      const cases: [string, { quote(): Promise<[bigint, bigint, boolean]> }, bigint][] = [
+        ["stETH", f.stETHAdapter, stETHPerShare],
+        ["wstETH", f.wstETHAdapter, stETHPerShare],
+        ["rETH", f.rETHAdapter, RETH_RATE],
+        ["cbETH", f.cbETHAdapter, CBETH_RATE],
+        ["weth", f.parityAdapter, WAD],
+      ];
+      for (const [name, adapter, protocol] of cases) {
+        expect([...(await adapter.quote())], name).to.deep.equal([protocol, protocol, true]);
+      }
+      expect([await f.parityAdapter.feed(), await f.parityAdapter.maxFeedAge()]).to.deep.equal([ZeroAddress, 0n]);
+    });
+
+    it("stETH and wstETH apply the stETH/ETH answer to the stETH one unit is worth (floor)", async function () {
+      const f = await loadFixture(adaptersFixture);
+      const model = seededModel(f.funder.address);
+      // At the fixture's start (answer 1, 1:1 pool) market = protocol = 1.
+      for (const key of ["stETH", "wstETH"] as const) {
+        expect([...(await f.withFeed[key].quote())], key).to.deep.equal([WAD, WAD, true]);
+        expect(await f.withFeed[key].feed(), key).to.equal(await f.feeds.stETH.getAddress());
+        expect(await f.withFeed[key].maxFeedAge(), key).to.equal(MAX_AGE);
+      }
+      await f.stETH.connect(f.owner).rebase(ODD_GAIN);
+      model.rebase(ODD_GAIN);
+      await f.feeds.stETH.setAnswer(STETH_MARKET);
+      const protocol = model.pooledEthByShares(WAD);
+      // floor(0.987654321987654321 * 1.012345678901234567 * 1e18)
+      const market = mulWad(STETH_MARKET, protocol);
+      expect(market).to.equal((STETH_MARKET * 1_012_345_678_901_234_567n) / WAD);
+      expect(market).to.be.lessThan(protocol);
+      for (const key of ["stETH", "wstETH"] as const) {
+        expect([...(await f.withFeed[key].quote())], key).to.deep.equal([protocol, market, true]);
+        expect(await f.withFeed[key].price(), key).to.equal(protocol);
+      }
+      // A premium shows as a market price above the protocol price.
+      const premium = WAD + 3_000_000_000_000_001n;
+      await f.feeds.stETH.setAnswer(premium);
+      for (const key of ["stETH", "wstETH"] as const) {
+        expect([...(await f.withFeed[key].quote())], key).to.deep.equal([protocol, mulWad(premium, protocol), true]);
+      }
+    });
+
+    it("rETH and cbETH take the answer as the market price per token", async function () {
+      const f = await loadFixture(adaptersFixture);
+      expect([...(await f.withFeed.rETH.quote())]).to.deep.equal([RETH_INITIAL_RATE, RETH_INITIAL_RATE, true]);
+      expect([...(await f.withFeed.cbETH.quote())]).to.deep.equal([CBETH_INITIAL_RATE, CBETH_INITIAL_RATE, true]);
+      await f.rETH.connect(f.owner).setExchangeRate(RETH_RATE);
+      await f.cbETH.connect(f.oracle).updateExchangeRate(CBETH_RATE);
+      const rETHMarket = 1_098_765_432_109_876_543n;
+      const cbETHMarket = 1_080_000_000_000_000_007n;
+      await f.feeds.rETH.setAnswer(rETHMarket);
+      await f.feeds.cbETH.setAnswer(cbETHMarket);
+      expect([...(await f.withFeed.rETH.quote())]).to.deep.equal([RETH_RATE, rETHMarket, true]);
+      expect([...(await f.withFeed.cbETH.quote())]).to.deep.equal([CBETH_RATE, cbETHMarket, true]);
+      expect(await f.withFeed.rETH.feed()).to.equal(await f.feeds.rETH.getAddress());
+      expect(await f.withFeed.cbETH.feed()).to.equal(await f.feeds.cbETH.getAddress());
+    });
+
+    it("a feed with 8 (or 0) decimals is scaled to 18", async function () {
+      const f = await loadFixture(adaptersFixture);
+      const model = seededModel(f.funder.address);
+      await f.stETH.connect(f.owner).rebase(ODD_GAIN);
+      model.rebase(ODD_GAIN);
+      const protocol = model.pooledEthByShares(WAD);
+      const feed8 = await deployFeed(8, 99_876_543n); // 0.99876543
+      const stETH8 = await new StETHAdapter__factory(f.owner).deploy(f.stETH, feed8, MAX_AGE);
+      const wstETH8 = await new WstETHAdapter__factory(f.owner).deploy(f.wstETH, feed8, MAX_AGE);
+      const rETH8 = await new RETHAdapter__factory(f.owner).deploy(f.rETH, feed8, MAX_AGE);
+      const cbETH8 = await new CbETHAdapter__factory(f.owner).deploy(f.cbETH, feed8, MAX_AGE);
+      const scaled = 998_765_430_000_000_000n;
+      expect(scaled).to.equal(99_876_543n * 10n ** 10n);
+      expect([...(await stETH8.quote())]).to.deep.equal([protocol, mulWad(scaled, protocol), true]);
+      expect([...(await wstETH8.quote())]).to.deep.equal([protocol, mulWad(scaled, protocol), true]);
+      expect([...(await rETH8.quote())]).to.deep.equal([RETH_INITIAL_RATE, scaled, true]);
+      expect([...(await cbETH8.quote())]).to.deep.equal([CBETH_INITIAL_RATE, scaled, true]);
+      const feed0 = await deployFeed(0, 2n);
+      const rETH0 = await new RETHAdapter__factory(f.owner).deploy(f.rETH, feed0, MAX_AGE);
+      expect([...(await rETH0.quote())]).to.deep.equal([RETH_INITIAL_RATE, 2n * WAD, true]);
+    });
+
+    it("an answer exactly maxFeedAge old is usable, one second older is stale (marketOk false, no revert)", async function () {
+      const f = await loadFixture(adaptersFixture);
+      const answer = 1_090_000_000_000_000_003n;
+      let t = BigInt(await time.latest()) + 1_000n;
+      // The feed posts at `t` an answer dated `t - age`; the quote is read in that block's context.
+      for (const [age, ok] of [
+        [0n, true],
+        [MAX_AGE, true],
+        [MAX_AGE + 1n, false],
+        [10n * MAX_AGE, false],
+      ] as const) {
+        await time.setNextBlockTimestamp((t += 100n));
+        await f.feeds.rETH.setAnswerAt(answer, t - age);
+        expect([...(await f.withFeed.rETH.quote())], `age ${age}`).to.deep.equal(
+          ok ? [RETH_INITIAL_RATE, answer, true] : [RETH_INITIAL_RATE, 0n, false],
+        );
+      }
+      // Time passing alone makes the last good answer stale.
+      await time.setNextBlockTimestamp((t += 100n));
+      await f.feeds.cbETH.setAnswer(answer);
+      expect([...(await f.withFeed.cbETH.quote())]).to.deep.equal([CBETH_INITIAL_RATE, answer, true]);
+      await time.increaseTo(t + MAX_AGE);
+      expect([...(await f.withFeed.cbETH.quote())]).to.deep.equal([CBETH_INITIAL_RATE, answer, true]);
+      await time.increaseTo(t + MAX_AGE + 1n);
+      expect([...(await f.withFeed.cbETH.quote())]).to.deep.equal([CBETH_INITIAL_RATE, 0n, false]);
+      // A time in the future (clock skew) counts as fresh; a zero time never does.
+      await f.feeds.cbETH.setAnswerAt(answer, t + 10n * MAX_AGE);
+      expect([...(await f.withFeed.cbETH.quote())]).to.deep.equal([CBETH_INITIAL_RATE, answer, true]);
+      await f.feeds.cbETH.setAnswerAt(answer, 0n);
+      expect([...(await f.withFeed.cbETH.quote())]).to.deep.equal([CBETH_INITIAL_RATE, 0n, false]);
+    });
+
+    it("a zero, negative, absurd or reverting answer gives marketOk false and the protocol price, without reverting", async function () {
+      const f = await loadFixture(adaptersFixture);
+      const model = seededModel(f.funder.address);
+      await f.stETH.connect(f.owner).rebase(ODD_LOSS + ODD_GAIN);
+      model.rebase(ODD_LOSS + ODD_GAIN);
+      const stETHPerShare = model.pooledEthByShares(WAD);
+      const cases = [
+        ["stETH", f.withFeed.stETH, f.feeds.stETH, stETHPerShare],
+        ["wstETH", f.withFeed.wstETH, f.feeds.stETH, stETHPerShare],
+        ["rETH", f.withFeed.rETH, f.feeds.rETH, RETH_INITIAL_RATE],
+        ["cbETH", f.withFeed.cbETH, f.feeds.cbETH, CBETH_INITIAL_RATE],
+      ] as const;
+      for (const [name, adapter, feed, protocol] of cases) {
+        const broken: [string, () => Promise<unknown>][] = [
+          ["zero", () => feed.setAnswer(0n)],
+          ["negative", () => feed.setAnswer(-1n)],
+          ["very negative", () => feed.setAnswer(-(10n ** 18n))],
+          ["above 2^128", () => feed.setAnswer(2n ** 128n)],
+          ["reverting", () => feed.setDown(true)],
+        ];
+        for (const [what, breakIt] of broken) {
+          await breakIt();
+          expect([...(await adapter.quote())], `${name}: ${what}`).to.deep.equal([protocol, 0n, false]);
+          expect(await adapter.price(), `${name}: ${what}`).to.equal(protocol);
+        }
+        await feed.setDown(false);
+        await feed.setAnswer(WAD);
+        const market = name === "stETH" || name === "wstETH" ? mulWad(WAD, protocol) : WAD;
+        expect([...(await adapter.quote())], `${name}: repaired`).to.deep.equal([protocol, market, true]);
+      }
+      // The largest answer accepted: 2^128 - 1 (18 decimals, no scaling).
+      await f.feeds.rETH.setAnswer(2n ** 128n - 1n);
+      expect([...(await f.withFeed.rETH.quote())]).to.deep.equal([RETH_INITIAL_RATE, 2n ** 128n - 1n, true]);
     });
   });
 
