@@ -4,6 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet, ZeroAddress, parseEther } from "ethers";
 import { OperatorDelegator__factory, RestakingManager__factory } from "../../typechain-types";
 import { deployStrategy } from "../fixtures/eigenlayer";
+import { deployProxy } from "../fixtures/vault";
 import { restaked } from "../fixtures/restaked";
 import { ROLES, deploySuiteFixture, type Suite } from "../fixtures/suite";
 import { expectPositions, queuedOf } from "../helpers/restaking";
@@ -116,9 +117,10 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
       const [d0] = s.delegators;
       expect(await s.el.delegationManager.delegatedTo(d0)).to.equal(s.operators[0].address);
       expect(await d0.manager()).to.equal(s.manager);
+      // The AllocationManager is not an argument: initialize reads it from the DelegationManager.
       const expected = [
         s.vault,
-        s.oracle,
+        s.el.allocationManager,
         s.el.strategyManager,
         s.el.delegationManager,
         s.rewardsCoordinator,
@@ -137,7 +139,6 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
         s.manager.initialize(
           s.accessManager,
           s.vault,
-          s.oracle,
           s.el.strategyManager,
           s.el.delegationManager,
           s.rewardsCoordinator,
@@ -145,6 +146,39 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
           s.signers.bob,
         ),
       ).to.be.revertedWithCustomError(s.manager, "InvalidInitialization");
+    });
+
+    it("a new manager proxy takes 7 initialize arguments, refuses a zero in any, and reads the AllocationManager from the DelegationManager", async function () {
+      const s = await loadFixture(deploySuiteFixture);
+      const impl = await new RestakingManager__factory(s.signers.admin).deploy();
+      const args = (await Promise.all(
+        [
+          s.accessManager,
+          s.vault,
+          s.el.strategyManager,
+          s.el.delegationManager,
+          s.rewardsCoordinator,
+          s.beacon,
+          s.signers.rewardsRecipient,
+        ].map((x) => ethers.resolveAddress(x)),
+      )) as [string, string, string, string, string, string, string];
+      const iface = RestakingManager__factory.createInterface();
+      expect(iface.getFunction("initialize").inputs.length).to.equal(7);
+      for (let i = 0; i < args.length; ++i) {
+        const bad = args.map((a, k) => (k === i ? ZeroAddress : a)) as typeof args;
+        await expect(
+          deployProxy(s.signers.admin, await impl.getAddress(), iface.encodeFunctionData("initialize", bad)),
+          `argument ${i}`,
+        ).to.be.revertedWithCustomError(impl, "RestakingManagerZeroInput");
+      }
+      const proxy = RestakingManager__factory.connect(
+        await deployProxy(s.signers.admin, await impl.getAddress(), iface.encodeFunctionData("initialize", args)),
+        s.signers.admin,
+      );
+      const links = await proxy.links();
+      expect(links.allocationManager).to.equal(await s.el.allocationManager.getAddress());
+      expect([...links]).to.deep.equal([args[1], await s.el.allocationManager.getAddress(), ...args.slice(2, 6)]);
+      expect(await proxy.rewardsRecipient()).to.equal(s.signers.rewardsRecipient.address);
     });
 
     it("a new delegator proxy refuses a zero address in any initialize argument (OperatorDelegatorZeroAddress)", async function () {
@@ -167,7 +201,7 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
   });
 
   describe("delegators and targets", function () {
-    it("addDelegator keeps the targets at most 10000, needs a registered operator, and stops at 32", async function () {
+    it("addDelegator keeps the targets at most 10000, needs a registered operator, and stops at 16", async function () {
       const s = await loadFixture(deploySuiteFixture);
       await expect(s.manager.addDelegator(s.operators[0], 1)).to.be.revertedWithCustomError(
         s.manager,
@@ -181,7 +215,9 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
         s.el.delegationManager,
         "OperatorNotRegistered",
       );
-      const max = Number(await s.manager.MAX_DELEGATORS());
+      // 16 delegators bound the cost of every sync's valuation.
+      expect(await s.manager.MAX_DELEGATORS()).to.equal(16n);
+      const max = 16;
       for (let i = s.delegators.length; i < max; ++i) {
         const operator = new Wallet(ethers.id(`extra operator ${i}`), ethers.provider);
         await s.signers.admin.sendTransaction({ to: operator.address, value: parseEther("1") });
@@ -256,6 +292,27 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
       const wstStrategy = await deployStrategy(s.el, await s.tokens.wstETH.getAddress());
       await s.manager.setStrategy(s.tokens.wstETH, wstStrategy);
       expect((await s.manager.positions())[3].asset).to.equal(await s.tokens.wstETH.getAddress());
+    });
+
+    it("setStrategy stops at MAX_STRATEGIES = 4 assets (RestakingManagerTooMany); replacing one does not count", async function () {
+      const s = await loadFixture(deploySuiteFixture);
+      expect(await s.manager.MAX_STRATEGIES()).to.equal(4n);
+      // The suite has three (stETH, rETH, cbETH); wstETH is the fourth.
+      const wstStrategy = await deployStrategy(s.el, await s.tokens.wstETH.getAddress());
+      await s.manager.setStrategy(s.tokens.wstETH, wstStrategy);
+      expect((await s.manager.positions()).length).to.equal(4);
+      const wethStrategy = await deployStrategy(s.el, await s.tokens.weth.getAddress());
+      await expect(s.manager.setStrategy(s.tokens.weth, wethStrategy)).to.be.revertedWithCustomError(
+        s.manager,
+        "RestakingManagerTooMany",
+      );
+      // At the cap, an asset's (unused) strategy can still be replaced in place.
+      const nextWst = await deployStrategy(s.el, await s.tokens.wstETH.getAddress());
+      await expect(s.manager.setStrategy(s.tokens.wstETH, nextWst))
+        .to.emit(s.manager, "StrategySet")
+        .withArgs(s.tokens.wstETH, nextWst);
+      expect((await s.manager.positions()).length).to.equal(4);
+      expect(await s.manager.strategyOf(s.tokens.weth)).to.equal(ZeroAddress);
     });
 
     it("a strategy with withdrawable or queued shares cannot be replaced (it would drop out of positions())", async function () {
