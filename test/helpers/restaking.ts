@@ -41,6 +41,17 @@ export async function bufferOf(s: Suite, token: Restakable): Promise<bigint> {
   return (await s.vault.assetInfo(s.tokens[token])).bufferUnits;
 }
 
+/** The vault's `outsideUnits` of `token`: restaked and queued units as of the last sync, moved since. */
+export async function outsideOf(s: Suite, token: Restakable): Promise<bigint> {
+  return (await s.vault.assetInfo(s.tokens[token])).outsideUnits;
+}
+
+/** Every restakable LST's `outsideUnits` equals the model's. */
+export async function expectOutside(s: Suite, m: RestakingModel): Promise<void> {
+  for (const token of m.tokens)
+    expect(await outsideOf(s, token), `${token} outsideUnits`).to.equal(m.outside.get(token));
+}
+
 /** `positions()` equals the model's, asset by asset (exact wei). */
 export async function expectPositions(s: Suite, m: RestakingModel): Promise<void> {
   const block = await ethers.provider.getBlockNumber();

@@ -39,6 +39,13 @@ export class RestakingModel {
   readonly strategies = new Map<Restakable, StrategyModel>();
   /** Vault buffers of the restakable LSTs, in accounting units. */
   readonly buffer = new Map<Restakable, bigint>();
+  /**
+   * The vault's `outsideUnits` of each restakable LST: re-based at a sync to the restaked and queued units it found,
+   * then moved by restakes (+units) and completed withdrawals (-units absorbed, never below 0); rewards do not move it.
+   */
+  readonly outside = new Map<Restakable, bigint>();
+  /** Per delegator, the operator it was delegated to last (kept after a forced undelegation). */
+  readonly lastOperator = new Map<string, string>();
   /** Prices the oracle stored at the last sync (ETH per 1e18 units). */
   readonly price = new Map<Restakable, bigint>();
   /** lrETH supply: the seed plus every deposit's mint. */
@@ -77,10 +84,14 @@ export class RestakingModel {
     for (const t of tokens) {
       m.strategies.set(t, new StrategyModel());
       m.buffer.set(t, 0n);
+      m.outside.set(t, 0n);
       for (const op of m.operators) m.eigen.allocate(op, m.set, strategyAddress.get(t)!, ALLOCATED_MAGNITUDE);
     }
     const all = [...strategyAddress.values()];
-    m.delegators.forEach((d, i) => m.eigen.delegate(d, m.operators[i], all));
+    m.delegators.forEach((d, i) => {
+      m.eigen.delegate(d, m.operators[i], all);
+      m.lastOperator.set(d, m.operators[i]);
+    });
     m.markSynced();
     return m;
   }
@@ -130,6 +141,7 @@ export class RestakingModel {
     delegator = lc(delegator);
     const strategy = this.strategies.get(token)!;
     this.buffer.set(token, this.buffer.get(token)! - units);
+    this.outside.set(token, this.outside.get(token)! + units);
     let amount = units;
     let arrived = units;
     if (token === "stETH") {
@@ -237,6 +249,7 @@ export class RestakingModel {
   redelegate(delegator: string, operator: string, block: number): QueuedWithdrawalModel[] {
     const queued = this.eigen.operatorOf(delegator) ? this.undelegate(delegator, block) : [];
     this.eigen.delegate(lc(delegator), lc(operator), [...this.strategyAddress.values()]);
+    this.lastOperator.set(lc(delegator), lc(operator));
     return queued;
   }
 
@@ -264,7 +277,44 @@ export class RestakingModel {
       units = this.steth.transfer(w.staker, this.vault, received);
     }
     this.buffer.set(token, this.buffer.get(token)! + units);
+    // The vault is called only when tokens arrived; the units leave the restaked/queued side.
+    if (units !== 0n) {
+      const outside = this.outside.get(token)!;
+      this.outside.set(token, outside > units ? outside - units : 0n);
+    }
     return { tokens: received, units };
+  }
+
+  /** A sync at `block` re-bases `outside` to the restaked and queued units `positions()` reports. */
+  syncOutside(block: number): void {
+    for (const p of this.positions(block)) this.outside.set(p.token, p.withdrawableUnits + p.queuedUnits);
+  }
+
+  /** EigenLayer withdrawals `delegator` has pending (queued and not completed). */
+  pendingCount(delegator: string): number {
+    return this.eigen.queue.filter((w) => w.staker === lc(delegator)).length;
+  }
+
+  /**
+   * `slashedSince(block)`, as the rule it serves ("a slash the vault's rate may not show yet"): whether EigenLayer cut
+   * a max magnitude after the end of `block` that reaches one of our positions: that of a delegator's last operator
+   * (its withdrawable shares, and its queued withdrawals after a forced undelegation), or that of the operator of a
+   * still pending withdrawal within its slashable window (`startBlock + delay`), for one of our strategies.
+   */
+  slashedSince(block: number, now: number): boolean {
+    const cut = (operator: string, strategy: string, until: number) =>
+      until > block &&
+      this.eigen.maxMagnitudeAt(operator, strategy, until) < this.eigen.maxMagnitudeAt(operator, strategy, block);
+    const ours = new Set(this.tokens.map((t) => this.strategyOf(t)));
+    const byOperator = this.delegators.some((d) => [...ours].some((s) => cut(this.lastOperator.get(d)!, s, now)));
+    const byQueue = this.eigen.queue.some(
+      (w) =>
+        this.delegators.includes(w.staker) &&
+        w.operator !== "" &&
+        ours.has(w.strategy) &&
+        cut(w.operator, w.strategy, Math.min(now, w.startBlock + this.eigen.delay)),
+    );
+    return byOperator || byQueue;
   }
 
   /** The AVS slashes `wad` of `operator`'s allocation to each of `tokens`' strategies at `block`. */

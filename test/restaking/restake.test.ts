@@ -2,14 +2,18 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { parseEther } from "ethers";
-import { deploySuiteFixture, depositLST, type Restakable, type Suite } from "../fixtures/suite";
+import { CBETH_RATE, RETH_RATE, deploySuiteFixture, depositLST, type Restakable, type Suite } from "../fixtures/suite";
 import { RestakingModel } from "../helpers/restakingModel";
+import { WAD, mulDiv } from "../helpers/math";
+import { payoutPrice } from "../helpers/oracleModel";
 import {
   blockOf,
   bufferOf,
   expectBuffers,
   expectManagerEmpty,
+  expectOutside,
   expectPositions,
+  outsideOf,
   positionTotals,
 } from "../helpers/restaking";
 
@@ -54,6 +58,9 @@ describe("RestakingManager.restake", function () {
     await expect(tx).to.emit(s.vault, "BufferReleased").withArgs(s.tokens.rETH, d0, units);
 
     expect(await bufferOf(s, "rETH")).to.equal(bufferBefore - units);
+    // The units moved from the buffer to the restaked side of the vault's books (nothing was restaked before).
+    expect(await outsideOf(s, "rETH")).to.equal(units);
+    await expectOutside(s, m);
     const [withdrawable, deposit] = await s.el.delegationManager.getWithdrawableShares(d0, [m.strategyOf("rETH")]);
     expect(deposit[0]).to.equal(expectedShares);
     expect(withdrawable[0]).to.equal(m.eigen.withdrawable(d0.target as string, m.strategyOf("rETH")));
@@ -82,6 +89,9 @@ describe("RestakingManager.restake", function () {
       .withArgs(d1, s.tokens.stETH, second, shares2);
 
     await expectBuffers(s, m);
+    // outsideUnits grew by the units released (Lido shares), whatever the strategy credited.
+    expect(await outsideOf(s, "stETH")).to.equal(first + second);
+    await expectOutside(s, m);
     for (const d of [d0, d1]) {
       const [withdrawable] = await s.el.delegationManager.getWithdrawableShares(d, [m.strategyOf("stETH")]);
       expect(withdrawable[0]).to.equal(m.eigen.withdrawable(d.target as string, m.strategyOf("stETH")));
@@ -191,9 +201,60 @@ describe("RestakingManager.restake", function () {
     });
   });
 
+  describe("buffer promised to the withdrawal queue", function () {
+    it("restake never takes buffer a pending request of the asset may be paid (LRTVaultBufferReserved); other lanes do not reserve it", async function () {
+      const { s, m } = await funded();
+      const { alice } = s.signers;
+      const [d0, d1, d2] = s.delegators;
+      const keeper = s.manager.connect(s.signers.keeper);
+      // No sync since the deploy: the rate is 1, so a request's value is its shares.
+      expect(await s.vault.getRate()).to.equal(WAD);
+      await s.vault.connect(alice).approve(s.queue, ethers.MaxUint256);
+      // A cbETH request reserves cbETH only.
+      const cbShares = parseEther("3") + 1n;
+      await s.queue.connect(alice).requestWithdrawal(cbShares, s.tokens.cbETH, alice);
+      const cbLiability = mulDiv(cbShares, WAD, payoutPrice(m.price.get("cbETH")!, CBETH_RATE, CBETH_RATE));
+      expect(await s.queue.liability(s.tokens.cbETH)).to.equal(cbLiability);
+      // An rETH request: the most it can be paid is its value at the payout price (the highest of stored, live and
+      // market; all 1.1 here), rounded down, and that much of the rETH buffer is now the queue's.
+      const shares = parseEther("20") + 7n;
+      await s.queue.connect(alice).requestWithdrawal(shares, s.tokens.rETH, alice);
+      const liability = mulDiv(shares, WAD, payoutPrice(m.price.get("rETH")!, RETH_RATE, RETH_RATE));
+      expect(await s.queue.liability(s.tokens.rETH)).to.equal(liability);
+      const buffer = m.buffer.get("rETH")!;
+      const free = buffer - liability;
+      expect(free).to.be.greaterThan(0n);
+
+      await expect(keeper.restake(d0, s.tokens.rETH, free + 1n))
+        .to.be.revertedWithCustomError(s.vault, "LRTVaultBufferReserved")
+        .withArgs(s.tokens.rETH, free + 1n, free);
+      // Exactly the free part can go; what stays covers the lane.
+      m.restake(d0.target as string, "rETH", free);
+      await expect(keeper.restake(d0, s.tokens.rETH, free))
+        .to.emit(s.vault, "BufferReleased")
+        .withArgs(s.tokens.rETH, d0, free);
+      expect(await bufferOf(s, "rETH")).to.equal(liability);
+      expect(await outsideOf(s, "rETH")).to.equal(free);
+      // (into d1, which holds nothing: the target check passes, the vault refuses)
+      await expect(keeper.restake(d1, s.tokens.rETH, 1n))
+        .to.be.revertedWithCustomError(s.vault, "LRTVaultBufferReserved")
+        .withArgs(s.tokens.rETH, 1n, 0n);
+      // cbETH: only its own lane's liability is held back.
+      const cbBuffer = m.buffer.get("cbETH")!;
+      await expect(keeper.restake(d2, s.tokens.cbETH, cbBuffer - cbLiability + 1n))
+        .to.be.revertedWithCustomError(s.vault, "LRTVaultBufferReserved")
+        .withArgs(s.tokens.cbETH, cbBuffer - cbLiability + 1n, cbBuffer - cbLiability);
+      m.restake(d2.target as string, "cbETH", cbBuffer - cbLiability);
+      await keeper.restake(d2, s.tokens.cbETH, cbBuffer - cbLiability);
+      await expectBuffers(s, m);
+      await expectOutside(s, m);
+      await expectPositions(s, m);
+    });
+  });
+
   describe("reverts", function () {
-    it("for an unknown delegator, an asset without strategy, zero units and more than the buffer", async function () {
-      const { s } = await funded();
+    it("for an unknown delegator, an asset without strategy, zero units and more than the buffer (nothing is free beyond it)", async function () {
+      const { s, m } = await funded();
       const keeper = s.manager.connect(s.signers.keeper);
       const [d0] = s.delegators;
       await expect(keeper.restake(s.signers.stranger, s.tokens.rETH, 1n))
@@ -206,9 +267,11 @@ describe("RestakingManager.restake", function () {
         s.manager,
         "RestakingManagerZeroInput",
       );
-      const buffer = await bufferOf(s, "rETH");
+      // With no request pending, the whole buffer is free: one unit more is refused as taking what is not free.
+      const buffer = m.buffer.get("rETH")!;
+      expect(await bufferOf(s, "rETH")).to.equal(buffer);
       await expect(keeper.restake(d0, s.tokens.rETH, buffer + 1n))
-        .to.be.revertedWithCustomError(s.vault, "LRTVaultInsufficientBuffer")
+        .to.be.revertedWithCustomError(s.vault, "LRTVaultBufferReserved")
         .withArgs(s.tokens.rETH, buffer + 1n, buffer);
     });
 
