@@ -1,7 +1,13 @@
 import { expect } from "chai";
 import { ethers, upgrades } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  impersonateAccount,
+  loadFixture,
+  setBalance,
+  stopImpersonatingAccount,
+  time,
+} from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { LRTAccountant__factory, LRTLens__factory } from "../../typechain-types";
 import { PRICED, pricedVaultFixture, replayPriced } from "../fixtures/priced";
@@ -60,17 +66,28 @@ async function syncAt(
   return { tx, out: l.sync(t) };
 }
 
-/** The accountant's books equal the model's. */
-async function expectBooks(f: PricedFixture, l: Ledger): Promise<void> {
+/** The model's books in the order of `accountant.books()`, without the sync's block number. */
+function modelBooks(l: Ledger): bigint[] {
   const m = l.rates;
-  expect([...(await f.accountant.books())]).to.deep.equal([
+  return [
     m.base,
-    m.unvested,
+    m.t1.amount,
+    m.t1.start,
+    m.t1.end,
+    m.t2.amount,
+    m.t2.start,
+    m.t2.end,
     m.heldBack,
     m.highWaterMark,
+    m.recognizedAt,
+    m.lastValue,
     m.lastSync,
-    m.window,
-  ]);
+  ];
+}
+
+/** The accountant's books equal the model's (the last sync's block number is checked where a test knows it). */
+async function expectBooks(f: PricedFixture, l: Ledger): Promise<void> {
+  expect([...(await f.accountant.books())].slice(0, 12)).to.deep.equal(modelBooks(l));
 }
 
 /** Every lrETH holder the fixtures create. */
@@ -140,11 +157,11 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 
 describe("LRTAccountant", function () {
-  describe("sync: gains are streamed", function () {
+  describe("sync: gains vest as linear tranches", function () {
     it("getRate() right after the sync equals the rate before it, then rises linearly to the end of the window", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
-      // Past the fixture's stream, so this sync's stream is the only one moving the rate.
+      // Past the fixture's tranche, so this sync's tranche is the only one moving the rate.
       const t = f.syncAt + 10n * DAY;
       await rebaseStETH(f, l, 30n);
       await moveRate(f, l, "rETH", 80n);
@@ -157,12 +174,15 @@ describe("LRTAccountant", function () {
       expect(out.rate).to.equal(rateBefore);
       expect(await f.vault.getRate()).to.equal(rateBefore);
       await expectBooks(f, l);
+      // The fixture's tranche folded into the base; the new one fills the first slot from now to now + window.
+      expect([l.rates.t1.amount, l.rates.t1.start, l.rates.t1.end]).to.deep.equal([out.streamed, t, t + WINDOW]);
+      expect(l.rates.t2.amount).to.equal(0n);
 
-      const unvested = l.rates.unvested;
+      const amount = out.streamed;
       let previous = rateBefore;
       for (const dt of [1n, HOUR, DAY, 3n * DAY + 12_345n, WINDOW - 1n, WINDOW, WINDOW + 2n * DAY]) {
         await time.increaseTo(t + dt);
-        const linear = rateBefore + mulDiv(unvested, dt < WINDOW ? dt : WINDOW, WINDOW);
+        const linear = rateBefore + mulDiv(amount, dt < WINDOW ? dt : WINDOW, WINDOW);
         const rate = await f.vault.getRate();
         expect(rate, `t + ${dt}`)
           .to.equal(linear)
@@ -170,20 +190,98 @@ describe("LRTAccountant", function () {
         expect(rate).to.be.at.least(previous);
         previous = rate;
       }
-      expect(previous).to.equal(rateBefore + unvested);
-      expect(await f.accountant.pendingPerShare()).to.equal(l.rates.heldBack);
+      expect(previous).to.equal(rateBefore + amount);
+      // Vested in full: what is still pending is the held-back part (the value per share is the books).
+      expect(await f.accountant.pendingPerShare())
+        .to.equal(l.rates.pending(t + WINDOW + 2n * DAY))
+        .and.to.equal(l.rates.heldBack);
+    });
+
+    it("two tranches overlap: a second starts half a window after the first, each vests over its own window", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const first = { ...l.rates.t1 };
+      expect([first.start, first.end]).to.deep.equal([f.syncAt, f.syncAt + WINDOW]);
+      await moveRate(f, l, "cbETH", 60n);
+      const t = f.syncAt + WINDOW / 2n;
+      const { tx, out } = await syncAt(f, l, t);
+      await expect(tx).to.emit(f.accountant, "GainRecognised").withArgs(out.streamed, out.heldBack);
+      expect(out.streamed).to.be.greaterThan(0n);
+      await expectBooks(f, l);
+      // The first tranche keeps its window; the second vests from t to t + window.
+      expect(l.rates.t1).to.deep.equal(first);
+      expect(l.rates.t2).to.deep.equal({ amount: out.streamed, start: t, end: t + WINDOW });
+      const base = l.rates.base;
+      for (const at of [t + 1n, t + HOUR, first.end - 1n, first.end, first.end + 1n, t + WINDOW - 1n, t + WINDOW]) {
+        await time.increaseTo(at);
+        const v1 = at >= first.end ? first.amount : mulDiv(first.amount, at - first.start, WINDOW);
+        const v2 = at >= t + WINDOW ? out.streamed : mulDiv(out.streamed, at - t, WINDOW);
+        expect(await f.vault.getRate(), `t + ${at - t}`)
+          .to.equal(base + v1 + v2)
+          .and.to.equal(l.rates.rateAt(at));
+      }
+    });
+
+    it("a gain found before a tranche may start stays unbooked: pending, paid for by deposits, found again later", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { bob } = f.signers;
+      const booksBefore = modelBooks(l).slice(0, 8);
+      // Small enough not to be clamped an hour after the last refresh (5% a day allows 0.208% an hour).
+      await moveRate(f, l, "rETH", 15n);
+      await rebaseStETH(f, l, 10n);
+      // An hour after the fixture's tranche started: no tranche may start (half a window has not passed).
+      const early = f.syncAt + HOUR;
+      const rateEarly = l.rates.rateAt(early);
+      const { tx, out } = await syncAt(f, l, early);
+      await expect(tx).to.emit(f.accountant, "GainRecognised").withArgs(0n, 0n);
+      expect([out.streamed, out.heldBack, out.loss]).to.deep.equal([0n, 0n, 0n]);
+      expect(out.rate).to.equal(rateEarly);
+      // The tranches and held-back gains are as they were; the value per share moved past the books.
+      expect(modelBooks(l).slice(0, 8)).to.deep.equal(booksBefore);
+      await expectBooks(f, l);
+      const unbooked = l.rates.lastValue - l.rates.books();
+      expect(unbooked).to.be.greaterThan(0n);
+      // pendingPerShare counts it: value per share - rate.
+      expect(await f.accountant.pendingPerShare())
+        .to.equal(l.rates.lastValue - rateEarly)
+        .and.to.equal(l.rates.pending(early));
+      // The deposit rate is the value per share (rounded up), not the books: a deposit pays for the unbooked gain.
+      expect(l.rates.depositRate).to.equal(mulDiv(l.syncValue(), WAD, l.supply, "ceil"));
+      expect(l.rates.depositRate).to.be.greaterThan(l.rates.books());
+      expect((await f.vault.assetInfo(ETH)).sharesPerUnit).to.equal(mulDiv(WAD, WAD, l.rates.depositRate));
+      await time.setNextBlockTimestamp(early + 60n);
+      await expect(f.vault.connect(bob).depositETH(bob.address, 0, 0, { value: parseEther("3") }))
+        .to.emit(f.vault, "Deposit")
+        .withArgs(bob.address, ETH, parseEther("3"), l.deposit(bob.address, "ETH", parseEther("3")), 0n);
+
+      // Half a window after the fixture's tranche started, the same gain is found again and booked. The APR bound
+      // counts from the last recognition (the fixture's sync), not from the last sync an hour after it.
+      const t = f.syncAt + WINDOW / 2n;
+      const heldBefore = l.rates.heldBack;
+      const rateAt = l.rates.rateAt(t);
+      const later = await syncAt(f, l, t);
+      await expect(later.tx).to.emit(f.accountant, "GainRecognised").withArgs(later.out.streamed, later.out.heldBack);
+      const bound = mulDiv(rateAt, 1_500n * (t - f.syncAt), BPS * 365n * DAY);
+      expect(bound).to.be.greaterThan(mulDiv(rateAt, 1_500n * (t - early), BPS * 365n * DAY));
+      const candidate = later.out.streamed + later.out.heldBack;
+      expect(candidate, "the unbooked gain is booked now").to.be.greaterThan(heldBefore);
+      expect(later.out.streamed).to.equal(candidate < bound ? candidate : bound);
+      expect(l.rates.recognizedAt).to.equal(t);
+      await expectBooks(f, l);
     });
 
     it("the APR bound holds back the excess (GainRecognised = model) and later syncs release it", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       await rebaseStETH(f, l, 400n);
-      let t = f.syncAt + HOUR;
+      // Half a window after the fixture's tranche: the first moment a second tranche may start.
+      let t = f.syncAt + WINDOW / 2n;
       const first = await syncAt(f, l, t);
       await expect(first.tx).to.emit(f.accountant, "GainRecognised").withArgs(first.out.streamed, first.out.heldBack);
-      // An hour's worth of 15% APR on the rate streams; the rest waits.
-      expect(first.out.streamed).to.equal(mulDiv(first.out.previousRate, 1_500n * HOUR, BPS * 365n * DAY));
-      expect(first.out.heldBack).to.be.greaterThan(100n * first.out.streamed);
+      // Half a window's worth of 15% APR on the rate since the last recognition (the fixture's sync) streams.
+      expect(first.out.streamed).to.equal(mulDiv(first.out.previousRate, 1_500n * (t - f.syncAt), BPS * 365n * DAY));
+      expect(first.out.heldBack).to.be.greaterThan(first.out.streamed);
       await expectBooks(f, l);
 
       let released = 0n;
@@ -197,12 +295,12 @@ describe("LRTAccountant", function () {
         released += out.streamed;
         await expectBooks(f, l);
         expect(await f.vault.getRate()).to.equal(l.rates.rateAt(t));
-        expect(++syncs).to.be.at.most(6);
+        expect(++syncs).to.be.at.most(8);
       }
       // Nothing changed in value after the first sync: the later syncs released exactly what it held back.
       expect(released).to.equal(first.out.heldBack);
       await time.increaseTo(t + WINDOW);
-      expect(await f.vault.getRate()).to.equal(l.rates.base + l.rates.unvested);
+      expect(await f.vault.getRate()).to.equal(l.rates.books());
     });
 
     it("with streamWindow 0 a gain counts at once, still bounded by the APR", async function () {
@@ -219,9 +317,12 @@ describe("LRTAccountant", function () {
       const rateBefore = l.rates.rateAt(t);
       const { tx, out } = await syncAt(f, l, t);
       await expect(tx).to.emit(f.accountant, "GainRecognised").withArgs(out.streamed, out.heldBack);
-      expect(out.rate).to.be.greaterThan(rateBefore);
+      expect(out.streamed).to.be.greaterThan(0n);
+      expect(out.rate)
+        .to.equal(rateBefore + out.streamed)
+        .and.to.equal(l.rates.base);
       expect(await f.vault.getRate()).to.equal(out.rate);
-      expect(l.rates.unvested).to.equal(0n);
+      expect([l.rates.t1.amount, l.rates.t2.amount]).to.deep.equal([0n, 0n]);
       await expectBooks(f, l);
     });
   });
@@ -330,8 +431,11 @@ describe("LRTAccountant", function () {
       expect(await f.vault.balanceOf(bob)).to.equal(l.balanceOf(bob.address));
 
       const rateBefore = l.rates.rateAt(t);
+      const lastValue = l.rates.lastValue;
       const { out } = await syncAt(f, l, t);
-      expect(out.streamed + out.heldBack).to.be.greaterThan(0n);
+      // The sync found the yield (a day after the fixture's tranche started it is not booked yet, only found).
+      expect(out.loss).to.equal(0n);
+      expect(out.valuePerShare).to.be.greaterThan(lastValue);
       expect(await f.vault.getRate()).to.equal(rateBefore);
 
       const bobWorth = mulWad(bobShares, rateBefore);
@@ -359,6 +463,7 @@ describe("LRTAccountant", function () {
         fees: 0,
         heldBack: 0,
         allStreamed: 0,
+        unbooked: 0,
         falls: 0,
       };
       await fc.assert(
@@ -426,8 +531,10 @@ describe("LRTAccountant", function () {
                   expect(out.rate).to.equal(rateBefore);
                   seen.gainSyncs++;
                   if (out.heldBack > 0n) seen.heldBack++;
-                  else seen.allStreamed++;
+                  else if (out.streamed > 0n) seen.allStreamed++;
+                  else if (l.rates.lastValue > l.rates.books()) seen.unbooked++;
                 }
+                await expectBooks(f, l);
                 if (out.feeShares > 0n) seen.fees++;
                 const s = await f.lens.summary(f.vault);
                 expect(s.liveAssets, "liveAssets").to.equal(l.liveAssets());
@@ -464,6 +571,149 @@ describe("LRTAccountant", function () {
     });
   });
 
+  describe("views: books(), pendingPerShare(), freshness()", function () {
+    it("books() names every field: tranches, held back, mark, recognition time, last value, last sync and its block", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      await moveRate(f, l, "cbETH", 40n);
+      const t = f.syncAt + WINDOW / 2n + 17n;
+      const { tx } = await syncAt(f, l, t);
+      const receipt = await tx.wait();
+      const b = await f.accountant.books();
+      const m = l.rates;
+      expect({
+        base: b.base,
+        amount1: b.amount1,
+        start1: b.start1,
+        end1: b.end1,
+        amount2: b.amount2,
+        start2: b.start2,
+        end2: b.end2,
+        heldBack: b.heldBack,
+        highWaterMark: b.highWaterMark,
+        recognizedAt: b.recognizedAt,
+        lastValue: b.lastValue,
+        lastSync: b.lastSync,
+        lastSyncBlock: b.lastSyncBlock,
+      }).to.deep.equal({
+        base: m.base,
+        amount1: m.t1.amount,
+        start1: m.t1.start,
+        end1: m.t1.end,
+        amount2: m.t2.amount,
+        start2: m.t2.start,
+        end2: m.t2.end,
+        heldBack: m.heldBack,
+        highWaterMark: m.highWaterMark,
+        recognizedAt: m.recognizedAt,
+        lastValue: m.lastValue,
+        lastSync: t,
+        lastSyncBlock: BigInt(receipt!.blockNumber),
+      });
+      // Both tranches are live here (the fixture's and this sync's), so every slot is exercised.
+      expect([m.t1.start, m.t2.start, m.recognizedAt]).to.deep.equal([f.syncAt, t, t]);
+    });
+
+    it("pendingPerShare: the unvested tranches, the held-back gains and the unbooked value, as time passes", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      // The fixture's funding transactions came after its sync: start from the latest block.
+      const start = BigInt(await time.latest()) - f.syncAt;
+      for (const dt of [start, HOUR, 2n * DAY, WINDOW - 1n, WINDOW + DAY]) {
+        const at = f.syncAt + dt;
+        if (dt > start) await time.increaseTo(at);
+        const m = l.rates;
+        const owned = m.lastValue > m.books() ? m.lastValue : m.books();
+        expect(await f.accountant.pendingPerShare(), `t + ${dt}`)
+          .to.equal(owned - m.rateAt(at))
+          .and.to.equal(m.pending(at));
+      }
+      expect(l.rates.heldBack).to.be.greaterThan(0n);
+      // Once the tranche has vested, what remains pending is the held-back part plus anything unbooked.
+      const now = BigInt(await time.latest());
+      expect(await f.accountant.pendingPerShare()).to.equal(
+        (l.rates.lastValue > l.rates.books() ? l.rates.lastValue : l.rates.books()) -
+          l.rates.books() +
+          l.rates.heldBack,
+      );
+      expect(l.rates.rateAt(now)).to.equal(l.rates.base + l.rates.t1.amount);
+    });
+
+    it("freshness(): the age of the last sync; slashedSinceSync false with no restaking manager linked", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      expect((await f.vault.links())[1]).to.equal(ZeroAddress);
+      const now = BigInt(await time.latest());
+      expect([...(await f.accountant.freshness())]).to.deep.equal([now - f.syncAt, false]);
+      await time.increaseTo(f.syncAt + 5n * HOUR + 7n);
+      expect([...(await f.accountant.freshness())]).to.deep.equal([5n * HOUR + 7n, false]);
+      const t = f.syncAt + 2n * DAY;
+      await syncAt(f, l, t);
+      expect([...(await f.accountant.freshness())]).to.deep.equal([0n, false]);
+      await time.increaseTo(t + 123n);
+      expect([...(await f.accountant.freshness())]).to.deep.equal([123n, false]);
+    });
+  });
+
+  describe("recordSettlement", function () {
+    /** The fixture's withdrawal queue, impersonated (the only caller the accountant accepts). */
+    async function asQueue(f: PricedFixture) {
+      const queue = await f.queue.getAddress();
+      expect((await f.vault.links())[2]).to.equal(queue);
+      await impersonateAccount(queue);
+      await setBalance(queue, parseEther("1"));
+      return f.accountant.connect(await ethers.getSigner(queue));
+    }
+
+    it("raises the mark by what the burned shares forfeited at the last sync's value per share (not the rate)", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const accountant = await asQueue(f);
+      const now = BigInt(await time.latest()) + 1n;
+      // The last value is above the rate (pending gains): a request paid at the rate forfeits the difference.
+      const rate = l.rates.rateAt(now);
+      expect(l.rates.lastValue).to.be.greaterThan(rate);
+      const shares = parseEther("2.5") + 13n;
+      const paid = mulWad(shares, rate);
+      const supply = l.supply;
+      const markBefore = l.rates.highWaterMark;
+      const forfeited = mulDiv(shares, l.rates.lastValue, WAD) - paid;
+      expect(l.rates.settle(shares, paid, supply)).to.equal(forfeited);
+      const mark = markBefore + mulDiv(forfeited, WAD, supply, "ceil");
+      expect(l.rates.highWaterMark).to.equal(mark);
+      await time.setNextBlockTimestamp(now);
+      await expect(accountant.recordSettlement(shares, paid))
+        .to.emit(f.accountant, "HighWaterMarkRaised")
+        .withArgs(forfeited, mark);
+      expect((await f.accountant.books()).highWaterMark).to.equal(mark);
+      await expectBooks(f, l);
+      // Paid in full (or more): nothing forfeited, nothing changes.
+      for (const value of [mulDiv(shares, l.rates.lastValue, WAD), mulDiv(shares, l.rates.lastValue, WAD) + 1n]) {
+        await expect(accountant.recordSettlement(shares, value)).to.not.emit(f.accountant, "HighWaterMarkRaised");
+        expect(l.rates.settle(shares, value, supply)).to.equal(0n);
+      }
+      await expectBooks(f, l);
+      await stopImpersonatingAccount(await f.queue.getAddress());
+      // The next sync takes the fee only above the raised mark.
+      await moveRate(f, l, "rETH", 100n);
+      const { tx, out } = await syncAt(f, l, f.syncAt + DAY);
+      if (out.feeShares > 0n) await expect(tx).to.emit(f.accountant, "FeeMinted");
+      else await expect(tx).to.not.emit(f.accountant, "FeeMinted");
+      expect(await f.vault.balanceOf(f.signers.treasury)).to.equal(l.balanceOf(f.signers.treasury.address));
+      await expectBooks(f, l);
+    });
+
+    it("refuses any caller but the vault's withdrawal queue (LRTAccountantOnlyWithdrawalQueue)", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const { admin, bob } = f.signers;
+      for (const caller of [admin, bob]) {
+        await expect(f.accountant.connect(caller).recordSettlement(WAD, 0n))
+          .to.be.revertedWithCustomError(f.accountant, "LRTAccountantOnlyWithdrawalQueue")
+          .withArgs(caller.address);
+      }
+    });
+  });
+
   describe("admin", function () {
     it("setFee: emits FeeUpdated; above 2000 bps LRTAccountantFeeTooHigh; a zero treasury LRTAccountantZeroAddress", async function () {
       const f = await loadFixture(pricedVaultFixture);
@@ -494,10 +744,9 @@ describe("LRTAccountant", function () {
         [90n * DAY + 1n, maxAprBps, maxRateAge],
       ];
       for (const args of bad) {
-        await expect(f.accountant.setStreaming(...args), args.join()).to.be.revertedWithCustomError(
-          f.accountant,
-          "LRTAccountantInvalidConfig",
-        );
+        await expect(f.accountant.setStreaming(...args), args.join())
+          .to.be.revertedWithCustomError(f.accountant, "LRTAccountantInvalidConfig")
+          .withArgs(args[0], args[2]);
       }
       for (const args of [
         [90n * DAY, 0, 1n],
@@ -608,6 +857,13 @@ describe("LRTAccountant", function () {
       await expectBooks(f, l);
       expect(l.rates.lastSync).to.equal(f.syncAt);
       expect(l.rates.lastSync - f.firstSyncAt).to.equal(PRICED.syncDelay);
+      // The first gain streamed the APR bound counted from the accountant's initialization (no gain before it), as
+      // one tranche from the sync over the window; the rest is held back.
+      const bound = mulDiv(WAD, BigInt(VAULT_PARAMS.maxAprBps) * (f.syncAt - f.accountantInitAt), BPS * 365n * DAY);
+      expect(l.rates.t1).to.deep.equal({ amount: bound, start: f.syncAt, end: f.syncAt + WINDOW });
+      expect(l.rates.t2.amount).to.equal(0n);
+      expect(l.rates.heldBack).to.be.greaterThan(0n);
+      expect(l.rates.recognizedAt).to.equal(f.syncAt);
       expect(await f.vault.balanceOf(f.signers.treasury)).to.equal(l.balanceOf(f.signers.treasury.address));
     });
   });
