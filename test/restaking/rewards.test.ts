@@ -7,7 +7,7 @@ import { DEPOSITS, RESTAKES, deployRestakedFixture } from "../fixtures/restaked"
 import { REWARDS_ACTIVATION_DELAY } from "../fixtures/suite";
 import { RestakingModel } from "../helpers/restakingModel";
 import { buildRewardsMerkleTree, type EarnerEarnings } from "../helpers/rewardsMerkle";
-import { bufferOf, expectManagerEmpty } from "../helpers/restaking";
+import { blockOf, bufferOf, expectManagerEmpty, expectOutside, outsideOf } from "../helpers/restaking";
 
 const STETH_FUNDING = parseEther("10");
 const AVS_FUNDING = parseEther("1000");
@@ -65,6 +65,9 @@ describe("RestakingManager.claimRewards", function () {
     const units = m.steth.transfer(manager, m.vault, received);
 
     const bufferBefore = await bufferOf(s, "stETH");
+    // Rewards are not a position coming back: the vault's restaked/queued units do not move.
+    const outsideBefore = await Promise.all(m.tokens.map((t) => outsideOf(s, t)));
+    await expectOutside(s, m);
     const claim = tree.claimFor(d0, [await s.tokens.stETH.getAddress(), await avsToken.getAddress()], 0);
     const tx = s.manager.connect(s.signers.keeper).claimRewards(d0, claim);
     await expect(tx)
@@ -73,9 +76,11 @@ describe("RestakingManager.claimRewards", function () {
       .and.to.emit(s.manager, "RewardsClaimed")
       .withArgs(d0, avsToken, AVS_EARNED, false)
       .and.to.emit(s.vault, "BufferAbsorbed")
-      .withArgs(s.tokens.stETH, s.manager, units);
+      .withArgs(s.tokens.stETH, s.manager, units, false);
 
     expect(await bufferOf(s, "stETH")).to.equal(bufferBefore + units);
+    expect(await Promise.all(m.tokens.map((t) => outsideOf(s, t)))).to.deep.equal(outsideBefore);
+    await expectOutside(s, m);
     expect(await avsToken.balanceOf(s.signers.rewardsRecipient)).to.equal(AVS_EARNED);
     expect(await avsToken.balanceOf(s.manager)).to.equal(0n);
     // Lido share rounding may leave what the model says (at most one share) with the manager; nothing else.
@@ -88,8 +93,12 @@ describe("RestakingManager.claimRewards", function () {
 
     // The reward is a gain for the accountant: it streams (never jumps the rate).
     const rateBefore = await s.vault.getRate();
-    await expect(s.accountant.sync()).to.emit(s.accountant, "GainRecognised");
+    const sync = s.accountant.sync();
+    await expect(sync).to.emit(s.accountant, "GainRecognised");
     expect(await s.vault.getRate()).to.equal(rateBefore);
+    // The sync re-bases outsideUnits to what EigenLayer holds (the rewards stay in the buffer).
+    m.syncOutside(await blockOf(sync));
+    await expectOutside(s, m);
     expect(await s.accountant.pendingPerShare()).to.be.greaterThan(0n);
   });
 
