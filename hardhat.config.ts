@@ -8,6 +8,7 @@ import {
 import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
 import "./tasks/lrt";
+import "./tasks/keeper";
 
 /**
  * Secrets and endpoints never live in the repository: each comes from an environment variable of the same name or
@@ -71,7 +72,7 @@ const config: HardhatUserConfig = {
       // The deposit path is the hottest code: more optimizer runs trade deployment size for per-call gas.
       "contracts/LRTVault.sol": {
         version: SOLC_VERSION,
-        settings: { ...SOLC_SETTINGS, optimizer: { enabled: true, runs: 200 } },
+        settings: { ...SOLC_SETTINGS, optimizer: { enabled: true, runs: 1000 } },
       },
     },
   },

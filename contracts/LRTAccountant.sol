@@ -10,7 +10,6 @@ import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/acce
 import {ILRTAccountant} from "./interfaces/ILRTAccountant.sol";
 import {ILRTOracle} from "./interfaces/ILRTOracle.sol";
 import {ILRTVault} from "./interfaces/ILRTVault.sol";
-import {IPriceAdapter} from "./interfaces/IPriceAdapter.sol";
 import {IRestakingManager} from "./interfaces/IRestakingManager.sol";
 import {RateAccounting} from "./libraries/RateAccounting.sol";
 import {UNIT} from "./libraries/Constants.sol";
@@ -212,7 +211,7 @@ contract LRTAccountant is
 
     /// @dev Every asset's holdings (vault buffer + restaked + queued units), the oracle's bounded prices, the total.
     function _value(AccountantStorage storage $) private returns (Valuation memory v) {
-        IPriceAdapter[] memory adapters;
+        address[] memory adapters;
         uint256[] memory previous;
         (v.assets, adapters, previous, v.holdings) = $.vault.syncInputs();
         (, address manager, ) = IVaultLinks(address($.vault)).links();

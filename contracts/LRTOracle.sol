@@ -59,7 +59,7 @@ contract LRTOracle is Initializable, AccessManagedUpgradeable, UUPSUpgradeable, 
     /// @inheritdoc ILRTOracle
     function refresh(
         address[] calldata assets,
-        IPriceAdapter[] calldata adapters,
+        address[] calldata adapters,
         uint256[] calldata previous
     ) external returns (uint256[] memory prices, bool[] memory tripped) {
         OracleStorage storage $ = _oracle();
@@ -74,7 +74,7 @@ contract LRTOracle is Initializable, AccessManagedUpgradeable, UUPSUpgradeable, 
                 continue;
             }
             uint256 observed = 0;
-            try adapters[i].price() returns (uint256 p) {
+            try IPriceAdapter(adapters[i]).price() returns (uint256 p) {
                 observed = p;
             } catch {}
             (prices[i], tripped[i]) = _bound($, assets[i], observed, previous[i]);

@@ -74,7 +74,7 @@ contract WithdrawalQueue is
     /// payout price (0 until needed).
     struct Batch {
         address[] assets;
-        IPriceAdapter[] adapters;
+        address[] adapters;
         uint256[] stored;
         uint256[] available;
         uint256[] used;
@@ -358,7 +358,7 @@ contract WithdrawalQueue is
     ) private returns (uint256 requestId) {
         ILRTVault.Route memory r = $.vault.route(asset);
         if (!r.known) revert WithdrawalQueueUnsupportedAsset(asset);
-        uint256 price = _payoutPrice(r.adapter, r.price);
+        uint256 price = _payoutPrice(IPriceAdapter(r.adapter), r.price);
         uint256 units = price == 0 ? 0 : Math.mulDiv(value, UNIT, price);
         LaneSlot memory l = $.lanes[asset];
         uint256 capacity = r.buffer + r.outside;
@@ -441,7 +441,7 @@ contract WithdrawalQueue is
     ) private returns (bool) {
         // The highest of the stored, live protocol and market prices: fewer units for a price rise the oracle has
         // not recognised yet, and never a token out above what it sells for.
-        if (batch.prices[i] == 0) batch.prices[i] = _payoutPrice(batch.adapters[i], batch.stored[i]);
+        if (batch.prices[i] == 0) batch.prices[i] = _payoutPrice(IPriceAdapter(batch.adapters[i]), batch.stored[i]);
         // No price at all (an adapter down and nothing stored): the lane waits, the others go on.
         if (batch.prices[i] == 0) return false;
         uint256 shares = request.shares;

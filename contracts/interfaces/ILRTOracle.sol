@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IPriceAdapter} from "./IPriceAdapter.sol";
-
 /// @title ILRTOracle
 /// @notice Bounds how fast lrt-vault's stored asset prices may move. At each sync the accountant hands it every
 /// asset, its adapter (the vault is the home of both) and the price the vault stored at the previous sync; it reads
@@ -61,7 +59,7 @@ interface ILRTOracle {
     /// @param previous the prices the vault stored at the previous sync
     function refresh(
         address[] calldata assets,
-        IPriceAdapter[] calldata adapters,
+        address[] calldata adapters,
         uint256[] calldata previous
     ) external returns (uint256[] memory prices, bool[] memory tripped);
 

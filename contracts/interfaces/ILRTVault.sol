@@ -43,7 +43,7 @@ interface ILRTVault is IERC20 {
     struct Route {
         bool known;
         bool lidoShares;
-        IPriceAdapter adapter;
+        address adapter;
         uint256 price;
         uint256 buffer;
         uint256 outside;
@@ -62,7 +62,7 @@ interface ILRTVault is IERC20 {
     /// restaking and completed withdrawals (a slash shows at the next sync)
     struct AssetInfo {
         uint256 index;
-        IPriceAdapter adapter;
+        address adapter;
         uint256 price;
         uint256 outsideUnits;
         uint256 bufferUnits;
@@ -219,7 +219,7 @@ interface ILRTVault is IERC20 {
         view
         returns (
             address[] memory assets,
-            IPriceAdapter[] memory adapters,
+            address[] memory adapters,
             uint256[] memory prices,
             uint256[] memory bufferUnits
         );

@@ -98,8 +98,11 @@ export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[]) {
   };
 
   const accessManager = m.contract("AccessManager", [deployer]);
+  // The vault's cold paths live in an external library (DELEGATECALL), linked into its implementation.
+  const vaultAssets = m.library("VaultAssets");
   const proxied = (name: string, init: (impl: ContractFuture<string>) => unknown[], after: unknown[] = []) => {
-    const impl = m.contract(name, [], { id: `${name}Impl` });
+    const libraries = name === "LRTVault" ? { VaultAssets: vaultAssets } : {};
+    const impl = m.contract(name, [], { id: `${name}Impl`, libraries });
     const data = m.encodeFunctionCall(impl, "initialize", init(impl) as never);
     const proxy = m.contract("ERC1967Proxy", [impl, data], { id: `${name}Proxy`, after: after as never });
     return { impl, contract: m.contractAt(name, proxy, { id: name }) };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IAggregatorV3} from "../../interfaces/external/chainlink/IAggregatorV3.sol";
 import {Initializer} from "../eigenlayer/mixins/Initializer.sol";
 import {OwnableStandIn} from "../eigenlayer/mixins/OwnableStandIn.sol";
@@ -17,10 +18,12 @@ contract AggregatorMock is IAggregatorV3, Initializer, OwnableStandIn {
     /// @notice Reads are switched off.
     error AggregatorMockDown();
 
-    uint8 private _decimals;
+    // Packed as a real aggregator packs its latest round, so a read costs what it costs on mainnet (two slots):
+    // the answer with its time, and the round with the decimals and the switch.
+    int192 private _answer;
+    uint64 private _updatedAt;
     uint80 private _roundId;
-    int256 private _answer;
-    uint256 private _updatedAt;
+    uint8 private _decimals;
     bool private _down;
 
     /// @notice Sets the owner, the decimals and a first answer at the current block time. Callable once.
@@ -56,10 +59,11 @@ contract AggregatorMock is IAggregatorV3, Initializer, OwnableStandIn {
         return (_roundId, _answer, _updatedAt, _updatedAt, _roundId);
     }
 
+    /// @dev Answers and times beyond 192 and 64 bits do not occur on a real feed; the casts are checked.
     function _post(int256 answer, uint256 updatedAt) private {
         _roundId += 1;
-        _answer = answer;
-        _updatedAt = updatedAt;
+        _answer = SafeCast.toInt192(answer);
+        _updatedAt = SafeCast.toUint64(updatedAt);
         emit AnswerUpdated(answer, _roundId, updatedAt);
     }
 }
