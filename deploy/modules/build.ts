@@ -101,7 +101,7 @@ export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[]) {
   // The vault's cold paths live in an external library (DELEGATECALL), linked into its implementation.
   const vaultAssets = m.library("VaultAssets");
   const proxied = (name: string, init: (impl: ContractFuture<string>) => unknown[], after: unknown[] = []) => {
-    const libraries = name === "LRTVault" ? { VaultAssets: vaultAssets } : {};
+    const libraries: Record<string, typeof vaultAssets> = name === "LRTVault" ? { VaultAssets: vaultAssets } : {};
     const impl = m.contract(name, [], { id: `${name}Impl`, libraries });
     const data = m.encodeFunctionCall(impl, "initialize", init(impl) as never);
     const proxy = m.contract("ERC1967Proxy", [impl, data], { id: `${name}Proxy`, after: after as never });
