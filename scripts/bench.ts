@@ -1,15 +1,28 @@
 /**
  * `npm run bench`: measures receipt gasUsed (intrinsic included) of the user and keeper operations at
- * (operators, strategies) = (1, 1), (4, 3), (16, 3) on Hardhat's in-process network, and writes
- * reports/gas.json (rows { operation, operators, strategies, gasUsed }) and reports/gas.md (the same table beside
- * the targets and the peers' figures from ../shared/docs/gas-anchors.md).
+ * (operators, strategies) = (1, 1), (4, 3), (16, 3) on Hardhat's in-process network, then the worst cases of
+ * `sync()` and `finalize()` at the largest configuration the contracts allow (8 vault assets, 16 delegators,
+ * 4 strategies, 12 pending EigenLayer withdrawals per delegator, 100 payable requests), and writes
+ * reports/gas.json (rows { operation, operators, strategies, gasUsed }, the worst-case rows with their
+ * configuration) and reports/gas.md (the same tables beside the figures before issue 9, the targets and the peers'
+ * figures from ../shared/docs/gas-anchors.md). `BENCH_ONLY=sizes` or `BENCH_ONLY=worst` runs one part and writes nothing.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { ethers, network } from "hardhat";
-import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { MaxUint256, Wallet, ZeroAddress, parseEther, type ContractTransactionResponse } from "ethers";
-import { deploySuite, type Suite } from "../test/fixtures/suite";
+import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  MaxUint256,
+  Wallet,
+  ZeroAddress,
+  parseEther,
+  type ContractTransactionReceipt,
+  type ContractTransactionResponse,
+} from "ethers";
+import { ERC20Mock__factory, ParityAdapter__factory, type ERC20Mock } from "../typechain-types";
+import { PARAMS, deploySuite, type Suite } from "../test/fixtures/suite";
+import { deployStrategy } from "../test/fixtures/eigenlayer";
+import { asWithdrawal } from "./lib/withdrawal";
 
 const CONFIGS = [
   { operators: 1, strategies: 1 },
@@ -17,18 +30,33 @@ const CONFIGS = [
   { operators: 16, strategies: 3 },
 ] as const;
 
+/** The contracts' own limit on `sync()` and `finalize()` (issue 9, Deliver 6). */
+const WORST_LIMIT = 10_000_000;
+
 interface Row {
   operation: string;
   operators: number;
   strategies: number;
   gasUsed: number;
+  /** worst-case rows only: vault assets (ETH included) */
+  assets?: number;
+  /** worst-case rows only: pending EigenLayer withdrawals, over all delegators */
+  pendingWithdrawals?: number;
+  /** finalize.worst only: requests finalized in the transaction */
+  requests?: number;
 }
 
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+async function receiptOf(
+  tx: Promise<ContractTransactionResponse> | ContractTransactionResponse,
+): Promise<ContractTransactionReceipt> {
+  return (await (await tx).wait())!;
+}
 
 async function gasOf(tx: Promise<ContractTransactionResponse> | ContractTransactionResponse): Promise<number> {
-  const receipt = await (await tx).wait();
-  return Number(receipt!.gasUsed);
+  return Number((await receiptOf(tx)).gasUsed);
 }
 
 let walletCounter = 0;
@@ -39,16 +67,66 @@ async function freshAccount(): Promise<Wallet> {
   return wallet;
 }
 
-/** Deposits of every asset by other users and a restake into every (delegator, strategy) pair: a steady state. */
+/** The queue's events named `name` in `receipt` (other contracts' logs skipped: lrETH's Transfer shares a topic). */
+function queueEvents(s: Suite, receipt: ContractTransactionReceipt, name: string) {
+  const queue = (s.queue.target as string).toLowerCase();
+  return receipt.logs
+    .filter((entry) => entry.address.toLowerCase() === queue)
+    .map((entry) => s.queue.interface.parseLog(entry))
+    .filter((parsed) => parsed?.name === name);
+}
+
+/** The id of the request a `requestWithdrawal` receipt created. */
+function requestIdOf(s: Suite, receipt: ContractTransactionReceipt): bigint {
+  const [event] = queueEvents(s, receipt, "WithdrawalRequested");
+  if (!event) throw new Error("bench: no WithdrawalRequested event");
+  return event.args.requestId as bigint;
+}
+
+/** The LSTs a holder can deposit, and how the bench mints `eth` worth of each to `user` (returns the token). */
+type Lst = "rETH" | "stETH" | "cbETH" | "wstETH" | "WETH";
+const LSTS: Lst[] = ["rETH", "stETH", "cbETH", "wstETH", "WETH"];
+
+async function mintLst(s: Suite, user: Wallet | Suite["signers"]["alice"], lst: Lst, eth: bigint) {
+  const t = s.tokens;
+  switch (lst) {
+    case "rETH":
+      await t.rETH.connect(user).deposit({ value: eth });
+      return t.rETH;
+    case "stETH":
+      await t.stETH.connect(user).submit(ZeroAddress, { value: eth });
+      return t.stETH;
+    case "cbETH":
+      await t.cbETH.connect(user).deposit({ value: eth });
+      return t.cbETH;
+    case "wstETH": {
+      await t.stETH.connect(user).submit(ZeroAddress, { value: eth });
+      await t.stETH.connect(user).approve(t.wstETH, MaxUint256);
+      await t.wstETH.connect(user).wrap(await t.stETH.balanceOf(user));
+      return t.wstETH;
+    }
+    case "WETH":
+      await t.weth.connect(user).deposit({ value: eth });
+      return t.weth;
+  }
+}
+
+/**
+ * Deposits of every asset by other users (so the vault already holds each asset a new holder deposits) and a
+ * restake into every (delegator, strategy) pair: a steady state.
+ */
 async function steadyState(s: Suite): Promise<void> {
   const { alice, keeper } = s.signers;
   await s.vault.connect(alice).depositETH(alice, 0, 0, { value: parseEther("100") });
   const perPair = parseEther("2");
   const need = perPair * BigInt(s.delegators.length) * 2n;
-  await s.tokens.stETH.connect(alice).submit(ZeroAddress, { value: need });
-  await s.tokens.rETH.connect(alice).deposit({ value: need });
-  await s.tokens.cbETH.connect(alice).deposit({ value: need });
-  for (const token of [s.tokens.stETH, s.tokens.rETH, s.tokens.cbETH]) {
+  for (const lst of ["stETH", "rETH", "cbETH"] as const) {
+    const token = await mintLst(s, alice, lst, need);
+    await token.connect(alice).approve(s.vault, MaxUint256);
+    await s.vault.connect(alice).depositLST(token, await token.balanceOf(alice), alice, 0, 0);
+  }
+  for (const lst of ["wstETH", "WETH"] as const) {
+    const token = await mintLst(s, alice, lst, parseEther("3"));
     await token.connect(alice).approve(s.vault, MaxUint256);
     await s.vault.connect(alice).depositLST(token, await token.balanceOf(alice), alice, 0, 0);
   }
@@ -64,50 +142,38 @@ async function measure(config: { operators: number; strategies: number }): Promi
   const rows: Row[] = [];
   const add = (operation: string, gasUsed: number) => {
     rows.push({ operation, ...config, gasUsed });
-    log(`  ${operation.padEnd(26)} ${gasUsed.toLocaleString("en-US").padStart(11)}`);
+    log(`  ${operation.padEnd(26)} ${fmt(gasUsed).padStart(11)}`);
   };
   log(`(${config.operators} operators, ${config.strategies} strategies): deploying...`);
   const s = await deploySuite(config);
   await steadyState(s);
   log(`(${config.operators} operators, ${config.strategies} strategies): measuring`);
+  const { keeper } = s.signers;
 
   // ETH deposits: minShares is the exact preview (realistic non-zero calldata).
   const eth = parseEther("1");
   const ethUser = await freshAccount();
   const minFor = async (asset: string, amount: bigint) => s.vault.previewDeposit(asset, amount);
   const ETH = await s.vault.ETH();
-  add(
-    "depositETH.new",
-    await gasOf(s.vault.connect(ethUser).depositETH(ethUser, await minFor(ETH, eth), 0, { value: eth })),
-  );
-  add(
-    "depositETH.repeat",
-    await gasOf(s.vault.connect(ethUser).depositETH(ethUser, await minFor(ETH, eth), 0, { value: eth })),
-  );
-
-  // rETH: the holder got rETH and gave the vault an unlimited allowance beforehand.
-  const rUser = await freshAccount();
-  await s.tokens.rETH.connect(rUser).deposit({ value: parseEther("10") });
-  await s.tokens.rETH.connect(rUser).approve(s.vault, MaxUint256);
-  const rAmount = parseEther("1");
   for (const kind of ["new", "repeat"]) {
-    const min = await minFor(await s.tokens.rETH.getAddress(), rAmount);
     add(
-      `depositLST.rETH.${kind}`,
-      await gasOf(s.vault.connect(rUser).depositLST(s.tokens.rETH, rAmount, rUser, min, 0)),
+      `depositETH.${kind}`,
+      await gasOf(s.vault.connect(ethUser).depositETH(ethUser, await minFor(ETH, eth), 0, { value: eth })),
     );
   }
 
-  // stETH likewise (the vault counts the Lido shares that arrive).
-  const sUser = await freshAccount();
-  await s.tokens.stETH.connect(sUser).submit(ZeroAddress, { value: parseEther("10") });
-  await s.tokens.stETH.connect(sUser).approve(s.vault, MaxUint256);
-  for (const kind of ["new", "repeat"]) {
-    const min = (await minFor(await s.tokens.stETH.getAddress(), rAmount)) - 2n; // stETH's own share rounding
-    add(
-      `depositLST.stETH.${kind}`,
-      await gasOf(s.vault.connect(sUser).depositLST(s.tokens.stETH, rAmount, sUser, min, 0)),
-    );
+  // Every LST: the holder got the token and gave the vault an unlimited allowance beforehand; 1 token a deposit.
+  // Each deposit reads the token's live price through its adapter (and the Chainlink feed where configured).
+  const amount = parseEther("1");
+  for (const lst of LSTS) {
+    const user = await freshAccount();
+    const token = await mintLst(s, user, lst, parseEther("10"));
+    await token.connect(user).approve(s.vault, MaxUint256);
+    for (const kind of ["new", "repeat"]) {
+      // stETH: the preview is exact up to stETH's own share rounding.
+      const min = (await minFor(await token.getAddress(), amount)) - (lst === "stETH" ? 2n : 0n);
+      add(`depositLST.${lst}.${kind}`, await gasOf(s.vault.connect(user).depositLST(token, amount, user, min, 0)));
+    }
   }
 
   // sync after a day of yield (every pair holds shares).
@@ -116,43 +182,255 @@ async function measure(config: { operators: number; strategies: number }): Promi
   add("sync", await gasOf(s.accountant.sync()));
 
   // restake: more stETH into the first delegator (below its target after the deposits above).
-  add(
-    "restake",
-    await gasOf(s.manager.connect(s.signers.keeper).restake(s.delegators[0], s.tokens.stETH, parseEther("0.5"))),
-  );
+  const delegator = s.delegators[0];
+  add("restake", await gasOf(s.manager.connect(keeper).restake(delegator, s.tokens.stETH, parseEther("0.5"))));
 
-  // Withdrawals: a first request warms the queue; then a holder's first request (NFT balance 0 → 1).
+  // queueWithdrawal: a quarter of the first delegator's stETH shares; completeWithdrawals after the delay.
+  const stStrategy = s.strategies[0];
+  const [[withdrawable]] = await s.el.delegationManager.getWithdrawableShares(delegator, [stStrategy]);
+  add(
+    "queueWithdrawal",
+    await gasOf(s.manager.connect(keeper).queueWithdrawal(delegator, s.tokens.stETH, withdrawable / 4n)),
+  );
+  await mine(Number(await s.el.delegationManager.minWithdrawalDelayBlocks()) + 1);
+  const [queued] = await s.el.delegationManager.getQueuedWithdrawals(delegator);
+  add("completeWithdrawals", await gasOf(s.manager.completeWithdrawals(delegator, queued.map(asWithdrawal))));
+
+  // Withdrawals in ETH: a first request warms the lane; then a holder's first request (NFT balance 0 → 1).
   const holder = await freshAccount();
   await s.vault.connect(holder).depositETH(holder, 0, 0, { value: parseEther("20") });
   await s.vault.connect(holder).approve(s.queue, MaxUint256);
   await s.vault.connect(s.signers.alice).approve(s.queue, MaxUint256);
   await s.queue.connect(s.signers.alice).requestWithdrawal(parseEther("1"), ETH, s.signers.alice);
-  add("requestWithdrawal", await gasOf(s.queue.connect(holder).requestWithdrawal(parseEther("1"), ETH, holder)));
+  const first = await receiptOf(s.queue.connect(holder).requestWithdrawal(parseEther("1"), ETH, holder));
+  add("requestWithdrawal", Number(first.gasUsed));
+  const holderId = requestIdOf(s, first);
   for (let i = 0; i < 8; ++i) await s.queue.connect(holder).requestWithdrawal(parseEther("1"), ETH, holder);
 
   // finalize: a batch of 10; finalize syncs first (always), so a tenth of a sync is in each request's share.
-  add("finalize", Math.round((await gasOf(s.queue.finalize(10, { gasLimit: 10_000_000 }))) / 10));
+  const batch = await receiptOf(s.queue.finalize(10, { gasLimit: 10_000_000 }));
+  const finalized = queueEvents(s, batch, "WithdrawalFinalized").length;
+  if (finalized !== 10) throw new Error(`bench: finalize(10) finalized ${finalized}`);
+  add("finalize", Math.round(Number(batch.gasUsed) / 10));
 
   // claim: one finalized request, ETH to its owner.
-  add("claim", await gasOf(s.queue.connect(holder).claim([2], holder)));
+  add("claim", await gasOf(s.queue.connect(holder).claim([holderId], holder)));
+
+  // redenominate: a stETH request the buffer cannot pay yet (units above the buffer, within buffer + restaked),
+  // still pending after maxWait, moved by its owner into the ETH lane.
+  const stuck = await stuckRequest(s);
+  await time.increase(PARAMS.maxWait);
+  add("redenominate", await gasOf(s.queue.connect(stuck.owner).redenominate(stuck.id, ETH)));
   return rows;
 }
 
-const TARGETS: Record<string, { limit: (ops: number, strats: number) => number; source: string }> = {
-  "depositETH.new": { limit: () => 65_000, source: "issue 3 (floor 50,584; Lido submit ~86,000)" },
-  "depositETH.repeat": { limit: () => 48_000, source: "issue 3 (floor 33,484)" },
-  "depositLST.rETH.new": { limit: () => 90_000, source: "issue 3 (floor 74,575)" },
-  "depositLST.rETH.repeat": { limit: () => 70_000, source: "issue 3 (floor 57,475)" },
-  "depositLST.stETH.new": { limit: () => 115_000, source: "issue 3" },
-  "depositLST.stETH.repeat": { limit: () => 95_000, source: "issue 3" },
-  sync: { limit: (o, s) => 50_000 + 35_000 * o * s, source: "issue 3: 50,000 + 35,000 per pair" },
+/**
+ * A fresh holder's request in stETH for more units than the stETH buffer holds (half-way into the restaked units),
+ * which `finalize` leaves pending: the request `redenominate` is measured on.
+ */
+async function stuckRequest(s: Suite): Promise<{ owner: Wallet; id: bigint }> {
+  const stETH = await s.tokens.stETH.getAddress();
+  const r = await s.vault.route(stETH);
+  const liability = await s.queue.liability(stETH);
+  const room = r.buffer + r.outside - liability;
+  if (room <= r.buffer) throw new Error("bench: no restaked stETH to make a stuck request");
+  const units = r.buffer + (room - r.buffer) / 2n;
+  const [protocol, market, ok] = await s.adapters.stETH.quote();
+  let price = r.price > protocol ? r.price : protocol;
+  if (ok && market > price) price = market;
+  const rate = await s.vault.getRate();
+  const shares = (((units * price) / 10n ** 18n) * 10n ** 18n) / rate;
+  const owner = await freshAccount();
+  await s.vault.connect(owner).depositETH(owner, 0, 0, { value: (shares * rate) / 10n ** 18n + parseEther("1") });
+  await s.vault.connect(owner).approve(s.queue, MaxUint256);
+  const id = requestIdOf(s, await receiptOf(s.queue.connect(owner).requestWithdrawal(shares, stETH, owner)));
+  await s.queue.finalize(10);
+  if ((await s.queue.getRequest(id)).status !== 1n) throw new Error("bench: the stuck request was finalized");
+  return { owner, id };
+}
+
+/**
+ * `sync()` and `finalize()` at the largest configuration the contracts allow: 8 vault assets (ETH, stETH, wstETH,
+ * rETH, cbETH, WETH and two ERC20Mock tokens priced 1:1), 16 delegators, 4 strategies (stETH, rETH, cbETH and one
+ * of the extra tokens), every delegator restaked in every strategy and then at 12 pending EigenLayer withdrawals
+ * (8 queued by the keeper, the most it may, then a forced undelegation by the operator: one per strategy), a gain
+ * to book at each, and for finalize 100 payable requests over the 8 lanes.
+ */
+async function worstCase(): Promise<Row[]> {
+  const started = Date.now();
+  const say = (msg: string) => log(`  [worst ${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}`);
+  log("worst case: the largest configuration the contracts allow (slow to build)");
+  const s = await deploySuite({ operators: 16, strategies: 3 });
+  const { admin, alice, keeper } = s.signers;
+  const [maxAssets, maxDelegators, maxStrategies, maxPending, maxBatch] = await Promise.all([
+    s.vault.MAX_ASSETS(),
+    s.manager.MAX_DELEGATORS(),
+    s.manager.MAX_STRATEGIES(),
+    s.manager.MAX_PENDING_WITHDRAWALS(),
+    s.queue.MAX_FINALIZE_BATCH(),
+  ]);
+  say(
+    `caps: ${maxAssets} assets, ${maxDelegators} delegators, ${maxStrategies} strategies, ${maxPending} pending ` +
+      `withdrawals per delegator, ${maxBatch} requests per finalize`,
+  );
+  if (BigInt(s.delegators.length) !== maxDelegators) throw new Error("bench: not at MAX_DELEGATORS");
+
+  // Extra assets up to MAX_ASSETS: plain tokens priced 1:1 (ParityAdapter), bounded like the LSTs.
+  const extra: ERC20Mock[] = [];
+  while (BigInt((await s.vault.assets()).length) < maxAssets) {
+    const n = extra.length;
+    const token = await new ERC20Mock__factory(admin).deploy(`Bench Token ${n}`, `BT${n}`);
+    const adapter = await new ParityAdapter__factory(admin).deploy(token);
+    await s.oracle.setBounds(token, PARAMS.maxRiseBpsPerDay, PARAMS.maxFallBps);
+    await s.vault.addAsset(token, { cap: PARAMS.cap, minDeposit: PARAMS.minDeposit, lidoShares: false, adapter });
+    extra.push(token);
+  }
+  // A 4th strategy (MAX_STRATEGIES) for the first extra token.
+  const restakable = [s.tokens.stETH, s.tokens.rETH, s.tokens.cbETH, extra[0]];
+  const strategies = [...s.strategies, await deployStrategy(s.el, await extra[0].getAddress())];
+  await s.manager.setStrategy(extra[0], strategies[3]);
+  if (BigInt(strategies.length) !== maxStrategies) throw new Error("bench: not at MAX_STRATEGIES");
+  await s.accountant.sync(); // prices and deposits for the new assets
+  const assets = await s.vault.assets();
+  say(`${assets.length} vault assets, ${strategies.length} strategies, ${s.delegators.length} delegators`);
+
+  // Deposits of every asset: enough to restake 2 units per (delegator, strategy) and keep buffers for 100 requests.
+  await s.vault.connect(alice).depositETH(alice, 0, 0, { value: parseEther("100") });
+  for (const lst of ["stETH", "rETH", "cbETH"] as const) {
+    const token = await mintLst(s, alice, lst, parseEther("100"));
+    await token.connect(alice).approve(s.vault, MaxUint256);
+    await s.vault.connect(alice).depositLST(token, await token.balanceOf(alice), alice, 0, 0);
+  }
+  for (const lst of ["wstETH", "WETH"] as const) {
+    const token = await mintLst(s, alice, lst, parseEther("20"));
+    await token.connect(alice).approve(s.vault, MaxUint256);
+    await s.vault.connect(alice).depositLST(token, await token.balanceOf(alice), alice, 0, 0);
+  }
+  for (const token of extra) {
+    await token.mint(alice, parseEther("100"));
+    await token.connect(alice).approve(s.vault, MaxUint256);
+    await s.vault.connect(alice).depositLST(token, parseEther("100"), alice, 0, 0);
+  }
+  say("deposited every asset");
+
+  // Every delegator restakes in every strategy (token by token, so each move goes toward the equal targets).
+  for (const token of restakable) {
+    for (const delegator of s.delegators) await s.manager.connect(keeper).restake(delegator, token, parseEther("2"));
+  }
+  say(`restaked in all ${s.delegators.length * restakable.length} (delegator, strategy) pairs`);
+  const syncNoPending = await gasOf(s.accountant.sync());
+  say(`(for comparison: sync with no pending withdrawal and no gain to book: ${fmt(syncNoPending)} gas)`);
+
+  // 12 pending withdrawals per delegator: the keeper queues as many as it may (it keeps room for a forced
+  // undelegation: MAX_PENDING_WITHDRAWALS - MAX_STRATEGIES = 8, two per strategy, a quarter of the shares each),
+  // then the operator force-undelegates the delegator (one withdrawal per strategy: the other half).
+  const keeperMax = Number(maxPending - maxStrategies);
+  for (let d = 0; d < s.delegators.length; ++d) {
+    const delegator = s.delegators[d];
+    const [shares] = await s.el.delegationManager.getWithdrawableShares(delegator, strategies);
+    for (let k = 0; k < keeperMax; ++k) {
+      const i = k % restakable.length;
+      await s.manager.connect(keeper).queueWithdrawal(delegator, restakable[i], shares[i] / 4n);
+    }
+    await s.el.delegationManager.connect(s.operators[d]).undelegate(delegator);
+    const pending = (await s.el.delegationManager.getQueuedWithdrawalRoots(delegator)).length;
+    if (BigInt(pending) !== maxPending) throw new Error(`bench: delegator ${d} has ${pending} pending withdrawals`);
+    if (d % 4 === 3) say(`${d + 1}/${s.delegators.length} delegators at ${pending} pending withdrawals`);
+  }
+  const pendingWithdrawals = s.delegators.length * Number(maxPending);
+
+  // 100 payable requests spread over the 8 lanes (13 in the first four, 12 in the others).
+  await s.vault.connect(alice).approve(s.queue, MaxUint256);
+  const requests = Number(maxBatch);
+  for (let k = 0; k < requests; ++k) {
+    await s.queue.connect(alice).requestWithdrawal(parseEther("0.05"), assets[k % assets.length], alice);
+    if (k % 25 === 24) say(`${k + 1}/${requests} requests`);
+  }
+
+  // A gain to book at each sync: LST rates up after more than half a stream window (a new tranche may start).
+  const gain = async () => {
+    await time.increase(4 * 24 * 3600);
+    await s.tokens.stETH.rebase((await s.tokens.stETH.getTotalPooledEther()) / 1000n);
+    await s.tokens.rETH.setExchangeRate(((await s.tokens.rETH.getExchangeRate()) * 1001n) / 1000n);
+    await s.tokens.cbETH.updateExchangeRate(((await s.tokens.cbETH.exchangeRate()) * 1001n) / 1000n);
+  };
+  const shape = { operators: s.delegators.length, strategies: strategies.length, assets: assets.length };
+  const rows: Row[] = [];
+
+  await gain();
+  const sync = await gasOf(s.accountant.sync({ gasLimit: 29_000_000 }));
+  rows.push({ operation: "sync.worst", ...shape, pendingWithdrawals, gasUsed: sync });
+  say(`sync.worst ${fmt(sync)} gas (limit ${fmt(WORST_LIMIT)})`);
+
+  await gain();
+  // For the breakdown only: what the sync inside finalize costs in this state (estimateGas includes 21,000).
+  const syncPart = Number(await s.accountant.sync.estimateGas()) - 21_000;
+  const receipt = await receiptOf(s.queue.finalize(requests, { gasLimit: 29_000_000 }));
+  const finalized = queueEvents(s, receipt, "WithdrawalFinalized").length;
+  if (finalized !== requests) throw new Error(`bench: finalize.worst finalized ${finalized} of ${requests}`);
+  const finalize = Number(receipt.gasUsed);
+  rows.push({ operation: "finalize.worst", ...shape, pendingWithdrawals, requests, gasUsed: finalize });
+  say(`finalize.worst ${fmt(finalize)} gas for ${finalized} requests (limit ${fmt(WORST_LIMIT)})`);
+  const perRequest = Math.round((finalize - syncPart - 21_000) / requests);
+  say(`  of which the sync ≈ ${fmt(syncPart)} (estimated alone), each request ≈ ${fmt(perRequest)}`);
+  return rows;
+}
+
+/**
+ * The same operations on the contracts before issue 9 (commit a17ca1c), measured with this bench's steady state:
+ * the deposit figures are those of the committed reports/gas.json of that time (rETH 86,754 / 69,654, stETH
+ * 95,420 / 78,320 at (16, 3)); cbETH, wstETH and WETH were measured the same way; sync values two more buffers
+ * (wstETH, WETH) than that report's steady state did (422,930 / 629,553 / 1,201,860 there).
+ */
+const BEFORE: Record<string, [number, number, number]> = {
+  "depositETH.new": [64970, 64970, 64970],
+  "depositETH.repeat": [47870, 47870, 47870],
+  "depositLST.rETH.new": [86742, 86754, 86754],
+  "depositLST.rETH.repeat": [69642, 69654, 69654],
+  "depositLST.stETH.new": [95420, 95420, 95420],
+  "depositLST.stETH.repeat": [78320, 78320, 78320],
+  "depositLST.cbETH.new": [86577, 86577, 86577],
+  "depositLST.cbETH.repeat": [69477, 69477, 69477],
+  "depositLST.wstETH.new": [86617, 86605, 86617],
+  "depositLST.wstETH.repeat": [69517, 69505, 69517],
+  "depositLST.WETH.new": [86593, 86593, 86581],
+  "depositLST.WETH.repeat": [69493, 69493, 69481],
+  sync: [439730, 646353, 1218660],
+  restake: [277450, 500310, 1013804],
+  requestWithdrawal: [148541, 148541, 148541],
+  finalize: [79351, 100014, 157277],
+  claim: [61027, 61027, 61027],
+};
+
+/** Operations that must cost the same whatever the number of operators and strategies. */
+const FLAT = /^(deposit|requestWithdrawal$|claim$|redenominate$)/;
+/** Allowed spread for a flat row: calldata bytes (the preview's minShares) move a deposit by a few dozen gas. */
+const FLAT_TOLERANCE = 100;
+
+/** A target at each size: `config` indexes CONFIGS. */
+type Limit = (config: number, operators: number, strategies: number) => number;
+
+const TARGETS: Record<string, { limit: Limit; source: string }> = {
+  "depositETH.new": { limit: () => 65_000, source: "issue 9 (kept from issue 3)" },
+  "depositETH.repeat": { limit: () => 48_000, source: "issue 9 (kept from issue 3)" },
+  sync: { limit: (_, o, s) => 50_000 + 35_000 * o * s, source: "issue 3: 50,000 + 35,000 per pair" },
   requestWithdrawal: { limit: () => 150_000, source: "issue 4 (Lido requestWithdrawals 228,163)" },
   claim: { limit: () => 75_000, source: "issue 4 (Lido claimWithdrawals 89,818)" },
 };
+for (const lst of LSTS) {
+  for (const kind of ["new", "repeat"]) {
+    const op = `depositLST.${lst}.${kind}`;
+    TARGETS[op] = { limit: (c) => BEFORE[op][c] + 15_000, source: "issue 9: before + 15,000" };
+  }
+}
 
 function markdown(rows: Row[]): string {
-  const ops = [...new Set(rows.map((r) => r.operation))];
-  const fmt = (n: number) => n.toLocaleString("en-US");
+  const main = rows.filter((r) => !r.operation.endsWith(".worst"));
+  const worst = rows.filter((r) => r.operation.endsWith(".worst"));
+  const ops = [...new Set(main.map((r) => r.operation))];
+  const list = (values: number[], show: (n: number) => string = fmt) =>
+    new Set(values).size === 1 ? show(values[0]) : values.map(show).join(" / ");
+  const signed = (n: number) => (n >= 0 ? `+${fmt(n)}` : `−${fmt(-n)}`);
   const lines: string[] = [];
   lines.push("# Gas: lrt-vault vs targets and peers");
   lines.push("");
@@ -165,23 +443,82 @@ function markdown(rows: Row[]): string {
   lines.push("batch of 10 with the rate synced in the same block (the sync itself is the `sync` row).");
   lines.push("");
   lines.push(
-    `| operation | ${CONFIGS.map((c) => `(${c.operators}, ${c.strategies})`).join(" | ")} | spread 1→16 | target | met? |`,
+    "*Before* is the same bench on the contracts before issue 9 (commit a17ca1c, the committed `reports/gas.json` of",
   );
-  lines.push(`|---|${CONFIGS.map(() => "---:").join("|")}|---:|---|---|`);
+  lines.push(
+    "that time for the rows it had); one value when equal at every size, else (1, 1) / (4, 3) / (16, 3). An LST",
+  );
+  lines.push(
+    "deposit now reads the token's live price through its adapter (the token's own rate and, for stETH, wstETH, rETH",
+  );
+  lines.push(
+    "and cbETH, the Chainlink market feed): the *change* column on those rows is the cost of that read. *Flat* means",
+  );
+  lines.push(
+    `the cost does not grow from 1 to 16 operators (at most ${FLAT_TOLERANCE} gas apart: calldata bytes of minShares).`,
+  );
+  lines.push("");
+  lines.push(
+    `| operation | ${CONFIGS.map((c) => `(${c.operators}, ${c.strategies})`).join(" | ")} | before | change | spread 1→16 | flat | target | met? |`,
+  );
+  lines.push(`|---|${CONFIGS.map(() => "---:").join("|")}|---:|---:|---:|---|---|---|`);
   for (const op of ops) {
-    const values = CONFIGS.map((c) => rows.find((r) => r.operation === op && r.operators === c.operators)!.gasUsed);
+    const values = CONFIGS.map((c) => main.find((r) => r.operation === op && r.operators === c.operators)!.gasUsed);
     const spread = ((Math.max(...values) - Math.min(...values)) / Math.min(...values)) * 100;
+    const before = BEFORE[op];
+    const beforeText = before ? list(before) : "—";
+    const changeText = before
+      ? list(
+          values.map((v, i) => v - before[i]),
+          signed,
+        )
+      : "new";
+    const flat = FLAT.test(op) ? (Math.max(...values) - Math.min(...values) <= FLAT_TOLERANCE ? "yes" : "**no**") : "—";
     const target = TARGETS[op];
     let targetText = "—";
     let met = "—";
     if (target) {
-      const limits = CONFIGS.map((c) => target.limit(c.operators, c.strategies));
-      targetText = new Set(limits).size === 1 ? `≤ ${fmt(limits[0])}` : `≤ ${limits.map(fmt).join(" / ")}`;
-      met = values
-        .map((v, i) => (v <= limits[i] ? `yes (${fmt(limits[i] - v)} under)` : `no (${fmt(v - limits[i])} over)`))
-        .join("; ");
+      const limits = CONFIGS.map((c, i) => target.limit(i, c.operators, c.strategies));
+      targetText = `≤ ${list(limits)} (${target.source})`;
+      const verdicts = values.map((v, i) =>
+        v <= limits[i] ? `yes (${fmt(limits[i] - v)} under)` : `**no** (${fmt(v - limits[i])} over)`,
+      );
+      met = new Set(verdicts).size === 1 ? verdicts[0] : verdicts.join("; ");
     }
-    lines.push(`| ${op} | ${values.map(fmt).join(" | ")} | ${spread.toFixed(2)}% | ${targetText} | ${met} |`);
+    lines.push(
+      `| ${op} | ${values.map(fmt).join(" | ")} | ${beforeText} | ${changeText} | ${spread.toFixed(2)}% | ${flat} | ${targetText} | ${met} |`,
+    );
+  }
+  lines.push("");
+  lines.push("## Worst cases (issue 9: bounded work)");
+  lines.push("");
+  lines.push(
+    "At the largest configuration the contracts allow: 8 vault assets (`LRTVault.MAX_ASSETS`: ETH, stETH, wstETH, rETH,",
+  );
+  lines.push("cbETH, WETH and two 1:1 test tokens), 16 delegators (`RestakingManager.MAX_DELEGATORS`), 4 strategies");
+  lines.push(
+    "(`MAX_STRATEGIES`: stETH, rETH, cbETH and a test token), every delegator restaked in every strategy and then at 12",
+  );
+  lines.push(
+    "pending EigenLayer withdrawals (`MAX_PENDING_WITHDRAWALS`: 8 queued by the keeper, the most it may, then a forced",
+  );
+  lines.push(
+    "undelegation by the operator, one per strategy), a gain to book (LST rates up after half a stream window). `finalize`",
+  );
+  lines.push(
+    "syncs in the same transaction and then finalizes 100 payable requests (`MAX_FINALIZE_BATCH`) over the 8 lanes.",
+  );
+  lines.push("");
+  lines.push("| operation | assets | delegators | strategies | pending withdrawals | requests | gas | limit | met? |");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+  for (const r of worst) {
+    const met =
+      r.gasUsed <= WORST_LIMIT
+        ? `yes (${fmt(WORST_LIMIT - r.gasUsed)} under)`
+        : `**no** (${fmt(r.gasUsed - WORST_LIMIT)} over)`;
+    lines.push(
+      `| ${r.operation} | ${r.assets} | ${r.operators} | ${r.strategies} | ${r.pendingWithdrawals} | ${r.requests ?? "—"} | ${fmt(r.gasUsed)} | ${fmt(WORST_LIMIT)} | ${met} |`,
+    );
   }
   lines.push("");
   lines.push("## Peers (from ../shared/docs/gas-anchors.md)");
@@ -206,13 +543,26 @@ function markdown(rows: Row[]): string {
 }
 
 async function main() {
+  // BENCH_ONLY=sizes or BENCH_ONLY=worst runs one part and prints it without writing the reports.
+  const only = process.env.BENCH_ONLY;
   const rows: Row[] = [];
-  for (const config of CONFIGS) rows.push(...(await measure(config)));
+  if (only !== "worst") for (const config of CONFIGS) rows.push(...(await measure(config)));
+  if (only !== "sizes") rows.push(...(await worstCase()));
+  if (only) return;
   const dir = path.join(__dirname, "..", "reports");
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "gas.json"), JSON.stringify(rows, null, 2) + "\n");
   fs.writeFileSync(path.join(dir, "gas.md"), markdown(rows));
   log(`wrote reports/gas.json (${rows.length} rows) and reports/gas.md`);
+  for (const r of rows.filter((x) => x.operation.endsWith(".worst"))) {
+    log(
+      `${r.operation}: ${fmt(r.gasUsed)} gas (limit ${fmt(WORST_LIMIT)}: ${r.gasUsed <= WORST_LIMIT ? "met" : "MISSED"})`,
+    );
+  }
+  if (rows.some((r) => r.operation.endsWith(".worst") && r.gasUsed > WORST_LIMIT)) {
+    console.error(`a worst case is above ${fmt(WORST_LIMIT)} gas`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((err) => {
