@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { mine } from "@nomicfoundation/hardhat-network-helpers";
-import { parseEther } from "ethers";
+import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
+import { ZeroAddress, parseEther } from "ethers";
 import { EIGEN_DELAYS } from "../fixtures/eigenlayer";
-import { restaked } from "../fixtures/restaked";
-import type { Restakable } from "../fixtures/suite";
+import { deployRestakedFixture, restaked } from "../fixtures/restaked";
+import { deployStrategy } from "../fixtures/eigenlayer";
+import type { Restakable, Suite } from "../fixtures/suite";
 import type { QueuedWithdrawalModel } from "../helpers/eigenlayerModel";
 import {
   blockOf,
@@ -12,6 +13,8 @@ import {
   expectBuffers,
   expectManagerEmpty,
   expectPositions,
+  expectOutside,
+  outsideOf,
   positionTotals,
   queuedOf,
   withdrawalRoot,
@@ -35,6 +38,42 @@ function expectWithinRounding(totals: bigint[], before: bigint[]): void {
 async function passDelay(startBlock: number): Promise<void> {
   const latest = await ethers.provider.getBlockNumber();
   if (latest < startBlock + DELAY) await mine(startBlock + DELAY - latest);
+}
+
+/** The manager's caps: pending EigenLayer withdrawals per delegator, and strategies. */
+const MAX_PENDING = 12;
+const MAX_STRATEGIES = 4;
+
+/**
+ * The restaked suite with a fourth strategy (wstETH, the most the manager takes) and delegator 0 (target raised to
+ * 8000 bps) holding deposit shares in all four, so a forced undelegation of it queues MAX_STRATEGIES withdrawals.
+ */
+async function fourStrategiesFixture() {
+  const { s } = await deployRestakedFixture();
+  const { alice, keeper } = s.signers;
+  const [d0, d1, d2] = s.delegators;
+  const wstStrategy = await deployStrategy(s.el, await s.tokens.wstETH.getAddress());
+  await s.manager.setStrategy(s.tokens.wstETH, wstStrategy);
+  await s.manager.setTargets([d0, d1, d2], [8000, 1000, 1000]);
+  // Alice wraps stETH and deposits the wstETH.
+  await s.tokens.stETH.connect(alice).submit(ZeroAddress, { value: parseEther("5") });
+  await s.tokens.stETH.connect(alice).approve(s.tokens.wstETH, ethers.MaxUint256);
+  await s.tokens.wstETH.connect(alice).wrap(parseEther("4"));
+  const wst = await s.tokens.wstETH.balanceOf(alice);
+  await s.tokens.wstETH.connect(alice).approve(s.vault, wst);
+  await s.vault.connect(alice).depositLST(s.tokens.wstETH, wst, alice, 0, 0);
+  const k = s.manager.connect(keeper);
+  await k.restake(d0, s.tokens.cbETH, parseEther("1"));
+  await k.restake(d0, s.tokens.wstETH, parseEther("2"));
+  return { s };
+}
+
+/** The four restaked tokens, in `setStrategy` order. */
+const FOUR = ["stETH", "rETH", "cbETH", "wstETH"] as const;
+
+/** `delegator`'s pending EigenLayer withdrawals. */
+async function pendingOf(s: Suite, delegator: string): Promise<number> {
+  return (await s.el.delegationManager.getQueuedWithdrawalRoots(delegator)).length;
 }
 
 describe("RestakingManager withdrawals", function () {
@@ -91,6 +130,10 @@ describe("RestakingManager withdrawals", function () {
     await expectPositions(s, m);
     const withdrawals = await queuedOf(s, d);
     expect(withdrawals.length).to.equal(2);
+    // Queueing moves nothing in the vault's books: the units stay outside (restaked → queued).
+    await expectOutside(s, m);
+    const outsideR = await outsideOf(s, "rETH");
+    const outsideS = await outsideOf(s, "stETH");
 
     // One block early EigenLayer refuses.
     const latest = await ethers.provider.getBlockNumber();
@@ -135,8 +178,17 @@ describe("RestakingManager withdrawals", function () {
       .and.to.emit(s.manager, "WithdrawalCompleted")
       .withArgs(d1, withdrawalRoot(withdrawals[1]), s.tokens.stETH, outS.units);
     expect(await blockOf(tx)).to.equal(blockNow);
+    await expect(tx)
+      .to.emit(s.vault, "BufferAbsorbed")
+      .withArgs(s.tokens.rETH, d1, outR.units, true)
+      .and.to.emit(s.vault, "BufferAbsorbed")
+      .withArgs(s.tokens.stETH, d1, outS.units, true);
     await expectBuffers(s, m);
     await expectPositions(s, m);
+    // The units that came back left the vault's restaked/queued side: outsideUnits fell by exactly them.
+    expect(await outsideOf(s, "rETH")).to.equal(outsideR - outR.units);
+    expect(await outsideOf(s, "stETH")).to.equal(outsideS - outS.units);
+    await expectOutside(s, m);
     expect(await queuedOf(s, d)).to.deep.equal([]);
     expect(await s.tokens.rETH.balanceOf(d1)).to.equal(0n);
     expect(await s.tokens.stETH.sharesOf(d1)).to.equal(m.steth.sharesOf(d.toLowerCase()));
@@ -164,6 +216,7 @@ describe("RestakingManager withdrawals", function () {
     const positions = await s.manager.positions();
     expect(positions[0].queuedUnits + positions[1].queuedUnits).to.be.greaterThan(0n);
 
+    await expectOutside(s, m);
     const [detail] = (await s.manager.delegatorPositions()).filter((p) => p.delegator === d);
     expect(detail.delegated).to.equal(false);
     expect(detail.operator).to.equal(s.operators[0].address);
@@ -189,6 +242,13 @@ describe("RestakingManager withdrawals", function () {
     expect(await bufferOf(s, "rETH")).to.equal(bufferR + units("rETH"));
     expect(await bufferOf(s, "stETH")).to.equal(bufferS + units("stETH"));
     expect(await s.el.delegationManager.getQueuedWithdrawalRoots(d0)).to.deep.equal([]);
+    await expectOutside(s, m);
+    // A sync re-bases outsideUnits to what EigenLayer holds now (restaked + queued, as positions() reports).
+    const syncBlock = await blockOf(s.accountant.sync());
+    m.syncOutside(syncBlock);
+    await expectOutside(s, m);
+    const synced = m.positions(syncBlock);
+    expect(await outsideOf(s, "rETH")).to.equal(synced[1].withdrawableUnits + synced[1].queuedUnits);
   });
 
   it("redelegate queues every share (still counted) and delegates to the new operator; completion restores the buffer", async function () {
@@ -253,5 +313,107 @@ describe("RestakingManager withdrawals", function () {
     // The real owner completes it.
     await s.manager.completeWithdrawals(d1, [w]);
     expect(await s.el.delegationManager.getQueuedWithdrawalRoots(d1)).to.deep.equal([]);
+  });
+
+  describe("pending-withdrawal cap (RestakingManagerTooManyPending)", function () {
+    it("the manager's caps are 12 pending withdrawals per delegator and 4 strategies", async function () {
+      const { s } = await loadFixture(fourStrategiesFixture);
+      expect(await s.manager.MAX_PENDING_WITHDRAWALS()).to.equal(BigInt(MAX_PENDING));
+      expect(await s.manager.MAX_STRATEGIES()).to.equal(BigInt(MAX_STRATEGIES));
+      const [d0] = s.delegators;
+      const [withdrawable] = await s.el.delegationManager.getWithdrawableShares(
+        d0,
+        await Promise.all(FOUR.map((t) => s.manager.strategyOf(s.tokens[t]))),
+      );
+      for (const w of withdrawable) expect(w).to.be.greaterThan(0n);
+    });
+
+    it("worst case: the keeper fills to its limit, the operator forces an undelegation, and the count never passes 12", async function () {
+      const { s } = await loadFixture(fourStrategiesFixture);
+      const [d0] = s.delegators;
+      const d = d0.target as string;
+      const keeper = s.manager.connect(s.signers.keeper);
+      // queueWithdrawal needs pending + 1 + MAX_STRATEGIES <= MAX_PENDING: the keeper may queue while pending <= 7.
+      const queueAllowed = MAX_PENDING - 1 - MAX_STRATEGIES;
+      let pending = 0;
+      for (let i = 0; i <= queueAllowed; ++i) {
+        await keeper.queueWithdrawal(d0, s.tokens[FOUR[i % FOUR.length]], 1000n + BigInt(i));
+        pending += 1;
+        expect(await pendingOf(s, d)).to.equal(pending);
+      }
+      expect(pending).to.equal(8);
+      await expect(keeper.queueWithdrawal(d0, s.tokens.rETH, 1000n))
+        .to.be.revertedWithCustomError(s.manager, "RestakingManagerTooManyPending")
+        .withArgs(d0, pending, queueAllowed);
+      // Delegated, redelegate needs pending + 2 * MAX_STRATEGIES <= MAX_PENDING.
+      await expect(s.manager.redelegate(d0, s.operators[1]))
+        .to.be.revertedWithCustomError(s.manager, "RestakingManagerTooManyPending")
+        .withArgs(d0, pending, MAX_PENDING - 2 * MAX_STRATEGIES);
+
+      // The operator forces an undelegation without asking: one withdrawal per strategy with deposit shares (4).
+      await s.el.delegationManager.connect(s.operators[0]).undelegate(d0);
+      pending += MAX_STRATEGIES;
+      expect(await pendingOf(s, d)).to.equal(pending);
+      expect(pending).to.equal(MAX_PENDING);
+      // Nothing the manager does can add one now.
+      await expect(keeper.queueWithdrawal(d0, s.tokens.rETH, 1000n))
+        .to.be.revertedWithCustomError(s.manager, "RestakingManagerTooManyPending")
+        .withArgs(d0, MAX_PENDING, queueAllowed);
+      // Undelegated, redelegate only delegates, but the new operator may force again: pending + MAX_STRATEGIES.
+      await expect(s.manager.redelegate(d0, s.operators[1]))
+        .to.be.revertedWithCustomError(s.manager, "RestakingManagerTooManyPending")
+        .withArgs(d0, MAX_PENDING, MAX_PENDING - MAX_STRATEGIES);
+
+      // Completing (permissionless) frees room: down to 8, the redelegation fits exactly.
+      const all = await queuedOf(s, d);
+      const latestStart = Math.max(...all.map((w) => Number(w.startBlock)));
+      await passDelay(latestStart);
+      await s.manager.connect(s.signers.stranger).completeWithdrawals(d0, all.slice(0, 4));
+      pending -= 4;
+      expect(await pendingOf(s, d)).to.equal(pending);
+      await expect(s.manager.redelegate(d0, s.operators[1]))
+        .to.emit(s.manager, "Redelegated")
+        .withArgs(d0, s.operators[1]);
+      expect(await pendingOf(s, d)).to.equal(pending); // it queued nothing: everything was queued already
+      expect(await s.el.delegationManager.delegatedTo(d0)).to.equal(s.operators[1].address);
+    });
+
+    it("redelegate (delegated) keeps room for its own withdrawals and a later forced undelegation; the operator forcing afterwards stays within 12", async function () {
+      const { s } = await loadFixture(fourStrategiesFixture);
+      const [d0] = s.delegators;
+      const d = d0.target as string;
+      const keeper = s.manager.connect(s.signers.keeper);
+      const redelegateAllowed = MAX_PENDING - 2 * MAX_STRATEGIES;
+      let pending = 0;
+      for (let i = 0; i <= redelegateAllowed; ++i) {
+        await keeper.queueWithdrawal(d0, s.tokens[FOUR[i % FOUR.length]], 2000n + BigInt(i));
+        pending += 1;
+      }
+      expect(pending).to.equal(5);
+      expect(await pendingOf(s, d)).to.equal(pending);
+      await expect(s.manager.redelegate(d0, s.operators[1]))
+        .to.be.revertedWithCustomError(s.manager, "RestakingManagerTooManyPending")
+        .withArgs(d0, pending, redelegateAllowed);
+      // One completes: 4 pending, the redelegation fits and queues one withdrawal per strategy (4).
+      const [first] = await queuedOf(s, d);
+      await passDelay(Number(first.startBlock));
+      await s.manager.completeWithdrawals(d0, [first]);
+      pending -= 1;
+      await s.manager.redelegate(d0, s.operators[1]);
+      pending += MAX_STRATEGIES;
+      expect(await pendingOf(s, d)).to.equal(pending);
+      expect(pending).to.equal(8);
+
+      // The keeper restakes every asset with the new operator (d0 holds nothing withdrawable: toward its target).
+      for (const t of FOUR) await keeper.restake(d0, s.tokens[t], parseEther("0.001"));
+      await expect(keeper.queueWithdrawal(d0, s.tokens.rETH, 1000n))
+        .to.be.revertedWithCustomError(s.manager, "RestakingManagerTooManyPending")
+        .withArgs(d0, pending, MAX_PENDING - 1 - MAX_STRATEGIES);
+      // The new operator forces an undelegation: 4 more, exactly the cap.
+      await s.el.delegationManager.connect(s.operators[1]).undelegate(d0);
+      pending += MAX_STRATEGIES;
+      expect(await pendingOf(s, d)).to.equal(pending);
+      expect(pending).to.equal(MAX_PENDING);
+    });
   });
 });
