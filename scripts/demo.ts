@@ -3,20 +3,22 @@
  *
  * Deploys the local EigenLayer, the LST stand-ins and the suite (2 operators, stETH/rETH/cbETH strategies); three
  * users deposit ETH, stETH and rETH; the keeper restakes across both operators; time passes with LST yield and an
- * EigenLayer rewards claim; a holder asks to withdraw; an AVS slashes one operator by 20% of its allocation; another
- * holder asks to withdraw; EigenLayer liquidity is queued and completed; both requests are finalized and claimed.
- * Prints a table after every step and writes reports/demo.json and reports/rate.svg.
+ * EigenLayer rewards claim; a holder asks to withdraw in ETH; a request in WETH, which the vault does not hold, is
+ * refused (no route); an AVS slashes one operator by 20% of its allocation; another holder asks to withdraw in stETH,
+ * all of which is restaked, so the request is accepted against the restaked stETH; finalize pays the ETH lane while
+ * the stETH lane waits; EigenLayer liquidity is queued and completed; the stETH request is finalized; both are
+ * claimed. Prints a table after every step and writes reports/demo.json and reports/rate.svg.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { ethers } from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import { MaxUint256, ZeroAddress, formatEther, parseEther } from "ethers";
+import { MaxUint256, ZeroAddress, formatEther, parseEther, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { REWARDS_ACTIVATION_DELAY, SET_ID, deploySuite, type Suite } from "../test/fixtures/suite";
 import { ascending } from "../test/fixtures/eigenlayer";
 import { buildRewardsMerkleTree } from "../test/helpers/rewardsMerkle";
-import { asWithdrawal } from "../test/helpers/restaking";
+import { asWithdrawal } from "./lib/withdrawal";
 import { renderLineChart, type ChartPoint } from "./lib/chart";
 
 interface Step {
@@ -28,8 +30,10 @@ interface Step {
 
 interface WithdrawalReport {
   holder: string;
+  /** `uint256(uint160(asset)) << 64 | seq`: the lane (asset) and the place in it */
   requestId: string;
   asset: string;
+  laneSeq: string;
   shares: string;
   rateAtRequest: string;
   rateAtFinalization: string;
@@ -59,6 +63,18 @@ async function main() {
     ["carol", carol],
   ];
   const ETH = await s.vault.ETH();
+
+  /** The request id a `requestWithdrawal` created (from the queue's WithdrawalRequested event). */
+  async function requested(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
+    const receipt = (await (await tx).wait())!;
+    const queue = (s.queue.target as string).toLowerCase();
+    for (const entry of receipt.logs) {
+      if (entry.address.toLowerCase() !== queue) continue;
+      const parsed = s.queue.interface.parseLog(entry);
+      if (parsed?.name === "WithdrawalRequested") return parsed.args.requestId as bigint;
+    }
+    throw new Error("demo: no WithdrawalRequested event");
+  }
 
   /** Records a step; `kind` marks it on the chart with the `short` label (or the first words of `label`). */
   async function record(label: string, kind?: ChartPoint["kind"], short?: string) {
@@ -152,11 +168,28 @@ async function main() {
   // 6. alice asks to withdraw half before the slash.
   await s.vault.connect(alice).approve(s.queue, MaxUint256);
   const aliceShares = (await s.vault.balanceOf(alice)) / 2n;
-  await s.queue.connect(alice).requestWithdrawal(aliceShares, ETH, alice);
-  const aliceId = 1n;
+  const aliceId = await requested(s.queue.connect(alice).requestWithdrawal(aliceShares, ETH, alice));
   await record("alice requests a withdrawal of half her lrETH in ETH (before the loss)", "withdraw", "alice requests");
 
-  // 7. The AVS slashes operator 0 by 20% of its allocation in every strategy.
+  // 7. carol asks to be paid in WETH, which the vault does not hold (nobody deposited any): refused at request time
+  // (WithdrawalQueueNoRoute), so no request can ever wait on an asset the vault cannot pay.
+  await s.vault.connect(carol).approve(s.queue, MaxUint256);
+  const carolShares = (await s.vault.balanceOf(carol)) / 2n;
+  let refusal = "";
+  try {
+    await s.queue.connect(carol).requestWithdrawal.staticCall(carolShares, s.tokens.weth, carol);
+  } catch (err) {
+    // Hardhat's in-process errors carry the revert data in `data`; ethers' decoded `revert` when it has one.
+    const e = err as { data?: string; revert?: { name: string; args: readonly unknown[] } };
+    const revert = e.revert ?? (typeof e.data === "string" ? s.queue.interface.parseError(e.data) : null);
+    if (revert?.name !== "WithdrawalQueueNoRoute") throw err;
+    const [, units, room] = revert.args as [string, bigint, bigint];
+    refusal = `${revert.name}: ${eth(units, 4)} WETH asked, room ${eth(room, 4)}`;
+  }
+  if (!refusal) throw new Error("demo: a WETH request was accepted with no WETH in the vault");
+  await record(`carol asks for half her lrETH in WETH: refused (${refusal})`, "info", "WETH request refused");
+
+  // 8. The AVS slashes operator 0 by 20% of its allocation in every strategy.
   const strategies = ascending(await Promise.all(s.strategies.map((x) => x.getAddress())));
   await s.avs.slash(
     s.operators[0].address,
@@ -172,14 +205,33 @@ async function main() {
     "slash: operator 0, 20%",
   );
 
-  // 8. bob asks to withdraw half after the slash, in stETH.
+  // 9. bob asks to withdraw half after the slash, in stETH.
   await s.vault.connect(bob).approve(s.queue, MaxUint256);
   const bobShares = (await s.vault.balanceOf(bob)) / 2n;
-  await s.queue.connect(bob).requestWithdrawal(bobShares, s.tokens.stETH, bob);
-  const bobId = 2n;
-  await record("bob requests a withdrawal of half his lrETH in stETH (after the loss)", "withdraw", "bob requests");
+  const stBufferNow = (await s.vault.assetInfo(s.tokens.stETH)).bufferUnits;
+  const bobId = await requested(s.queue.connect(bob).requestWithdrawal(bobShares, s.tokens.stETH, bob));
+  await record(
+    `bob requests a withdrawal of half his lrETH in stETH (after the loss; stETH buffer ${eth(stBufferNow, 4)} shares: ` +
+      "accepted against the restaked stETH)",
+    "withdraw",
+    "bob requests",
+  );
 
-  // 9. stETH liquidity: queue an EigenLayer withdrawal from operator 1's delegator, complete it after the delay.
+  // 10. finalize: the ETH lane pays alice; the stETH lane waits for EigenLayer liquidity without holding her back.
+  await s.queue.finalize(10);
+  const status = async (id: bigint) =>
+    ["", "pending", "finalized", "claimed", "moved"][Number((await s.queue.getRequest(id)).status)];
+  const [aliceStatus, bobStatus] = [await status(aliceId), await status(bobId)];
+  if (aliceStatus !== "finalized" || bobStatus !== "pending") {
+    throw new Error(`demo: expected alice finalized and bob pending, got ${aliceStatus} / ${bobStatus}`);
+  }
+  await record(
+    "finalize: alice's ETH request is paid from the ETH buffer; bob's stETH request waits in its own lane",
+    "withdraw",
+    "ETH lane finalized",
+  );
+
+  // 11. stETH liquidity: queue an EigenLayer withdrawal from operator 1's delegator, complete it after the delay.
   const stStrategy = s.strategies[0];
   const [withdrawable] = await s.el.delegationManager.getWithdrawableShares(s.delegators[1], [stStrategy]);
   await s.manager.connect(keeper).queueWithdrawal(s.delegators[1], s.tokens.stETH, withdrawable[0]);
@@ -190,12 +242,13 @@ async function main() {
   await s.accountant.sync();
   await record("EigenLayer withdrawal (operator 1, stETH) completed into the buffer for withdrawals; sync");
 
-  // 10. Finalize both requests (syncs in the same transaction) and claim.
+  // 12. Finalize the stETH request (syncs in the same transaction) and claim both.
   await s.queue.finalize(10);
+  if ((await status(bobId)) !== "finalized") throw new Error("demo: bob's request is still pending");
   await record(
-    "withdrawals finalized: payout = min(value at request, value now); lrETH burned",
+    "stETH lane finalized: payout = min(value at request, value now); lrETH burned",
     "withdraw",
-    "finalized",
+    "stETH lane finalized",
   );
   const aliceEthBefore = await ethers.provider.getBalance(alice);
   const aliceClaim = await (await s.queue.connect(alice).claim([aliceId], alice)).wait();
@@ -214,6 +267,9 @@ async function main() {
   ] as [string, bigint, bigint, string][]) {
     const r = await s.queue.getRequest(id);
     const finalized = (await s.queue.queryFilter(s.queue.filters.WithdrawalFinalized(id)))[0].args;
+    if (r.asset.toLowerCase() !== (asset === "ETH" ? ETH : (s.tokens.stETH.target as string)).toLowerCase()) {
+      throw new Error(`demo: request ${id} is not in the ${asset} lane`);
+    }
     const why =
       finalized.rateAtFinalization < r.rateAtRequest
         ? "requested before the slash: paid at the lower rate after it (the slash is shared with those who stay)"
@@ -222,6 +278,7 @@ async function main() {
       holder,
       requestId: id.toString(),
       asset,
+      laneSeq: (id & ((1n << 64n) - 1n)).toString(),
       shares: r.shares.toString(),
       rateAtRequest: r.rateAtRequest.toString(),
       rateAtFinalization: finalized.rateAtFinalization.toString(),
