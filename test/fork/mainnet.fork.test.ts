@@ -5,7 +5,11 @@
  * - otherwise: a "mainnet-shaped" local chain where our EigenLayer and LST stand-ins sit at the mainnet addresses
  *   (test/fork/mainnetShaped.ts), so the same test code always runs in CI.
  * The suite deploys with the production Ignition module (deploy/modules/LRTSuite.ts) and the mainnet parameters,
- * ending with the timelock handover; admin steps then go through the TimelockController.
+ * ending with the timelock handover; admin steps then go through the TimelockController. The LST adapters read the
+ * Chainlink market feeds of deploy/parameters/mainnet.json (stETH/ETH, rETH/ETH, cbETH/ETH; stand-ins in the
+ * mainnet-shaped mode), and a deposit needs a fresh answer (maxFeedAge 90,000 s): deposits come before the
+ * timelock's 48-hour delay, and on a fork the chain's clock starts at the fork block's time (a fork cannot receive
+ * Chainlink updates).
  */
 import { expect } from "chai";
 import hre, { ethers, network } from "hardhat";
@@ -13,7 +17,7 @@ import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, Wallet, ZeroAddress, ZeroHash, parseEther } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import LRTSuite from "../../deploy/modules/LRTSuite";
-import { MAINNET, MAINNET_ALLOCATION_MANAGER, placeMainnetStandIns } from "./mainnetShaped";
+import { FEED_ANSWERS, MAINNET, MAINNET_ALLOCATION_MANAGER, placeMainnetStandIns } from "./mainnetShaped";
 import { mulDiv } from "../helpers/math";
 import { asWithdrawal } from "../helpers/restaking";
 import type {
@@ -46,6 +50,10 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
         method: "hardhat_reset",
         params: [{ forking: { jsonRpcUrl: rpc, blockNumber: forkBlock } }],
       });
+      // New blocks would otherwise take the wall clock's time, long after the feeds' last answers at the fork block.
+      const forked = await ethers.provider.getBlock("latest");
+      await time.setNextBlockTimestamp(forked!.timestamp + 12);
+      await mine(1);
     } else {
       await network.provider.request({ method: "hardhat_reset", params: [] });
     }
@@ -90,6 +98,26 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
     const accessManager = await ethers.getContractAt("AccessManager", await deployed.accessManager.getAddress());
     expect((await accessManager.hasRole(0, admin.address))[0]).to.equal(false);
     expect((await accessManager.hasRole(0, await timelock.getAddress()))[0]).to.equal(true);
+    // Every LST's adapter (the vault holds them) reads its mainnet Chainlink feed with the mainnet maximum age (the
+    // 24-hour heartbeat plus an hour); wstETH is priced with the stETH/ETH feed, WETH has none.
+    expect(MAINNET.maxFeedAge).to.equal(90_000);
+    for (const [asset, feedKey] of [
+      ["stETH", "stETHFeed"],
+      ["wstETH", "stETHFeed"],
+      ["rETH", "rETHFeed"],
+      ["cbETH", "cbETHFeed"],
+      ["weth", undefined],
+    ] as const) {
+      const [adapterAddress] = await vault.priceOf(MAINNET[asset] as string);
+      const adapter = await ethers.getContractAt("IPriceAdapter", adapterAddress);
+      expect(await adapter.asset(), asset).to.equal(ethers.getAddress(MAINNET[asset] as string));
+      if (feedKey === undefined) {
+        expect(await adapter.feed(), asset).to.equal(ZeroAddress);
+      } else {
+        expect(await adapter.feed(), asset).to.equal(ethers.getAddress(MAINNET[feedKey] as string));
+        expect(await adapter.maxFeedAge(), asset).to.equal(90_000n);
+      }
+    }
 
     // 2. An operator registers with EigenLayer; a test AVS creates an operator set over the two strategies.
     const operator = new Wallet(ethers.id("lrt-vault fork operator"), ethers.provider);
@@ -115,16 +143,8 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
       .registerForOperatorSets(operator.address, { avs: set.avs, operatorSetIds: [SET_ID], data: "0x" });
     await mine(2); // the 1-block allocation delay
 
-    // 3. Admin through the timelock: a delegator for the operator, with the whole allocation target.
-    const call = manager.interface.encodeFunctionData("addDelegator", [operator.address, 10_000]);
-    const delay = await timelock.getMinDelay();
-    await timelock.schedule(manager, 0, call, ZeroHash, ZeroHash, delay);
-    await time.increase(delay);
-    await timelock.execute(manager, 0, call, ZeroHash, ZeroHash);
-    const [delegator] = await manager.delegators();
-    expect(await dm.delegatedTo(delegator)).to.equal(operator.address);
-
-    // 4. Holders deposit stETH (from Lido's submit) and rETH; prices are refreshed first (the deploy's expired).
+    // 3. Holders deposit stETH (from Lido's submit) and rETH while the market feeds are fresh; a sync refreshes the
+    // stored prices first. A deposit is priced at the lowest of the stored, live protocol and market prices.
     await accountant.sync();
     await stETH.connect(alice).submit(ZeroAddress, { value: parseEther("20") });
     if (rpc) {
@@ -143,16 +163,42 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
     const rAmount = parseEther("10");
     await stETH.connect(alice).approve(vault, MaxUint256);
     await rETH.connect(bob).approve(vault, MaxUint256);
+    for (const token of [stETH, rETH]) {
+      const [adapterAddress] = await vault.priceOf(token);
+      const [, , marketOk] = await (await ethers.getContractAt("IPriceAdapter", adapterAddress)).quote();
+      expect(marketOk, "market feed fresh").to.equal(true);
+    }
+    if (!rpc) {
+      // The stand-in feeds answer the tokens' own rates: the stETH/ETH answer as placed.
+      const feed = await ethers.getContractAt("AggregatorMock", MAINNET.stETHFeed as string);
+      expect((await feed.latestRoundData())[1]).to.equal(FEED_ANSWERS.stETHFeed);
+    }
     const stShares = await stETH.sharesOf(vault);
     await vault.connect(alice).depositLST(stETH, stAmount, alice, 0, 0);
     const stUnits = (await stETH.sharesOf(vault)) - stShares; // Lido shares that arrived (stETH is share-accounted)
     await vault.connect(bob).depositLST(rETH, rAmount, bob, 0, 0);
 
+    // 4. Admin through the timelock (48 hours): a delegator for the operator, with the whole allocation target.
+    const call = manager.interface.encodeFunctionData("addDelegator", [operator.address, 10_000]);
+    const delay = await timelock.getMinDelay();
+    await timelock.schedule(manager, 0, call, ZeroHash, ZeroHash, delay);
+    await time.increase(delay);
+    await timelock.execute(manager, 0, call, ZeroHash, ZeroHash);
+    const [delegator] = await manager.delegators();
+    expect(await dm.delegatedTo(delegator)).to.equal(operator.address);
+
     // 5. The keeper (the deployer, by default) restakes both into the mainnet strategies through the delegator.
     await manager.restake(delegator, stETH, stUnits);
     await manager.restake(delegator, rETH, rAmount);
     await accountant.sync();
-    expect(await accountant.pendingPerShare()).to.equal(0n); // nothing streaming: the next loss shows in full
+    // Let anything streaming vest (on a fork, a market price below the protocol rate at deposit is a small gain):
+    // with nothing streaming or held back, the next loss shows in full.
+    const window = Number(MAINNET.streamWindow);
+    for (let i = 0; i < 3 && (await accountant.pendingPerShare()) > 0n; ++i) {
+      await time.increase(window);
+      await accountant.sync();
+    }
+    expect(await accountant.pendingPerShare()).to.equal(0n);
 
     // 6. The AVS slashes the operator by 20% of its allocation in both strategies; a sync applies the loss.
     const withdrawableOf = async (s: IStrategy) => (await dm.getWithdrawableShares(delegator, [s]))[0][0];
@@ -172,6 +218,8 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
       ordered.map(() => parseEther("0.2")),
       "fork test: slash 20%",
     );
+    // The manager sees the cut in the AllocationManager's history: the rate is stale until the next sync.
+    expect((await accountant.freshness()).slashedSinceSync).to.equal(true);
     const maxAfter = await am.getMaxMagnitudes(operator.address, [strategies.stETH, strategies.rETH]);
     // EigenLayer's rule (SEMANTICS §5): the slashed magnitude is ceil(allocation * 20%), off the max magnitude.
     const slashedMagnitude = mulDiv(allocation, parseEther("0.2"), UNIT, "ceil");
@@ -184,8 +232,7 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
     expect(await withdrawableOf(strategies.rETH)).to.equal(expectWithdrawable(depositR, dsf.rETH, maxAfter[1]));
 
     // The vault's value after the slash, valued independently: buffers we know (the seed plus Lido/strategy dust
-    // left over), restaked tokens from the strategies' own views, at the oracle's prices.
-    const oracle = await ethers.getContractAt("LRTOracle", await deployed.oracle.getAddress());
+    // left over), restaked tokens from the strategies' own views, at the prices the sync stored in the vault.
     const stUnitsAfter = await stETH.getSharesByPooledEth(
       await strategies.stETH.sharesToUnderlyingView(await withdrawableOf(strategies.stETH)),
     );
@@ -201,10 +248,11 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
     expect(buffers[iST] + buffers[iR]).to.be.at.most(2n); // everything deposited was restaked, up to Lido rounding
     const rateBefore = await vault.getRate();
     await accountant.sync();
+    expect((await accountant.freshness()).slashedSinceSync).to.equal(false);
     const value =
       (MAINNET.seed as bigint) +
-      mulDiv(stUnitsAfter + buffers[iST], await oracle.price(stETH), UNIT) +
-      mulDiv(rUnitsAfter + buffers[iR], await oracle.price(rETH), UNIT);
+      mulDiv(stUnitsAfter + buffers[iST], (await vault.priceOf(stETH)).price, UNIT) +
+      mulDiv(rUnitsAfter + buffers[iR], (await vault.priceOf(rETH)).price, UNIT);
     const expectedRate = mulDiv(value, UNIT, supply);
     expect(await vault.getRate()).to.equal(expectedRate);
     expect(expectedRate).to.be.lessThan(rateBefore);
@@ -222,13 +270,40 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
       mulDiv(queued[0].scaledShares[0], maxAfter[0], UNIT),
     );
     const bufferBefore = (await vault.buffers())[iST];
+    const outsideBefore = (await vault.assetInfo(stETH)).outsideUnits;
     await manager.completeWithdrawals(delegator, [asWithdrawal(queued[0])]);
     const arrived = (await vault.buffers())[iST] - bufferBefore;
+    // What came back left the vault's restaked/queued side.
+    expect((await vault.assetInfo(stETH)).outsideUnits).to.equal(outsideBefore - arrived);
     // The tokens arrive as Lido shares; stETH's own share rounding may cost 1-2 shares on the transfers.
     expect(arrived).to.be.within(
       (await stETH.getSharesByPooledEth(expectedTokens)) - 2n,
       await stETH.getSharesByPooledEth(expectedTokens),
     );
     expect((await dm.getQueuedWithdrawals(delegator))[0].length).to.equal(0);
+
+    // 8. Days have passed without a new market answer: deposits of stETH wait for a fresh one (maxFeedAge 90,000 s).
+    await accountant.sync(); // fresh deposit prices: only the feed is stale
+    const one = parseEther("1");
+    await expect(vault.connect(alice).depositLST(stETH, one, alice, 0, 0))
+      .to.be.revertedWithCustomError(vault, "LRTVaultMarketPriceUnavailable")
+      .withArgs(stETH);
+    if (!rpc) {
+      // The stand-in feed posts an answer dated exactly maxFeedAge before the deposit's block: still usable; one
+      // second older is not.
+      const feed = await ethers.getContractAt("AggregatorMock", MAINNET.stETHFeed as string, admin);
+      const next = (await time.latest()) + 10;
+      await feed.setAnswerAt(FEED_ANSWERS.stETHFeed, next - 90_001);
+      await time.setNextBlockTimestamp(next);
+      // (a gas limit: mined in that block, not estimated)
+      await expect(vault.connect(alice).depositLST(stETH, one, alice, 0, 0, { gasLimit: 1_000_000 }))
+        .to.be.revertedWithCustomError(vault, "LRTVaultMarketPriceUnavailable")
+        .withArgs(stETH);
+      await feed.setAnswerAt(FEED_ANSWERS.stETHFeed, next + 10 - 90_000);
+      await time.setNextBlockTimestamp(next + 10);
+      const tx = vault.connect(alice).depositLST(stETH, one, alice, 0, 0, { gasLimit: 1_000_000 });
+      await expect(tx).to.emit(vault, "Deposit");
+      expect((await ethers.provider.getBlock((await (await tx).wait())!.blockNumber))!.timestamp).to.equal(next + 10);
+    }
   });
 });

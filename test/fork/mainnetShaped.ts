@@ -1,8 +1,10 @@
 /**
- * The mainnet-shaped chain: our local EigenLayer and LST stand-ins placed at the mainnet addresses with
- * `hardhat_setCode` (they keep no constructor state and have no immutables), then initialized with mainnet
+ * The mainnet-shaped chain: our local EigenLayer, LST and Chainlink feed stand-ins placed at the mainnet addresses
+ * with `hardhat_setCode` (they keep no constructor state and have no immutables), then initialized with mainnet
  * parameters (the 100,800-block withdrawal and deallocation delays, the 126,000-block allocation configuration
- * delay). Everything else (the vault suite, the AVS, operators) then deploys exactly as on a real mainnet fork.
+ * delay; the stETH/ETH, rETH/ETH and cbETH/ETH feeds of `deploy/parameters/mainnet.json`, 18 decimals like
+ * mainnet's, answering the stand-in tokens' own rates). Everything else (the vault suite, whose adapters read the
+ * feeds' decimals at construction, the AVS, operators) then deploys exactly as on a real mainnet fork.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -23,6 +25,19 @@ export const MAINNET_DELAYS = {
   deallocationDelay: Number(ADDRESSES.mainnet.params.DEALLOCATION_DELAY.value),
   allocationConfigurationDelay: Number(ADDRESSES.mainnet.params.ALLOCATION_CONFIGURATION_DELAY.value),
 };
+
+/** The stand-in LSTs' protocol rates (ETH per token; stETH per Lido share is set by the pool below). */
+export const STAND_IN_RATES = { rETH: parseEther("1.13"), cbETH: parseEther("1.09") } as const;
+
+/**
+ * The Chainlink feeds' first answers (18 decimals): the market at the protocol rate, stETH at par with ETH. The
+ * feeds are owned by the admin passed to `placeMainnetStandIns`, which may post new answers (`setAnswer`).
+ */
+export const FEED_ANSWERS = {
+  stETHFeed: parseEther("1"),
+  rETHFeed: STAND_IN_RATES.rETH,
+  cbETHFeed: STAND_IN_RATES.cbETH,
+} as const;
 
 async function place(name: string, address: string): Promise<void> {
   const { deployedBytecode } = await artifacts.readArtifact(name);
@@ -50,6 +65,7 @@ export async function placeMainnetStandIns(admin: HardhatEthersSigner): Promise<
   await place("WETHMock", MAINNET.weth as string);
   for (const s of ["stETHStrategy", "rETHStrategy", "cbETHStrategy"])
     await place("StrategyBaseTVLLimits", MAINNET[s] as string);
+  for (const f of Object.keys(FEED_ANSWERS)) await place("AggregatorMock", MAINNET[f] as string);
 
   const at = (name: string, address: string) => ethers.getContractAt(name, address, admin);
   await (await at("PauserRegistry", a.pauserRegistry)).initializeStandIn([admin.address], admin.address);
@@ -80,8 +96,11 @@ export async function placeMainnetStandIns(admin: HardhatEthersSigner): Promise<
 
   await (await at("StETHMock", MAINNET.stETH as string)).initialize(admin.address);
   await (await at("WstETHMock", MAINNET.wstETH as string)).initialize(MAINNET.stETH);
-  await (await at("RETHMock", MAINNET.rETH as string)).initialize(admin.address, parseEther("1.13"));
-  await (await at("CbETHMock", MAINNET.cbETH as string)).initialize(admin.address, admin.address, parseEther("1.09"));
+  await (await at("RETHMock", MAINNET.rETH as string)).initialize(admin.address, STAND_IN_RATES.rETH);
+  await (await at("CbETHMock", MAINNET.cbETH as string)).initialize(admin.address, admin.address, STAND_IN_RATES.cbETH);
+  for (const [f, answer] of Object.entries(FEED_ANSWERS)) {
+    await (await at("AggregatorMock", MAINNET[f] as string)).initialize(admin.address, 18, answer);
+  }
   const strategies = [];
   for (const [s, token] of [
     ["stETHStrategy", "stETH"],
