@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers, upgrades } from "hardhat";
+import { artifacts, ethers, upgrades } from "hardhat";
 import type { BaseContract, ContractTransactionResponse, Signer } from "ethers";
 import {
   impersonateAccount,
@@ -15,13 +15,15 @@ import {
   LRTOracle__factory,
   LRTVault__factory,
   ParityAdapter__factory,
+  RETHAdapter__factory,
 } from "../../typechain-types";
 import { pricedVaultFixture, replayPriced } from "../fixtures/priced";
 import type { PricedFixture } from "../fixtures/priced";
+import { QUEUE_DEPOSITS, deployQueueFixture } from "../fixtures/queue";
 import { ETH, VAULT_PARAMS, deployProxy, deployVaultFixture } from "../fixtures/vault";
 import type { VaultFixture } from "../fixtures/vault";
-import { DEAD, KEYS } from "../helpers/ledger";
-import type { Key, Ledger } from "../helpers/ledger";
+import { DEAD, KEYS, Ledger, ledgerAddresses } from "../helpers/ledger";
+import type { Key } from "../helpers/ledger";
 import { WAD, mulDiv, mulWad } from "../helpers/math";
 import { RateModel } from "../helpers/rateModel";
 import { expectUpgradeSafe } from "../helpers/upgrades";
@@ -104,6 +106,7 @@ async function expectBooks(f: VaultFixture, l: Ledger): Promise<void> {
     const info = await f.vault.assetInfo(await addressOf(f, k));
     expect(info.bufferUnits, `${k}.bufferUnits`).to.equal(l.buffer.get(k));
     expect(info.sharesPerUnit, `${k}.sharesPerUnit`).to.equal(l.perUnit.get(k));
+    expect(info.price, `${k}.price`).to.equal(l.price.get(k));
     expect(info.headroom, `${k}.headroom`).to.equal(l.headroom.get(k));
     expect(info.cap, `${k}.cap`).to.equal(l.cap.get(k));
   }
@@ -137,14 +140,82 @@ async function expectRejected(
   expect(await observable(f), `${error}: state changed`).to.equal(before);
 }
 
+/** The LSTs with a market feed (WETH has none). */
+const PRICED_LSTS = ["stETH", "wstETH", "rETH", "cbETH"] as const;
+type PricedLST = (typeof PRICED_LSTS)[number];
+
+/** The Chainlink feed stand-in pricing `key` (stETH/ETH for stETH and wstETH). */
+function feedOf(f: VaultFixture, key: PricedLST) {
+  return key === "wstETH" ? f.feeds.stETH : f.feeds[key];
+}
+
+/** A new market answer for `key`'s feed, on chain and in the ledger (stETH's also moves wstETH's). */
+async function setMarket(f: VaultFixture, l: Ledger, key: PricedLST, answer: bigint): Promise<void> {
+  await feedOf(f, key).connect(f.signers.admin).setAnswer(answer);
+  if (key === "stETH" || key === "wstETH") l.stETHMarket = answer;
+  else if (key === "rETH") l.rETHMarket = answer;
+  else l.cbETHMarket = answer;
+}
+
+/** A new protocol price for rETH or cbETH (their token's own rate), on chain and in the ledger. */
+async function setProtocol(f: VaultFixture, l: Ledger, key: "rETH" | "cbETH", rate: bigint): Promise<void> {
+  if (key === "rETH") {
+    await f.tokens.rETH.connect(f.signers.admin).setExchangeRate(rate);
+    l.rETHRate = rate;
+  } else {
+    await f.tokens.cbETH.connect(f.signers.admin).updateExchangeRate(rate);
+    l.cbETHRate = rate;
+  }
+}
+
+/** A Lido rebase of `bps` of the pooled ether (negative: a loss), on chain and in the ledger. */
+async function rebaseStETH(f: VaultFixture, l: Ledger, bps: bigint): Promise<void> {
+  const delta = (l.steth.pooledEther * bps) / 10_000n;
+  await f.tokens.stETH.connect(f.signers.admin).rebase(delta);
+  l.steth.rebase(delta);
+}
+
+/**
+ * A deposit of `amount` of `key` by its holder, expected to be priced at `live` (ETH per 1e18 units, the lower of
+ * the live protocol and market prices the test set): lrETH per unit = stored per unit x live / stored (floor) when
+ * `live` is below the stored price, else the stored per unit. Checks the formula against the ledger, then that
+ * `previewDeposit` and the deposit both give it; returns the lrETH minted.
+ */
+async function expectDepositAt(
+  f: PricedFixture,
+  l: Ledger,
+  key: PricedLST,
+  amount: bigint,
+  live: bigint,
+): Promise<bigint> {
+  const stored = l.price.get(key)!;
+  const perUnit = l.perUnit.get(key)!;
+  const units = l.unitsOf(key, amount);
+  const expected = mulWad(units, live >= stored ? perUnit : mulDiv(perUnit, live, stored));
+  expect(l.sharesFor(key, units), `${key}: the ledger agrees`).to.equal(expected);
+  const asset = await f.tokens[key].getAddress();
+  expect(await f.vault.previewDeposit(asset, amount), `${key}: previewDeposit`).to.equal(expected);
+  const sender = holderOf(f, key);
+  await expect(deposit(f, key, sender, amount, sender.address))
+    .to.emit(f.vault, "Deposit")
+    .withArgs(sender.address, asset, amount, expected, 0n);
+  expect(l.depositTokens(sender.address, sender.address, key, amount)).to.equal(expected);
+  return expected;
+}
+
 /** A token that burns 1% on transfer, priced 1:1 by a ParityAdapter and added to the vault (synced at `at`). */
 async function feeOnTransferFixture() {
   const f = await pricedVaultFixture();
   const { admin, alice } = f.signers;
   const fot = await new FeeOnTransferMock__factory(admin).deploy();
   const adapter = await new ParityAdapter__factory(admin).deploy(fot);
-  await f.oracle.setAdapter(fot, adapter, VAULT_PARAMS.maxChangeBps);
-  await f.vault.addAsset(fot, { cap: VAULT_PARAMS.cap, minDeposit: VAULT_PARAMS.minDeposit, lidoShares: false });
+  await f.oracle.setBounds(fot, VAULT_PARAMS.maxRiseBpsPerDay, VAULT_PARAMS.maxFallBps);
+  await f.vault.addAsset(fot, {
+    cap: VAULT_PARAMS.cap,
+    minDeposit: VAULT_PARAMS.minDeposit,
+    lidoShares: false,
+    adapter: await adapter.getAddress(),
+  });
   const at = f.syncAt + DAY;
   await time.setNextBlockTimestamp(at);
   await f.accountant.sync();
@@ -199,9 +270,27 @@ async function freshVaultFixture() {
   );
   await vault.setAccountant(accountant);
   await oracle.setAccountant(accountant);
-  await oracle.setAdapter(f.tokens.stETH, f.adapters.stETH, p.maxChangeBps);
-  await vault.addAsset(f.tokens.stETH, { cap: p.cap, minDeposit: ATTACK, lidoShares: true });
-  return { ...f, fresh: { oracle, vault, accountant } };
+  await oracle.setBounds(f.tokens.stETH, p.maxRiseBpsPerDay, p.maxFallBps);
+  await vault.addAsset(f.tokens.stETH, { cap: p.cap, minDeposit: ATTACK, lidoShares: true, adapter: f.adapters.stETH });
+  // A deployment fact (the APR bound's clock), read before any gain was recognised.
+  const initAt = (await accountant.books()).recognizedAt;
+  return { ...f, fresh: { oracle, vault, accountant, initAt } };
+}
+
+/**
+ * A factory for a fresh `LRTVault` implementation, with any library its bytecode links deployed first (so the test
+ * does not depend on how the vault is split into libraries).
+ */
+async function vaultFactory(signer: Signer) {
+  const artifact = await artifacts.readArtifact("LRTVault");
+  const libraries: Record<string, string> = {};
+  for (const [file, libs] of Object.entries(artifact.linkReferences)) {
+    for (const name of Object.keys(libs)) {
+      const library = await ethers.deployContract(`${file}:${name}`, signer);
+      libraries[`${file}:${name}`] = await library.getAddress();
+    }
+  }
+  return ethers.getContractFactory("LRTVault", { signer, libraries });
 }
 
 /** The smallest deposit the vault allows (a minimum is at least 1 gwei): the attacker's "1 wei" in the fresh vault. */
@@ -282,6 +371,246 @@ describe("LRTVault", function () {
     });
   });
 
+  describe("LST deposit price: the lowest of the stored, live protocol and market prices", function () {
+    it("the live protocol price is lower: the stored per-unit price scaled by protocol / stored", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const amount = parseEther("1.234567890123456789");
+      // Lido loses 1% (stETH and wstETH; the stETH/ETH feed stays at 1, so the market follows the protocol price).
+      await rebaseStETH(f, l, -100n);
+      const stETHProtocol = l.steth.pooledEthByShares(WAD);
+      // rETH and cbETH rates fall; their feeds stay at the stored prices.
+      const rETHProtocol = l.price.get("rETH")! - 987_654_321_987n;
+      const cbETHProtocol = (l.price.get("cbETH")! * 997n) / 1_000n;
+      await setProtocol(f, l, "rETH", rETHProtocol);
+      await setProtocol(f, l, "cbETH", cbETHProtocol);
+      const live: Record<PricedLST, bigint> = {
+        stETH: stETHProtocol,
+        wstETH: stETHProtocol,
+        rETH: rETHProtocol,
+        cbETH: cbETHProtocol,
+      };
+      for (const key of PRICED_LSTS) {
+        expect(live[key], key).to.be.lessThan(l.price.get(key)!);
+        expect(l.marketPrice(key), key).to.be.at.least(live[key]);
+        const shares = await expectDepositAt(f, l, key, amount, live[key]);
+        expect(shares, key).to.be.lessThan(mulWad(l.unitsOf(key, amount), l.perUnit.get(key)!));
+      }
+      await expectBooks(f, l);
+      await expectConservation(f, l);
+    });
+
+    it("the market price is lower: the stored per-unit price scaled by market / stored", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const amount = parseEther("0.987654321987654321");
+      // stETH trades at 0.97 (applied to the stETH a share or a wstETH is worth); rETH at 98% of its stored price;
+      // cbETH one wei below it.
+      const stETHAnswer = parseEther("0.97") + 12_345n;
+      await setMarket(f, l, "stETH", stETHAnswer);
+      const rETHMarket = (l.price.get("rETH")! * 98n) / 100n;
+      const cbETHMarket = l.price.get("cbETH")! - 1n;
+      await setMarket(f, l, "rETH", rETHMarket);
+      await setMarket(f, l, "cbETH", cbETHMarket);
+      const stETHMarket = mulWad(stETHAnswer, l.steth.pooledEthByShares(WAD));
+      const live: Record<PricedLST, bigint> = {
+        stETH: stETHMarket,
+        wstETH: stETHMarket,
+        rETH: rETHMarket,
+        cbETH: cbETHMarket,
+      };
+      for (const key of PRICED_LSTS) {
+        // The protocol price is (about) the stored one; the market is below both.
+        expect(live[key], key).to.be.lessThan(l.observedPrice(key));
+        expect(live[key], key).to.be.lessThan(l.price.get(key)!);
+        await expectDepositAt(f, l, key, amount, live[key]);
+      }
+      // ETH and WETH (no feed) are priced as stored.
+      const { alice, bob } = f.signers;
+      await expect(deposit(f, "ETH", alice, amount, alice.address))
+        .to.emit(f.vault, "Deposit")
+        .withArgs(alice.address, ETH, amount, mulWad(amount, l.perUnit.get("ETH")!), 0n);
+      l.deposit(alice.address, "ETH", amount);
+      await expect(deposit(f, "weth", bob, amount, bob.address))
+        .to.emit(f.vault, "Deposit")
+        .withArgs(bob.address, f.tokens.weth, amount, mulWad(amount, l.perUnit.get("weth")!), 0n);
+      l.deposit(bob.address, "weth", amount);
+      await expectBooks(f, l);
+      await expectConservation(f, l);
+    });
+
+    it("both higher than the stored price: the stored price is used (a rise counts only after the oracle's bound)", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const amount = parseEther("2.5") + 77n;
+      await rebaseStETH(f, l, 50n);
+      await setMarket(f, l, "stETH", parseEther("1.001"));
+      await setProtocol(f, l, "rETH", (l.rETHRate * 101n) / 100n);
+      await setMarket(f, l, "rETH", (l.rETHRate * 1_002n) / 1_000n);
+      await setProtocol(f, l, "cbETH", (l.cbETHRate * 1_002n) / 1_000n);
+      await setMarket(f, l, "cbETH", (l.cbETHRate * 1_005n) / 1_000n);
+      for (const key of PRICED_LSTS) {
+        const live = l.observedPrice(key) < l.marketPrice(key) ? l.observedPrice(key) : l.marketPrice(key);
+        expect(live, key).to.be.greaterThan(l.price.get(key)!);
+        const shares = await expectDepositAt(f, l, key, amount, live);
+        expect(shares, key).to.equal(mulWad(l.unitsOf(key, amount), l.perUnit.get(key)!));
+      }
+      await expectBooks(f, l);
+      await expectConservation(f, l);
+    });
+
+    it("the protocol price lower and the market lower still: the market price is used", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const amount = parseEther("3");
+      const protocol = (l.price.get("rETH")! * 995n) / 1_000n;
+      const market = (l.price.get("rETH")! * 990n) / 1_000n;
+      await setProtocol(f, l, "rETH", protocol);
+      await setMarket(f, l, "rETH", market);
+      await expectDepositAt(f, l, "rETH", amount, market);
+      // And the other way round: the protocol price is the lowest.
+      await setMarket(f, l, "rETH", protocol + 1n);
+      await expectDepositAt(f, l, "rETH", amount, protocol);
+      await expectBooks(f, l);
+    });
+  });
+
+  describe("LRTVaultMarketPriceUnavailable: an LST waits for its feed; ETH never does", function () {
+    it("a stale answer (older than the adapter's maxFeedAge) refuses stETH and wstETH deposits until the feed updates", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const now = BigInt(await time.latest());
+      await f.feeds.stETH.setAnswerAt(WAD, now + 1n - BigInt(VAULT_PARAMS.maxFeedAge) - 1n);
+      for (const key of ["stETH", "wstETH"] as const) {
+        const asset = await f.tokens[key].getAddress();
+        const sender = holderOf(f, key);
+        const call = () => deposit(f, key, sender, parseEther("1"), sender.address);
+        await expectRejected(f, call, f.vault, "LRTVaultMarketPriceUnavailable", [asset]);
+        expect(await f.vault.previewDeposit(asset, parseEther("1")), key).to.equal(0n);
+      }
+      // The others are unaffected, ETH included.
+      for (const key of ["ETH", "rETH", "cbETH", "weth"] as const) {
+        const sender = holderOf(f, key);
+        await expect(deposit(f, key, sender, parseEther("1"), sender.address))
+          .to.emit(f.vault, "Deposit")
+          .withArgs(
+            sender.address,
+            await addressOf(f, key),
+            parseEther("1"),
+            l.depositTokens(sender.address, sender.address, key, parseEther("1")),
+            0n,
+          );
+      }
+      await f.feeds.stETH.setAnswer(WAD);
+      for (const key of ["stETH", "wstETH"] as const)
+        await expectDepositAt(f, l, key, parseEther("1"), l.marketPrice(key));
+      await expectConservation(f, l);
+    });
+
+    it("with a short-lived adapter (setAdapter): open up to maxFeedAge after the answer, refused one second later", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { admin, bob } = f.signers;
+      const rETH = await f.tokens.rETH.getAddress();
+      const age = 600n;
+      const adapter = await new RETHAdapter__factory(admin).deploy(rETH, f.feeds.rETH, age);
+      await f.vault.setAdapter(rETH, adapter);
+      const posted = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(posted);
+      await f.feeds.rETH.setAnswer(l.rETHMarket);
+      await time.setNextBlockTimestamp(posted + age);
+      await expectDepositAt(f, l, "rETH", parseEther("1"), l.price.get("rETH")!);
+      await time.setNextBlockTimestamp(posted + age + 1n);
+      await expect(deposit(f, "rETH", bob, parseEther("1"), bob.address))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultMarketPriceUnavailable")
+        .withArgs(rETH);
+      expect(await f.vault.previewDeposit(rETH, parseEther("1"))).to.equal(0n);
+      await f.feeds.rETH.setAnswer(l.rETHMarket);
+      await expectDepositAt(f, l, "rETH", parseEther("1"), l.price.get("rETH")!);
+      await expectConservation(f, l);
+    });
+
+    it("a zero, negative or reverting feed refuses the asset's deposits; ETH and WETH deposits go on", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { alice, bob } = f.signers;
+      const cbETH = await f.tokens.cbETH.getAddress();
+      const cbETHCall = () => deposit(f, "cbETH", bob, parseEther("1"), bob.address);
+      for (const answer of [0n, -1n, -(10n ** 18n)]) {
+        await f.feeds.cbETH.setAnswer(answer);
+        await expectRejected(f, cbETHCall, f.vault, "LRTVaultMarketPriceUnavailable", [cbETH]);
+        expect(await f.vault.previewDeposit(cbETH, parseEther("1")), `answer ${answer}`).to.equal(0n);
+      }
+      await f.feeds.stETH.setDown(true);
+      await f.feeds.rETH.setDown(true);
+      for (const key of ["stETH", "wstETH", "rETH"] as const) {
+        const asset = await f.tokens[key].getAddress();
+        const sender = holderOf(f, key);
+        const call = () => deposit(f, key, sender, parseEther("1"), sender.address);
+        await expectRejected(f, call, f.vault, "LRTVaultMarketPriceUnavailable", [asset]);
+        expect(await f.vault.previewDeposit(asset, parseEther("1")), key).to.equal(0n);
+      }
+      // ETH reads no feed, WETH has none.
+      const eth = parseEther("4.2");
+      expect(await f.vault.previewDeposit(ETH, eth)).to.equal(l.sharesFor("ETH", eth));
+      await expect(deposit(f, "ETH", alice, eth, alice.address))
+        .to.emit(f.vault, "Deposit")
+        .withArgs(alice.address, ETH, eth, l.deposit(alice.address, "ETH", eth), 0n);
+      await expect(deposit(f, "weth", bob, eth, bob.address))
+        .to.emit(f.vault, "Deposit")
+        .withArgs(bob.address, f.tokens.weth, eth, l.deposit(bob.address, "weth", eth), 0n);
+      // Repaired feeds reopen the assets.
+      await f.feeds.stETH.setDown(false);
+      await f.feeds.rETH.setDown(false);
+      await f.feeds.cbETH.setAnswer(l.cbETHMarket);
+      for (const key of PRICED_LSTS) await expectDepositAt(f, l, key, parseEther("1"), l.observedPrice(key));
+      await expectBooks(f, l);
+      await expectConservation(f, l);
+    });
+  });
+
+  describe("views: priceOf, route, syncInputs, assetInfo", function () {
+    it("report each asset's index, adapter, stored price, buffer and outside units; an unknown asset is not routed", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const assets = await Promise.all(KEYS.map((k) => addressOf(f, k)));
+      const adapters = KEYS.map((k) => (k === "ETH" ? ZeroAddress : f.adapters[k]));
+      expect(await f.vault.assets()).to.deep.equal(assets);
+      for (const [i, key] of KEYS.entries()) {
+        expect([...(await f.vault.priceOf(assets[i]))], key).to.deep.equal([adapters[i], l.price.get(key)]);
+        const info = await f.vault.assetInfo(assets[i]);
+        expect([info.index, info.adapter, info.price, info.outsideUnits, info.lidoShares], key).to.deep.equal([
+          BigInt(i),
+          adapters[i],
+          l.price.get(key),
+          0n,
+          key === "stETH",
+        ]);
+        expect([...(await f.vault.route(assets[i]))], key).to.deep.equal([
+          true,
+          key === "stETH",
+          adapters[i],
+          l.price.get(key),
+          l.buffer.get(key),
+          0n,
+        ]);
+      }
+      expect(l.price.get("ETH")).to.equal(WAD);
+      const [list, adapterList, prices, buffers] = await f.vault.syncInputs();
+      expect([[...list], [...adapterList], [...prices], [...buffers]]).to.deep.equal([
+        assets,
+        adapters,
+        KEYS.map((k) => l.price.get(k)),
+        KEYS.map((k) => l.buffer.get(k)),
+      ]);
+      const unknown = f.signers.bob.address;
+      expect([...(await f.vault.route(unknown))]).to.deep.equal([false, false, ZeroAddress, 0n, 0n, 0n]);
+      await expect(f.vault.priceOf(unknown))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+        .withArgs(unknown);
+    });
+  });
+
   describe("rejected deposits (exact error, nothing changed)", function () {
     it("LRTVaultZeroAmount: no ETH, zero tokens", async function () {
       const f = await loadFixture(pricedVaultFixture);
@@ -336,8 +665,14 @@ describe("LRTVault", function () {
       const token = await new ERC20Mock__factory(admin).deploy("Parity", "PAR");
       await token.mint(alice.address, parseEther("5"));
       await token.connect(alice).approve(f.vault, ethers.MaxUint256);
-      await f.oracle.setAdapter(token, await new ParityAdapter__factory(admin).deploy(token), 500);
-      await f.vault.addAsset(token, { cap: VAULT_PARAMS.cap, minDeposit: VAULT_PARAMS.minDeposit, lidoShares: false });
+      const adapter = await new ParityAdapter__factory(admin).deploy(token);
+      await f.oracle.setBounds(token, VAULT_PARAMS.maxRiseBpsPerDay, VAULT_PARAMS.maxFallBps);
+      await f.vault.addAsset(token, {
+        cap: VAULT_PARAMS.cap,
+        minDeposit: VAULT_PARAMS.minDeposit,
+        lidoShares: false,
+        adapter: await adapter.getAddress(),
+      });
       expect(await f.vault.isAsset(token)).to.equal(true);
       const call = () => f.vault.connect(alice).depositLST(token, parseEther("1"), alice.address, 0, 0);
       await expectRejected(f, call, f.vault, "LRTVaultUnsupportedAsset", [await token.getAddress()]);
@@ -632,7 +967,8 @@ describe("LRTVault", function () {
         seen: json({
           rate: await f.vault.getRate(),
           buffers: [...(await f.vault.buffers())],
-          books: [...(await f.accountant.books())],
+          // The books but the last sync's block number (the donations took blocks).
+          books: [...(await f.accountant.books())].slice(0, 12),
           supply: await f.vault.totalSupply(),
           treasury: await f.vault.balanceOf(f.signers.treasury),
           previews: await Promise.all(assets.map((a) => f.vault.previewDeposit(a, parseEther("1")))),
@@ -716,6 +1052,7 @@ describe("LRTVault", function () {
         return {
           t0,
           t1,
+          initAt: f.fresh.initAt,
           attacker: await vault.balanceOf(attacker),
           victim: await vault.balanceOf(victim),
           rate: await vault.getRate(),
@@ -727,12 +1064,15 @@ describe("LRTVault", function () {
       expect(donated).to.deep.equal(twin);
 
       const p = VAULT_PARAMS;
-      const m = new RateModel({
-        feeBps: BigInt(p.feeBps),
-        streamWindow: BigInt(p.streamWindow),
-        maxAprBps: BigInt(p.maxAprBps),
-        maxRateAge: BigInt(p.maxRateAge),
-      });
+      const m = new RateModel(
+        {
+          feeBps: BigInt(p.feeBps),
+          streamWindow: BigInt(p.streamWindow),
+          maxAprBps: BigInt(p.maxAprBps),
+          maxRateAge: BigInt(p.maxRateAge),
+        },
+        donated.initAt,
+      );
       m.sync(MIN_SEED, MIN_SEED, donated.t0);
       const attackerShares = m.sharesFor(ATTACK, WAD);
       m.sync(MIN_SEED + ATTACK, MIN_SEED + attackerShares, donated.t1);
@@ -751,7 +1091,15 @@ describe("LRTVault", function () {
       const f = await loadFixture(pricedVaultFixture);
       const { admin, bob } = f.signers;
       const rETH = await f.tokens.rETH.getAddress();
-      const update = { feeShares: 0, treasury: bob.address, expiry: 0, sharesPerUnit: [], holdings: [], tripped: [] };
+      const update = {
+        feeShares: 0,
+        treasury: bob.address,
+        expiry: 0,
+        prices: [],
+        sharesPerUnit: [],
+        holdings: [],
+        tripped: [],
+      };
       // With no manager or queue linked, and with them linked to other accounts.
       for (const link of [false, true]) {
         if (link) {
@@ -764,7 +1112,7 @@ describe("LRTVault", function () {
             ["applySync", () => vault.applySync(update)],
             ["settleWithdrawals", () => vault.settleWithdrawals([rETH], [1n], 0n)],
             ["releaseToDelegator", () => vault.releaseToDelegator(rETH, 1n, caller.address)],
-            ["absorbFromDelegator", () => vault.absorbFromDelegator(rETH, 1n, caller.address)],
+            ["absorbFromDelegator", () => vault.absorbFromDelegator(rETH, 1n, caller.address, true)],
           ];
           for (const [name, call] of calls) {
             await expect(call(), name)
@@ -775,7 +1123,7 @@ describe("LRTVault", function () {
       }
     });
 
-    it("applySync from the accountant: lists must match the assets (LRTVaultBadUpdate); an absurd price closes the asset", async function () {
+    it("applySync from the accountant: lists must match the assets (LRTVaultBadUpdate); an absurd price closes the asset; holdings beyond the buffer are outside units", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       const accountant = await f.accountant.getAddress();
@@ -787,6 +1135,7 @@ describe("LRTVault", function () {
         feeShares: 0n,
         treasury: f.signers.treasury.address,
         expiry: l.expiry,
+        prices: KEYS.map((k) => l.price.get(k)!),
         sharesPerUnit: KEYS.map((k) => l.perUnit.get(k)!),
         holdings: KEYS.map((k) => l.holdings(k)),
         tripped: KEYS.map(() => false),
@@ -795,20 +1144,223 @@ describe("LRTVault", function () {
         { ...update, sharesPerUnit: update.sharesPerUnit.slice(0, n - 1) },
         { ...update, holdings: [...update.holdings, 0n] },
         { ...update, tripped: [] },
+        { ...update, prices: update.prices.slice(1) },
       ]) {
         await expect(vault.applySync(bad)).to.be.revertedWithCustomError(f.vault, "LRTVaultBadUpdate");
       }
-      // A per-unit price beyond the slot's 72 bits is stored as 0: deposits of that asset close, nothing reverts.
-      const absurd = { ...update, sharesPerUnit: [...update.sharesPerUnit] };
-      absurd.sharesPerUnit[3] = 2n ** 72n;
+      // A per-unit price beyond the slot's 72 bits, or a price beyond 96 bits, closes the asset's deposits (stored
+      // per-unit 0; the price capped at 2^96 - 1); nothing reverts. WETH's holdings 5 units above its buffer are
+      // outside units (restaked or queued), and the headroom is the cap minus all holdings.
+      const absurd = {
+        ...update,
+        prices: [...update.prices],
+        sharesPerUnit: [...update.sharesPerUnit],
+        holdings: [...update.holdings],
+      };
+      const [iRETH, iCbETH, iWETH] = (["rETH", "cbETH", "weth"] as const).map((k) => KEYS.indexOf(k));
+      absurd.sharesPerUnit[iRETH] = 2n ** 72n;
+      absurd.prices[iCbETH] = 2n ** 96n;
+      absurd.holdings[iWETH] += 5n;
       await expect(vault.applySync(absurd)).to.emit(f.vault, "DepositPricesUpdated").withArgs(l.expiry);
       await stopImpersonatingAccount(accountant);
-      const rETH = await f.tokens.rETH.getAddress();
+      const [rETH, cbETH, weth] = await Promise.all(
+        [f.tokens.rETH, f.tokens.cbETH, f.tokens.weth].map((t) => t.getAddress()),
+      );
       expect((await f.vault.assetInfo(rETH)).sharesPerUnit).to.equal(0n);
-      await expect(deposit(f, "rETH", f.signers.bob, parseEther("1"), f.signers.bob.address))
-        .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
-        .withArgs(rETH);
+      const cb = await f.vault.assetInfo(cbETH);
+      expect([cb.sharesPerUnit, cb.price]).to.deep.equal([0n, 2n ** 96n - 1n]);
+      const w = await f.vault.assetInfo(weth);
+      expect([w.outsideUnits, w.bufferUnits, w.headroom]).to.deep.equal([
+        5n,
+        l.buffer.get("weth"),
+        VAULT_PARAMS.cap - l.holdings("weth") - 5n,
+      ]);
+      for (const [key, asset] of [
+        ["rETH", rETH],
+        ["cbETH", cbETH],
+      ] as const) {
+        await expect(deposit(f, key, f.signers.bob, parseEther("1"), f.signers.bob.address))
+          .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+          .withArgs(asset);
+      }
       await expectConservation(f, l);
+    });
+  });
+
+  describe("buffers and the restaking manager", function () {
+    /** `pricedVaultFixture` with signer 6 linked as the restaking manager and signer 7 as its delegator. */
+    async function managerFixture() {
+      const f = await pricedVaultFixture();
+      const [, , , , , , manager, delegator] = await ethers.getSigners();
+      await f.vault.setRestakingManager(manager.address);
+      for (const token of [f.tokens.stETH, f.tokens.rETH]) {
+        await token.connect(delegator).approve(f.vault, ethers.MaxUint256);
+      }
+      return { ...f, manager, delegator };
+    }
+
+    it("releaseToDelegator moves buffer to outsideUnits; absorbFromDelegator moves it back only when fromPosition", async function () {
+      const f = await loadFixture(managerFixture);
+      const l = await replayPriced(f);
+      const { manager, delegator } = f;
+      const { bob } = f.signers;
+      const vault = f.vault.connect(manager);
+      const rETH = await f.tokens.rETH.getAddress();
+      let outside = 0n;
+      const expectRETH = async () => {
+        const info = await f.vault.assetInfo(rETH);
+        expect([info.bufferUnits, info.outsideUnits]).to.deep.equal([l.buffer.get("rETH"), outside]);
+        const r = await f.vault.route(rETH);
+        expect([r.buffer, r.outside]).to.deep.equal([l.buffer.get("rETH"), outside]);
+        expect(await f.tokens.rETH.balanceOf(f.vault)).to.equal(l.buffer.get("rETH"));
+      };
+      const released = parseEther("1.5") + 3n;
+      await expect(vault.releaseToDelegator(rETH, released, delegator.address))
+        .to.emit(f.vault, "BufferReleased")
+        .withArgs(rETH, delegator.address, released);
+      l.buffer.set("rETH", l.buffer.get("rETH")! - released);
+      outside += released;
+      expect(await f.tokens.rETH.balanceOf(delegator)).to.equal(released);
+      await expectRETH();
+
+      // A completed withdrawal (fromPosition): the units leave the outside side.
+      const back = parseEther("0.4");
+      await expect(vault.absorbFromDelegator(rETH, back, delegator.address, true))
+        .to.emit(f.vault, "BufferAbsorbed")
+        .withArgs(rETH, delegator.address, back, true);
+      l.buffer.set("rETH", l.buffer.get("rETH")! + back);
+      outside -= back;
+      await expectRETH();
+      // Rewards (not fromPosition): the buffer grows, the outside units stay.
+      const reward = parseEther("0.3");
+      await expect(vault.absorbFromDelegator(rETH, reward, delegator.address, false))
+        .to.emit(f.vault, "BufferAbsorbed")
+        .withArgs(rETH, delegator.address, reward, false);
+      l.buffer.set("rETH", l.buffer.get("rETH")! + reward);
+      await expectRETH();
+      // More back than is outside (a slash shows only at the next sync): the outside units stop at zero.
+      await f.tokens.rETH.connect(bob).transfer(delegator, parseEther("1"));
+      const more = outside + parseEther("0.5");
+      await vault.absorbFromDelegator(rETH, more, delegator.address, true);
+      l.buffer.set("rETH", l.buffer.get("rETH")! + more);
+      outside = 0n;
+      await expectRETH();
+      await expectBooks(f, l);
+      await expectConservation(f, l);
+    });
+
+    it("stETH moves in Lido shares both ways: released shares, absorbed the shares an stETH transfer moves", async function () {
+      const f = await loadFixture(managerFixture);
+      const l = await replayPriced(f);
+      const { manager, delegator } = f;
+      const vault = f.vault.connect(manager);
+      const stETH = await f.tokens.stETH.getAddress();
+      const shares = parseEther("2") + 7n;
+      await expect(vault.releaseToDelegator(stETH, shares, delegator.address))
+        .to.emit(f.vault, "BufferReleased")
+        .withArgs(stETH, delegator.address, shares);
+      l.steth.transferShares(f.vault.target as string, delegator.address, shares);
+      l.buffer.set("stETH", l.buffer.get("stETH")! - shares);
+      expect(await f.tokens.stETH.sharesOf(delegator)).to.equal(shares);
+      const amount = parseEther("1.333333333333333333");
+      const moved = l.steth.transfer(delegator.address, f.vault.target as string, amount);
+      await expect(vault.absorbFromDelegator(stETH, amount, delegator.address, true))
+        .to.emit(f.vault, "BufferAbsorbed")
+        .withArgs(stETH, delegator.address, moved, true);
+      l.buffer.set("stETH", l.buffer.get("stETH")! + moved);
+      const info = await f.vault.assetInfo(stETH);
+      expect([info.bufferUnits, info.outsideUnits]).to.deep.equal([l.buffer.get("stETH"), shares - moved]);
+      expect(await f.tokens.stETH.sharesOf(f.vault)).to.equal(l.buffer.get("stETH"));
+      expect(await f.tokens.stETH.sharesOf(delegator)).to.equal(l.steth.sharesOf(delegator.address));
+      await expectBooks(f, l);
+    });
+
+    it("refuses zero amounts, ETH and unknown assets, and more than the buffer", async function () {
+      const f = await loadFixture(managerFixture);
+      const l = await replayPriced(f);
+      const { manager, delegator } = f;
+      const vault = f.vault.connect(manager);
+      const rETH = await f.tokens.rETH.getAddress();
+      await expect(vault.releaseToDelegator(rETH, 0n, delegator.address)).to.be.revertedWithCustomError(
+        f.vault,
+        "LRTVaultZeroAmount",
+      );
+      await expect(vault.absorbFromDelegator(rETH, 0n, delegator.address, true)).to.be.revertedWithCustomError(
+        f.vault,
+        "LRTVaultZeroAmount",
+      );
+      for (const asset of [ETH, f.signers.bob.address]) {
+        await expect(vault.releaseToDelegator(asset, 1n, delegator.address))
+          .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+          .withArgs(asset);
+        await expect(vault.absorbFromDelegator(asset, 1n, delegator.address, false))
+          .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+          .withArgs(asset);
+      }
+      // With nothing promised to the queue, the whole buffer is free, and no more.
+      const buffer = l.buffer.get("rETH")!;
+      await expect(vault.releaseToDelegator(rETH, buffer + 1n, delegator.address))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultBufferReserved")
+        .withArgs(rETH, buffer + 1n, buffer);
+      await expect(vault.releaseToDelegator(rETH, buffer, delegator.address))
+        .to.emit(f.vault, "BufferReleased")
+        .withArgs(rETH, delegator.address, buffer);
+      expect((await f.vault.assetInfo(rETH)).bufferUnits).to.equal(0n);
+    });
+
+    /** `deployQueueFixture` (a real queue linked, alice and bob deposited) with signer 8 as the restaking manager. */
+    async function queueManagerFixture() {
+      const f = await deployQueueFixture();
+      const [, , , , , , , , manager] = await ethers.getSigners();
+      await f.vault.setRestakingManager(manager.address);
+      return { ...f, manager };
+    }
+
+    it("releaseToDelegator refuses buffer the withdrawal queue promised to pending requests (LRTVaultBufferReserved)", async function () {
+      const f = await loadFixture(queueManagerFixture);
+      const { alice, carol } = f.signers;
+      // The queue fixture's deposits, replayed at the first sync's prices.
+      const l = new Ledger(await ledgerAddresses(f), f.firstSyncAt, f.accountantInitAt);
+      for (const [signer, d] of [
+        [alice, QUEUE_DEPOSITS.alice],
+        [f.signers.bob, QUEUE_DEPOSITS.bob],
+      ] as const) {
+        l.deposit(signer.address, "ETH", d.eth);
+        l.steth.submit(signer.address, d.stake);
+        l.depositTokens(signer.address, signer.address, "stETH", d.stETH);
+        l.deposit(signer.address, "rETH", d.rETH);
+      }
+      expect(await f.vault.balanceOf(alice)).to.equal(l.balanceOf(alice.address));
+      const rETH = await f.tokens.rETH.getAddress();
+      // alice asks to be paid in rETH: the request's units, at the payout price, are promised to her.
+      const shares = parseEther("3.3") + 1n;
+      await f.vault.connect(alice).approve(f.queue, shares);
+      const t = BigInt(await time.latest()) + 1n;
+      await time.setNextBlockTimestamp(t);
+      await f.queue.connect(alice).requestWithdrawal(shares, rETH, alice.address);
+      const value = mulWad(shares, l.rateAt(t));
+      const promised = mulDiv(value, WAD, l.payoutPrice("rETH"));
+      expect(await f.queue.liability(rETH)).to.equal(promised);
+      const buffer = l.buffer.get("rETH")!;
+      const free = buffer - promised;
+      const vault = f.vault.connect(f.manager);
+      await expect(vault.releaseToDelegator(rETH, free + 1n, carol.address))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultBufferReserved")
+        .withArgs(rETH, free + 1n, free);
+      await expect(vault.releaseToDelegator(rETH, free, carol.address))
+        .to.emit(f.vault, "BufferReleased")
+        .withArgs(rETH, carol.address, free);
+      const info = await f.vault.assetInfo(rETH);
+      expect([info.bufferUnits, info.outsideUnits]).to.deep.equal([promised, free]);
+      await expect(vault.releaseToDelegator(rETH, 1n, carol.address))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultBufferReserved")
+        .withArgs(rETH, 1n, 0n);
+      // Another asset's lane promised nothing: its whole buffer is free.
+      const stETH = await f.tokens.stETH.getAddress();
+      const stBuffer = l.buffer.get("stETH")!;
+      await expect(vault.releaseToDelegator(stETH, stBuffer + 1n, carol.address))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultBufferReserved")
+        .withArgs(stETH, stBuffer + 1n, stBuffer);
     });
   });
 
@@ -848,33 +1400,88 @@ describe("LRTVault", function () {
       }
     });
 
+    it("setAdapter: emits AdapterUpdated and keeps the stored price; refuses a zero or foreign adapter, no change, ETH and unknown assets", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { admin } = f.signers;
+      const rETH = await f.tokens.rETH.getAddress();
+      for (const wrong of [ZeroAddress, f.adapters.cbETH]) {
+        await expect(f.vault.setAdapter(rETH, wrong))
+          .to.be.revertedWithCustomError(f.vault, "LRTVaultInvalidAdapter")
+          .withArgs(rETH, wrong);
+      }
+      await expect(f.vault.setAdapter(rETH, f.adapters.rETH)).to.be.revertedWithCustomError(
+        f.vault,
+        "LRTVaultNoChange",
+      );
+      for (const asset of [ETH, f.signers.bob.address]) {
+        await expect(f.vault.setAdapter(asset, f.adapters.rETH))
+          .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+          .withArgs(asset);
+      }
+      // With the rETH feed down deposits wait; an adapter without a feed prices them again (at the stored price).
+      await f.feeds.rETH.setDown(true);
+      await expect(deposit(f, "rETH", f.signers.bob, parseEther("1"), f.signers.bob.address))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultMarketPriceUnavailable")
+        .withArgs(rETH);
+      const noFeed = await (await new RETHAdapter__factory(admin).deploy(rETH, ZeroAddress, 0)).getAddress();
+      await expect(f.vault.setAdapter(rETH, noFeed)).to.emit(f.vault, "AdapterUpdated").withArgs(rETH, noFeed);
+      expect([...(await f.vault.priceOf(rETH))]).to.deep.equal([noFeed, l.price.get("rETH")]);
+      expect((await f.vault.assetInfo(rETH)).adapter).to.equal(noFeed);
+      expect((await f.vault.route(rETH)).adapter).to.equal(noFeed);
+      expect((await f.vault.syncInputs())[1][KEYS.indexOf("rETH")]).to.equal(noFeed);
+      await expectDepositAt(f, l, "rETH", parseEther("1"), l.rETHRate);
+      await expectBooks(f, l);
+    });
+
     it("addAsset: emits AssetAdded; rejects zero, an existing asset and a ninth asset", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const { admin } = f.signers;
-      const params = { cap: 5n * WAD, minDeposit: 10n ** 16n, lidoShares: false };
-      await expect(f.vault.addAsset(ZeroAddress, params)).to.be.revertedWithCustomError(f.vault, "LRTVaultZeroAddress");
-      for (const asset of [ETH, await f.tokens.cbETH.getAddress()]) {
-        await expect(f.vault.addAsset(asset, params))
+      const base = { cap: 5n * WAD, minDeposit: 10n ** 16n, lidoShares: false };
+      const parity = async (token: string) => (await new ParityAdapter__factory(admin).deploy(token)).getAddress();
+      await expect(f.vault.addAsset(ZeroAddress, { ...base, adapter: f.adapters.weth })).to.be.revertedWithCustomError(
+        f.vault,
+        "LRTVaultZeroAddress",
+      );
+      const cbETH = await f.tokens.cbETH.getAddress();
+      for (const asset of [ETH, cbETH]) {
+        await expect(f.vault.addAsset(asset, { ...base, adapter: f.adapters.cbETH }))
           .to.be.revertedWithCustomError(f.vault, "LRTVaultAssetExists")
           .withArgs(asset);
       }
       const before = (await f.vault.assets()).length;
       for (let i = before; i < MAX_ASSETS; i++) {
-        const token = await new ERC20Mock__factory(admin).deploy(`T${i}`, `T${i}`);
+        const token = await (await new ERC20Mock__factory(admin).deploy(`T${i}`, `T${i}`)).getAddress();
+        // No adapter, or one that prices another token: LRTVaultInvalidAdapter.
+        for (const wrong of [ZeroAddress, f.adapters.weth]) {
+          await expect(f.vault.addAsset(token, { ...base, adapter: wrong }))
+            .to.be.revertedWithCustomError(f.vault, "LRTVaultInvalidAdapter")
+            .withArgs(token, wrong);
+        }
+        const adapter = await parity(token);
+        const params = { ...base, adapter };
         await expect(f.vault.addAsset(token, params))
           .to.emit(f.vault, "AssetAdded")
-          .withArgs(token, [params.cap, params.minDeposit, params.lidoShares]);
+          .withArgs(token, [params.cap, params.minDeposit, params.lidoShares, adapter]);
         const info = await f.vault.assetInfo(token);
-        expect([info.cap, info.headroom, info.minDeposit, info.sharesPerUnit, info.depositsOpen]).to.deep.equal([
-          params.cap,
-          params.cap,
-          params.minDeposit,
-          0n,
-          false,
-        ]);
+        expect([
+          info.index,
+          info.adapter,
+          info.price,
+          info.outsideUnits,
+          info.cap,
+          info.headroom,
+          info.minDeposit,
+          info.sharesPerUnit,
+          info.depositsOpen,
+        ]).to.deep.equal([BigInt(i), adapter, 0n, 0n, params.cap, params.cap, params.minDeposit, 0n, false]);
+        expect([...(await f.vault.priceOf(token))]).to.deep.equal([adapter, 0n]);
       }
-      const ninth = await new ERC20Mock__factory(admin).deploy("T9", "T9");
-      await expect(f.vault.addAsset(ninth, params)).to.be.revertedWithCustomError(f.vault, "LRTVaultTooManyAssets");
+      const ninth = await (await new ERC20Mock__factory(admin).deploy("T9", "T9")).getAddress();
+      await expect(f.vault.addAsset(ninth, { ...base, adapter: await parity(ninth) })).to.be.revertedWithCustomError(
+        f.vault,
+        "LRTVaultTooManyAssets",
+      );
     });
 
     it("restricted functions revert AccessManagedUnauthorized for a stranger", async function () {
@@ -884,7 +1491,11 @@ describe("LRTVault", function () {
       const rETH = await f.tokens.rETH.getAddress();
       const calls: [string, () => Promise<unknown>][] = [
         ["seed", () => vault.seed({ value: MIN_SEED })],
-        ["addAsset", () => vault.addAsset(bob.address, { cap: 1n, minDeposit: 0n, lidoShares: false })],
+        [
+          "addAsset",
+          () => vault.addAsset(bob.address, { cap: 1n, minDeposit: 0n, lidoShares: false, adapter: ZeroAddress }),
+        ],
+        ["setAdapter", () => vault.setAdapter(rETH, f.adapters.cbETH)],
         ["setAssetLimits", () => vault.setAssetLimits(rETH, 1n, 0n)],
         ["pauseDeposits", () => vault.pauseDeposits(rETH)],
         ["unpauseDeposits", () => vault.unpauseDeposits(rETH)],
@@ -923,7 +1534,7 @@ describe("LRTVault", function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       const { admin, alice } = f.signers;
-      const next = await new LRTVault__factory(admin).deploy();
+      const next = await (await vaultFactory(admin)).deploy();
       await expect(f.vault.connect(alice).upgradeToAndCall(next, "0x"))
         .to.be.revertedWithCustomError(f.vault, "AccessManagedUnauthorized")
         .withArgs(alice.address);
