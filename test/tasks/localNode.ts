@@ -1,0 +1,199 @@
+/**
+ * A Hardhat node for the task tests: `npx hardhat node` on a free port (its own process group, so stopping it stops
+ * npx and the node together), the local suite deployed to it with Ignition exactly as scripts/local-node.sh does,
+ * and the deployment moved to a temporary directory (deploy/deployments/ is left as it was). Tasks run as child
+ * processes, pointed at the node with `LRT_LOCALHOST_URL` and at the deployment with `LRT_DEPLOYMENT`.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { JsonRpcProvider, Network } from "ethers";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The test's environment without Hardhat's own variables (the child picks its network from its arguments). */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" };
+  for (const key of Object.keys(env)) if (key.startsWith("HARDHAT_")) delete env[key];
+  return { ...env, ...extra };
+}
+
+/** Runs `npx hardhat <args>` in the repository with extra environment variables. */
+export function hardhat(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["hardhat", ...args], {
+      cwd: ROOT,
+      env: childEnv(env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`npx hardhat ${args.join(" ")} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
+
+export interface LocalNode {
+  url: string;
+  /** Environment for task child processes: the node's URL and the deployment's directory. */
+  env: Record<string, string>;
+  /** deployed_addresses.json of the deployment (Ignition future id → address). */
+  addresses: Record<string, string>;
+  /** An ethers provider on the node (its unlocked accounts are `provider.getSigner(i)`). */
+  provider: JsonRpcProvider;
+  /** `npx hardhat <args> --network localhost` against this node and deployment. */
+  task(args: string[], env?: Record<string, string>): Promise<RunResult>;
+  /** Mines `blocks` empty blocks. */
+  mine(blocks: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts a node on a free port and deploys deploy/modules/LocalSuite.ts to it (as scripts/local-node.sh does). */
+export async function startLocalNode(): Promise<LocalNode> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const log = fs.mkdtempSync(path.join(os.tmpdir(), "lrt-node-"));
+  const out = fs.openSync(path.join(log, "node.log"), "w");
+  const child = spawn("npx", ["hardhat", "node", "--port", String(port)], {
+    cwd: ROOT,
+    env: childEnv({}),
+    detached: true,
+    stdio: ["ignore", out, out],
+  });
+  fs.closeSync(out);
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lrt-deployment-"));
+  const deploymentId = `tasks-test-${process.pid}-${port}`;
+  const ignitionDir = path.join(ROOT, "deploy", "deployments", deploymentId);
+  let provider: JsonRpcProvider | undefined;
+
+  const stop = async () => {
+    provider?.destroy();
+    if (!exited && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      for (let i = 0; i < 50 && !exited; ++i) await new Promise((r) => setTimeout(r, 100));
+      if (!exited) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+    fs.rmSync(ignitionDir, { recursive: true, force: true });
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(log, { recursive: true, force: true });
+  };
+
+  try {
+    for (let i = 0; ; ++i) {
+      if (exited) throw new Error(`hardhat node exited:\n${fs.readFileSync(path.join(log, "node.log"), "utf8")}`);
+      try {
+        await rpc(url, "eth_chainId");
+        break;
+      } catch {
+        if (i > 600) throw new Error(`hardhat node not up on ${url} after 60 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const deployed = await hardhat(
+      [
+        "ignition",
+        "deploy",
+        "deploy/modules/LocalSuite.ts",
+        "--network",
+        "localhost",
+        "--parameters",
+        "deploy/parameters/localhost.json",
+        "--deployment-id",
+        deploymentId,
+      ],
+      { LRT_LOCALHOST_URL: url },
+      300_000,
+    );
+    if (deployed.code !== 0) throw new Error(`ignition deploy failed:\n${deployed.stdout}\n${deployed.stderr}`);
+    // The tasks read the deployment from a temporary copy; deploy/deployments/ is left untouched.
+    fs.cpSync(ignitionDir, tmp, { recursive: true });
+    fs.rmSync(ignitionDir, { recursive: true, force: true });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const addresses = JSON.parse(fs.readFileSync(path.join(tmp, "deployed_addresses.json"), "utf8")) as Record<
+    string,
+    string
+  >;
+  provider = new JsonRpcProvider(url, Network.from(31337), {
+    staticNetwork: true,
+    pollingInterval: 50,
+    cacheTimeout: -1,
+  });
+  const env = { LRT_LOCALHOST_URL: url, LRT_DEPLOYMENT: tmp };
+  return {
+    url,
+    env,
+    addresses,
+    provider,
+    task: (args, extra = {}) => hardhat([...args, "--network", "localhost"], { ...env, ...extra }),
+    mine: async (blocks) => {
+      await rpc(url, "hardhat_mine", [`0x${blocks.toString(16)}`]);
+    },
+    stop,
+  };
+}
+
+/** The address of an Ignition future, e.g. `address(node, "LocalSuite#LRTVault")`. */
+export function address(node: LocalNode, id: string): string {
+  const a = node.addresses[id];
+  if (!a) throw new Error(`no ${id} in the deployment`);
+  return a;
+}

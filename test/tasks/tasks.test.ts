@@ -1,0 +1,429 @@
+/**
+ * The operator tasks and the keeper against a real local node (`npx hardhat node` + the LocalSuite Ignition
+ * deployment, see ./localNode.ts): every task's refusal paths run as `npx hardhat <task> --network localhost` child
+ * processes and must exit 1 with exactly one line on stderr starting `lrt: ` and no stack trace; then the keeper
+ * reacts to an AVS slash of our operator (sync at once), brings EigenLayer liquidity to a short exit lane and
+ * finalizes the request once the withdrawal delay has passed.
+ */
+import { expect } from "chai";
+import { MaxUint256, ZeroAddress, parseEther, type JsonRpcSigner } from "ethers";
+import {
+  AccessManager__factory,
+  AllocationManager__factory,
+  DelegationManager__factory,
+  LRTAccountant__factory,
+  LRTVault__factory,
+  RestakingManager__factory,
+  StETHMock__factory,
+  TestAVS__factory,
+  WithdrawalQueue__factory,
+  type AccessManager,
+  type LRTAccountant,
+  type LRTVault,
+  type RestakingManager,
+  type StETHMock,
+  type TestAVS,
+  type WithdrawalQueue,
+} from "../../typechain-types";
+import { Keeper, type TickReport } from "../../scripts/lib/keeper";
+import { ROLES } from "../../deploy/modules/roles";
+import { address, hardhat, startLocalNode, type LocalNode, type RunResult } from "./localNode";
+
+const SET_ID = 1;
+const PENDING = 1n;
+const FINALIZED = 2n;
+const MOVED = 4n;
+/** the LocalEigenLayer module's default withdrawal delay */
+const WITHDRAWAL_DELAY = 50;
+
+/** Exit code 1, exactly one line on stderr, starting `lrt: ` and matching `why`, no stack frame anywhere. */
+function expectRefusal(r: RunResult, why: RegExp) {
+  const context = `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+  expect(r.code, context).to.equal(1);
+  const lines = r.stderr.split("\n").filter((l) => l.trim() !== "");
+  expect(lines, context).to.have.length(1);
+  expect(lines[0], context).to.match(/^lrt: /);
+  expect(lines[0], context).to.match(why);
+  expect(`${r.stdout}\n${r.stderr}`, context).not.to.match(/^\s+at .+:\d+:\d+\)?$/m);
+  expect(`${r.stdout}\n${r.stderr}`, context).not.to.match(/TypeError|RangeError|HardhatError|ProviderError/);
+}
+
+function expectSuccess(r: RunResult): string {
+  expect(r.code, `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`).to.equal(0);
+  expect(r.stderr.trim(), r.stderr).to.equal("");
+  return r.stdout;
+}
+
+/** Runs the cases two at a time (each is a separate Hardhat process). */
+async function all<T>(cases: (() => Promise<T>)[], width = 2): Promise<T[]> {
+  const out: T[] = new Array(cases.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < cases.length) {
+        const i = next++;
+        out[i] = await cases[i]();
+      }
+    }),
+  );
+  return out;
+}
+
+describe("operator tasks and keeper against a local node", function () {
+  let node: LocalNode;
+  let admin: JsonRpcSigner;
+  let operator: JsonRpcSigner;
+  let alice: JsonRpcSigner;
+  let vault: LRTVault;
+  let accountant: LRTAccountant;
+  let manager: RestakingManager;
+  let queue: WithdrawalQueue;
+  let accessManager: AccessManager;
+  let stETH: StETHMock;
+  let stETHStrategy: string;
+  let avs: TestAVS;
+
+  before(async function () {
+    this.timeout(400_000);
+    node = await startLocalNode();
+    admin = await node.provider.getSigner(0);
+    operator = await node.provider.getSigner(5);
+    alice = await node.provider.getSigner(6);
+    vault = LRTVault__factory.connect(address(node, "LocalSuite#LRTVault"), admin);
+    accountant = LRTAccountant__factory.connect(address(node, "LocalSuite#LRTAccountant"), admin);
+    manager = RestakingManager__factory.connect(address(node, "LocalSuite#RestakingManager"), admin);
+    queue = WithdrawalQueue__factory.connect(address(node, "LocalSuite#WithdrawalQueue"), admin);
+    accessManager = AccessManager__factory.connect(address(node, "LocalSuite#AccessManager"), admin);
+    stETH = StETHMock__factory.connect(address(node, "LocalEigenLayer#StETHMock"), admin);
+    stETHStrategy = address(node, "LocalEigenLayer#Strategy_stETH");
+  });
+
+  after(async () => {
+    await node?.stop();
+  });
+
+  describe("refusals: one line on stderr, exit code 1, no stack trace", function () {
+    this.timeout(180_000);
+
+    it("refuses without a usable network or deployment", async () => {
+      const [inProcess, noDeployment, noNode] = await all([
+        () => hardhat(["lrt:status", "--network", "hardhat"]),
+        () => node.task(["lrt:status"], { LRT_DEPLOYMENT: "no-such-deployment" }),
+        () => node.task(["lrt:sync"], { LRT_LOCALHOST_URL: "http://127.0.0.1:1" }),
+      ]);
+      expectRefusal(inProcess, /in-process Hardhat network starts empty/);
+      expectRefusal(noDeployment, /no lrt-vault deployment for chain 31337 .*no-such-deployment/);
+      expectRefusal(noNode, /connect/i);
+    });
+
+    it("lrt:add-delegator: bad arguments, and a reverting call decoded from Hardhat's error object", async () => {
+      const unregistered = "0x000000000000000000000000000000000000dEaD";
+      const [notAddress, target, reverting] = await all([
+        () => node.task(["lrt:add-delegator", "--operator", "0x01", "--target", "5000"]),
+        () => node.task(["lrt:add-delegator", "--operator", unregistered, "--target", "20000"]),
+        () => node.task(["lrt:add-delegator", "--operator", unregistered, "--target", "5000"]),
+      ]);
+      expectRefusal(notAddress, /--operator must be an address/);
+      expectRefusal(target, /--target must be between 0 and 10000, not 20000/);
+      // The stand-in DelegationManager's (mainnet's) error, from inside the delegator's initializer.
+      expectRefusal(reverting, /^lrt: addDelegator\(.+\) failed: reverted: OperatorNotRegistered\(\)$/);
+    });
+
+    it("lrt:restake, lrt:queue-withdrawals, lrt:complete-withdrawals, lrt:claim-rewards: every index guarded", async () => {
+      const results = await all([
+        () => node.task(["lrt:restake", "--delegator", "0", "--asset", "stETH", "--units", "1"]),
+        () => node.task(["lrt:restake", "--delegator", "0", "--asset", "DOGE", "--units", "1"]),
+        () => node.task(["lrt:restake", "--delegator", "x", "--asset", "stETH", "--units", "1"]),
+        () => node.task(["lrt:queue-withdrawals", "--delegator", "3", "--asset", "stETH", "--shares", "all"]),
+        () => node.task(["lrt:complete-withdrawals", "--delegator", "0x000000000000000000000000000000000000dEaD"]),
+        () => node.task(["lrt:complete-withdrawals", "--delegator", "0"]),
+        () => node.task(["lrt:claim-rewards", "--delegator", "0", "--claim", "no-such-claim.json"]),
+      ]);
+      const why = [
+        /no delegator #0: the manager has no delegator yet/,
+        /unknown asset DOGE; the vault supports ETH, stETH, wstETH, rETH, cbETH, WETH/,
+        /--delegator must be an index or an address, not "x"/,
+        /no delegator #3/,
+        /0x000000000000000000000000000000000000dEaD is not one of the manager's delegators \(none\)/,
+        /no delegator #0/,
+        /no delegator #0/,
+      ];
+      results.forEach((r, i) => expectRefusal(r, why[i]));
+    });
+
+    it("lrt:restake refuses a signer without the KEEPER role", async () => {
+      const keeper = await admin.getAddress();
+      await (await accessManager.revokeRole(ROLES.KEEPER, keeper)).wait();
+      try {
+        expectRefusal(
+          await node.task(["lrt:restake", "--delegator", "0", "--asset", "stETH", "--units", "1"]),
+          new RegExp(`${keeper} may not call restake: it lacks the KEEPER role`),
+        );
+      } finally {
+        await (await accessManager.grantRole(ROLES.KEEPER, keeper, 0)).wait();
+      }
+    });
+
+    it("lrt:finalize, lrt:redenominate, lrt:keeper: bad arguments and unknown requests", async () => {
+      const results = await all([
+        () => node.task(["lrt:finalize", "--max", "0"]),
+        () => node.task(["lrt:finalize", "--max", "many"]),
+        () => node.task(["lrt:redenominate", "--request", "5", "--asset", "ETH"]),
+        () => node.task(["lrt:redenominate", "--request", "-1", "--asset", "ETH"]),
+        () => node.task(["lrt:redenominate", "--request", "5", "--asset", "DOGE"]),
+        () => node.task(["lrt:keeper", "--interval", "0"]),
+        () => node.task(["lrt:keeper", "--once", "--eigen-pod-manager", "0x12"]),
+        () => node.task(["lrt:keeper", "--max-ticks", "0"]),
+      ]);
+      const why = [
+        /--max must be between 1 and 100, not 0/,
+        /--max must be a whole number, not "many"/,
+        /no request 5: reverted: WithdrawalQueueUnknownRequest\(5\)/,
+        /--request must be a whole number, not "-1"/,
+        /unknown asset DOGE/,
+        /--interval must be between 1 and 86400, not 0/,
+        /--eigen-pod-manager must be an address/,
+        /--max-ticks must be between 1 and/,
+      ];
+      results.forEach((r, i) => expectRefusal(r, why[i]));
+    });
+
+    it("with nothing to do, lrt:finalize and lrt:keeper --once succeed quietly", async () => {
+      const [finalize, keeper] = await all([
+        () => node.task(["lrt:finalize"]),
+        () => node.task(["lrt:keeper", "--once"]),
+      ]);
+      expect(expectSuccess(finalize)).to.contain("no pending request");
+      const out = expectSuccess(keeper);
+      expect(out).to.match(/keeper stopped after 1 tick/);
+      expect(out).not.to.match(/failed/);
+    });
+  });
+
+  describe("keeper: a slash of our operator, a short exit lane, EigenLayer liquidity", function () {
+    this.timeout(180_000);
+    let delegator: string;
+    let requestId: bigint;
+    let slashBlock: number;
+    let tick1: TickReport;
+    const lines: string[] = [];
+    const keeper = () =>
+      new Keeper({ vault, accountant, manager, queue }, { restake: true, log: (line) => lines.push(line) });
+
+    it("registers an operator with a slashable allocation and adds its delegator with lrt:add-delegator", async () => {
+      const el = {
+        delegation: DelegationManager__factory.connect(address(node, "LocalEigenLayer#DelegationManager"), operator),
+        allocation: AllocationManager__factory.connect(address(node, "LocalEigenLayer#AllocationManager"), operator),
+      };
+      const op = await operator.getAddress();
+      avs = await (
+        await new TestAVS__factory(admin).deploy(el.allocation, "ipfs://tasks-test-avs")
+      ).waitForDeployment();
+      await (await avs.createOperatorSet(SET_ID, [stETHStrategy])).wait();
+      await (await el.delegation.registerAsOperator(ZeroAddress, 1, "ipfs://tasks-test-operator")).wait();
+      const set = { avs: await avs.getAddress(), id: SET_ID };
+      await (
+        await el.allocation.modifyAllocations(op, [
+          { operatorSet: set, strategies: [stETHStrategy], newMagnitudes: [parseEther("0.5")] },
+        ])
+      ).wait();
+      await (
+        await el.allocation.registerForOperatorSets(op, { avs: set.avs, operatorSetIds: [SET_ID], data: "0x" })
+      ).wait();
+      await node.mine(1); // the allocation is slashable after its 1-block delay
+
+      const out = expectSuccess(await node.task(["lrt:add-delegator", "--operator", op, "--target", "10000"]));
+      expect(out).to.match(/addDelegator\(.+, 10000 bps\): tx 0x[0-9a-f]{64}/);
+      const delegators = await manager.delegators();
+      expect(delegators).to.have.length(1);
+      delegator = delegators[0];
+      expect(out).to.contain(`delegator #0: ${delegator}`);
+    });
+
+    it("a delegator now exists: lrt:queue-withdrawals refuses an asset without a strategy and too many shares", async () => {
+      const [noStrategy, tooMany, overTarget] = await all([
+        () => node.task(["lrt:queue-withdrawals", "--delegator", "0", "--asset", "ETH", "--shares", "1"]),
+        () => node.task(["lrt:queue-withdrawals", "--delegator", "0", "--asset", "stETH", "--shares", "all"]),
+        () => node.task(["lrt:add-delegator", "--operator", delegator, "--target", "1"]),
+      ]);
+      expectRefusal(noStrategy, /ETH has no EigenLayer strategy/);
+      expectRefusal(tooMany, /has no withdrawable stETH shares/);
+      // Targets would pass 10000 bps: the manager's custom error, decoded.
+      expectRefusal(overTarget, /failed: reverted: RestakingManagerInvalidTargets\(\)$/);
+    });
+
+    it("restakes a deposit with --restake (toward the target), keeping the buffer the lanes need", async () => {
+      const amount = parseEther("20");
+      await (await stETH.connect(alice).submit(ZeroAddress, { value: amount })).wait();
+      await (await stETH.connect(alice).approve(vault, MaxUint256)).wait();
+      await (await vault.connect(alice).depositLST(stETH, amount, alice, 0, 0)).wait();
+      const buffer = (await vault.assetInfo(stETH)).bufferUnits;
+      expect(buffer).to.be.greaterThan(0n);
+
+      const report = await keeper().tick();
+      expect(report.errors).to.deep.equal([]);
+      expect(report.sync).to.equal(undefined); // fresh rate, no slash
+      expect(report.restaked).to.have.length(1);
+      expect(report.restaked[0].delegator).to.equal(delegator);
+      expect(report.restaked[0].units).to.equal(buffer);
+      expect((await vault.assetInfo(stETH)).bufferUnits).to.equal(0n);
+      const [position] = await manager.positions();
+      expect(position.asset).to.equal(await stETH.getAddress());
+      expect(position.withdrawableUnits).to.be.closeTo(buffer, 2n);
+      expect(
+        lines.some((l) => /^restake .+ stETH units via .+ \| why: .+ \| tx 0x[0-9a-f]{64} block \d+ gas \d+$/.test(l)),
+      ).to.equal(true, lines.join("\n"));
+    });
+
+    it("an exit in stETH is accepted against the restaked units; then the AVS slashes our operator", async () => {
+      await (await vault.connect(alice).approve(queue, MaxUint256)).wait();
+      const shares = parseEther("10");
+      const receipt = await (await queue.connect(alice).requestWithdrawal(shares, stETH, alice)).wait();
+      const event = receipt!.logs
+        .filter((l) => l.address === queue.target)
+        .map((l) => queue.interface.parseLog(l))
+        .find((p) => p?.name === "WithdrawalRequested");
+      requestId = event!.args.requestId as bigint;
+      expect(await queue.assetOf(requestId)).to.equal(await stETH.getAddress());
+      expect((await queue.getRequest(requestId)).status).to.equal(PENDING);
+      expect(await queue.liability(stETH)).to.be.greaterThan((await vault.assetInfo(stETH)).bufferUnits);
+
+      const slash = await (
+        await avs.slash(await operator.getAddress(), SET_ID, [stETHStrategy], [parseEther("0.2")], "tasks test")
+      ).wait();
+      slashBlock = slash!.blockNumber;
+      const [, slashedSinceSync] = await accountant.freshness();
+      expect(slashedSinceSync).to.equal(true);
+    });
+
+    it("tick 1: syncs at once on the slash event, queues an EigenLayer withdrawal for the short stETH lane", async () => {
+      const rateBefore = await vault.getRate();
+      tick1 = await keeper().tick();
+      expect(tick1.errors).to.deep.equal([]);
+      const names = tick1.events.map((e) => e.name);
+      expect(names).to.include("OperatorSlashed");
+      expect(names).to.include("MaxMagnitudeUpdated");
+      for (const e of tick1.events) {
+        expect(e.subject).to.equal(await operator.getAddress());
+        expect(e.blockNumber).to.equal(slashBlock);
+      }
+      expect(tick1.sync, "the keeper must sync on the slash").to.not.equal(undefined);
+      expect(tick1.sync!.blockNumber).to.be.greaterThan(slashBlock);
+      expect(tick1.sync!.reasons.join(" ")).to.contain("OperatorSlashed");
+      expect(tick1.sync!.rateBefore).to.equal(rateBefore);
+      expect(tick1.sync!.rateAfter).to.be.lessThan(rateBefore);
+      const books = await accountant.books();
+      expect(books.lastSyncBlock).to.equal(BigInt(tick1.sync!.blockNumber));
+      const [, slashedSinceSync] = await accountant.freshness();
+      expect(slashedSinceSync).to.equal(false);
+
+      // Nothing payable yet: the stETH buffer is empty.
+      expect(tick1.finalized).to.deep.equal([]);
+      expect((await queue.getRequest(requestId)).status).to.equal(PENDING);
+      // Exactly one withdrawal queued, from our delegator, covering the lane's liability.
+      expect(tick1.queued).to.have.length(1);
+      expect(tick1.queued[0].delegator).to.equal(delegator);
+      expect(tick1.queued[0].asset).to.equal(await stETH.getAddress());
+      const [position] = await manager.positions();
+      expect(position.queuedUnits).to.be.at.least(await queue.liability(stETH));
+      const queuedLogs = await manager.queryFilter(manager.filters.WithdrawalQueued(delegator), tick1.block);
+      expect(queuedLogs).to.have.length(1);
+      expect(queuedLogs[0].transactionHash).to.equal(tick1.queued[0].hash);
+
+      // Within the delay a further tick queues nothing more and completes nothing.
+      const again = await keeper().tick();
+      expect(again.errors).to.deep.equal([]);
+      expect(again.sync).to.equal(undefined);
+      expect(again.queued).to.deep.equal([]);
+      expect(again.completed).to.deep.equal([]);
+    });
+
+    it("tick 2 (lrt:keeper --once) after the delay: completes the withdrawal and finalizes the request", async () => {
+      await node.mine(WITHDRAWAL_DELAY + 1);
+      const out = expectSuccess(await node.task(["lrt:keeper", "--once"]));
+      const log = out.split("\n");
+      const complete = log.find((l) => /completeWithdrawals 1 of /.test(l));
+      const finalize = log.find((l) => /finalize 1 request\(s\)/.test(l));
+      expect(complete, out).to.match(
+        /\| why: past the 50-block EigenLayer delay .+ \| tx 0x[0-9a-f]{64} block \d+ gas \d+$/,
+      );
+      expect(finalize, out).to.match(/\| tx 0x[0-9a-f]{64} block \d+ gas \d+$/);
+      expect(log.indexOf(complete!)).to.be.lessThan(log.indexOf(finalize!));
+      expect(out).to.match(/keeper stopped after 1 tick/);
+
+      const request = await queue.getRequest(requestId);
+      expect(request.status).to.equal(FINALIZED);
+      const lane = await queue.lane(stETH);
+      expect(lane.processed).to.equal(lane.requested);
+      expect(lane.liability).to.equal(0n);
+      const [position] = await manager.positions();
+      expect(position.queuedUnits).to.equal(0n);
+      // lrt:status shows the lane and the freshness.
+      const status = expectSuccess(await node.task(["lrt:status"]));
+      expect(status).to.match(/slashedSinceSync\s*│\s*'no'/);
+      expect(status).to.match(/'stETH'.*│\s*1\s*│\s*1\s*│\s*'0\.000000'/);
+    });
+
+    it("a failed step is logged in one line and the tick goes on", async () => {
+      let calls = 0;
+      const flaky = new Proxy(accountant, {
+        get(target, prop) {
+          if (prop === "freshness" && calls++ === 0) return async () => Promise.reject(new Error("connection reset"));
+          return Reflect.get(target, prop);
+        },
+      });
+      const own: string[] = [];
+      const k = new Keeper({ vault, accountant: flaky, manager, queue }, { log: (l) => own.push(l) });
+      const { ticks, failed } = await k.run({ interval: 1, maxTicks: 2, poll: 1 });
+      expect(ticks).to.equal(2);
+      expect(failed).to.equal(1);
+      expect(own).to.include("sync failed: connection reset");
+      expect(own.filter((l) => /failed/.test(l))).to.have.length(1);
+    });
+
+    it("syncs when the rate is older than maxAge, and not before", async () => {
+      const aged = () => new Keeper({ vault, accountant, manager, queue }, { maxAge: 3600, log: () => undefined });
+      const quiet = await aged().tick();
+      expect(quiet.errors).to.deep.equal([]);
+      expect(quiet.sync).to.equal(undefined);
+      await node.provider.send("evm_increaseTime", [3601]);
+      await node.mine(1);
+      const report = await aged().tick();
+      expect(report.errors).to.deep.equal([]);
+      expect(report.sync?.reasons).to.have.length(1);
+      expect(report.sync!.reasons[0]).to.match(/^rate is 36\d\d s old \(threshold 3600 s\)$/);
+      const [age, slashedSinceSync] = await accountant.freshness();
+      expect(age).to.be.lessThan(3600n);
+      expect(slashedSinceSync).to.equal(false);
+    });
+
+    it("lrt:redenominate moves a request stuck past maxWait to another lane (admin for its owner), not earlier", async () => {
+      const receipt = await (await queue.connect(alice).requestWithdrawal(parseEther("0.5"), stETH, alice)).wait();
+      const stuck = receipt!.logs
+        .filter((l) => l.address === queue.target)
+        .map((l) => queue.interface.parseLog(l))
+        .find((p) => p?.name === "WithdrawalRequested")!.args.requestId as bigint;
+      expectRefusal(
+        await node.task(["lrt:redenominate", "--request", stuck.toString(), "--asset", "ETH"]),
+        /stETH#2 \(id \d+\) is not stuck: it may be re-denominated from \d{4}-/,
+      );
+      const [, , , maxWait] = await queue.limits();
+      await node.provider.send("evm_increaseTime", [Number(maxWait)]);
+      await node.mine(1);
+      const out = expectSuccess(await node.task(["lrt:redenominate", "--request", stuck.toString(), "--asset", "ETH"]));
+      expect(out).to.match(/^redenominate stETH#2 \(id \d+\) into ETH: tx 0x[0-9a-f]{64}/m);
+      expect(out).to.match(/^new request ETH#1 \(id \d+\)$/m);
+      expect((await queue.getRequest(stuck)).status).to.equal(MOVED);
+      const moved = (BigInt(await vault.ETH()) << 64n) | 1n;
+      expect(await queue.ownerOf(moved)).to.equal(await alice.getAddress());
+      expect((await queue.getRequest(moved)).status).to.equal(PENDING);
+    });
+
+    it("lrt:redenominate refuses a finalized request", async () => {
+      expectRefusal(
+        await node.task(["lrt:redenominate", "--request", requestId.toString(), "--asset", "ETH"]),
+        /stETH#1 \(id \d+\) is not pending \(status 2\)/,
+      );
+    });
+  });
+});
