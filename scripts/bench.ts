@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ethers, network } from "hardhat";
-import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 import {
   MaxUint256,
   Wallet,
@@ -256,7 +256,7 @@ async function stuckRequest(s: Suite): Promise<{ owner: Wallet; id: bigint }> {
  * (8 queued by the keeper, the most it may, then a forced undelegation by the operator: one per strategy), a gain
  * to book at each, and for finalize 100 payable requests over the 8 lanes.
  */
-async function worstCase(): Promise<Row[]> {
+async function worstCase(): Promise<{ rows: Row[]; notes: string[] }> {
   const started = Date.now();
   const say = (msg: string) => log(`  [worst ${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}`);
   log("worst case: the largest configuration the contracts allow (slow to build)");
@@ -356,15 +356,23 @@ async function worstCase(): Promise<Row[]> {
   };
   const shape = { operators: s.delegators.length, strategies: strategies.length, assets: assets.length };
   const rows: Row[] = [];
+  const notes: string[] = [];
 
   await gain();
   const sync = await gasOf(s.accountant.sync({ gasLimit: 29_000_000 }));
   rows.push({ operation: "sync.worst", ...shape, pendingWithdrawals, gasUsed: sync });
   say(`sync.worst ${fmt(sync)} gas (limit ${fmt(WORST_LIMIT)})`);
+  notes.push(
+    `The same configuration before any withdrawal was queued (and with no gain to book) synced for ${fmt(syncNoPending)} ` +
+      `gas: the ${pendingWithdrawals} pending withdrawals cost a sync about ` +
+      `${fmt(Math.round((sync - syncNoPending) / pendingWithdrawals))} gas each.`,
+  );
 
   await gain();
-  // For the breakdown only: what the sync inside finalize costs in this state (estimateGas includes 21,000).
-  const syncPart = Number(await s.accountant.sync.estimateGas()) - 21_000;
+  // For the breakdown only: what the sync inside finalize costs in this state (a sync alone, then undone).
+  const snapshot = await takeSnapshot();
+  const syncPart = (await gasOf(s.accountant.sync({ gasLimit: 29_000_000 }))) - 21_000;
+  await snapshot.restore();
   const receipt = await receiptOf(s.queue.finalize(requests, { gasLimit: 29_000_000 }));
   const finalized = queueEvents(s, receipt, "WithdrawalFinalized").length;
   if (finalized !== requests) throw new Error(`bench: finalize.worst finalized ${finalized} of ${requests}`);
@@ -372,8 +380,12 @@ async function worstCase(): Promise<Row[]> {
   rows.push({ operation: "finalize.worst", ...shape, pendingWithdrawals, requests, gasUsed: finalize });
   say(`finalize.worst ${fmt(finalize)} gas for ${finalized} requests (limit ${fmt(WORST_LIMIT)})`);
   const perRequest = Math.round((finalize - syncPart - 21_000) / requests);
-  say(`  of which the sync ≈ ${fmt(syncPart)} (estimated alone), each request ≈ ${fmt(perRequest)}`);
-  return rows;
+  say(`  of which the sync ≈ ${fmt(syncPart)} (the same sync alone), each request ≈ ${fmt(perRequest)}`);
+  notes.push(
+    `In finalize.worst the sync is about ${fmt(syncPart)} gas (the same sync sent alone from the same state, less ` +
+      `21,000) and each of the ${requests} requests about ${fmt(perRequest)} gas.`,
+  );
+  return { rows, notes };
 }
 
 /**
@@ -411,11 +423,11 @@ const FLAT_TOLERANCE = 100;
 type Limit = (config: number, operators: number, strategies: number) => number;
 
 const TARGETS: Record<string, { limit: Limit; source: string }> = {
-  "depositETH.new": { limit: () => 65_000, source: "issue 9 (kept from issue 3)" },
-  "depositETH.repeat": { limit: () => 48_000, source: "issue 9 (kept from issue 3)" },
+  "depositETH.new": { limit: () => 65_000, source: "issue 9, kept from issue 3" },
+  "depositETH.repeat": { limit: () => 48_000, source: "issue 9, kept from issue 3" },
   sync: { limit: (_, o, s) => 50_000 + 35_000 * o * s, source: "issue 3: 50,000 + 35,000 per pair" },
-  requestWithdrawal: { limit: () => 150_000, source: "issue 4 (Lido requestWithdrawals 228,163)" },
-  claim: { limit: () => 75_000, source: "issue 4 (Lido claimWithdrawals 89,818)" },
+  requestWithdrawal: { limit: () => 150_000, source: "issue 4; Lido requestWithdrawals 228,163" },
+  claim: { limit: () => 75_000, source: "issue 4; Lido claimWithdrawals 89,818" },
 };
 for (const lst of LSTS) {
   for (const kind of ["new", "repeat"]) {
@@ -424,7 +436,7 @@ for (const lst of LSTS) {
   }
 }
 
-function markdown(rows: Row[]): string {
+function markdown(rows: Row[], notes: string[]): string {
   const main = rows.filter((r) => !r.operation.endsWith(".worst"));
   const worst = rows.filter((r) => r.operation.endsWith(".worst"));
   const ops = [...new Set(main.map((r) => r.operation))];
@@ -480,10 +492,16 @@ function markdown(rows: Row[]): string {
     if (target) {
       const limits = CONFIGS.map((c, i) => target.limit(i, c.operators, c.strategies));
       targetText = `≤ ${list(limits)} (${target.source})`;
-      const verdicts = values.map((v, i) =>
-        v <= limits[i] ? `yes (${fmt(limits[i] - v)} under)` : `**no** (${fmt(v - limits[i])} over)`,
-      );
-      met = new Set(verdicts).size === 1 ? verdicts[0] : verdicts.join("; ");
+      const margins = values.map((v, i) => limits[i] - v);
+      const range = (xs: number[]) => {
+        const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+        return lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`;
+      };
+      if (margins.every((m) => m >= 0)) met = `yes (${range(margins)} under)`;
+      else if (margins.every((m) => m < 0)) met = `**no** (${range(margins.map((m) => -m))} over)`;
+      else {
+        met = margins.map((m) => (m >= 0 ? `yes (${fmt(m)} under)` : `**no** (${fmt(-m)} over)`)).join("; ");
+      }
     }
     lines.push(
       `| ${op} | ${values.map(fmt).join(" | ")} | ${beforeText} | ${changeText} | ${spread.toFixed(2)}% | ${flat} | ${targetText} | ${met} |`,
@@ -521,6 +539,7 @@ function markdown(rows: Row[]): string {
     );
   }
   lines.push("");
+  for (const note of notes) lines.push(note, "");
   lines.push("## Peers (from ../shared/docs/gas-anchors.md)");
   lines.push("");
   lines.push("| operation | peer | gas | note |");
@@ -546,13 +565,18 @@ async function main() {
   // BENCH_ONLY=sizes or BENCH_ONLY=worst runs one part and prints it without writing the reports.
   const only = process.env.BENCH_ONLY;
   const rows: Row[] = [];
+  const notes: string[] = [];
   if (only !== "worst") for (const config of CONFIGS) rows.push(...(await measure(config)));
-  if (only !== "sizes") rows.push(...(await worstCase()));
+  if (only !== "sizes") {
+    const worst = await worstCase();
+    rows.push(...worst.rows);
+    notes.push(...worst.notes);
+  }
   if (only) return;
   const dir = path.join(__dirname, "..", "reports");
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "gas.json"), JSON.stringify(rows, null, 2) + "\n");
-  fs.writeFileSync(path.join(dir, "gas.md"), markdown(rows));
+  fs.writeFileSync(path.join(dir, "gas.md"), markdown(rows, notes));
   log(`wrote reports/gas.json (${rows.length} rows) and reports/gas.md`);
   for (const r of rows.filter((x) => x.operation.endsWith(".worst"))) {
     log(
