@@ -1,32 +1,73 @@
 #!/usr/bin/env bash
 # The local node workflow, end to end (CI runs it): start `npx hardhat node`, deploy the local EigenLayer stand-ins
-# and the lrt-vault suite to it with Ignition, run the operator tasks against it, stop the node.
+# and the lrt-vault suite to it with Ignition, run the operator tasks against it (their refusals included: exit code 1
+# and one line), run the keeper, stop the node.
+#
+# The node listens on $PORT (default: a free port, so a node already on 8545 is never mistaken for ours); the tasks
+# reach it through LRT_LOCALHOST_URL. The deployment gets its own Ignition id (deploy/deployments/local-node-<pid>),
+# removed on exit, and the tasks read it through LRT_DEPLOYMENT: deploy/deployments/chain-31337 is left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PORT=8545
+PORT=${PORT:-$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}
+export LRT_LOCALHOST_URL="http://127.0.0.1:$PORT"
+export LRT_DEPLOYMENT="local-node-$$"
 LOG=$(mktemp)
+ERR=$(mktemp)
 # Its own process group, so stopping it stops npx and the node together.
 setsid npx hardhat node --port "$PORT" >"$LOG" 2>&1 &
 NODE_PID=$!
-trap 'kill -- "-$NODE_PID" 2>/dev/null || true; rm -f "$LOG"' EXIT
+trap 'kill -- "-$NODE_PID" 2>/dev/null || true; rm -rf "$LOG" "$ERR" "deploy/deployments/$LRT_DEPLOYMENT"' EXIT
 
 echo "waiting for the node on port $PORT..."
-for _ in $(seq 1 120); do
-  if curl -s -X POST -H 'content-type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "http://127.0.0.1:$PORT" >/dev/null; then
+for i in $(seq 1 240); do
+  if ! kill -0 "$NODE_PID" 2>/dev/null; then
+    echo "the node exited:" >&2
+    cat "$LOG" >&2
+    exit 1
+  fi
+  if curl -s -X POST -H 'content-type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "$LRT_LOCALHOST_URL" >/dev/null; then
     break
   fi
-  sleep 1
+  if [ "$i" -eq 240 ]; then
+    echo "the node did not answer on port $PORT within 120 s" >&2
+    exit 1
+  fi
+  sleep 0.5
 done
 
-# A fresh chain: forget any earlier local deployment journal.
-rm -rf deploy/deployments/chain-31337
-
 echo "deploying the local EigenLayer and lrt-vault with Ignition..."
-npx hardhat ignition deploy deploy/modules/LocalSuite.ts --network localhost --parameters deploy/parameters/localhost.json
+npx hardhat ignition deploy deploy/modules/LocalSuite.ts --network localhost --parameters deploy/parameters/localhost.json \
+  --deployment-id "$LRT_DEPLOYMENT"
 
 echo "operator tasks against the node:"
 npx hardhat lrt:status --network localhost
 npx hardhat lrt:sync --network localhost
 npx hardhat lrt:finalize --network localhost
+
+# refuses <expected text> <task> [args...]: exit code 1 and exactly one line on stderr, `lrt: ...<expected text>...`.
+refuses() {
+  local want=$1
+  shift
+  local rc=0
+  npx hardhat "$@" --network localhost >/dev/null 2>"$ERR" || rc=$?
+  if [ "$rc" -ne 1 ] || [ "$(grep -c . "$ERR")" -ne 1 ] || ! grep -q "^lrt: .*$want" "$ERR"; then
+    echo "FAIL: npx hardhat $* exited $rc; expected exit 1 and one line 'lrt: ...$want...' on stderr, got:" >&2
+    cat "$ERR" >&2
+    exit 1
+  fi
+  echo "refused as expected: npx hardhat $* → $(cat "$ERR")"
+}
+
+echo "refusals:"
+refuses "no delegator #0" lrt:restake --delegator 0 --asset stETH --units 1
+refuses "reverted: OperatorNotRegistered()" lrt:add-delegator --operator 0x000000000000000000000000000000000000dEaD --target 5000
+refuses "must be between 1 and 100" lrt:finalize --max 0
+refuses "reverted: WithdrawalQueueUnknownRequest(5)" lrt:redenominate --request 5 --asset ETH
+refuses "unknown asset DOGE" lrt:queue-withdrawals --delegator 0 --asset DOGE --shares 1
+
+echo "keeper:"
+npx hardhat lrt:keeper --once --network localhost
+npx hardhat lrt:keeper --interval 1 --max-ticks 2 --restake --network localhost | tee "$ERR"
+grep -q "keeper stopped after 2 tick(s)" "$ERR"
 echo "local node workflow: ok"
