@@ -70,11 +70,6 @@ const config: HardhatUserConfig = {
     compilers: [{ version: SOLC_VERSION, settings: SOLC_SETTINGS }],
     overrides: {
       // The deposit path is the hottest code: more optimizer runs trade deployment size for per-call gas.
-      // Keeper and valuation code, off every user's path: fewer runs keep it under the size limit.
-      "contracts/RestakingManager.sol": {
-        version: SOLC_VERSION,
-        settings: { ...SOLC_SETTINGS, optimizer: { enabled: true, runs: 1 } },
-      },
       "contracts/LRTVault.sol": {
         version: SOLC_VERSION,
         settings: { ...SOLC_SETTINGS, optimizer: { enabled: true, runs: 1000 } },

@@ -153,12 +153,7 @@ contract LRTVault is
     function syncInputs()
         external
         view
-        returns (
-            address[] memory,
-            address[] memory,
-            uint256[] memory,
-            uint256[] memory
-        )
+        returns (address[] memory, address[] memory, uint256[] memory, uint256[] memory)
     {
         return VaultAssets.syncInputs();
     }

@@ -27,6 +27,7 @@ contract OperatorDelegator is Initializable, IOperatorDelegator {
         IStrategyManager strategyManager;
         IDelegationManager delegationManager;
         IRewardsCoordinator rewardsCoordinator;
+        address previousOperator;
     }
 
     // keccak256(abi.encode(uint256(keccak256("lrt.storage.OperatorDelegator")) - 1)) & ~bytes32(uint256(0xff))
@@ -76,6 +77,11 @@ contract OperatorDelegator is Initializable, IOperatorDelegator {
     }
 
     /// @inheritdoc IOperatorDelegator
+    function previousOperator() external view returns (address) {
+        return _delegator().previousOperator;
+    }
+
+    /// @inheritdoc IOperatorDelegator
     function manager() external view returns (address) {
         return _delegator().manager;
     }
@@ -113,6 +119,7 @@ contract OperatorDelegator is Initializable, IOperatorDelegator {
     /// @inheritdoc IOperatorDelegator
     function redelegate(address newOperator) external onlyManager returns (bytes32[] memory roots) {
         DelegatorStorage storage $ = _delegator();
+        $.previousOperator = $.operator;
         $.operator = newOperator;
         IDelegationManager delegationManager = $.delegationManager;
         if (delegationManager.delegatedTo(address(this)) == address(0)) {

@@ -19,6 +19,7 @@ import {IDelegationManager} from "./interfaces/external/eigenlayer/IDelegationMa
 import {IRewardsCoordinator} from "./interfaces/external/eigenlayer/IRewardsCoordinator.sol";
 import {IAllocationManager} from "./interfaces/external/eigenlayer/IAllocationManager.sol";
 import {BPS, UNIT} from "./libraries/Constants.sol";
+import {RestakingPositions} from "./libraries/RestakingPositions.sol";
 
 /// @title RestakingManager
 /// @notice lrt-vault's EigenLayer side: delegators, strategies, targets, keeper operations and the valuation the
@@ -36,44 +37,13 @@ contract RestakingManager is
     using SafeERC20 for IERC20;
 
     /// @notice The most delegators (bounds the cost of `positions()` and so of every sync).
-    uint256 public constant MAX_DELEGATORS = 16;
+    uint256 public constant MAX_DELEGATORS = RestakingPositions.MAX_DELEGATORS;
     /// @notice The most assets with a strategy (bounds the cost of every sync).
-    uint256 public constant MAX_STRATEGIES = 4;
+    uint256 public constant MAX_STRATEGIES = RestakingPositions.MAX_STRATEGIES;
     /// @notice The most pending EigenLayer withdrawals a delegator can ever have (each costs a sync about 34,000
     /// gas to value). The manager's own actions always leave room for a forced undelegation by the operator, which
     /// queues one withdrawal per strategy (`MAX_STRATEGIES`) without asking: so the count never exceeds this.
     uint256 public constant MAX_PENDING_WITHDRAWALS = 12;
-
-    /// @dev `position` is the delegator's index in `delegators` plus one (zero: not ours).
-    struct DelegatorInfo {
-        uint16 targetBps;
-        uint8 position;
-    }
-
-    /// @dev Laid out for `positions()`, which every sync pays for: the oracle and both counts share one slot, and
-    /// the lists are fixed-size arrays (no length slot to read), so a valuation reads 2 + D + 2S slots. The array
-    /// sizes are `MAX_DELEGATORS` and `MAX_STRATEGIES`: an upgrade must keep them (later fields would move).
-    /// @custom:storage-location erc7201:lrt.storage.RestakingManager
-    struct ManagerStorage {
-        IAllocationManager allocationManager;
-        uint8 delegatorCount;
-        uint8 strategyCount;
-        IDelegationManager delegationManager;
-        ILRTVault vault;
-        IStrategyManager strategyManager;
-        IRewardsCoordinator rewardsCoordinator;
-        address delegatorBeacon;
-        address rewardsRecipient;
-        uint16 totalTargetBps;
-        address[MAX_DELEGATORS] delegators;
-        IStrategy[MAX_STRATEGIES] strategies;
-        address[MAX_STRATEGIES] assets;
-        mapping(address delegator => DelegatorInfo) info;
-        mapping(address asset => IStrategy) strategyOf;
-    }
-
-    // keccak256(abi.encode(uint256(keccak256("lrt.storage.RestakingManager")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STORAGE_LOCATION = 0x73e79b069ae29be901e27f0d2b555cd04b2999cda6e13a38f3c7735b2daae000;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -103,7 +73,7 @@ contract RestakingManager is
             rewardsRecipient_ == address(0)
         ) revert RestakingManagerZeroInput();
         __AccessManaged_init(authority);
-        ManagerStorage storage $ = _manager();
+        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
         $.vault = vault;
         $.allocationManager = IAllocationManager(IDelegationManager(delegationManager).allocationManager());
         $.strategyManager = IStrategyManager(strategyManager);
@@ -119,96 +89,38 @@ contract RestakingManager is
     /* ----------------------------------------------------------------------------------------------------------- */
 
     /// @inheritdoc IRestakingManager
-    function positions() external view returns (AssetPosition[] memory out) {
-        ManagerStorage storage $ = _manager();
-        (IStrategy[] memory strategies, address[] memory assets) = _strategyList($);
-        out = new AssetPosition[](strategies.length);
-        if (strategies.length == 0) return out;
-        (uint256[] memory withdrawable, uint256[] memory queued) = _totalShares($, strategies);
-        ILRTVault vault = $.vault;
-        for (uint256 s = 0; s < strategies.length; ++s) {
-            address asset = assets[s];
-            (IPriceAdapter adapter, ) = vault.priceOf(asset);
-            out[s] = AssetPosition(
-                asset,
-                _toUnits(adapter, _toTokens(strategies[s], withdrawable[s])),
-                _toUnits(adapter, _toTokens(strategies[s], queued[s]))
-            );
-        }
+    function positions() external view returns (AssetPosition[] memory) {
+        return RestakingPositions.positions();
     }
 
     /// @inheritdoc IRestakingManager
-    function delegatorPositions() external view returns (DelegatorPosition[] memory out) {
-        ManagerStorage storage $ = _manager();
-        (IStrategy[] memory strategies, ) = _strategyList($);
-        address[] memory delegators_ = _delegatorList($);
-        IDelegationManager delegationManager = $.delegationManager;
-        out = new DelegatorPosition[](delegators_.length * strategies.length);
-        if (out.length == 0) return out;
-        for (uint256 d = 0; d < delegators_.length; ++d) {
-            address delegator = delegators_[d];
-            (uint256[] memory withdrawable, ) = delegationManager.getWithdrawableShares(delegator, strategies);
-            uint256[] memory queued = new uint256[](strategies.length);
-            _addQueued(delegationManager, delegator, strategies, queued);
-            address operator_ = IOperatorDelegator(delegator).operator();
-            bool delegated = delegationManager.delegatedTo(delegator) != address(0);
-            for (uint256 s = 0; s < strategies.length; ++s) {
-                out[d * strategies.length + s] = DelegatorPosition(
-                    delegator,
-                    operator_,
-                    delegated,
-                    strategies[s],
-                    withdrawable[s],
-                    queued[s],
-                    _toTokens(strategies[s], withdrawable[s]),
-                    _toTokens(strategies[s], queued[s])
-                );
-            }
-        }
-    }
-
-    /// @inheritdoc IRestakingManager
-    function delegators() external view returns (address[] memory) {
-        return _delegatorList(_manager());
-    }
-
-    /// @inheritdoc IRestakingManager
-    function targetOf(address delegator) external view returns (uint16) {
-        return _manager().info[delegator].targetBps;
-    }
-
-    /// @inheritdoc IRestakingManager
-    function strategyOf(address asset) external view returns (IStrategy) {
-        return _manager().strategyOf[asset];
-    }
-
-    /// @inheritdoc IRestakingManager
-    function rewardsRecipient() external view returns (address) {
-        return _manager().rewardsRecipient;
+    function delegatorPositions() external view returns (DelegatorPosition[] memory) {
+        return RestakingPositions.delegatorPositions();
     }
 
     /// @inheritdoc IRestakingManager
     function slashedSince(uint256 blockNumber) external view returns (bool) {
-        ManagerStorage storage $ = _manager();
-        (IStrategy[] memory strategies, ) = _strategyList($);
-        if (strategies.length == 0) return false;
-        IAllocationManager allocationManager = $.allocationManager;
-        uint256 count = $.delegatorCount;
-        for (uint256 d = 0; d < count; ++d) {
-            // The operator it was delegated to last: after a forced undelegation its queued withdrawals stay
-            // slashable by that operator until they complete.
-            address operator_ = IOperatorDelegator($.delegators[d]).operator();
-            uint64[] memory now_ = allocationManager.getMaxMagnitudes(operator_, strategies);
-            uint64[] memory then = allocationManager.getMaxMagnitudesAtBlock(
-                operator_,
-                strategies,
-                uint32(blockNumber)
-            );
-            for (uint256 s = 0; s < strategies.length; ++s) {
-                if (now_[s] < then[s]) return true;
-            }
-        }
-        return false;
+        return RestakingPositions.slashedSince(blockNumber);
+    }
+
+    /// @inheritdoc IRestakingManager
+    function delegators() external view returns (address[] memory) {
+        return RestakingPositions.delegatorList(RestakingPositions.load());
+    }
+
+    /// @inheritdoc IRestakingManager
+    function targetOf(address delegator) external view returns (uint16) {
+        return RestakingPositions.load().info[delegator].targetBps;
+    }
+
+    /// @inheritdoc IRestakingManager
+    function strategyOf(address asset) external view returns (IStrategy) {
+        return RestakingPositions.load().strategyOf[asset];
+    }
+
+    /// @inheritdoc IRestakingManager
+    function rewardsRecipient() external view returns (address) {
+        return RestakingPositions.load().rewardsRecipient;
     }
 
     /// @notice The vault, the EigenLayer AllocationManager, StrategyManager, DelegationManager and
@@ -225,7 +137,7 @@ contract RestakingManager is
             address delegatorBeacon
         )
     {
-        ManagerStorage storage $ = _manager();
+        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
         return (
             $.vault,
             $.allocationManager,
@@ -245,7 +157,7 @@ contract RestakingManager is
         address operator,
         uint16 targetBps
     ) external restricted nonReentrant returns (address delegator) {
-        ManagerStorage storage $ = _manager();
+        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
         if (operator == address(0)) revert RestakingManagerZeroInput();
         uint256 count = $.delegatorCount;
         if (count >= MAX_DELEGATORS) revert RestakingManagerTooMany();
@@ -273,20 +185,20 @@ contract RestakingManager is
         $.delegators[count] = delegator;
         // count < MAX_DELEGATORS = 16, so count + 1 fits uint8; total <= BPS fits uint16.
         $.delegatorCount = uint8(count + 1);
-        $.info[delegator] = DelegatorInfo(targetBps, uint8(count + 1));
+        $.info[delegator] = RestakingPositions.DelegatorInfo(targetBps, uint8(count + 1));
         $.totalTargetBps = uint16(total);
         emit DelegatorAdded(delegator, operator, targetBps);
     }
 
     /// @inheritdoc IRestakingManager
     function setTargets(address[] calldata delegators_, uint16[] calldata targetBps) external restricted {
-        ManagerStorage storage $ = _manager();
+        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
         uint256 count = $.delegatorCount;
         if (delegators_.length != count || targetBps.length != count) revert RestakingManagerInvalidTargets();
         bool[] memory seen = new bool[](count);
         uint256 sum = 0;
         for (uint256 i = 0; i < count; ++i) {
-            DelegatorInfo storage info = $.info[delegators_[i]];
+            RestakingPositions.DelegatorInfo storage info = $.info[delegators_[i]];
             uint256 position = info.position;
             if (position == 0) revert RestakingManagerUnknownDelegator(delegators_[i]);
             if (seen[position - 1]) revert RestakingManagerInvalidTargets();
@@ -301,7 +213,7 @@ contract RestakingManager is
 
     /// @inheritdoc IRestakingManager
     function setStrategy(address asset, IStrategy strategy) external restricted {
-        ManagerStorage storage $ = _manager();
+        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
         if (asset == address(0) || address(strategy) == address(0)) revert RestakingManagerZeroInput();
         if (!$.vault.isAsset(asset)) revert RestakingManagerUnsupportedAsset(asset);
         if (address(strategy.underlyingToken()) != asset) revert RestakingManagerStrategyMismatch(asset, strategy);
@@ -315,7 +227,7 @@ contract RestakingManager is
             // count < MAX_STRATEGIES = 4: fits uint8.
             $.strategyCount = uint8(count + 1);
         } else {
-            if (_inUse($, current)) revert RestakingManagerStrategyInUse(asset, current);
+            if (RestakingPositions.inUse(address(current))) revert RestakingManagerStrategyInUse(asset, current);
             for (uint256 s = 0; s < count; ++s) {
                 if ($.assets[s] == asset) $.strategies[s] = strategy;
             }
@@ -326,7 +238,7 @@ contract RestakingManager is
 
     /// @inheritdoc IRestakingManager
     function setRewardsRecipient(address recipient) external restricted {
-        ManagerStorage storage $ = _manager();
+        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
         if (recipient == address(0)) revert RestakingManagerZeroInput();
         if (recipient == $.rewardsRecipient) revert RestakingManagerNoChange();
         $.rewardsRecipient = recipient;
@@ -335,13 +247,23 @@ contract RestakingManager is
 
     /// @inheritdoc IRestakingManager
     function redelegate(address delegator, address operator) external restricted nonReentrant {
-        ManagerStorage storage $ = _manager();
+        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
         _checkDelegator($, delegator);
         if (operator == address(0)) revert RestakingManagerZeroInput();
         // Delegated: EigenLayer's redelegate queues up to one withdrawal per strategy now, and the new operator may
         // force as many later; undelegated: only the latter.
         bool delegated = $.delegationManager.delegatedTo(delegator) != address(0);
         _checkPendingRoom($, delegator, delegated ? 2 * MAX_STRATEGIES : MAX_STRATEGIES);
+        // `slashedSince` watches the last two operators: withdrawals queued under the one before must be done.
+        address previous = IOperatorDelegator(delegator).previousOperator();
+        if (previous != address(0)) {
+            (IDelegationManager.Withdrawal[] memory pending, ) = $.delegationManager.getQueuedWithdrawals(delegator);
+            for (uint256 w = 0; w < pending.length; ++w) {
+                if (pending[w].delegatedTo == previous) {
+                    revert RestakingManagerPreviousOperatorPending(delegator, previous);
+                }
+            }
+        }
         emit Redelegated(delegator, operator);
         IOperatorDelegator(delegator).redelegate(operator);
     }
@@ -356,7 +278,7 @@ contract RestakingManager is
         address asset,
         uint256 units
     ) external restricted nonReentrant returns (uint256 depositShares) {
-        ManagerStorage storage $ = _manager();
+        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
         uint256 targetBps = _checkDelegator($, delegator).targetBps;
         if (units == 0) revert RestakingManagerZeroInput();
         IStrategy strategy = _strategy($, asset);
@@ -378,7 +300,7 @@ contract RestakingManager is
         address asset,
         uint256 withdrawableShares
     ) external restricted nonReentrant returns (bytes32 root) {
-        ManagerStorage storage $ = _manager();
+        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
         _checkDelegator($, delegator);
         if (withdrawableShares == 0) revert RestakingManagerZeroInput();
         IStrategy strategy = _strategy($, asset);
@@ -400,7 +322,7 @@ contract RestakingManager is
         address delegator,
         IDelegationManager.Withdrawal[] calldata withdrawals
     ) external nonReentrant {
-        ManagerStorage storage $ = _manager();
+        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
         _checkDelegator($, delegator);
         if (withdrawals.length == 0) revert RestakingManagerZeroInput();
         for (uint256 i = 0; i < withdrawals.length; ++i) {
@@ -413,7 +335,7 @@ contract RestakingManager is
         address delegator,
         IRewardsCoordinator.RewardsMerkleClaim calldata claim
     ) external restricted nonReentrant {
-        ManagerStorage storage $ = _manager();
+        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
         _checkDelegator($, delegator);
         if (claim.earnerLeaf.earner != delegator) {
             revert RestakingManagerWrongEarner(delegator, claim.earnerLeaf.earner);
@@ -451,7 +373,7 @@ contract RestakingManager is
     /// @dev Completes one withdrawal as tokens and moves every token received into the vault's buffer. The queued
     /// shares leave `positions()` (EigenLayer deletes the withdrawal) in the same call that the buffer grows.
     function _complete(
-        ManagerStorage storage $,
+        RestakingPositions.ManagerStorage storage $,
         address delegator,
         IDelegationManager.Withdrawal calldata withdrawal
     ) private {
@@ -481,13 +403,13 @@ contract RestakingManager is
     /// its target share of the total after the move. Values are ETH from withdrawable shares (rounded down at each
     /// step: shares → tokens → units → ETH); the total converts each strategy's summed shares once.
     function _checkTarget(
-        ManagerStorage storage $,
+        RestakingPositions.ManagerStorage storage $,
         address delegator,
         uint256 targetBps,
         address asset,
         uint256 units
     ) private view {
-        (IStrategy[] memory strategies, address[] memory assets) = _strategyList($);
+        (IStrategy[] memory strategies, address[] memory assets) = RestakingPositions.strategyList($);
         (uint256[] memory own, uint256[] memory total) = _withdrawableShares($, delegator, strategies);
         ILRTVault vault = $.vault;
         uint256 valueBefore = _value(vault, strategies, assets, own);
@@ -501,11 +423,11 @@ contract RestakingManager is
 
     /// @dev Withdrawable shares per strategy: `delegator`'s own and the sum over every delegator.
     function _withdrawableShares(
-        ManagerStorage storage $,
+        RestakingPositions.ManagerStorage storage $,
         address delegator,
         IStrategy[] memory strategies
     ) private view returns (uint256[] memory own, uint256[] memory total) {
-        address[] memory delegators_ = _delegatorList($);
+        address[] memory delegators_ = RestakingPositions.delegatorList($);
         IDelegationManager delegationManager = $.delegationManager;
         total = new uint256[](strategies.length);
         own = new uint256[](strategies.length);
@@ -528,88 +450,22 @@ contract RestakingManager is
         for (uint256 s = 0; s < strategies.length; ++s) {
             if (shares[s] == 0) continue;
             (IPriceAdapter adapter, uint256 price) = vault.priceOf(assets[s]);
-            uint256 units = _toUnits(adapter, _toTokens(strategies[s], shares[s]));
+            uint256 units = RestakingPositions.toUnits(adapter, RestakingPositions.toTokens(strategies[s], shares[s]));
             if (units != 0) value += Math.mulDiv(units, price, UNIT);
         }
     }
 
     /// @dev Reverts `RestakingManagerTooManyPending` unless `delegator` has room for `extra` more pending
     /// withdrawals under `MAX_PENDING_WITHDRAWALS`.
-    function _checkPendingRoom(ManagerStorage storage $, address delegator, uint256 extra) private view {
+    function _checkPendingRoom(
+        RestakingPositions.ManagerStorage storage $,
+        address delegator,
+        uint256 extra
+    ) private view {
         uint256 pending = $.delegationManager.getQueuedWithdrawalRoots(delegator).length;
         if (pending + extra > MAX_PENDING_WITHDRAWALS) {
             revert RestakingManagerTooManyPending(delegator, pending, MAX_PENDING_WITHDRAWALS - extra);
         }
-    }
-
-    /// @dev Per strategy, the delegators' withdrawable shares and queued shares, summed (two calls per delegator).
-    function _totalShares(
-        ManagerStorage storage $,
-        IStrategy[] memory strategies
-    ) private view returns (uint256[] memory withdrawable, uint256[] memory queued) {
-        IDelegationManager delegationManager = $.delegationManager;
-        address[] memory delegators_ = _delegatorList($);
-        withdrawable = new uint256[](strategies.length);
-        queued = new uint256[](strategies.length);
-        for (uint256 d = 0; d < delegators_.length; ++d) {
-            (uint256[] memory shares, ) = delegationManager.getWithdrawableShares(delegators_[d], strategies);
-            for (uint256 s = 0; s < strategies.length; ++s) {
-                withdrawable[s] += shares[s];
-            }
-            _addQueued(delegationManager, delegators_[d], strategies, queued);
-        }
-    }
-
-    /// @dev Adds the shares of `delegator`'s queued withdrawals (slashing so far applied) to `queued`, per strategy.
-    function _addQueued(
-        IDelegationManager delegationManager,
-        address delegator,
-        IStrategy[] memory strategies,
-        uint256[] memory queued
-    ) private view {
-        (IDelegationManager.Withdrawal[] memory withdrawals, uint256[][] memory shares) = delegationManager
-            .getQueuedWithdrawals(delegator);
-        for (uint256 w = 0; w < withdrawals.length; ++w) {
-            IStrategy[] memory queuedStrategies = withdrawals[w].strategies;
-            for (uint256 j = 0; j < queuedStrategies.length; ++j) {
-                for (uint256 s = 0; s < strategies.length; ++s) {
-                    if (queuedStrategies[j] == strategies[s]) {
-                        queued[s] += shares[w][j];
-                        break;
-                    }
-                }
-            }
-        }
-    }
-
-    /// @dev Whether any delegator still holds deposit shares of `strategy` or has a queued withdrawal from it.
-    function _inUse(ManagerStorage storage $, IStrategy strategy) private view returns (bool) {
-        IStrategy[] memory single = new IStrategy[](1);
-        single[0] = strategy;
-        IDelegationManager delegationManager = $.delegationManager;
-        uint256 count = $.delegatorCount;
-        for (uint256 d = 0; d < count; ++d) {
-            address delegator = $.delegators[d];
-            (, uint256[] memory depositShares) = delegationManager.getWithdrawableShares(delegator, single);
-            if (depositShares[0] != 0) return true;
-            (IDelegationManager.Withdrawal[] memory withdrawals, ) = delegationManager.getQueuedWithdrawals(delegator);
-            for (uint256 w = 0; w < withdrawals.length; ++w) {
-                for (uint256 j = 0; j < withdrawals[w].strategies.length; ++j) {
-                    if (withdrawals[w].strategies[j] == strategy) return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /// @dev Tokens `shares` strategy shares are worth now, rounded down (no call for zero).
-    function _toTokens(IStrategy strategy, uint256 shares) private view returns (uint256) {
-        return shares == 0 ? 0 : strategy.sharesToUnderlyingView(shares);
-    }
-
-    /// @dev Accounting units of `tokens`, rounded down by the asset's adapter (no call for zero).
-    function _toUnits(IPriceAdapter adapter, uint256 tokens) private view returns (uint256) {
-        return tokens == 0 ? 0 : adapter.toUnits(tokens);
     }
 
     /// @dev Whether `tokens[i]` already appeared earlier in `tokens` (its balance change was handled then).
@@ -620,46 +476,22 @@ contract RestakingManager is
         return false;
     }
 
-    /// @dev The delegators, in creation order.
-    function _delegatorList(ManagerStorage storage $) private view returns (address[] memory list) {
-        list = new address[]($.delegatorCount);
-        for (uint256 d = 0; d < list.length; ++d) {
-            list[d] = $.delegators[d];
-        }
-    }
-
-    /// @dev The strategies and their assets, in `setStrategy` order.
-    function _strategyList(
-        ManagerStorage storage $
-    ) private view returns (IStrategy[] memory strategies, address[] memory assets) {
-        uint256 count = $.strategyCount;
-        strategies = new IStrategy[](count);
-        assets = new address[](count);
-        for (uint256 s = 0; s < count; ++s) {
-            strategies[s] = $.strategies[s];
-            assets[s] = $.assets[s];
-        }
-    }
-
     function _checkDelegator(
-        ManagerStorage storage $,
+        RestakingPositions.ManagerStorage storage $,
         address delegator
-    ) private view returns (DelegatorInfo memory info) {
+    ) private view returns (RestakingPositions.DelegatorInfo memory info) {
         info = $.info[delegator];
         if (info.position == 0) revert RestakingManagerUnknownDelegator(delegator);
     }
 
-    function _strategy(ManagerStorage storage $, address asset) private view returns (IStrategy strategy) {
+    function _strategy(
+        RestakingPositions.ManagerStorage storage $,
+        address asset
+    ) private view returns (IStrategy strategy) {
         strategy = $.strategyOf[asset];
         if (address(strategy) == address(0)) revert RestakingManagerNoStrategy(asset);
     }
 
     /// @dev Upgrades are restricted like any admin function (the access manager decides who).
     function _authorizeUpgrade(address) internal override restricted {}
-
-    function _manager() private pure returns (ManagerStorage storage $) {
-        assembly {
-            $.slot := STORAGE_LOCATION
-        }
-    }
 }

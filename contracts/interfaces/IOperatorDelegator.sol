@@ -35,6 +35,10 @@ interface IOperatorDelegator {
     /// @notice The operator this delegator was delegated to last (it may have force-undelegated us).
     function operator() external view returns (address);
 
+    /// @notice The operator before the last redelegation (zero: never redelegated). Withdrawals queued while
+    /// delegated to it stay slashable by it until they complete.
+    function previousOperator() external view returns (address);
+
     /// @notice The restaking manager that drives this delegator.
     function manager() external view returns (address);
 

@@ -36,7 +36,7 @@ interface IRestakingManager {
         address delegator;
         address operator;
         bool delegated;
-        IStrategy strategy;
+        address strategy;
         uint256 withdrawableShares;
         uint256 queuedShares;
         uint256 withdrawableTokens;
@@ -92,6 +92,9 @@ interface IRestakingManager {
     error RestakingManagerNotDelegated(address delegator);
     /// @notice The setter would not change anything.
     error RestakingManagerNoChange();
+    /// @notice `delegator` still has a withdrawal queued under `operator`, the operator before its current one: a
+    /// redelegation would stop watching it for slashes (`slashedSince`). Complete it first.
+    error RestakingManagerPreviousOperatorPending(address delegator, address operator);
     /// @notice `delegator` already has `pending` EigenLayer withdrawals; this action needs `pending <= allowed` (it
     /// must leave room for a forced undelegation, so the count never passes `MAX_PENDING_WITHDRAWALS`). Complete
     /// some first (`completeWithdrawals`, permissionless).
@@ -106,8 +109,9 @@ interface IRestakingManager {
     function delegatorPositions() external view returns (DelegatorPosition[] memory);
 
     /// @notice Whether EigenLayer cut the max magnitude of any delegator's operator (the operator it was delegated to
-    /// last) for any of our strategies after block `blockNumber`: a slash the vault's rate may not show yet.
-    /// @dev Two AllocationManager reads per delegator (`getMaxMagnitudes` now and at `blockNumber`).
+    /// last, and the one before a redelegation) for any of our strategies after block `blockNumber`: a slash the
+    /// vault's rate may not show yet.
+    /// @dev Two AllocationManager reads per operator watched (`getMaxMagnitudes` now and at `blockNumber`).
     function slashedSince(uint256 blockNumber) external view returns (bool);
 
     /// @notice All delegators, in creation order.
@@ -176,6 +180,8 @@ interface IRestakingManager {
     /// @notice Undelegates `delegator` from its operator (its shares are queued) and delegates it to `operator`
     /// (admin). Nothing leaves TVL: the queued shares count until their withdrawal completes. After a forced
     /// undelegation (already queued) it only delegates. Reverts `RestakingManagerTooManyPending` unless the
-    /// withdrawals it may queue and a later forced undelegation still fit `MAX_PENDING_WITHDRAWALS`.
+    /// withdrawals it may queue and a later forced undelegation still fit `MAX_PENDING_WITHDRAWALS`, and
+    /// `RestakingManagerPreviousOperatorPending` while a withdrawal queued under the operator before the current one
+    /// is still pending.
     function redelegate(address delegator, address operator) external;
 }

@@ -10,6 +10,17 @@ import {IRestakingManager} from "../interfaces/IRestakingManager.sol";
 contract RestakingManagerMock {
     IRestakingManager.AssetPosition[] private _positions;
     IRestakingManager.DelegatorPosition[] private _delegatorPositions;
+    bool private _slashed;
+
+    /// @notice Sets what `slashedSince` returns (for any block).
+    function setSlashed(bool slashed) external {
+        _slashed = slashed;
+    }
+
+    /// @notice As `IRestakingManager.slashedSince`: the value last set (false by default).
+    function slashedSince(uint256) external view returns (bool) {
+        return _slashed;
+    }
 
     /// @notice Replaces the per-asset positions `positions()` returns.
     function setPositions(IRestakingManager.AssetPosition[] calldata positions_) external {

@@ -217,7 +217,12 @@ export function buildRestaking(
   const rewardsRecipient = m.getParameter("rewardsRecipient", deployer);
   const delegatorImpl = m.contract("OperatorDelegator", [], { id: "OperatorDelegatorImpl" });
   const beacon = m.contract("UpgradeableBeacon", [delegatorImpl, deployer], { id: "OperatorDelegatorBeacon" });
-  const managerImpl = m.contract("RestakingManager", [], { id: "RestakingManagerImpl" });
+  // The manager's EigenLayer reads (valuation, positions, slash watch) live in a linked library (DELEGATECALL).
+  const positions = m.library("RestakingPositions");
+  const managerImpl = m.contract("RestakingManager", [], {
+    id: "RestakingManagerImpl",
+    libraries: { RestakingPositions: positions },
+  });
   const managerInit = m.encodeFunctionCall(managerImpl, "initialize", [
     core.accessManager,
     core.vault,
