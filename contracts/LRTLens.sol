@@ -45,9 +45,8 @@ contract LRTLens is ILRTLens {
     /// restaked and queued units and their value (rounded down); the total of all units, rounded down once.
     function _readAssets(ILRTVault vault, address manager, VaultSummary memory s) private view {
         address[] memory list = vault.assets();
-        IRestakingManager.AssetPosition[] memory positions = manager == address(0)
-            ? new IRestakingManager.AssetPosition[](0)
-            : IRestakingManager(manager).positions();
+        IRestakingManager.AssetPosition[] memory positions =
+            manager == address(0) ? new IRestakingManager.AssetPosition[](0) : IRestakingManager(manager).positions();
         s.assets = new AssetSummary[](list.length);
         uint256 exact = 0;
         for (uint256 i = 0; i < list.length; ++i) {

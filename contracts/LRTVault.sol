@@ -18,6 +18,7 @@ import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
 import {ILidoShares} from "./interfaces/external/ILidoShares.sol";
 import {ETH as ETH_MARKER, UNIT} from "./libraries/Constants.sol";
 import {VaultAssets} from "./libraries/VaultAssets.sol";
+import {LRTVaultStorage} from "./LRTVaultStorage.sol";
 
 /// @title LRTVault
 /// @notice lrt-vault's vault and its token, lrETH. See `ILRTVault`.
@@ -32,6 +33,7 @@ contract LRTVault is
     AccessManagedUpgradeable,
     UUPSUpgradeable,
     ReentrancyGuardTransient,
+    LRTVaultStorage,
     ILRTVault
 {
     using SafeERC20 for IERC20;
@@ -73,8 +75,8 @@ contract LRTVault is
         uint256 minShares,
         uint256 referralId
     ) external payable returns (uint256 shares) {
-        VaultAssets.AssetSlot storage ref = VaultAssets.load().slots[ETH];
-        VaultAssets.AssetSlot memory slot = ref;
+        AssetSlot storage ref = VaultAssets.load().slots[ETH];
+        AssetSlot memory slot = ref;
         VaultAssets.checkDeposit(ETH, slot, msg.value);
         shares = _mintFor(ref, slot, ETH, msg.value, receiver, minShares, slot.sharesPerUnit);
         emit Deposit(receiver, ETH, msg.value, shares, referralId);
@@ -89,9 +91,9 @@ contract LRTVault is
         uint256 referralId
     ) external nonReentrant returns (uint256 shares) {
         if (asset == ETH) revert LRTVaultUnsupportedAsset(asset);
-        VaultAssets.VaultStorage storage $ = VaultAssets.load();
-        VaultAssets.AssetSlot storage ref = $.slots[asset];
-        VaultAssets.AssetSlot memory slot = ref;
+        VaultStorage storage $ = VaultAssets.load();
+        AssetSlot storage ref = $.slots[asset];
+        AssetSlot memory slot = ref;
         // Every check that needs no token call comes first, so an unsupported token is never called.
         VaultAssets.checkDeposit(asset, slot, amount);
         uint256 perUnit = _livePerUnit(asset, $.prices[asset], slot.sharesPerUnit);
@@ -159,15 +161,26 @@ contract LRTVault is
     }
 
     /// @inheritdoc ILRTVault
-    function route(address asset) external view returns (Route memory) {
-        return VaultAssets.route(asset);
+    function route(address asset) external view returns (Route memory r) {
+        // Inline, not in the library: every withdrawal request reads it.
+        VaultStorage storage $ = VaultAssets.load();
+        if (!VaultAssets.known($, asset)) return r;
+        PriceSlot memory ps = $.prices[asset];
+        r = Route(
+            true,
+            $.slots[asset].flags & VaultAssets.FLAG_LIDO != 0,
+            address(ps.adapter),
+            ps.price,
+            VaultAssets.buffer($, asset),
+            $.states[asset].outsideUnits
+        );
     }
 
     /// @inheritdoc ILRTVault
     function priceOf(address asset) external view returns (IPriceAdapter adapter, uint256 price) {
-        VaultAssets.VaultStorage storage $ = VaultAssets.load();
+        VaultStorage storage $ = VaultAssets.load();
         if (!VaultAssets.known($, asset)) revert LRTVaultUnsupportedAsset(asset);
-        VaultAssets.PriceSlot memory ps = $.prices[asset];
+        PriceSlot memory ps = $.prices[asset];
         return (ps.adapter, ps.price);
     }
 
@@ -178,7 +191,7 @@ contract LRTVault is
 
     /// @inheritdoc ILRTVault
     function links() external view returns (address accountant, address restakingManager, address withdrawalQueue) {
-        VaultAssets.VaultStorage storage $ = VaultAssets.load();
+        VaultStorage storage $ = VaultAssets.load();
         return (address($.accountant), $.restakingManager, $.withdrawalQueue);
     }
 
@@ -211,7 +224,7 @@ contract LRTVault is
 
     /// @inheritdoc ILRTVault
     function releaseToDelegator(address asset, uint256 units, address delegator) external nonReentrant {
-        VaultAssets.VaultStorage storage $ = VaultAssets.load();
+        VaultStorage storage $ = VaultAssets.load();
         if (msg.sender != $.restakingManager) revert LRTVaultUnauthorized(msg.sender);
         if (units == 0) revert LRTVaultZeroAmount();
         if (!isAsset(asset)) revert LRTVaultUnsupportedAsset(asset);
@@ -222,7 +235,7 @@ contract LRTVault is
         uint256 reserved = queue == address(0) ? 0 : IWithdrawalQueue(queue).liability(asset);
         uint256 free = buffer > reserved ? buffer - reserved : 0;
         if (units > free) revert LRTVaultBufferReserved(asset, units, free);
-        VaultAssets.AssetState storage st = $.states[asset];
+        AssetState storage st = $.states[asset];
         st.bufferCheckpoint = uint128(buffer - units);
         st.outsideUnits += units.toUint128();
         emit BufferReleased(asset, delegator, units);
@@ -236,12 +249,12 @@ contract LRTVault is
         address from,
         bool fromPosition
     ) external nonReentrant returns (uint256 units) {
-        VaultAssets.VaultStorage storage $ = VaultAssets.load();
+        VaultStorage storage $ = VaultAssets.load();
         if (msg.sender != $.restakingManager) revert LRTVaultUnauthorized(msg.sender);
         if (tokenAmount == 0) revert LRTVaultZeroAmount();
         if (!isAsset(asset)) revert LRTVaultUnsupportedAsset(asset);
         units = _pull(asset, tokenAmount, from, $.slots[asset].flags & VaultAssets.FLAG_LIDO != 0);
-        VaultAssets.AssetState storage st = $.states[asset];
+        AssetState storage st = $.states[asset];
         st.bufferCheckpoint = (VaultAssets.checkpoint($, asset) + units).toUint128();
         if (fromPosition) st.outsideUnits = uint128(st.outsideUnits > units ? st.outsideUnits - units : 0);
         emit BufferAbsorbed(asset, from, units, fromPosition);
@@ -256,7 +269,7 @@ contract LRTVault is
     function seed() external payable restricted {
         if (totalSupply() != 0) revert LRTVaultAlreadySeeded();
         if (msg.value < MIN_SEED) revert LRTVaultBelowMinimum(ETH, msg.value, MIN_SEED);
-        VaultAssets.VaultStorage storage $ = VaultAssets.load();
+        VaultStorage storage $ = VaultAssets.load();
         $.states[ETH].bufferCheckpoint = (VaultAssets.checkpoint($, ETH) + msg.value).toUint128();
         _mint(DEAD, msg.value);
         emit Seeded(msg.value, msg.value);
@@ -298,7 +311,7 @@ contract LRTVault is
 
     /// @notice Links the accountant, which alone may apply syncs (admin).
     function setAccountant(ILRTAccountant accountant) external restricted {
-        VaultAssets.VaultStorage storage $ = VaultAssets.load();
+        VaultStorage storage $ = VaultAssets.load();
         _checkLink(address(accountant), address($.accountant));
         $.accountant = accountant;
         emit LinkUpdated("accountant", address(accountant));
@@ -306,7 +319,7 @@ contract LRTVault is
 
     /// @notice Links the restaking manager, which alone may move buffers to and from delegators (admin).
     function setRestakingManager(address manager) external restricted {
-        VaultAssets.VaultStorage storage $ = VaultAssets.load();
+        VaultStorage storage $ = VaultAssets.load();
         _checkLink(manager, $.restakingManager);
         $.restakingManager = manager;
         emit LinkUpdated("restakingManager", manager);
@@ -314,7 +327,7 @@ contract LRTVault is
 
     /// @notice Links the withdrawal queue, which alone may settle finalized withdrawals (admin).
     function setWithdrawalQueue(address queue) external restricted {
-        VaultAssets.VaultStorage storage $ = VaultAssets.load();
+        VaultStorage storage $ = VaultAssets.load();
         _checkLink(queue, $.withdrawalQueue);
         $.withdrawalQueue = queue;
         emit LinkUpdated("withdrawalQueue", queue);
@@ -327,11 +340,7 @@ contract LRTVault is
     /// @dev lrETH per 1e18 units for an LST deposit now: the stored `perUnit` (the price of the last sync over the
     /// deposit rate), scaled down by live / stored when the lower of the live protocol and market prices is below the
     /// stored price. One adapter call; reverts `LRTVaultMarketPriceUnavailable` if the market feed is unusable.
-    function _livePerUnit(
-        address asset,
-        VaultAssets.PriceSlot memory ps,
-        uint256 perUnit
-    ) private view returns (uint256) {
+    function _livePerUnit(address asset, PriceSlot memory ps, uint256 perUnit) private view returns (uint256) {
         (uint256 protocol, uint256 market, bool ok) = ps.adapter.quote();
         if (!ok) revert LRTVaultMarketPriceUnavailable(asset);
         return VaultAssets.scaled(perUnit, Math.min(protocol, market), ps.price);
@@ -340,8 +349,8 @@ contract LRTVault is
     /// @dev Uses headroom for `units`, prices them at `perUnit` lrETH per 1e18 units (rounded down), mints. One
     /// SSTORE of the asset slot (read once by the caller). A zero receiver is refused by ERC20's _mint.
     function _mintFor(
-        VaultAssets.AssetSlot storage ref,
-        VaultAssets.AssetSlot memory slot,
+        AssetSlot storage ref,
+        AssetSlot memory slot,
         address asset,
         uint256 units,
         address receiver,

@@ -20,6 +20,7 @@ import {IRewardsCoordinator} from "./interfaces/external/eigenlayer/IRewardsCoor
 import {IAllocationManager} from "./interfaces/external/eigenlayer/IAllocationManager.sol";
 import {BPS, UNIT} from "./libraries/Constants.sol";
 import {RestakingPositions} from "./libraries/RestakingPositions.sol";
+import {RestakingManagerStorage} from "./RestakingManagerStorage.sol";
 
 /// @title RestakingManager
 /// @notice lrt-vault's EigenLayer side: delegators, strategies, targets, keeper operations and the valuation the
@@ -32,18 +33,15 @@ contract RestakingManager is
     AccessManagedUpgradeable,
     UUPSUpgradeable,
     ReentrancyGuardTransient,
+    RestakingManagerStorage,
     IRestakingManager
 {
     using SafeERC20 for IERC20;
 
-    /// @notice The most delegators (bounds the cost of `positions()` and so of every sync).
-    uint256 public constant MAX_DELEGATORS = RestakingPositions.MAX_DELEGATORS;
-    /// @notice The most assets with a strategy (bounds the cost of every sync).
-    uint256 public constant MAX_STRATEGIES = RestakingPositions.MAX_STRATEGIES;
-    /// @notice The most pending EigenLayer withdrawals a delegator can ever have (each costs a sync about 34,000
+    /// @notice The most pending EigenLayer withdrawals a delegator can ever have (each costs a sync about 33,000
     /// gas to value). The manager's own actions always leave room for a forced undelegation by the operator, which
     /// queues one withdrawal per strategy (`MAX_STRATEGIES`) without asking: so the count never exceeds this.
-    uint256 public constant MAX_PENDING_WITHDRAWALS = 12;
+    uint256 public constant MAX_PENDING_WITHDRAWALS = 10;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
@@ -73,7 +71,7 @@ contract RestakingManager is
             rewardsRecipient_ == address(0)
         ) revert RestakingManagerZeroInput();
         __AccessManaged_init(authority);
-        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
+        ManagerStorage storage $ = RestakingPositions.load();
         $.vault = vault;
         $.allocationManager = IAllocationManager(IDelegationManager(delegationManager).allocationManager());
         $.strategyManager = IStrategyManager(strategyManager);
@@ -137,7 +135,7 @@ contract RestakingManager is
             address delegatorBeacon
         )
     {
-        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
+        ManagerStorage storage $ = RestakingPositions.load();
         return (
             $.vault,
             $.allocationManager,
@@ -157,7 +155,7 @@ contract RestakingManager is
         address operator,
         uint16 targetBps
     ) external restricted nonReentrant returns (address delegator) {
-        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
+        ManagerStorage storage $ = RestakingPositions.load();
         if (operator == address(0)) revert RestakingManagerZeroInput();
         uint256 count = $.delegatorCount;
         if (count >= MAX_DELEGATORS) revert RestakingManagerTooMany();
@@ -185,20 +183,20 @@ contract RestakingManager is
         $.delegators[count] = delegator;
         // count < MAX_DELEGATORS = 16, so count + 1 fits uint8; total <= BPS fits uint16.
         $.delegatorCount = uint8(count + 1);
-        $.info[delegator] = RestakingPositions.DelegatorInfo(targetBps, uint8(count + 1));
+        $.info[delegator] = DelegatorInfo(targetBps, uint8(count + 1));
         $.totalTargetBps = uint16(total);
         emit DelegatorAdded(delegator, operator, targetBps);
     }
 
     /// @inheritdoc IRestakingManager
     function setTargets(address[] calldata delegators_, uint16[] calldata targetBps) external restricted {
-        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
+        ManagerStorage storage $ = RestakingPositions.load();
         uint256 count = $.delegatorCount;
         if (delegators_.length != count || targetBps.length != count) revert RestakingManagerInvalidTargets();
         bool[] memory seen = new bool[](count);
         uint256 sum = 0;
         for (uint256 i = 0; i < count; ++i) {
-            RestakingPositions.DelegatorInfo storage info = $.info[delegators_[i]];
+            DelegatorInfo storage info = $.info[delegators_[i]];
             uint256 position = info.position;
             if (position == 0) revert RestakingManagerUnknownDelegator(delegators_[i]);
             if (seen[position - 1]) revert RestakingManagerInvalidTargets();
@@ -213,7 +211,7 @@ contract RestakingManager is
 
     /// @inheritdoc IRestakingManager
     function setStrategy(address asset, IStrategy strategy) external restricted {
-        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
+        ManagerStorage storage $ = RestakingPositions.load();
         if (asset == address(0) || address(strategy) == address(0)) revert RestakingManagerZeroInput();
         if (!$.vault.isAsset(asset)) revert RestakingManagerUnsupportedAsset(asset);
         if (address(strategy.underlyingToken()) != asset) revert RestakingManagerStrategyMismatch(asset, strategy);
@@ -238,7 +236,7 @@ contract RestakingManager is
 
     /// @inheritdoc IRestakingManager
     function setRewardsRecipient(address recipient) external restricted {
-        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
+        ManagerStorage storage $ = RestakingPositions.load();
         if (recipient == address(0)) revert RestakingManagerZeroInput();
         if (recipient == $.rewardsRecipient) revert RestakingManagerNoChange();
         $.rewardsRecipient = recipient;
@@ -247,7 +245,7 @@ contract RestakingManager is
 
     /// @inheritdoc IRestakingManager
     function redelegate(address delegator, address operator) external restricted nonReentrant {
-        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
+        ManagerStorage storage $ = RestakingPositions.load();
         _checkDelegator($, delegator);
         if (operator == address(0)) revert RestakingManagerZeroInput();
         // Delegated: EigenLayer's redelegate queues up to one withdrawal per strategy now, and the new operator may
@@ -278,7 +276,7 @@ contract RestakingManager is
         address asset,
         uint256 units
     ) external restricted nonReentrant returns (uint256 depositShares) {
-        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
+        ManagerStorage storage $ = RestakingPositions.load();
         uint256 targetBps = _checkDelegator($, delegator).targetBps;
         if (units == 0) revert RestakingManagerZeroInput();
         IStrategy strategy = _strategy($, asset);
@@ -300,7 +298,7 @@ contract RestakingManager is
         address asset,
         uint256 withdrawableShares
     ) external restricted nonReentrant returns (bytes32 root) {
-        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
+        ManagerStorage storage $ = RestakingPositions.load();
         _checkDelegator($, delegator);
         if (withdrawableShares == 0) revert RestakingManagerZeroInput();
         IStrategy strategy = _strategy($, asset);
@@ -322,7 +320,7 @@ contract RestakingManager is
         address delegator,
         IDelegationManager.Withdrawal[] calldata withdrawals
     ) external nonReentrant {
-        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
+        ManagerStorage storage $ = RestakingPositions.load();
         _checkDelegator($, delegator);
         if (withdrawals.length == 0) revert RestakingManagerZeroInput();
         for (uint256 i = 0; i < withdrawals.length; ++i) {
@@ -335,7 +333,7 @@ contract RestakingManager is
         address delegator,
         IRewardsCoordinator.RewardsMerkleClaim calldata claim
     ) external restricted nonReentrant {
-        RestakingPositions.ManagerStorage storage $ = RestakingPositions.load();
+        ManagerStorage storage $ = RestakingPositions.load();
         _checkDelegator($, delegator);
         if (claim.earnerLeaf.earner != delegator) {
             revert RestakingManagerWrongEarner(delegator, claim.earnerLeaf.earner);
@@ -373,7 +371,7 @@ contract RestakingManager is
     /// @dev Completes one withdrawal as tokens and moves every token received into the vault's buffer. The queued
     /// shares leave `positions()` (EigenLayer deletes the withdrawal) in the same call that the buffer grows.
     function _complete(
-        RestakingPositions.ManagerStorage storage $,
+        ManagerStorage storage $,
         address delegator,
         IDelegationManager.Withdrawal calldata withdrawal
     ) private {
@@ -403,7 +401,7 @@ contract RestakingManager is
     /// its target share of the total after the move. Values are ETH from withdrawable shares (rounded down at each
     /// step: shares → tokens → units → ETH); the total converts each strategy's summed shares once.
     function _checkTarget(
-        RestakingPositions.ManagerStorage storage $,
+        ManagerStorage storage $,
         address delegator,
         uint256 targetBps,
         address asset,
@@ -423,7 +421,7 @@ contract RestakingManager is
 
     /// @dev Withdrawable shares per strategy: `delegator`'s own and the sum over every delegator.
     function _withdrawableShares(
-        RestakingPositions.ManagerStorage storage $,
+        ManagerStorage storage $,
         address delegator,
         IStrategy[] memory strategies
     ) private view returns (uint256[] memory own, uint256[] memory total) {
@@ -457,11 +455,7 @@ contract RestakingManager is
 
     /// @dev Reverts `RestakingManagerTooManyPending` unless `delegator` has room for `extra` more pending
     /// withdrawals under `MAX_PENDING_WITHDRAWALS`.
-    function _checkPendingRoom(
-        RestakingPositions.ManagerStorage storage $,
-        address delegator,
-        uint256 extra
-    ) private view {
+    function _checkPendingRoom(ManagerStorage storage $, address delegator, uint256 extra) private view {
         uint256 pending = $.delegationManager.getQueuedWithdrawalRoots(delegator).length;
         if (pending + extra > MAX_PENDING_WITHDRAWALS) {
             revert RestakingManagerTooManyPending(delegator, pending, MAX_PENDING_WITHDRAWALS - extra);
@@ -477,17 +471,14 @@ contract RestakingManager is
     }
 
     function _checkDelegator(
-        RestakingPositions.ManagerStorage storage $,
+        ManagerStorage storage $,
         address delegator
-    ) private view returns (RestakingPositions.DelegatorInfo memory info) {
+    ) private view returns (DelegatorInfo memory info) {
         info = $.info[delegator];
         if (info.position == 0) revert RestakingManagerUnknownDelegator(delegator);
     }
 
-    function _strategy(
-        RestakingPositions.ManagerStorage storage $,
-        address asset
-    ) private view returns (IStrategy strategy) {
+    function _strategy(ManagerStorage storage $, address asset) private view returns (IStrategy strategy) {
         strategy = $.strategyOf[asset];
         if (address(strategy) == address(0)) revert RestakingManagerNoStrategy(asset);
     }

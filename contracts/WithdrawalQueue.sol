@@ -40,7 +40,7 @@ contract WithdrawalQueue is
     using SafeCast for uint256;
 
     /// @notice The most lane steps one `finalize` takes (bounds its gas with the sync's worst case).
-    uint256 public constant MAX_FINALIZE_BATCH = 100;
+    uint256 public constant MAX_FINALIZE_BATCH = 50;
 
     uint8 internal constant PENDING = 1;
     uint8 internal constant FINALIZED = 2;

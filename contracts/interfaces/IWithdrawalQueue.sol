@@ -155,7 +155,7 @@ interface IWithdrawalQueue {
     ) external returns (uint256 requestId);
 
     /// @notice Syncs, then finalizes pending requests lane by lane, each lane in order while its asset's buffer
-    /// lasts, at most `min(maxRequests, MAX_FINALIZE_BATCH)` steps in all (a re-denominated entry counts as one).
+    /// lasts, at most `min(maxRequests, MAX_FINALIZE_BATCH)` (50) steps in all (a re-denominated entry counts as one).
     /// Permissionless. Values use the rate, which excludes gains still vesting, held back or not yet booked: a
     /// request forfeits its share of those to the holders who stay (the price of sandwich-proof streaming), and the
     /// accountant raises its high-water mark so they are not charged the fee twice.

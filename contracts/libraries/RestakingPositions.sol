@@ -10,6 +10,7 @@ import {IStrategyManager} from "../interfaces/external/eigenlayer/IStrategyManag
 import {IDelegationManager} from "../interfaces/external/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinator} from "../interfaces/external/eigenlayer/IRewardsCoordinator.sol";
 import {IAllocationManager} from "../interfaces/external/eigenlayer/IAllocationManager.sol";
+import {RestakingManagerStorage} from "../RestakingManagerStorage.sol";
 
 /// @title RestakingPositions
 /// @notice The restaking manager's storage and its reads of EigenLayer: the valuation `sync()` pays for
@@ -17,39 +18,6 @@ import {IAllocationManager} from "../interfaces/external/eigenlayer/IAllocationM
 /// check. The reads are `public`: they run by DELEGATECALL in the manager's own storage, so the manager stays under
 /// the size limit with its keeper paths inline.
 library RestakingPositions {
-    /// @notice The most delegators (bounds the cost of `positions()` and so of every sync).
-    uint256 internal constant MAX_DELEGATORS = 16;
-    /// @notice The most assets with a strategy (bounds the cost of every sync).
-    uint256 internal constant MAX_STRATEGIES = 4;
-
-    /// @dev `position` is the delegator's index in `delegators` plus one (zero: not ours).
-    struct DelegatorInfo {
-        uint16 targetBps;
-        uint8 position;
-    }
-
-    /// @dev Laid out for `positions()`, which every sync pays for: the oracle and both counts share one slot, and
-    /// the lists are fixed-size arrays (no length slot to read), so a valuation reads 2 + D + 2S slots. The array
-    /// sizes are `MAX_DELEGATORS` and `MAX_STRATEGIES`: an upgrade must keep them (later fields would move).
-    /// @custom:storage-location erc7201:lrt.storage.RestakingManager
-    struct ManagerStorage {
-        IAllocationManager allocationManager;
-        uint8 delegatorCount;
-        uint8 strategyCount;
-        IDelegationManager delegationManager;
-        ILRTVault vault;
-        IStrategyManager strategyManager;
-        IRewardsCoordinator rewardsCoordinator;
-        address delegatorBeacon;
-        address rewardsRecipient;
-        uint16 totalTargetBps;
-        address[MAX_DELEGATORS] delegators;
-        IStrategy[MAX_STRATEGIES] strategies;
-        address[MAX_STRATEGIES] assets;
-        mapping(address delegator => DelegatorInfo) info;
-        mapping(address asset => IStrategy) strategyOf;
-    }
-
     // keccak256(abi.encode(uint256(keccak256("lrt.storage.RestakingManager")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant STORAGE_LOCATION = 0x73e79b069ae29be901e27f0d2b555cd04b2999cda6e13a38f3c7735b2daae000;
 
@@ -59,7 +27,7 @@ library RestakingPositions {
 
     /// @notice As `IRestakingManager.positions`.
     function positions() public view returns (IRestakingManager.AssetPosition[] memory out) {
-        ManagerStorage storage $ = load();
+        RestakingManagerStorage.ManagerStorage storage $ = load();
         (IStrategy[] memory strategies, address[] memory assets) = strategyList($);
         out = new IRestakingManager.AssetPosition[](strategies.length);
         if (strategies.length == 0) return out;
@@ -78,7 +46,7 @@ library RestakingPositions {
 
     /// @notice As `IRestakingManager.delegatorPositions`.
     function delegatorPositions() public view returns (IRestakingManager.DelegatorPosition[] memory out) {
-        ManagerStorage storage $ = load();
+        RestakingManagerStorage.ManagerStorage storage $ = load();
         (IStrategy[] memory strategies, ) = strategyList($);
         address[] memory delegators_ = delegatorList($);
         IDelegationManager delegationManager = $.delegationManager;
@@ -108,7 +76,7 @@ library RestakingPositions {
 
     /// @notice As `IRestakingManager.slashedSince`.
     function slashedSince(uint256 blockNumber) public view returns (bool) {
-        ManagerStorage storage $ = load();
+        RestakingManagerStorage.ManagerStorage storage $ = load();
         (IStrategy[] memory strategies, ) = strategyList($);
         if (strategies.length == 0) return false;
         IAllocationManager allocationManager = $.allocationManager;
@@ -130,7 +98,7 @@ library RestakingPositions {
 
     /// @notice Whether any delegator still holds deposit shares of `strategy` or has a queued withdrawal from it.
     function inUse(address strategy) public view returns (bool) {
-        ManagerStorage storage $ = load();
+        RestakingManagerStorage.ManagerStorage storage $ = load();
         IStrategy[] memory single = new IStrategy[](1);
         single[0] = IStrategy(strategy);
         IDelegationManager delegationManager = $.delegationManager;
@@ -164,7 +132,9 @@ library RestakingPositions {
     }
 
     /// @dev The delegators, in creation order.
-    function delegatorList(ManagerStorage storage $) internal view returns (address[] memory list) {
+    function delegatorList(
+        RestakingManagerStorage.ManagerStorage storage $
+    ) internal view returns (address[] memory list) {
         list = new address[]($.delegatorCount);
         for (uint256 d = 0; d < list.length; ++d) {
             list[d] = $.delegators[d];
@@ -173,7 +143,7 @@ library RestakingPositions {
 
     /// @dev The strategies and their assets, in `setStrategy` order.
     function strategyList(
-        ManagerStorage storage $
+        RestakingManagerStorage.ManagerStorage storage $
     ) internal view returns (IStrategy[] memory strategies, address[] memory assets) {
         uint256 count = $.strategyCount;
         strategies = new IStrategy[](count);
@@ -184,7 +154,7 @@ library RestakingPositions {
         }
     }
 
-    function load() internal pure returns (ManagerStorage storage $) {
+    function load() internal pure returns (RestakingManagerStorage.ManagerStorage storage $) {
         assembly {
             $.slot := STORAGE_LOCATION
         }
@@ -207,7 +177,7 @@ library RestakingPositions {
 
     /// @dev Per strategy, the delegators' withdrawable shares and queued shares, summed (two calls per delegator).
     function _totalShares(
-        ManagerStorage storage $,
+        RestakingManagerStorage.ManagerStorage storage $,
         IStrategy[] memory strategies
     ) private view returns (uint256[] memory withdrawable, uint256[] memory queued) {
         IDelegationManager delegationManager = $.delegationManager;

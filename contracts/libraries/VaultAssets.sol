@@ -4,17 +4,17 @@ pragma solidity 0.8.30;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ILRTVault} from "../interfaces/ILRTVault.sol";
-import {ILRTAccountant} from "../interfaces/ILRTAccountant.sol";
 import {IPriceAdapter} from "../interfaces/IPriceAdapter.sol";
 import {ILidoShares} from "../interfaces/external/ILidoShares.sol";
 import {ETH, UNIT} from "./Constants.sol";
+import {LRTVaultStorage} from "../LRTVaultStorage.sol";
 
 /// @title VaultAssets
 /// @notice The vault's asset records: its ERC-7201 storage, the checks the deposit path inlines, and every cold path
 /// on the records (listing, limits, pauses, syncs applied, settlements, views). The cold paths are `public`: they
 /// run by DELEGATECALL in the vault's own storage, so the vault stays small while deposits stay inline.
-/// @dev Per asset three records: `AssetSlot`, the deposit path's one slot (read and written by every deposit);
-/// `PriceSlot` (read by LST deposits); `AssetState` (cold). Buffers are internal accounting:
+/// @dev Per asset three records: `LRTVaultStorage.AssetSlot`, the deposit path's one slot (read and written by every deposit);
+/// `LRTVaultStorage.PriceSlot` (read by LST deposits); `LRTVaultStorage.AssetState` (cold). Buffers are internal accounting:
 /// `buffer = bufferCheckpoint + headroomCheckpoint - headroom`; a deposit only lowers `headroom`, and every other
 /// flow first folds the deposits since the last checkpoint into `bufferCheckpoint`.
 library VaultAssets {
@@ -29,49 +29,6 @@ library VaultAssets {
     uint8 internal constant FLAG_LIDO = 8;
     uint8 internal constant CLOSED = FLAG_PAUSED | FLAG_ALL_PAUSED | FLAG_TRIPPED;
 
-    /// @dev The deposit path's one slot per asset (exactly 256 bits).
-    /// @param headroom units that may still be deposited (cap minus holdings, re-based at each sync)
-    /// @param sharesPerUnit lrETH per 1e18 units at the deposit rate; zero before the first sync
-    /// @param expiry deposits revert after it until the next sync
-    /// @param minDepositGwei minimum deposit in 1e9 token units
-    struct AssetSlot {
-        uint96 headroom;
-        uint72 sharesPerUnit;
-        uint40 expiry;
-        uint40 minDepositGwei;
-        uint8 flags;
-    }
-
-    /// @dev An LST deposit's price inputs, one slot: the adapter it calls and the price stored at the last sync.
-    struct PriceSlot {
-        IPriceAdapter adapter;
-        uint96 price;
-    }
-
-    /// @dev Cold per-asset state. `excess`: units held above the cap (headroom is then zero), so that raising the
-    /// cap first absorbs them. `outsideUnits`: restaked and queued units (last sync, moved since by restake and
-    /// completion), the withdrawal queue's measure of what an asset can pay out besides its buffer.
-    struct AssetState {
-        uint96 cap;
-        uint128 bufferCheckpoint;
-        uint96 headroomCheckpoint;
-        uint96 excess;
-        uint8 index;
-        uint128 outsideUnits;
-    }
-
-    /// @custom:storage-location erc7201:lrt.storage.LRTVault
-    struct VaultStorage {
-        mapping(address asset => AssetSlot) slots;
-        mapping(address asset => AssetState) states;
-        mapping(address asset => PriceSlot) prices;
-        address[] assets;
-        bool depositsPaused;
-        ILRTAccountant accountant;
-        address restakingManager;
-        address withdrawalQueue;
-    }
-
     // keccak256(abi.encode(uint256(keccak256("lrt.storage.LRTVault")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant STORAGE_LOCATION = 0xfd83259db36edce72f8e3f1be996e6b42e3656d2b9e49b7cd0f6c6441c5b6900;
 
@@ -80,7 +37,7 @@ library VaultAssets {
     /* ----------------------------------------------------------------------------------------------------------- */
 
     /// @dev The deposit checks that need nothing but the asset's slot: supported, open, fresh, above the minimum.
-    function checkDeposit(address asset, AssetSlot memory slot, uint256 amount) internal view {
+    function checkDeposit(address asset, LRTVaultStorage.AssetSlot memory slot, uint256 amount) internal view {
         if (slot.sharesPerUnit == 0) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         if (slot.flags & CLOSED != 0) revert ILRTVault.LRTVaultDepositsPaused(asset);
         if (block.timestamp > slot.expiry) revert ILRTVault.LRTVaultRateStale(slot.expiry);
@@ -99,25 +56,25 @@ library VaultAssets {
         return live >= stored ? perUnit : Math.mulDiv(perUnit, live, stored);
     }
 
-    function buffer(VaultStorage storage $, address asset) internal view returns (uint256) {
-        AssetState storage st = $.states[asset];
+    function buffer(LRTVaultStorage.VaultStorage storage $, address asset) internal view returns (uint256) {
+        LRTVaultStorage.AssetState storage st = $.states[asset];
         return uint256(st.bufferCheckpoint) + st.headroomCheckpoint - $.slots[asset].headroom;
     }
 
     /// @dev Folds deposits since the last checkpoint into the buffer checkpoint; returns the buffer.
-    function checkpoint(VaultStorage storage $, address asset) internal returns (uint256 units) {
+    function checkpoint(LRTVaultStorage.VaultStorage storage $, address asset) internal returns (uint256 units) {
         units = buffer($, asset);
-        AssetState storage st = $.states[asset];
+        LRTVaultStorage.AssetState storage st = $.states[asset];
         st.bufferCheckpoint = units.toUint128();
         st.headroomCheckpoint = $.slots[asset].headroom;
     }
 
     /// @dev Whether `asset` is listed: ETH once initialized (index 0); any other asset has an adapter once listed.
-    function known(VaultStorage storage $, address asset) internal view returns (bool) {
+    function known(LRTVaultStorage.VaultStorage storage $, address asset) internal view returns (bool) {
         return asset == ETH ? $.assets.length != 0 : address($.prices[asset].adapter) != address(0);
     }
 
-    function load() internal pure returns (VaultStorage storage $) {
+    function load() internal pure returns (LRTVaultStorage.VaultStorage storage $) {
         assembly {
             $.slot := STORAGE_LOCATION
         }
@@ -129,7 +86,7 @@ library VaultAssets {
 
     /// @notice Lists `asset` (ETH at initialize, with no adapter) with its cap, minimum and adapter.
     function addAsset(address asset, ILRTVault.AssetParams memory params) public {
-        VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = load();
         if (known($, asset)) revert ILRTVault.LRTVaultAssetExists(asset);
         uint256 index = $.assets.length;
         if (index >= MAX_ASSETS) revert ILRTVault.LRTVaultTooManyAssets();
@@ -140,20 +97,20 @@ library VaultAssets {
             $.prices[ETH].price = uint96(UNIT);
         }
         $.assets.push(asset);
-        AssetState storage st = $.states[asset];
+        LRTVaultStorage.AssetState storage st = $.states[asset];
         // index < MAX_ASSETS = 8: the cast is safe.
         st.index = uint8(index);
         st.cap = params.cap;
         st.headroomCheckpoint = params.cap;
         uint8 flags = $.depositsPaused ? FLAG_ALL_PAUSED : 0;
         if (params.lidoShares) flags |= FLAG_LIDO;
-        $.slots[asset] = AssetSlot(params.cap, 0, 0, _minGwei(params.minDeposit), flags);
+        $.slots[asset] = LRTVaultStorage.AssetSlot(params.cap, 0, 0, _minGwei(params.minDeposit), flags);
         emit ILRTVault.AssetAdded(asset, params);
     }
 
     /// @notice Replaces an LST's adapter.
     function setAdapter(address asset, IPriceAdapter adapter) public {
-        VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = load();
         if (asset == ETH || !known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         _checkAdapter(asset, adapter);
         if ($.prices[asset].adapter == adapter) revert ILRTVault.LRTVaultNoChange();
@@ -163,10 +120,10 @@ library VaultAssets {
 
     /// @notice Changes an asset's cap and minimum deposit.
     function setAssetLimits(address asset, uint96 cap, uint64 minDeposit) public {
-        VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = load();
         if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
-        AssetState storage st = $.states[asset];
-        AssetSlot storage slot = $.slots[asset];
+        LRTVaultStorage.AssetState storage st = $.states[asset];
+        LRTVaultStorage.AssetSlot storage slot = $.slots[asset];
         uint40 minGwei = _minGwei(minDeposit);
         if (cap == st.cap && minGwei == slot.minDepositGwei) revert ILRTVault.LRTVaultNoChange();
         checkpoint($, asset);
@@ -186,18 +143,18 @@ library VaultAssets {
     /// @notice Pauses or resumes deposits of `asset`, or of every asset when `asset` is zero (resuming all needs a
     /// seeded vault: `seeded`).
     function setDepositsPaused(address asset, bool paused, bool seeded) public {
-        VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = load();
         if (asset == address(0)) {
             if ($.depositsPaused == paused) revert ILRTVault.LRTVaultNoChange();
             if (!paused && !seeded) revert ILRTVault.LRTVaultNotSeeded();
             $.depositsPaused = paused;
             for (uint256 i = 0; i < $.assets.length; ++i) {
-                AssetSlot storage slot = $.slots[$.assets[i]];
+                LRTVaultStorage.AssetSlot storage slot = $.slots[$.assets[i]];
                 slot.flags = paused ? slot.flags | FLAG_ALL_PAUSED : slot.flags & ~FLAG_ALL_PAUSED;
             }
         } else {
             if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
-            AssetSlot storage slot = $.slots[asset];
+            LRTVaultStorage.AssetSlot storage slot = $.slots[asset];
             if ((slot.flags & FLAG_PAUSED != 0) == paused) revert ILRTVault.LRTVaultNoChange();
             slot.flags = paused ? slot.flags | FLAG_PAUSED : slot.flags & ~FLAG_PAUSED;
         }
@@ -206,7 +163,7 @@ library VaultAssets {
 
     /// @notice Re-opens deposits of an asset after a price trip.
     function clearPriceTrip(address asset) public {
-        AssetSlot storage slot = load().slots[asset];
+        LRTVaultStorage.AssetSlot storage slot = load().slots[asset];
         if (slot.flags & FLAG_TRIPPED == 0) revert ILRTVault.LRTVaultNoChange();
         slot.flags &= ~FLAG_TRIPPED;
         emit ILRTVault.PriceTripCleared(asset);
@@ -215,7 +172,7 @@ library VaultAssets {
     /// @notice Stores a sync's per-asset prices, deposit prices, expiry, headroom and trips (the vault mints the
     /// fee itself).
     function applySync(ILRTVault.SyncUpdate calldata update) public {
-        VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = load();
         uint256 n = $.assets.length;
         if (
             update.sharesPerUnit.length != n ||
@@ -227,15 +184,15 @@ library VaultAssets {
         }
         for (uint256 i = 0; i < n; ++i) {
             address asset = $.assets[i];
-            AssetSlot storage slot = $.slots[asset];
-            AssetState storage st = $.states[asset];
+            LRTVaultStorage.AssetSlot storage slot = $.slots[asset];
+            LRTVaultStorage.AssetState storage st = $.states[asset];
             uint256 units = buffer($, asset);
             st.bufferCheckpoint = units.toUint128();
             uint256 perUnit = update.sharesPerUnit[i];
             uint256 price = update.prices[i];
             // An absurd price closes deposits rather than reverting: a sync must never fail (exits depend on it).
             if (perUnit > type(uint72).max || price > type(uint96).max) perUnit = 0;
-            PriceSlot storage ps = $.prices[asset];
+            LRTVaultStorage.PriceSlot storage ps = $.prices[asset];
             // Written only when it moved (most syncs of a stable asset change nothing here).
             if (ps.price != price) ps.price = uint96(Math.min(price, type(uint96).max));
             uint256 holdings = update.holdings[i];
@@ -259,7 +216,7 @@ library VaultAssets {
 
     /// @notice Debits the buffers finalized withdrawals take (the vault burns and sends).
     function settle(address[] calldata assets, uint256[] calldata units) public {
-        VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = load();
         if (assets.length != units.length) revert ILRTVault.LRTVaultBadUpdate();
         for (uint256 i = 0; i < assets.length; ++i) {
             if (units[i] == 0) continue;
@@ -273,13 +230,13 @@ library VaultAssets {
 
     /// @notice lrETH a deposit would mint now (0 if it would revert for another reason than slippage).
     function previewDeposit(address asset, uint256 amount) public view returns (uint256) {
-        VaultStorage storage $ = load();
-        AssetSlot memory slot = $.slots[asset];
+        LRTVaultStorage.VaultStorage storage $ = load();
+        LRTVaultStorage.AssetSlot memory slot = $.slots[asset];
         if (slot.sharesPerUnit == 0 || slot.flags & CLOSED != 0 || block.timestamp > slot.expiry) return 0;
         if (amount == 0 || amount < uint256(slot.minDepositGwei) * 1 gwei) return 0;
         uint256 perUnit = slot.sharesPerUnit;
         if (asset != ETH) {
-            PriceSlot memory ps = $.prices[asset];
+            LRTVaultStorage.PriceSlot memory ps = $.prices[asset];
             (uint256 protocol, uint256 market, bool ok) = ps.adapter.quote();
             if (!ok) return 0;
             perUnit = scaled(perUnit, Math.min(protocol, market), ps.price);
@@ -291,10 +248,10 @@ library VaultAssets {
 
     /// @notice Everything the vault stores about `asset`.
     function assetInfo(address asset) public view returns (ILRTVault.AssetInfo memory info) {
-        VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = load();
         if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
-        AssetSlot memory slot = $.slots[asset];
-        AssetState storage st = $.states[asset];
+        LRTVaultStorage.AssetSlot memory slot = $.slots[asset];
+        LRTVaultStorage.AssetState storage st = $.states[asset];
         info.index = st.index;
         info.adapter = address($.prices[asset].adapter);
         info.price = $.prices[asset].price;
@@ -322,33 +279,18 @@ library VaultAssets {
             uint256[] memory bufferUnits
         )
     {
-        VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = load();
         list = $.assets;
         uint256 n = list.length;
         adapters = new address[](n);
         prices = new uint256[](n);
         bufferUnits = new uint256[](n);
         for (uint256 i = 0; i < n; ++i) {
-            PriceSlot memory ps = $.prices[list[i]];
+            LRTVaultStorage.PriceSlot memory ps = $.prices[list[i]];
             adapters[i] = address(ps.adapter);
             prices[i] = ps.price;
             bufferUnits[i] = buffer($, list[i]);
         }
-    }
-
-    /// @notice What the withdrawal queue reads to take a request in `asset`.
-    function route(address asset) public view returns (ILRTVault.Route memory r) {
-        VaultStorage storage $ = load();
-        if (!known($, asset)) return r;
-        PriceSlot memory ps = $.prices[asset];
-        r = ILRTVault.Route(
-            true,
-            $.slots[asset].flags & FLAG_LIDO != 0,
-            address(ps.adapter),
-            ps.price,
-            buffer($, asset),
-            $.states[asset].outsideUnits
-        );
     }
 
     function _checkAdapter(address asset, IPriceAdapter adapter) private view {

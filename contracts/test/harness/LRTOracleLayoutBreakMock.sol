@@ -4,22 +4,16 @@ pragma solidity 0.8.30;
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
-import {IPriceAdapter} from "../../interfaces/IPriceAdapter.sol";
+import {ILRTOracle} from "../../interfaces/ILRTOracle.sol";
 
 /// @title LRTOracleLayoutBreakMock
 /// @notice Test-only, never deployed as an upgrade: a would-be `LRTOracle` implementation with the same bases and
 /// the same ERC-7201 namespace, whose two fields are swapped, so the storage-layout validation
 /// (`upgrades.validateUpgrade`) must reject it. Upgrade-safe in itself, so only the layout check fails.
 contract LRTOracleLayoutBreakMock is Initializable, AccessManagedUpgradeable, UUPSUpgradeable {
-    struct Feed {
-        IPriceAdapter adapter;
-        uint16 maxChangeBps;
-        uint128 price;
-    }
-
     /// @custom:storage-location erc7201:lrt.storage.LRTOracle
     struct OracleStorage {
-        mapping(address asset => Feed) feeds;
+        mapping(address asset => ILRTOracle.Bounds) bounds;
         address accountant;
     }
 
