@@ -46,6 +46,8 @@ export class RestakingModel {
   readonly outside = new Map<Restakable, bigint>();
   /** Per delegator, the operator it was delegated to last (kept after a forced undelegation). */
   readonly lastOperator = new Map<string, string>();
+  /** Per delegator, the operator before its last redelegation (absent: never redelegated). */
+  readonly previousOperator = new Map<string, string>();
   /** Prices the oracle stored at the last sync (ETH per 1e18 units). */
   readonly price = new Map<Restakable, bigint>();
   /** lrETH supply: the seed plus every deposit's mint. */
@@ -249,6 +251,7 @@ export class RestakingModel {
   redelegate(delegator: string, operator: string, block: number): QueuedWithdrawalModel[] {
     const queued = this.eigen.operatorOf(delegator) ? this.undelegate(delegator, block) : [];
     this.eigen.delegate(lc(delegator), lc(operator), [...this.strategyAddress.values()]);
+    this.previousOperator.set(lc(delegator), this.lastOperator.get(lc(delegator))!);
     this.lastOperator.set(lc(delegator), lc(operator));
     return queued;
   }
@@ -296,25 +299,37 @@ export class RestakingModel {
   }
 
   /**
-   * `slashedSince(block)`, as the rule it serves ("a slash the vault's rate may not show yet"): whether EigenLayer cut
-   * a max magnitude after the end of `block` that reaches one of our positions: that of a delegator's last operator
-   * (its withdrawable shares, and its queued withdrawals after a forced undelegation), or that of the operator of a
-   * still pending withdrawal within its slashable window (`startBlock + delay`), for one of our strategies.
+   * `slashedSince(block)`: whether the max magnitude of an operator a delegator is watched for, for one of our
+   * strategies, is lower now than at the end of `block`. A delegator is watched for the operator it was delegated to
+   * last (its withdrawable shares, and its queued withdrawals after a forced undelegation) and the one before its
+   * last redelegation (the withdrawals that redelegation queued).
    */
-  slashedSince(block: number, now: number): boolean {
-    const cut = (operator: string, strategy: string, until: number) =>
-      until > block &&
-      this.eigen.maxMagnitudeAt(operator, strategy, until) < this.eigen.maxMagnitudeAt(operator, strategy, block);
-    const ours = new Set(this.tokens.map((t) => this.strategyOf(t)));
-    const byOperator = this.delegators.some((d) => [...ours].some((s) => cut(this.lastOperator.get(d)!, s, now)));
-    const byQueue = this.eigen.queue.some(
-      (w) =>
-        this.delegators.includes(w.staker) &&
-        w.operator !== "" &&
-        ours.has(w.strategy) &&
-        cut(w.operator, w.strategy, Math.min(now, w.startBlock + this.eigen.delay)),
+  slashedSince(block: number): boolean {
+    return this.delegators.some((d) =>
+      this.watchedOperators(d).some((operator) =>
+        this.tokens.some((t) => {
+          const strategy = this.strategyOf(t);
+          return this.eigen.maxMagnitude(operator, strategy) < this.eigen.maxMagnitudeAt(operator, strategy, block);
+        }),
+      ),
     );
-    return byOperator || byQueue;
+  }
+
+  /** The operators `slashedSince` watches for `delegator`: the last one and the one before a redelegation. */
+  watchedOperators(delegator: string): string[] {
+    const last = this.lastOperator.get(lc(delegator))!;
+    const previous = this.previousOperator.get(lc(delegator));
+    return previous === undefined || previous === last ? [last] : [last, previous];
+  }
+
+  /**
+   * Whether `redelegate(delegator, ...)` is refused because a withdrawal queued under the operator before the
+   * current one is still pending (`RestakingManagerPreviousOperatorPending`); returns that operator, or null.
+   */
+  previousPending(delegator: string): string | null {
+    const previous = this.previousOperator.get(lc(delegator));
+    if (previous === undefined) return null;
+    return this.eigen.queue.some((w) => w.staker === lc(delegator) && w.operator === previous) ? previous : null;
   }
 
   /** The AVS slashes `wad` of `operator`'s allocation to each of `tokens`' strategies at `block`. */

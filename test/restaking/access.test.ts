@@ -25,6 +25,15 @@ async function delegatorInitArgs(s: Suite): Promise<DelegatorInitArgs> {
   return (await Promise.all(targets.map((x) => ethers.resolveAddress(x)))) as DelegatorInitArgs;
 }
 
+/** A factory of manager implementations, linked to a fresh RestakingPositions library (its EigenLayer reads). */
+async function managerFactory(s: Suite): Promise<RestakingManager__factory> {
+  const positions = await ethers.deployContract("RestakingPositions", s.signers.admin);
+  return new RestakingManager__factory(
+    { "contracts/libraries/RestakingPositions.sol:RestakingPositions": await positions.getAddress() },
+    s.signers.admin,
+  );
+}
+
 describe("RestakingManager and OperatorDelegator: access and configuration", function () {
   describe("AccessManager roles", function () {
     it("only the KEEPER restakes, queues withdrawals and claims rewards (not even the admin)", async function () {
@@ -68,7 +77,7 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
     it("the admin upgrades the manager (UUPS) and the delegators (beacon), keeping state", async function () {
       const s = await loadFixture(deploySuiteFixture);
       const delegators = await s.manager.delegators();
-      const next = await new RestakingManager__factory(s.signers.admin).deploy();
+      const next = await (await managerFactory(s)).deploy();
       await s.manager.upgradeToAndCall(next, "0x");
       expect(await s.manager.delegators()).to.deep.equal(delegators);
       expect(await s.manager.strategyOf(s.tokens.stETH)).to.equal(s.strategies[0]);
@@ -117,6 +126,8 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
       const [d0] = s.delegators;
       expect(await s.el.delegationManager.delegatedTo(d0)).to.equal(s.operators[0].address);
       expect(await d0.manager()).to.equal(s.manager);
+      expect(await d0.operator()).to.equal(s.operators[0].address);
+      expect(await d0.previousOperator()).to.equal(ZeroAddress); // never redelegated
       // The AllocationManager is not an argument: initialize reads it from the DelegationManager.
       const expected = [
         s.vault,
@@ -150,7 +161,7 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
 
     it("a new manager proxy takes 7 initialize arguments, refuses a zero in any, and reads the AllocationManager from the DelegationManager", async function () {
       const s = await loadFixture(deploySuiteFixture);
-      const impl = await new RestakingManager__factory(s.signers.admin).deploy();
+      const impl = await (await managerFactory(s)).deploy();
       const args = (await Promise.all(
         [
           s.accessManager,

@@ -1,15 +1,21 @@
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import { ZeroAddress, parseEther } from "ethers";
-import { EIGEN_DELAYS, ascending, deployStrategy } from "../fixtures/eigenlayer";
+import { Wallet, ZeroAddress, parseEther } from "ethers";
+import { EIGEN_DELAYS, ascending, deployStrategy, registerOperator } from "../fixtures/eigenlayer";
 import { restaked } from "../fixtures/restaked";
-import { SET_ID, type Restakable, type Suite } from "../fixtures/suite";
+import { ALLOCATED_MAGNITUDE, SET_ID, type Restakable, type Suite } from "../fixtures/suite";
 import type { RestakingModel } from "../helpers/restakingModel";
 import { WAD, mulDiv } from "../helpers/math";
 import { blockOf, expectBuffers, expectOutside, expectPositions, outsideOf, queuedOf } from "../helpers/restaking";
 
 const DELAY = EIGEN_DELAYS.minWithdrawalDelayBlocks;
+
+/** Mines until a withdrawal queued at `startBlock` can complete in the next block. */
+async function passDelay(startBlock: number): Promise<void> {
+  const latest = await ethers.provider.getBlockNumber();
+  if (latest < startBlock + DELAY) await mine(startBlock + DELAY - latest);
+}
 
 describe("RestakingManager valuation under slashing", function () {
   it("a slash lowers positions() by exactly the model's amount, and the next sync lowers the rate to match", async function () {
@@ -102,7 +108,7 @@ describe("RestakingManager valuation under slashing", function () {
       const synced = (await ethers.provider.getBlock(syncBlock))!;
       const [age, slashed] = await s.accountant.freshness();
       expect(age, "age").to.equal(BigInt(latest.timestamp - synced.timestamp));
-      expect(slashed, "slashedSinceSync").to.equal(m.slashedSince(syncBlock - 1, latest.number));
+      expect(slashed, "slashedSinceSync").to.equal(m.slashedSince(syncBlock - 1));
     }
 
     async function strategiesAscending(s: Suite): Promise<string[]> {
@@ -116,7 +122,7 @@ describe("RestakingManager valuation under slashing", function () {
       await expectOutside(s, m);
       await time.increase(3600);
       const quiet = await ethers.provider.getBlockNumber();
-      expect(m.slashedSince(syncBlock - 1, quiet)).to.equal(false);
+      expect(m.slashedSince(syncBlock - 1)).to.equal(false);
       expect(await s.manager.slashedSince(syncBlock - 1)).to.equal(false);
       expect(await s.manager.slashedSince(0)).to.equal(false);
       await expectFreshness(s, m, syncBlock);
@@ -126,11 +132,11 @@ describe("RestakingManager valuation under slashing", function () {
       const block = await blockOf(s.avs.slash(s.operators[1], SET_ID, [m.strategyOf("rETH")], [wad], "rETH only"));
       m.slash(s.operators[1].address, ["rETH"], wad, block);
       for (const since of [0, syncBlock - 1, quiet, block - 1]) {
-        expect(m.slashedSince(since, block), `model, since ${since}`).to.equal(true);
+        expect(m.slashedSince(since), `model, since ${since}`).to.equal(true);
         expect(await s.manager.slashedSince(since), `since ${since}`).to.equal(true);
       }
       // Nothing was cut after the slash's own block.
-      expect(m.slashedSince(block, block)).to.equal(false);
+      expect(m.slashedSince(block)).to.equal(false);
       expect(await s.manager.slashedSince(block)).to.equal(false);
       await expectFreshness(s, m, syncBlock);
       expect((await s.accountant.freshness()).slashedSinceSync).to.equal(true);
@@ -201,7 +207,7 @@ describe("RestakingManager valuation under slashing", function () {
       m.slash(s.operators[2].address, ["cbETH"], wad, block);
       await expectPositions(s, m);
       expect(m.positions(block)[2].queuedUnits).to.be.lessThan(queuedBefore);
-      expect(m.slashedSince(syncBlock - 1, block)).to.equal(true);
+      expect(m.slashedSince(syncBlock - 1)).to.equal(true);
       expect(await s.manager.slashedSince(syncBlock - 1)).to.equal(true);
       await expectFreshness(s, m, syncBlock);
       expect((await s.accountant.freshness()).slashedSinceSync).to.equal(true);
@@ -231,10 +237,64 @@ describe("RestakingManager valuation under slashing", function () {
       // The queued rETH lost a quarter: the vault's value fell, the rate does not show it yet.
       await expectPositions(s, m);
       expect(m.positions(block)[1].queuedUnits).to.be.lessThan(queuedBefore);
-      expect(m.slashedSince(syncBlock - 1, block)).to.equal(true);
-      // LEAD: slashedSince checks only each delegator's last operator (IOperatorDelegator.operator()), so a slash of the operator a delegator was redelegated away from, which still cuts its queued withdrawals for the whole withdrawal delay, is not reported (false); expected true.
+      // The manager watches the operator before the redelegation too.
+      expect(await d1.previousOperator()).to.equal(s.operators[1].address);
+      expect(m.watchedOperators(d1.target as string)).to.deep.equal(
+        [s.operators[2].address, s.operators[1].address].map((a) => a.toLowerCase()),
+      );
+      expect(m.slashedSince(syncBlock - 1)).to.equal(true);
       expect(await s.manager.slashedSince(syncBlock - 1)).to.equal(true);
       await expectFreshness(s, m, syncBlock);
+      const next = await blockOf(s.accountant.sync());
+      await expectFreshness(s, m, next);
+      expect((await s.accountant.freshness()).slashedSinceSync).to.equal(false);
+    });
+
+    it("a second redelegation moves the watch: the operator two redelegations back is no longer watched, the one before is", async function () {
+      const { s, m } = await restaked();
+      const [, d1] = s.delegators;
+      const d = d1.target as string;
+      const [op0, op1] = s.operators;
+      // A fourth operator, nobody's but d1's for a while.
+      const x = new Wallet(ethers.id("lrt-vault slashing: operator x"), ethers.provider);
+      await network.provider.send("hardhat_setBalance", [x.address, ethers.toQuantity(parseEther("10"))]);
+      const strategies = await strategiesAscending(s);
+      await registerOperator(s.el, x, s.avs, SET_ID, strategies, ALLOCATED_MAGNITUDE, 1);
+      await mine(1);
+      for (const t of m.tokens) m.eigen.allocate(x.address.toLowerCase(), m.set, m.strategyOf(t), ALLOCATED_MAGNITUDE);
+
+      // op1 → x (d1's shares queued under op1), then x → op0 once those withdrawals completed.
+      const first = await blockOf(s.manager.redelegate(d1, x));
+      m.redelegate(d, x.address, first);
+      await passDelay(first);
+      const withdrawals = await queuedOf(s, d);
+      const completeBlock = (await ethers.provider.getBlockNumber()) + 1;
+      for (const w of m.eigen.queue.filter((q) => q.staker === d.toLowerCase())) m.complete(w, completeBlock);
+      await s.manager.completeWithdrawals(d1, withdrawals);
+      expect(m.previousPending(d)).to.equal(null);
+      const second = await blockOf(s.manager.redelegate(d1, op0));
+      expect(m.redelegate(d, op0.address, second)).to.deep.equal([]); // nothing left to queue
+      expect(await d1.operator()).to.equal(op0.address);
+      expect(await d1.previousOperator()).to.equal(x.address);
+      expect(m.watchedOperators(d)).to.deep.equal([op0.address, x.address].map((a) => a.toLowerCase()));
+      const syncBlock = await blockOf(s.accountant.sync());
+
+      // op1 (two redelegations back, nobody's operator now) is slashed: not reported.
+      const wad = parseEther("0.3");
+      let block = await blockOf(s.avs.slash(op1, SET_ID, [m.strategyOf("stETH")], [wad], "op1"));
+      m.slash(op1.address, ["stETH"], wad, block);
+      expect(m.slashedSince(syncBlock - 1)).to.equal(false);
+      expect(await s.manager.slashedSince(syncBlock - 1)).to.equal(false);
+      await expectFreshness(s, m, syncBlock);
+      await expectPositions(s, m);
+      // x (the operator before the last redelegation) is slashed: reported, although d1 holds nothing under it any
+      // more (the watch is conservative).
+      block = await blockOf(s.avs.slash(x, SET_ID, [m.strategyOf("cbETH")], [wad], "x"));
+      m.slash(x.address, ["cbETH"], wad, block);
+      expect(m.slashedSince(syncBlock - 1)).to.equal(true);
+      expect(await s.manager.slashedSince(syncBlock - 1)).to.equal(true);
+      await expectFreshness(s, m, syncBlock);
+      await expectPositions(s, m);
     });
 
     it("a slash of one of our operators for a strategy the manager does not restake is not reported", async function () {
@@ -264,7 +324,7 @@ describe("RestakingManager valuation under slashing", function () {
       expect((await s.el.allocationManager["getMaxMagnitudes(address,address[])"](op, [wst]))[0]).to.equal(
         m.eigen.maxMagnitude(op.address.toLowerCase(), wstAddress),
       );
-      expect(m.slashedSince(syncBlock - 1, block)).to.equal(false);
+      expect(m.slashedSince(syncBlock - 1)).to.equal(false);
       expect(await s.manager.slashedSince(syncBlock - 1)).to.equal(false);
       await expectFreshness(s, m, syncBlock);
       await expectPositions(s, m);

@@ -41,7 +41,7 @@ async function passDelay(startBlock: number): Promise<void> {
 }
 
 /** The manager's caps: pending EigenLayer withdrawals per delegator, and strategies. */
-const MAX_PENDING = 12;
+const MAX_PENDING = 10;
 const MAX_STRATEGIES = 4;
 
 /**
@@ -285,6 +285,49 @@ describe("RestakingManager withdrawals", function () {
     await expectManagerEmpty(s);
   });
 
+  it("a second redelegation waits until every withdrawal queued under the previous operator completed (RestakingManagerPreviousOperatorPending)", async function () {
+    const { s, m } = await restakedChecked();
+    const [, d1] = s.delegators;
+    const d = d1.target as string;
+    const [op0, op1, op2] = s.operators;
+    const first = await blockOf(s.manager.redelegate(d1, op2));
+    expect(m.redelegate(d, op2.address, first).length).to.equal(2);
+    expect(await d1.previousOperator()).to.equal(op1.address);
+    expect(m.previousPending(d)).to.equal(op1.address.toLowerCase());
+    // Moving on would stop watching op1 while its withdrawals can still be slashed.
+    await expect(s.manager.redelegate(d1, op0))
+      .to.be.revertedWithCustomError(s.manager, "RestakingManagerPreviousOperatorPending")
+      .withArgs(d1, op1);
+
+    await passDelay(first);
+    const [w0, w1] = await queuedOf(s, d);
+    const completeBlock = (await ethers.provider.getBlockNumber()) + 1;
+    const strategyOf = (w: typeof w0) => (w.strategies[0] as string).toLowerCase();
+    m.complete(
+      m.eigen.queue.find((q) => q.staker === d.toLowerCase() && q.strategy === strategyOf(w0))!,
+      completeBlock,
+    );
+    await s.manager.completeWithdrawals(d1, [w0]);
+    // One still pending under op1: still refused.
+    expect(m.previousPending(d)).to.equal(op1.address.toLowerCase());
+    await expect(s.manager.redelegate(d1, op0))
+      .to.be.revertedWithCustomError(s.manager, "RestakingManagerPreviousOperatorPending")
+      .withArgs(d1, op1);
+    m.complete(
+      m.eigen.queue.find((q) => q.staker === d.toLowerCase() && q.strategy === strategyOf(w1))!,
+      completeBlock + 1,
+    );
+    await s.manager.completeWithdrawals(d1, [w1]);
+    expect(m.previousPending(d)).to.equal(null);
+    const second = await blockOf(s.manager.redelegate(d1, op0));
+    expect(m.redelegate(d, op0.address, second)).to.deep.equal([]);
+    expect(await d1.operator()).to.equal(op0.address);
+    expect(await d1.previousOperator()).to.equal(op2.address);
+    await expectBuffers(s, m);
+    await expectPositions(s, m);
+    await expectOutside(s, m);
+  });
+
   it("rejects a withdrawal of another delegator, an unknown delegator, an empty list and a non-keeper queue", async function () {
     const { s } = await restakedChecked();
     const [d0, d1] = s.delegators;
@@ -316,7 +359,7 @@ describe("RestakingManager withdrawals", function () {
   });
 
   describe("pending-withdrawal cap (RestakingManagerTooManyPending)", function () {
-    it("the manager's caps are 12 pending withdrawals per delegator and 4 strategies", async function () {
+    it("the manager's caps are 10 pending withdrawals per delegator and 4 strategies", async function () {
       const { s } = await loadFixture(fourStrategiesFixture);
       expect(await s.manager.MAX_PENDING_WITHDRAWALS()).to.equal(BigInt(MAX_PENDING));
       expect(await s.manager.MAX_STRATEGIES()).to.equal(BigInt(MAX_STRATEGIES));
@@ -328,12 +371,12 @@ describe("RestakingManager withdrawals", function () {
       for (const w of withdrawable) expect(w).to.be.greaterThan(0n);
     });
 
-    it("worst case: the keeper fills to its limit, the operator forces an undelegation, and the count never passes 12", async function () {
+    it("worst case: the keeper fills to its limit, the operator forces an undelegation, and the count never passes 10", async function () {
       const { s } = await loadFixture(fourStrategiesFixture);
       const [d0] = s.delegators;
       const d = d0.target as string;
       const keeper = s.manager.connect(s.signers.keeper);
-      // queueWithdrawal needs pending + 1 + MAX_STRATEGIES <= MAX_PENDING: the keeper may queue while pending <= 7.
+      // queueWithdrawal needs pending + 1 + MAX_STRATEGIES <= MAX_PENDING: the keeper may queue while pending <= 5.
       const queueAllowed = MAX_PENDING - 1 - MAX_STRATEGIES;
       let pending = 0;
       for (let i = 0; i <= queueAllowed; ++i) {
@@ -341,7 +384,7 @@ describe("RestakingManager withdrawals", function () {
         pending += 1;
         expect(await pendingOf(s, d)).to.equal(pending);
       }
-      expect(pending).to.equal(8);
+      expect(pending).to.equal(6);
       await expect(keeper.queueWithdrawal(d0, s.tokens.rETH, 1000n))
         .to.be.revertedWithCustomError(s.manager, "RestakingManagerTooManyPending")
         .withArgs(d0, pending, queueAllowed);
@@ -364,7 +407,7 @@ describe("RestakingManager withdrawals", function () {
         .to.be.revertedWithCustomError(s.manager, "RestakingManagerTooManyPending")
         .withArgs(d0, MAX_PENDING, MAX_PENDING - MAX_STRATEGIES);
 
-      // Completing (permissionless) frees room: down to 8, the redelegation fits exactly.
+      // Completing (permissionless) frees room: down to 6, the redelegation fits exactly.
       const all = await queuedOf(s, d);
       const latestStart = Math.max(...all.map((w) => Number(w.startBlock)));
       await passDelay(latestStart);
@@ -378,7 +421,7 @@ describe("RestakingManager withdrawals", function () {
       expect(await s.el.delegationManager.delegatedTo(d0)).to.equal(s.operators[1].address);
     });
 
-    it("redelegate (delegated) keeps room for its own withdrawals and a later forced undelegation; the operator forcing afterwards stays within 12", async function () {
+    it("redelegate (delegated) keeps room for its own withdrawals and a later forced undelegation; the operator forcing afterwards stays within 10", async function () {
       const { s } = await loadFixture(fourStrategiesFixture);
       const [d0] = s.delegators;
       const d = d0.target as string;
@@ -389,12 +432,12 @@ describe("RestakingManager withdrawals", function () {
         await keeper.queueWithdrawal(d0, s.tokens[FOUR[i % FOUR.length]], 2000n + BigInt(i));
         pending += 1;
       }
-      expect(pending).to.equal(5);
+      expect(pending).to.equal(3);
       expect(await pendingOf(s, d)).to.equal(pending);
       await expect(s.manager.redelegate(d0, s.operators[1]))
         .to.be.revertedWithCustomError(s.manager, "RestakingManagerTooManyPending")
         .withArgs(d0, pending, redelegateAllowed);
-      // One completes: 4 pending, the redelegation fits and queues one withdrawal per strategy (4).
+      // One completes: 2 pending, the redelegation fits and queues one withdrawal per strategy (4).
       const [first] = await queuedOf(s, d);
       await passDelay(Number(first.startBlock));
       await s.manager.completeWithdrawals(d0, [first]);
@@ -402,7 +445,7 @@ describe("RestakingManager withdrawals", function () {
       await s.manager.redelegate(d0, s.operators[1]);
       pending += MAX_STRATEGIES;
       expect(await pendingOf(s, d)).to.equal(pending);
-      expect(pending).to.equal(8);
+      expect(pending).to.equal(6);
 
       // The keeper restakes every asset with the new operator (d0 holds nothing withdrawable: toward its target).
       for (const t of FOUR) await keeper.restake(d0, s.tokens[t], parseEther("0.001"));
