@@ -280,8 +280,10 @@ describe("Price adapters", function () {
       }
     });
 
-    it("is stateless: no storage; the immutables are the token, the feed, its maximum age and its scale", async function () {
+    it("is stateless: no storage; the immutables are the token, the feed, its maximum age and its scale (and wstETH's stETH)", async function () {
       const base = "contracts/adapters/PriceAdapterBase.sol";
+      // WstETHAdapter also keeps the stETH it asks for the stETH per wstETH (read once, at construction).
+      const extra: Record<string, string[]> = { WstETHAdapter: ["stETH"] };
       for (const name of ["StETHAdapter", "WstETHAdapter", "RETHAdapter", "CbETHAdapter", "ParityAdapter"]) {
         const file = `contracts/adapters/${name}.sol`;
         const buildInfo = await artifacts.getBuildInfo(`${file}:${name}`);
@@ -300,7 +302,10 @@ describe("Price adapters", function () {
           for (const child of Object.values(node)) visit(child);
         };
         visit(buildInfo!.output.sources[base].ast);
-        expect(names.sort(), name).to.deep.equal(["_feedScale", "asset", "feed", "maxFeedAge"]);
+        visit(buildInfo!.output.sources[file].ast);
+        expect(names.sort(), name).to.deep.equal(
+          ["_feedScale", "asset", "feed", "maxFeedAge", ...(extra[name] ?? [])].sort(),
+        );
       }
     });
   });
