@@ -88,6 +88,9 @@ contract RestakingManager is
 
     /// @inheritdoc IRestakingManager
     function positions() external view returns (AssetPosition[] memory) {
+        // Mid-operation (a token hook during a restake or a completion) units are in flight between the vault and
+        // EigenLayer, in neither's books: a valuation now would book them as a loss. Refuse it.
+        if (_reentrancyGuardEntered()) revert ReentrancyGuardReentrantCall();
         return RestakingPositions.positions();
     }
 

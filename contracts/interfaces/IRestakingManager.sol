@@ -102,7 +102,10 @@ interface IRestakingManager {
 
     /// @notice Every asset with a strategy (in `setStrategy` order) and its restaked and queued totals across
     /// delegators, in accounting units (converted with the oracle), rounded down. Called by the accountant's `sync`.
-    /// @dev Cost: two DelegationManager calls per delegator, at most two strategy and two oracle calls per strategy.
+    /// @dev Cost: two DelegationManager calls per delegator, at most two strategy and two adapter calls per strategy.
+    /// Reverts `ReentrancyGuardReentrantCall` while a manager operation is under way (a token hook re-entering
+    /// during a restake or a completion, when units are in flight between the vault and EigenLayer), so no sync can
+    /// value them as lost.
     function positions() external view returns (AssetPosition[] memory);
 
     /// @notice Every (delegator, strategy) position, delegator-major.
