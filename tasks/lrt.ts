@@ -458,11 +458,12 @@ task("lrt:complete-withdrawals", "Completes every EigenLayer withdrawal past its
   );
 
 task("lrt:finalize", "Finalizes pending withdrawal requests, each asset's lane in order (permissionless; syncs first)")
-  .addOptionalParam("max", "largest batch (1 to 100)", "100")
+  .addOptionalParam("max", "largest batch (default and most: the queue's MAX_FINALIZE_BATCH)")
   .setAction(
-    refusing(async ({ max }: { max: string }, hre) => {
+    refusing(async ({ max }: { max?: string }, hre) => {
       const d = await load(hre);
-      const limit = parseUint("max", max, 1n, await d.queue.MAX_FINALIZE_BATCH());
+      const most = await d.queue.MAX_FINALIZE_BATCH();
+      const limit = max === undefined ? most : parseUint("max", max, 1n, most);
       const lanes = [];
       for (const a of await d.vault.assets()) lanes.push({ a, lane: await d.queue.lane(a) });
       const waiting = lanes.filter((l) => l.lane.requested > l.lane.processed);

@@ -1,14 +1,20 @@
 /**
  * A Hardhat node for the task tests: `npx hardhat node` on a free port (its own process group, so stopping it stops
- * npx and the node together), the local suite deployed to it with Ignition exactly as scripts/local-node.sh does,
- * and the deployment moved to a temporary directory (deploy/deployments/ is left as it was). Tasks run as child
- * processes, pointed at the node with `LRT_LOCALHOST_URL` and at the deployment with `LRT_DEPLOYMENT`.
+ * npx and the node together, and killed when the test process exits whatever happens), the local suite deployed to
+ * it with Ignition exactly as scripts/local-node.sh does, and the deployment moved to a temporary directory
+ * (deploy/deployments/ is left as it was). Tasks run as child processes, pointed at the node with
+ * `LRT_LOCALHOST_URL` and at the deployment with `LRT_DEPLOYMENT`.
+ *
+ * The task test files share one node (`sharedLocalNode`, started by the first file's `before` hook, stopped by the
+ * root `after` hook below): each file takes an EVM snapshot in its `before` and reverts to it in its `after`, so each
+ * starts from the fresh deployment, and the deployment (about 80 transactions) is paid once per run.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { expect } from "chai";
 import { JsonRpcProvider, Network } from "ethers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -88,6 +94,10 @@ export interface LocalNode {
   task(args: string[], env?: Record<string, string>): Promise<RunResult>;
   /** Mines `blocks` empty blocks. */
   mine(blocks: number): Promise<void>;
+  /** `evm_snapshot`: the id to `revert` to. */
+  snapshot(): Promise<string>;
+  /** `evm_revert` to a snapshot (chain state and clock). */
+  revert(snapshot: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,12 +116,24 @@ export async function startLocalNode(): Promise<LocalNode> {
   fs.closeSync(out);
   let exited = false;
   child.on("exit", () => (exited = true));
+  // Never leave the node behind, even if the test process dies (its process group would survive it).
+  const kill = () => {
+    if (!exited && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.on("exit", kill);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lrt-deployment-"));
   const deploymentId = `tasks-test-${process.pid}-${port}`;
   const ignitionDir = path.join(ROOT, "deploy", "deployments", deploymentId);
   let provider: JsonRpcProvider | undefined;
 
   const stop = async () => {
+    process.off("exit", kill);
     provider?.destroy();
     if (!exited && child.pid !== undefined) {
       try {
@@ -187,13 +209,66 @@ export async function startLocalNode(): Promise<LocalNode> {
     mine: async (blocks) => {
       await rpc(url, "hardhat_mine", [`0x${blocks.toString(16)}`]);
     },
+    snapshot: async () => String(await rpc(url, "evm_snapshot")),
+    revert: async (snapshot) => {
+      if ((await rpc(url, "evm_revert", [snapshot])) !== true) throw new Error(`evm_revert ${snapshot} failed`);
+    },
     stop,
   };
 }
+
+let shared: Promise<LocalNode> | undefined;
+
+/** The node (and deployment) shared by the task test files: started by the first one that asks. */
+export function sharedLocalNode(): Promise<LocalNode> {
+  shared ??= startLocalNode();
+  return shared;
+}
+
+// A root hook (this module is first loaded while mocha reads the test files): stop the shared node after the run.
+after(async function () {
+  this.timeout(30_000);
+  const node = await shared?.catch(() => undefined);
+  shared = undefined;
+  await node?.stop();
+});
 
 /** The address of an Ignition future, e.g. `address(node, "LocalSuite#LRTVault")`. */
 export function address(node: LocalNode, id: string): string {
   const a = node.addresses[id];
   if (!a) throw new Error(`no ${id} in the deployment`);
   return a;
+}
+
+/** Exit code 1, exactly one line on stderr, starting `lrt: ` and matching `why`, no stack frame anywhere. */
+export function expectRefusal(r: RunResult, why: RegExp) {
+  const context = `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+  expect(r.code, context).to.equal(1);
+  const lines = r.stderr.split("\n").filter((l) => l.trim() !== "");
+  expect(lines, context).to.have.length(1);
+  expect(lines[0], context).to.match(/^lrt: /);
+  expect(lines[0], context).to.match(why);
+  expect(`${r.stdout}\n${r.stderr}`, context).not.to.match(/^\s+at .+:\d+:\d+\)?$/m);
+  expect(`${r.stdout}\n${r.stderr}`, context).not.to.match(/TypeError|RangeError|HardhatError|ProviderError/);
+}
+
+export function expectSuccess(r: RunResult): string {
+  expect(r.code, `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`).to.equal(0);
+  expect(r.stderr.trim(), r.stderr).to.equal("");
+  return r.stdout;
+}
+
+/** Runs the cases two at a time (each is a separate Hardhat process). */
+export async function all<T>(cases: (() => Promise<T>)[], width = 2): Promise<T[]> {
+  const out: T[] = new Array(cases.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < cases.length) {
+        const i = next++;
+        out[i] = await cases[i]();
+      }
+    }),
+  );
+  return out;
 }

@@ -1,14 +1,13 @@
 /**
- * The operator tasks and the keeper against a real local node (`npx hardhat node` + the LocalSuite Ignition
- * deployment, see ./localNode.ts): every task's refusal paths run as `npx hardhat <task> --network localhost` child
- * processes and must exit 1 with exactly one line on stderr starting `lrt: ` and no stack trace; then the keeper
- * reacts to an AVS slash of our operator (sync at once), brings EigenLayer liquidity to a short exit lane and
- * finalizes the request once the withdrawal delay has passed.
+ * The keeper against a real local node (`npx hardhat node` + the LocalSuite Ignition deployment, see ./localNode.ts):
+ * an operator registered with a slashable allocation gets a delegator through `lrt:add-delegator`; the keeper restakes
+ * a deposit, reacts to an AVS slash of the operator by syncing at once, brings EigenLayer liquidity to the short stETH
+ * exit lane, and (as `npx hardhat lrt:keeper --once`) completes the withdrawal and finalizes the request once the
+ * delay has passed. Also: a failed step does not stop a tick, a stale rate is synced, and `lrt:redenominate`.
  */
 import { expect } from "chai";
 import { MaxUint256, ZeroAddress, parseEther, type JsonRpcSigner } from "ethers";
 import {
-  AccessManager__factory,
   AllocationManager__factory,
   DelegationManager__factory,
   LRTAccountant__factory,
@@ -17,7 +16,6 @@ import {
   StETHMock__factory,
   TestAVS__factory,
   WithdrawalQueue__factory,
-  type AccessManager,
   type LRTAccountant,
   type LRTVault,
   type RestakingManager,
@@ -26,8 +24,7 @@ import {
   type WithdrawalQueue,
 } from "../../typechain-types";
 import { Keeper, type TickReport } from "../../scripts/lib/keeper";
-import { ROLES } from "../../deploy/modules/roles";
-import { address, hardhat, startLocalNode, type LocalNode, type RunResult } from "./localNode";
+import { address, all, expectRefusal, expectSuccess, sharedLocalNode, type LocalNode } from "./localNode";
 
 const SET_ID = 1;
 const PENDING = 1n;
@@ -36,41 +33,9 @@ const MOVED = 4n;
 /** the LocalEigenLayer module's default withdrawal delay */
 const WITHDRAWAL_DELAY = 50;
 
-/** Exit code 1, exactly one line on stderr, starting `lrt: ` and matching `why`, no stack frame anywhere. */
-function expectRefusal(r: RunResult, why: RegExp) {
-  const context = `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
-  expect(r.code, context).to.equal(1);
-  const lines = r.stderr.split("\n").filter((l) => l.trim() !== "");
-  expect(lines, context).to.have.length(1);
-  expect(lines[0], context).to.match(/^lrt: /);
-  expect(lines[0], context).to.match(why);
-  expect(`${r.stdout}\n${r.stderr}`, context).not.to.match(/^\s+at .+:\d+:\d+\)?$/m);
-  expect(`${r.stdout}\n${r.stderr}`, context).not.to.match(/TypeError|RangeError|HardhatError|ProviderError/);
-}
-
-function expectSuccess(r: RunResult): string {
-  expect(r.code, `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`).to.equal(0);
-  expect(r.stderr.trim(), r.stderr).to.equal("");
-  return r.stdout;
-}
-
-/** Runs the cases two at a time (each is a separate Hardhat process). */
-async function all<T>(cases: (() => Promise<T>)[], width = 2): Promise<T[]> {
-  const out: T[] = new Array(cases.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < cases.length) {
-        const i = next++;
-        out[i] = await cases[i]();
-      }
-    }),
-  );
-  return out;
-}
-
-describe("operator tasks and keeper against a local node", function () {
+describe("keeper against a local node", function () {
   let node: LocalNode;
+  let snapshot: string;
   let admin: JsonRpcSigner;
   let operator: JsonRpcSigner;
   let alice: JsonRpcSigner;
@@ -78,14 +43,14 @@ describe("operator tasks and keeper against a local node", function () {
   let accountant: LRTAccountant;
   let manager: RestakingManager;
   let queue: WithdrawalQueue;
-  let accessManager: AccessManager;
   let stETH: StETHMock;
   let stETHStrategy: string;
   let avs: TestAVS;
 
   before(async function () {
     this.timeout(400_000);
-    node = await startLocalNode();
+    node = await sharedLocalNode();
+    snapshot = await node.snapshot();
     admin = await node.provider.getSigner(0);
     operator = await node.provider.getSigner(5);
     alice = await node.provider.getSigner(6);
@@ -93,111 +58,12 @@ describe("operator tasks and keeper against a local node", function () {
     accountant = LRTAccountant__factory.connect(address(node, "LocalSuite#LRTAccountant"), admin);
     manager = RestakingManager__factory.connect(address(node, "LocalSuite#RestakingManager"), admin);
     queue = WithdrawalQueue__factory.connect(address(node, "LocalSuite#WithdrawalQueue"), admin);
-    accessManager = AccessManager__factory.connect(address(node, "LocalSuite#AccessManager"), admin);
     stETH = StETHMock__factory.connect(address(node, "LocalEigenLayer#StETHMock"), admin);
     stETHStrategy = address(node, "LocalEigenLayer#Strategy_stETH");
   });
 
   after(async () => {
-    await node?.stop();
-  });
-
-  describe("refusals: one line on stderr, exit code 1, no stack trace", function () {
-    this.timeout(180_000);
-
-    it("refuses without a usable network or deployment", async () => {
-      const [inProcess, noDeployment, noNode] = await all([
-        () => hardhat(["lrt:status", "--network", "hardhat"]),
-        () => node.task(["lrt:status"], { LRT_DEPLOYMENT: "no-such-deployment" }),
-        () => node.task(["lrt:sync"], { LRT_LOCALHOST_URL: "http://127.0.0.1:1" }),
-      ]);
-      expectRefusal(inProcess, /in-process Hardhat network starts empty/);
-      expectRefusal(noDeployment, /no lrt-vault deployment for chain 31337 .*no-such-deployment/);
-      expectRefusal(noNode, /connect/i);
-    });
-
-    it("lrt:add-delegator: bad arguments, and a reverting call decoded from Hardhat's error object", async () => {
-      const unregistered = "0x000000000000000000000000000000000000dEaD";
-      const [notAddress, target, reverting] = await all([
-        () => node.task(["lrt:add-delegator", "--operator", "0x01", "--target", "5000"]),
-        () => node.task(["lrt:add-delegator", "--operator", unregistered, "--target", "20000"]),
-        () => node.task(["lrt:add-delegator", "--operator", unregistered, "--target", "5000"]),
-      ]);
-      expectRefusal(notAddress, /--operator must be an address/);
-      expectRefusal(target, /--target must be between 0 and 10000, not 20000/);
-      // The stand-in DelegationManager's (mainnet's) error, from inside the delegator's initializer.
-      expectRefusal(reverting, /^lrt: addDelegator\(.+\) failed: reverted: OperatorNotRegistered\(\)$/);
-    });
-
-    it("lrt:restake, lrt:queue-withdrawals, lrt:complete-withdrawals, lrt:claim-rewards: every index guarded", async () => {
-      const results = await all([
-        () => node.task(["lrt:restake", "--delegator", "0", "--asset", "stETH", "--units", "1"]),
-        () => node.task(["lrt:restake", "--delegator", "0", "--asset", "DOGE", "--units", "1"]),
-        () => node.task(["lrt:restake", "--delegator", "x", "--asset", "stETH", "--units", "1"]),
-        () => node.task(["lrt:queue-withdrawals", "--delegator", "3", "--asset", "stETH", "--shares", "all"]),
-        () => node.task(["lrt:complete-withdrawals", "--delegator", "0x000000000000000000000000000000000000dEaD"]),
-        () => node.task(["lrt:complete-withdrawals", "--delegator", "0"]),
-        () => node.task(["lrt:claim-rewards", "--delegator", "0", "--claim", "no-such-claim.json"]),
-      ]);
-      const why = [
-        /no delegator #0: the manager has no delegator yet/,
-        /unknown asset DOGE; the vault supports ETH, stETH, wstETH, rETH, cbETH, WETH/,
-        /--delegator must be an index or an address, not "x"/,
-        /no delegator #3/,
-        /0x000000000000000000000000000000000000dEaD is not one of the manager's delegators \(none\)/,
-        /no delegator #0/,
-        /no delegator #0/,
-      ];
-      results.forEach((r, i) => expectRefusal(r, why[i]));
-    });
-
-    it("lrt:restake refuses a signer without the KEEPER role", async () => {
-      const keeper = await admin.getAddress();
-      await (await accessManager.revokeRole(ROLES.KEEPER, keeper)).wait();
-      try {
-        expectRefusal(
-          await node.task(["lrt:restake", "--delegator", "0", "--asset", "stETH", "--units", "1"]),
-          new RegExp(`${keeper} may not call restake: it lacks the KEEPER role`),
-        );
-      } finally {
-        await (await accessManager.grantRole(ROLES.KEEPER, keeper, 0)).wait();
-      }
-    });
-
-    it("lrt:finalize, lrt:redenominate, lrt:keeper: bad arguments and unknown requests", async () => {
-      const results = await all([
-        () => node.task(["lrt:finalize", "--max", "0"]),
-        () => node.task(["lrt:finalize", "--max", "many"]),
-        () => node.task(["lrt:redenominate", "--request", "5", "--asset", "ETH"]),
-        () => node.task(["lrt:redenominate", "--request", "-1", "--asset", "ETH"]),
-        () => node.task(["lrt:redenominate", "--request", "5", "--asset", "DOGE"]),
-        () => node.task(["lrt:keeper", "--interval", "0"]),
-        () => node.task(["lrt:keeper", "--once", "--eigen-pod-manager", "0x12"]),
-        () => node.task(["lrt:keeper", "--max-ticks", "0"]),
-      ]);
-      const why = [
-        /--max must be between 1 and 100, not 0/,
-        /--max must be a whole number, not "many"/,
-        /no request 5: reverted: WithdrawalQueueUnknownRequest\(5\)/,
-        /--request must be a whole number, not "-1"/,
-        /unknown asset DOGE/,
-        /--interval must be between 1 and 86400, not 0/,
-        /--eigen-pod-manager must be an address/,
-        /--max-ticks must be between 1 and/,
-      ];
-      results.forEach((r, i) => expectRefusal(r, why[i]));
-    });
-
-    it("with nothing to do, lrt:finalize and lrt:keeper --once succeed quietly", async () => {
-      const [finalize, keeper] = await all([
-        () => node.task(["lrt:finalize"]),
-        () => node.task(["lrt:keeper", "--once"]),
-      ]);
-      expect(expectSuccess(finalize)).to.contain("no pending request");
-      const out = expectSuccess(keeper);
-      expect(out).to.match(/keeper stopped after 1 tick/);
-      expect(out).not.to.match(/failed/);
-    });
+    if (snapshot) await node.revert(snapshot);
   });
 
   describe("keeper: a slash of our operator, a short exit lane, EigenLayer liquidity", function () {
