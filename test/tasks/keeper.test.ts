@@ -6,7 +6,7 @@
  * delay has passed. Also: a failed step does not stop a tick, a stale rate is synced, and `lrt:redenominate`.
  */
 import { expect } from "chai";
-import { MaxUint256, ZeroAddress, parseEther, type JsonRpcSigner } from "ethers";
+import { AbiCoder, MaxUint256, ZeroAddress, parseEther, type JsonRpcSigner } from "ethers";
 import {
   AllocationManager__factory,
   DelegationManager__factory,
@@ -23,7 +23,7 @@ import {
   type TestAVS,
   type WithdrawalQueue,
 } from "../../typechain-types";
-import { Keeper, type TickReport } from "../../scripts/lib/keeper";
+import { EIGENLAYER_EVENTS, Keeper, type TickReport } from "../../scripts/lib/keeper";
 import { address, all, expectRefusal, expectSuccess, sharedLocalNode, type LocalNode } from "./localNode";
 
 const SET_ID = 1;
@@ -261,6 +261,51 @@ describe("keeper against a local node", function () {
       const [age, slashedSinceSync] = await accountant.freshness();
       expect(age).to.be.lessThan(3600n);
       expect(slashedSinceSync).to.equal(false);
+    });
+
+    it("syncs on BeaconChainSlashingFactorDecreased of one of our delegators when an EigenPodManager is configured", async () => {
+      // A stand-in EigenPodManager: raw EVM code that emits the mainnet event with the calldata as its data
+      // (runtime: CALLDATACOPY the calldata to memory, LOG1 it under the event's topic).
+      const topic = EIGENLAYER_EVENTS.getEvent("BeaconChainSlashingFactorDecreased")!.topicHash.slice(2);
+      const runtime = `365f5f377f${topic}365fa100`;
+      const length = (runtime.length / 2).toString(16).padStart(2, "0");
+      const init = `0x60${length}600a5f3960${length}5ff3${runtime}`;
+      const deployed = await (await admin.sendTransaction({ data: init })).wait();
+      const eigenPodManager = deployed!.contractAddress!;
+      const decrease = (staker: string) =>
+        admin.sendTransaction({
+          to: eigenPodManager,
+          data: AbiCoder.defaultAbiCoder().encode(
+            ["address", "uint64", "uint64"],
+            [staker, 10n ** 18n, 9n * 10n ** 17n],
+          ),
+        });
+      const watching = () =>
+        new Keeper({ vault, accountant, manager, queue }, { eigenPodManager, log: () => undefined });
+
+      // Someone else's pod: no sync.
+      await (await decrease(await alice.getAddress())).wait();
+      const other = await watching().tick();
+      expect(other.errors).to.deep.equal([]);
+      expect(other.events).to.deep.equal([]);
+      expect(other.sync).to.equal(undefined);
+
+      // Our delegator's: a sync at once, for that reason.
+      const ours = await (await decrease(delegator)).wait();
+      const report = await watching().tick();
+      expect(report.errors).to.deep.equal([]);
+      expect(report.events).to.deep.equal([
+        {
+          name: "BeaconChainSlashingFactorDecreased",
+          subject: delegator,
+          blockNumber: ours!.blockNumber,
+          transactionHash: ours!.hash,
+        },
+      ]);
+      expect(report.sync?.reasons).to.deep.equal([
+        `BeaconChainSlashingFactorDecreased of delegator ${delegator} at block ${ours!.blockNumber} (tx ${ours!.hash})`,
+      ]);
+      expect(report.sync!.blockNumber).to.be.greaterThan(ours!.blockNumber);
     });
 
     it("lrt:redenominate moves a request stuck past maxWait to another lane (admin for its owner), not earlier", async () => {
