@@ -45,7 +45,8 @@ async function asToken(hooked: HookedTokenMock, target: string, data: BytesLike,
  * The suite plus the hooked token listed (adapter, bounds, strategy). alice holds ETH, hooked tokens and rETH in the
  * vault; the keeper restaked all rETH (delegator 0) and 40 hooked (delegator 2), and queued a withdrawal of each
  * (ready by now). The token holds 20 ETH, 100 hooked, lrETH, a request R stuck in the rETH lane for `maxWait`, and a
- * finalized request C; bob holds a finalized request A and a pending, payable request B, all in the hooked lane.
+ * finalized request C; bob holds a finalized request A and a pending, payable request B, all in the hooked lane, and
+ * a pending, payable request E in the ETH lane (a finalization settles ETH and the hooked token).
  */
 async function hookedSuiteFixture() {
   const s = await deploySuiteFixture();
@@ -93,7 +94,7 @@ async function hookedSuiteFixture() {
   await mine(EIGEN_DELAYS.minWithdrawalDelayBlocks + 1);
   await s.accountant.sync();
 
-  await s.vault.connect(bob).depositETH(bob, 0, 0, { value: parseEther("10") });
+  await s.vault.connect(bob).depositETH(bob, 0, 0, { value: parseEther("12") });
   await s.vault.connect(bob).approve(s.queue, MaxUint256);
   await s.queue.connect(bob).requestWithdrawal(parseEther("5"), hooked, bob); // A
   await asToken(
@@ -103,9 +104,16 @@ async function hookedSuiteFixture() {
   ); // C
   await s.queue.finalize(100);
   await s.queue.connect(bob).requestWithdrawal(parseEther("5"), hooked, bob); // B
+  await s.queue.connect(bob).requestWithdrawal(parseEther("1"), ETH, bob); // E
   await s.accountant.sync();
 
-  const ids = { R: laneId(rETH, 1n), A: laneId(token, 1n), C: laneId(token, 2n), B: laneId(token, 3n) };
+  const ids = {
+    R: laneId(rETH, 1n),
+    A: laneId(token, 1n),
+    C: laneId(token, 2n),
+    B: laneId(token, 3n),
+    E: laneId(ETH, 1n),
+  };
   return { s, hooked, token, ids, rETHWithdrawal, hookedWithdrawal };
 }
 
@@ -136,7 +144,7 @@ const SCENARIOS: Record<string, Scenario> = {
     send: (c) => c.s.manager.connect(c.s.signers.keeper).restake(c.s.delegators[1], c.hooked, RESTAKE),
   },
   finalization: {
-    what: "anyone finalizes bob's request B (vault -> queue)",
+    what: "anyone finalizes bob's requests E (ETH) and B (hooked: vault -> queue)",
     transfers: [["queue", "vault"]],
     send: (c) => c.s.queue.connect(c.s.signers.stranger).finalize(100),
   },
@@ -512,6 +520,10 @@ describe("Security 5: no re-entrancy through a token hook, whatever the entry po
             await mined(await c.hooked.setHook(target, data, before, value ?? 0n));
             await time.setNextBlockTimestamp(t.scenario);
             await mined(await scenario.send(c));
+            if (scenarioName === "finalization") {
+              // Both lanes were settled (ETH first, then the hooked token) whatever the hook did.
+              for (const id of [c.ids.E, c.ids.B]) expect((await c.s.queue.getRequest(id)).status).to.equal(2n);
+            }
 
             // 1. What each hook call did.
             const calls = Number(await c.hooked.hookCalls());
