@@ -30,12 +30,6 @@ import {
   type StaticMulticall,
 } from "../../typechain-types";
 
-export const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-export const READS_PROF = { call: 0, decode: 0, n: 0, calls: 0 };
-
 export interface Readable {
   iface: Interface;
   address: string;
@@ -53,16 +47,8 @@ export class Reads {
   }
 
   async run(reader: StaticMulticall): Promise<Result[]> {
-    const t0 = cpu();
     const raw = await reader.aggregate(this.calls);
-    const t1 = cpu();
-    const out = raw.map((data, i) => this.decoders[i].iface.decodeFunctionResult(this.decoders[i].fn, data));
-    const t2 = cpu();
-    READS_PROF.call += t1 - t0;
-    READS_PROF.decode += t2 - t1;
-    READS_PROF.n += 1;
-    READS_PROF.calls += this.calls.length;
-    return out;
+    return raw.map((data, i) => this.decoders[i].iface.decodeFunctionResult(this.decoders[i].fn, data));
   }
 }
 

@@ -49,7 +49,7 @@ import { OracleModel, depositPerUnit, payoutPrice } from "../helpers/oracleModel
 import { RateModel, vestedOf } from "../helpers/rateModel";
 import { buildRewardsMerkleTree, type EarnerEarnings } from "../helpers/rewardsMerkle";
 import { asWithdrawal } from "../helpers/restaking";
-import { cpu, READS_PROF, Reads, attempt, inOneBlock, type Readable } from "./chain";
+import { Reads, attempt, inOneBlock, type Readable } from "./chain";
 
 /* ------------------------------------------------------------------------------------------------------------- */
 /*                                                 CONFIGURATION                                                  */
@@ -67,8 +67,9 @@ const HOUR = 3600;
 const DAY = 24 * HOUR;
 /** Every action transaction carries a gas limit, so no `eth_estimateGas` runs it a second time. */
 const TX = { gasLimit: 8_000_000 } as const;
-/** Transactions mined together in one block: several fit under the 30M block gas limit. */
-const IN_BLOCK_TX = { gasLimit: 2_500_000 } as const;
+/** Transactions mined together in one block (at most a deposit and 4 syncs): a sync here costs 0.75-1.3M gas plus
+ * about 33k per pending EigenLayer withdrawal (30 at most), and five of these fit the 30M block gas limit. */
+const IN_BLOCK_TX = { gasLimit: 5_500_000 } as const;
 /** The assets the test indexes, in this order (ETH first); `World.init` maps them to the vault's own order. */
 const ASSET_NAMES = ["ETH", "stETH", "rETH", "cbETH", "wstETH", "WETH"] as const;
 const ETH_I = 0;
@@ -92,10 +93,10 @@ const HOLDER_TREASURY = ACTORS + 1;
 const HOLDER_QUEUE = ACTORS + 2;
 /** The manager's cap on a delegator's pending EigenLayer withdrawals, and the room it keeps for a forced
  * undelegation (one withdrawal per strategy it may have). */
-const MAX_PENDING_WITHDRAWALS = 12;
+const MAX_PENDING_WITHDRAWALS = 10;
 const MAX_STRATEGIES = 4;
 /** The queue's largest finalize batch (the keeper asks for it). */
-const MAX_FINALIZE_BATCH = 100;
+const MAX_FINALIZE_BATCH = 50;
 /** How often a keeper that follows the runbook acts (and the longest time step between two of its runs). */
 const KEEPER_WINDOW = DAY;
 /** EigenLayer's withdrawal delay in seconds here: `mine` spaces blocks one second apart. */
@@ -104,7 +105,7 @@ const EIGEN_DELAY_SECONDS = EIGEN_DELAYS.minWithdrawalDelayBlocks + 1;
 const EXIT_BOUND = BigInt(EIGEN_DELAY_SECONDS + 2 * KEEPER_WINDOW);
 /** The lens's summary is the costliest read: it is read (and checked against the direct reads) on every
  * LENS_EVERY-th observation. */
-const LENS_EVERY = Number(process.env.LENS_EVERY ?? 4);
+const LENS_EVERY = 8;
 
 /*
  * Rounding bounds, in accounting units, where EigenLayer or Lido rounding forces a tolerance on the live units
@@ -165,8 +166,8 @@ const VALUE_TOLERANCE = 0n;
 /**
  * The default suite (3 operators, stETH/rETH/cbETH strategies) plus: a lens, a batch reader, an unsupported reward
  * token, a funded RewardsCoordinator with no activation delay (a claim may follow its root in the next block: time is
- * its own action here), three users holding every LST with every approval given, an attacker holding only ETH (it
- * buys LSTs at the market price from the admin, who makes the market and holds LSTs to donate), an outside staker in
+ * its own action here), three users holding every LST with every approval given, an attacker holding ETH and some
+ * lrETH (it buys LSTs at the market price from the admin, who makes the market and holds LSTs to donate), an outside staker in
  * every strategy, a few initial deposits and restakes (one per delegator), a sync, and two pending withdrawal
  * requests.
  */
@@ -216,6 +217,8 @@ async function deploySystemPropertyFixture() {
   await s.vault.connect(bob).depositLST(stETH, parseEther("30"), bob, 0, 0);
   await s.vault.connect(carol).depositLST(rETH, parseEther("25"), carol, 0, 0);
   await s.vault.connect(alice).depositLST(cbETH, parseEther("12"), alice, 0, 0);
+  // The attacker starts with a position (it may exit at once).
+  await s.vault.connect(attacker).depositETH(attacker, 0, 0, { value: parseEther("30") });
   const k = s.manager.connect(keeper);
   await k.restake(s.delegators[0], stETH, parseEther("15"));
   await k.restake(s.delegators[1], rETH, parseEther("12"));
@@ -469,11 +472,11 @@ interface Lane {
 /** Everything read after a step, in one call (all at the latest block). */
 interface Obs {
   timestamp: bigint;
-  blockNumber: bigint;
   supply: bigint;
   /** The actors, DEAD, the treasury, the queue. */
   holderBalances: bigint[];
-  vaultRate: bigint;
+  /** `vault.getRate()` (read with the lens). */
+  vaultRate?: bigint;
   accountantRate: bigint;
   pendingPerShare: bigint;
   books: Books;
@@ -503,9 +506,9 @@ interface Obs {
   /** Live units per asset: buffer + restaked + queued. */
   units: bigint[];
   /** Tokens per 1e18 strategy shares, per strategy (`sharesToUnderlyingView`). */
-  strategyPrices: bigint[];
+  strategyPrices?: bigint[];
   /** Lido shares per 1e18 stETH (the stETH adapter's units per token). */
-  stethUnitsPerToken: bigint;
+  stethUnitsPerToken?: bigint;
   /** Per asset, read from the tokens and feeds (not the adapters): the protocol price and the market price of one
    * accounting unit (ETH per 1e18 units), and whether the market feed is usable. */
   protocol: bigint[];
@@ -513,6 +516,7 @@ interface Obs {
   marketOk: boolean[];
   /** The feeds' answers (stETH/ETH, rETH/ETH, cbETH/ETH; 0 when down): ETH per token. */
   feedAnswers: bigint[];
+  feedOk: boolean[];
   /** Per asset, the adapter's own `quote()` (cross-checked against the three above). Read with the lens. */
   quotes?: { protocol: bigint; market: bigint; ok: boolean }[];
   /** Per asset, the oracle's last refresh time (`boundsOf`); ETH 0. Read with the lens. */
@@ -649,7 +653,6 @@ const EVENTS = new Map<string, number>();
 const note = (what: string) => EVENTS.set(what, (EVENTS.get(what) ?? 0) + 1);
 /** The longest wait of a finalized request in runs where the keeper followed the runbook (seconds). */
 let longestDiligentWait = 0n;
-const PROF = { observe: 0, actions: 0, checks: 0, load: 0 };
 
 type Fixture = Awaited<ReturnType<typeof deploySystemPropertyFixture>>;
 
@@ -869,6 +872,8 @@ class World {
       return m;
     });
     this.outside = o.assets.map((x) => x.outside);
+    this.operatorOf = this.s.operators.map((x) => x.address);
+    this.previousOperator = this.s.operators.map(() => ZeroAddress);
     this.lastKeeperAt = o.timestamp;
     // Each actor's basis: what it holds at the start, its lrETH at the books (their value at most; they rise only by
     // booked gains), its pending requests at their value at request.
@@ -883,6 +888,17 @@ class World {
     }
     this.checkStatic(o);
     this.checkModels(o);
+  }
+
+  /** The requests tracked so far, for scenario tests: asset name, lane seq, owner, status, short. */
+  tracked(): { asset: string; seq: bigint; owner: string; status: number; short: boolean }[] {
+    return [...this.requests.values()].map((r) => ({
+      asset: ASSET_NAMES[r.asset],
+      seq: r.seq,
+      owner: ACTOR_NAMES[r.owner],
+      status: r.status,
+      short: r.short,
+    }));
   }
 
   private idOf(i: number, seq: bigint): bigint {
@@ -906,66 +922,77 @@ class World {
   /* ----------------------------------------------------------------------------------------------------------- */
 
   async observe(): Promise<Obs> {
-    const t0 = cpu();
-    try {
-      return await this.observe_();
-    } finally {
-      PROF.observe += cpu() - t0;
-    }
-  }
-
-  async observe_(): Promise<Obs> {
     const c = this.c;
     const q = new Reads();
-    const withLens = this.observations++ % LENS_EVERY === 0;
+    const prev = this.prev as Obs | undefined;
+    // Every LENS_EVERY-th observation (and the first) reads everything, the lens included; the others skip what the
+    // step cannot have changed (carried over from the previous observation, each skip says why).
+    const full = this.observations++ % LENS_EVERY === 0 || !prev;
+    const synced = this.stepSyncs.length > 0;
+    const add = (when: boolean, target: Readable, fn: string, args: readonly unknown[] = []) =>
+      when ? q.add(target, fn, args) : -1;
     const ts = q.add(c.reader, "timestamp");
-    const blockNumber = q.add(c.reader, "blockNumber");
     const supply = q.add(c.vault, "totalSupply");
-    // The dead address's seed lrETH never moves: read once.
-    const balances = this.holders.map((h) => (h === DEAD && INIT ? -1 : q.add(c.vault, "balanceOf", [h])));
-    const vaultRate = q.add(c.vault, "getRate");
+    // lrETH balances: an actor's move only when it acted (`touched`); the dead address's seed never moves.
+    const balances = this.holders.map((h, k) =>
+      add(k < ACTORS ? full || this.touched.has(k) : h !== DEAD || !prev, c.vault, "balanceOf", [h]),
+    );
+    const vaultRate = add(full, c.vault, "getRate");
     const accRate = q.add(c.accountant, "rate");
     const pending = q.add(c.accountant, "pendingPerShare");
     const books = q.add(c.accountant, "books");
-    const buffers = withLens ? q.add(c.vault, "buffers") : -1;
-    const prices = withLens ? this.assets.map((x) => q.add(c.vault, "priceOf", [x])) : [];
+    const buffers = add(full, c.vault, "buffers");
+    const prices = this.assets.map((x) => add(full, c.vault, "priceOf", [x]));
     const positions = q.add(c.manager, "positions");
-    const infos = this.assets.map((x) => q.add(c.vault, "assetInfo", [x]));
-    const totalAssets = withLens ? q.add(c.vault, "totalAssets") : -1;
-    const lens = withLens ? q.add(c.lens, "summary", [c.vault.address]) : -1;
-    const holdingOf = (who: string, i: number) =>
+    // wstETH and WETH: only a sync moves their prices and deposit prices (nothing is deposited or restaked).
+    const infos = this.assets.map((x, i) => add(full || synced || i < USER_ASSETS, c.vault, "assetInfo", [x]));
+    const totalAssets = add(full, c.vault, "totalAssets");
+    const lens = add(full, c.lens, "summary", [c.vault.address]);
+    const holdingOf = (when: boolean, who: string, i: number) =>
       i === ETH_I
-        ? q.add(c.reader, "ethBalance", [who])
+        ? add(when, c.reader, "ethBalance", [who])
         : i === STETH_I
-          ? q.add(c.stETH, "sharesOf", [who])
-          : q.add(c[ASSET_NAMES[i]], "balanceOf", [who]);
+          ? add(when, c.stETH, "sharesOf", [who])
+          : add(when, c[ASSET_NAMES[i]], "balanceOf", [who]);
+    const userAssets = this.assets.slice(0, USER_ASSETS);
     // The vault and the queue never receive wstETH or WETH (no deposits or payouts of them here).
-    const vaultHoldings = this.assets.slice(0, USER_ASSETS).map((_, i) => holdingOf(c.vault.address, i));
-    const queueHoldings = this.assets.slice(0, USER_ASSETS).map((_, i) => holdingOf(c.queue.address, i));
-    // Nothing ever pays out or sells wstETH or WETH (no buffer: no route), so actors hold none: not read.
-    const actorHoldings = this.actors.map((x) =>
-      this.assets.slice(0, USER_ASSETS).map((_, i) => holdingOf(x.address, i)),
+    const vaultHoldings = userAssets.map((_, i) => holdingOf(true, c.vault.address, i));
+    const queueHoldings = userAssets.map((_, i) => holdingOf(true, c.queue.address, i));
+    // Nothing ever pays out or sells wstETH or WETH (no buffer: no route), so actors hold none. An actor's holdings
+    // move only when it sends a transaction (gas) or receives a payout.
+    const actorHoldings = this.actors.map((x, k) =>
+      userAssets.map((_, i) => holdingOf(full || this.touched.has(k), x.address, i)),
     );
-    const reserved = this.assets.map((x) => q.add(c.queue, "reserved", [x]));
-    const lanes = this.assets.map((x) => q.add(c.queue, "lane", [x]));
-    // Claimed and moved requests never change again: read with the lens only.
-    const ids = [...this.requests.keys()].filter((id) => withLens || this.requests.get(id)!.status <= 2);
+    // wstETH and WETH lanes: every request is refused (no route), so they never change.
+    const reserved = this.assets.map((x, i) => add(full || i < USER_ASSETS, c.queue, "reserved", [x]));
+    const lanes = this.assets.map((x, i) => add(full || i < USER_ASSETS, c.queue, "lane", [x]));
+    // Requests change only in steps that request, finalize, re-denominate or claim; claimed and moved ones never.
+    const ids = [...this.requests.keys()].filter(
+      (id) => full || (this.requestsMoved && this.requests.get(id)!.status <= 2),
+    );
     const requests = ids.map((id) => q.add(c.queue, "getRequest", [id]));
-    const live = withLens ? ids.filter((id) => this.requests.get(id)!.status <= 2) : [];
+    const live = full ? ids.filter((id) => this.requests.get(id)!.status <= 2) : [];
     const owners = live.map((id) => q.add(c.queue, "ownerOf", [id]));
-    const queued = this.delegators.map((d) => q.add(c.dm, "getQueuedWithdrawals", [d]));
-    const depositAssets = this.depositsSinceSync.map((d) => q.add(c.vault, "convertToAssets", [d.shares]));
-    const strategyPrices = this.strategyReads.map((st) => q.add(st, "sharesToUnderlyingView", [WAD]));
-    const stethUnits = q.add(c.stETH, "getSharesByPooledEth", [WAD]);
-    const stethPrice = q.add(c.stETH, "getPooledEthByShares", [WAD]);
-    const rethRate = q.add(c.rETH, "getExchangeRate");
-    const cbethRate = q.add(c.cbETH, "exchangeRate");
-    const wstethPrice = q.add(c.wstETH, "stEthPerToken");
+    // Queued EigenLayer withdrawals change only when one is queued, forced or completed.
+    const queued = this.delegators.map((d) => add(full || this.queuedMoved, c.dm, "getQueuedWithdrawals", [d]));
+    // Deposits since the last sync: checked right after the next one.
+    const depositAssets = this.depositsSinceSync.map((d) => add(synced, c.vault, "convertToAssets", [d.shares]));
+    // The rounding bounds' range: checked with the lens.
+    const strategyPrices = this.strategyReads.map((st) => add(full, st, "sharesToUnderlyingView", [WAD]));
+    const stethUnits = add(full, c.stETH, "getSharesByPooledEth", [WAD]);
+    // The LSTs' own rates and the feeds move only when a step moves them.
+    const stethPrice = add(full || this.pricesMoved, c.stETH, "getPooledEthByShares", [WAD]);
+    const rethRate = add(full || this.pricesMoved, c.rETH, "getExchangeRate");
+    const cbethRate = add(full || this.pricesMoved, c.cbETH, "exchangeRate");
+    // One wstETH is one Lido share: its stETH is stETH's price per share (cross-checked with wstETH's own view).
+    const wstethPrice = add(full, c.wstETH, "stEthPerToken");
     // A feed that is down reverts on read (and would fail the batch): not read then.
-    const feeds = this.feedReads.map((fd, k) => (this.feedDown[k] ? -1 : q.add(fd, "latestRoundData")));
-    // Cross-checks of the adapters and the oracle's refresh times: with the lens only.
-    const quotes = withLens ? this.adapterReads.map((ad) => q.add(ad, "quote")) : [];
-    const bounds = withLens ? this.assets.slice(1).map((x) => q.add(c.oracle, "boundsOf", [x])) : [];
+    const feeds = this.feedReads.map((fd, k) =>
+      add((full || this.pricesMoved) && !this.feedDown[k], fd, "latestRoundData"),
+    );
+    // Cross-checks of the adapters and the oracle's refresh times: with the lens.
+    const quotes = this.adapterReads.map((ad) => add(full, ad, "quote"));
+    const bounds = this.assets.slice(1).map((x) => add(full, c.oracle, "boundsOf", [x]));
 
     const res = await q.run(this.f.reader);
     const one = (i: number) => res[i][0] as bigint;
@@ -987,6 +1014,7 @@ class World {
     }));
     const assetViews = this.assets.map((x, i) => {
       const p = positionList.filter((y) => y.asset === x);
+      if (infos[i] < 0) return prev!.assets[i];
       return assetView(
         res[infos[i]][0] as Result,
         p.reduce((sum, y) => sum + y.withdrawable, 0n),
@@ -994,7 +1022,7 @@ class World {
       );
     });
     let lensView: LensView | undefined;
-    if (withLens) {
+    if (full) {
       const summary = res[lens][0] as Result;
       lensView = {
         rate: summary.rate,
@@ -1032,14 +1060,16 @@ class World {
     });
     const ownerViews = new Map<bigint, string>();
     live.forEach((id, k) => ownerViews.set(id, res[owners[k]][0] as string));
-    const holderBalances = balances.map((k) => (k < 0 ? INIT!.obs.holderBalances[this.holders.indexOf(DEAD)] : one(k)));
+    const holderBalances = balances.map((k, h) => (k < 0 ? prev!.holderBalances[h] : one(k)));
     const timestamp = one(ts);
 
     // Protocol and market prices per accounting unit, from the tokens and feeds (the adapters' rules, docs §2).
-    const stPrice = one(stethPrice);
-    const protocol = [WAD, stPrice, one(rethRate), one(cbethRate), one(wstethPrice), WAD];
-    const answers = feeds.map((k) => {
-      if (k < 0) return { answer: 0n, ok: false };
+    const readPrices = stethPrice >= 0;
+    const stPrice = readPrices ? one(stethPrice) : prev!.protocol[STETH_I];
+    if (wstethPrice >= 0) eq(one(wstethPrice), stPrice, "wstETH.stEthPerToken == stETH per Lido share");
+    const protocol = readPrices ? [WAD, stPrice, one(rethRate), one(cbethRate), stPrice, WAD] : prev!.protocol;
+    const answers = feeds.map((k, f) => {
+      if (k < 0) return readPrices ? { answer: 0n, ok: false } : { answer: prev!.feedAnswers[f], ok: prev!.feedOk[f] };
       const answer = res[k][1] as bigint;
       const updatedAt = res[k][3] as bigint;
       const fresh = updatedAt >= timestamp || timestamp - updatedAt <= BigInt(PARAMS.maxFeedAge);
@@ -1063,10 +1093,9 @@ class World {
     const pendingGains = mulDiv(one(pending), S, WAD);
     return {
       timestamp,
-      blockNumber: one(blockNumber),
       supply: S,
       holderBalances,
-      vaultRate: one(vaultRate),
+      vaultRate: vaultRate < 0 ? undefined : one(vaultRate),
       accountantRate: one(accRate),
       pendingPerShare: one(pending),
       books: {
@@ -1096,30 +1125,34 @@ class World {
       lens: lensView,
       vaultHoldings: [...vaultHoldings.map(one), 0n, 0n],
       queueHoldings: [...queueHoldings.map(one), 0n, 0n],
-      reserved: reserved.map(one),
-      lanes: lanes.map((k) => {
+      reserved: reserved.map((k, i) => (k < 0 ? prev!.reserved[i] : one(k))),
+      lanes: lanes.map((k, i) => {
+        if (k < 0) return prev!.lanes[i];
         const l = res[k][0] as Result;
         return { requested: l.requested as bigint, processed: l.processed as bigint, liability: l.liability as bigint };
       }),
       requests: requestViews,
-      owners: withLens ? ownerViews : undefined,
-      vaultViews: withLens
+      owners: full ? ownerViews : undefined,
+      vaultViews: full
         ? {
             totalAssets: one(totalAssets),
             buffers: this.order.map((k) => (res[buffers][0] as bigint[])[k]),
             prices: prices.map((k) => res[k][1] as bigint),
           }
         : undefined,
-      queued: queued.map((i) => (res[i][0] as IDelegationManagerTypes.WithdrawalStructOutput[]).map(asWithdrawal)),
-      depositAssets: depositAssets.map(one),
+      queued: queued.map((k, d) =>
+        k < 0 ? prev!.queued[d] : (res[k][0] as IDelegationManagerTypes.WithdrawalStructOutput[]).map(asWithdrawal),
+      ),
+      depositAssets: depositAssets.map((k) => (k < 0 ? -1n : one(k))),
       units,
-      strategyPrices: strategyPrices.map(one),
-      stethUnitsPerToken: one(stethUnits),
+      strategyPrices: full ? strategyPrices.map(one) : undefined,
+      stethUnitsPerToken: full ? one(stethUnits) : undefined,
       protocol,
       market,
       marketOk,
       feedAnswers: answers.map((x) => x.answer),
-      quotes: withLens
+      feedOk: answers.map((x) => x.ok),
+      quotes: full
         ? [
             { protocol: WAD, market: WAD, ok: true },
             ...quotes.map((k) => ({
@@ -1129,8 +1162,8 @@ class World {
             })),
           ]
         : undefined,
-      refreshedAt: withLens ? [0n, ...bounds.map((k) => (res[k][0] as Result).updatedAt as bigint)] : undefined,
-      actorHoldings: actorHoldings.map((row) => [...row.map(one), 0n, 0n]),
+      refreshedAt: full ? [0n, ...bounds.map((k) => (res[k][0] as Result).updatedAt as bigint)] : undefined,
+      actorHoldings: actorHoldings.map((row, k) => (row[0] < 0 ? prev!.actorHoldings[k] : [...row.map(one), 0n, 0n])),
     };
   }
 
@@ -1201,7 +1234,7 @@ class World {
     );
 
     // The rate the vault publishes is the accountant's.
-    eq(now.vaultRate, now.accountantRate, "vault.getRate() == accountant.rate()");
+    if (now.vaultRate !== undefined) eq(now.vaultRate, now.accountantRate, "vault.getRate() == accountant.rate()");
     eq(now.accountantRate, rateAt(now.books, now.timestamp), "rate() == the books' rate now");
 
     // P4 (TVL decomposition), from the vault's buffers, the manager's positions and the stored prices; the lens
@@ -1235,8 +1268,10 @@ class World {
     }
 
     // The rounding bounds of this file hold for strategy prices and stETH unit rates up to MAX_RATE.
-    for (const p of now.strategyPrices) atMost(p, MAX_RATE, "strategy price within the rounding bounds' range");
-    atMost(now.stethUnitsPerToken, MAX_RATE, "stETH units per token within the rounding bounds' range");
+    for (const p of now.strategyPrices ?? []) atMost(p, MAX_RATE, "strategy price within the rounding bounds' range");
+    if (now.stethUnitsPerToken !== undefined) {
+      atMost(now.stethUnitsPerToken, MAX_RATE, "stETH units per token within the rounding bounds' range");
+    }
 
     // Solvency of the vault: every buffer is backed by tokens it really holds (stETH: Lido shares).
     for (let i = 0; i < ALL_ASSETS; ++i) {
@@ -1441,7 +1476,7 @@ class World {
         rateAt(prev.books, now.timestamp),
       );
       expect(now.accountantRate, `P2: ${eff.label}: rate never decreases without a sync`).to.be.at.least(
-        prev.vaultRate,
+        prev.accountantRate,
       );
     } else {
       const t = now.books.lastSync;
@@ -1538,11 +1573,12 @@ class World {
   async step(a: Action): Promise<void> {
     if (this.diligent) {
       if (a.kind === "warp") {
-        // The keeper acts at least once per window, also while time passes.
+        // The keeper acts once per window, also while time passes: the wait is cut at its next run.
         let left = a.seconds;
         while (left > 0) {
           await this.keeperIfDue();
-          const chunk = Math.min(left, KEEPER_WINDOW);
+          const due = Number(this.lastKeeperAt + BigInt(KEEPER_WINDOW) - this.prev.timestamp);
+          const chunk = Math.min(left, Math.max(due, 1));
           left -= chunk;
           await this.apply("warp", async () => {
             await time.increase(chunk);
@@ -1565,9 +1601,11 @@ class World {
   /** Runs one action, then observes the system and checks every property against the step. */
   private async apply(kind: string, run: () => Promise<Effect>): Promise<Effect> {
     this.stepSyncs = [];
-    const t0 = cpu();
+    this.touched.clear();
+    this.requestsMoved = false;
+    this.queuedMoved = false;
+    this.pricesMoved = false;
     const eff = await run();
-    PROF.actions += cpu() - t0;
     this.log.push(eff.label);
     const tally = STATS.get(kind) ?? { done: 0, reverted: 0, skipped: 0 };
     STATS.set(kind, tally);
@@ -1580,9 +1618,7 @@ class World {
     ++this.steps;
     const now = await this.observe();
     await eff.after?.();
-    const t1 = cpu();
     this.checkStep(this.prev, now, eff, kind);
-    PROF.checks += cpu() - t1;
     this.prev = now;
     return eff;
   }
@@ -1592,6 +1628,21 @@ class World {
     return this.s.el.delegationManager.delegatedTo(this.delegators[d]);
   }
   private delegatedNow = "";
+  /** Actors that sent a transaction or received something in the current step (their holdings are read). */
+  private touched = new Set<number>();
+  /** The current step may have changed requests (a request, finalization, re-denomination or claim). */
+  private requestsMoved = false;
+  /** The current step may have queued, forced or completed EigenLayer withdrawals. */
+  private queuedMoved = false;
+  /** The current step may have moved an LST's own rate or a market feed. */
+  private pricesMoved = false;
+  private touch(...actors: number[]): void {
+    for (const k of actors) this.touched.add(k);
+  }
+  /** Per delegator: the operator it was last delegated to (also after a forced undelegation) and the one before
+   * (zero until a redelegation). */
+  private operatorOf: string[] = [];
+  private previousOperator: string[] = [];
 
   private skip(why: string): Effect {
     return { label: `skip ${why}`, units: SAME };
@@ -1700,6 +1751,7 @@ class World {
     const user = this.actors[u];
     const prev = this.prev;
     const label = `deposit ${ASSET_NAMES[i]} ${amount} by ${ACTOR_NAMES[u]}`;
+    this.touch(u);
     if (i !== ETH_I) {
       const balance = await [s.tokens.stETH, s.tokens.rETH, s.tokens.cbETH][i - 1].balanceOf(user);
       if (amount > balance) amount = balance;
@@ -1758,6 +1810,7 @@ class World {
    * move only at the next sync, deposits at once see the lower of the live and stored prices. A fall is a loss.
    */
   private async moveRate(i: number, b: number, what: string): Promise<Effect> {
+    this.pricesMoved = true;
     const { s } = this;
     const label = `${what} ${b > 0 ? "+" : ""}${b}bps ${ASSET_NAMES[i]}`;
     if (b < 0) this.lossSinceSync = true;
@@ -1958,6 +2011,7 @@ class World {
   }
 
   private async undelegate(d: number): Promise<Effect> {
+    this.queuedMoved = true;
     const { s } = this;
     const operator = await this.delegatedTo(d);
     if (operator === ZeroAddress) return this.skip(`undelegate delegator ${d}: not delegated`);
@@ -1988,6 +2042,7 @@ class World {
   }
 
   private async redelegate(d: number, o: number): Promise<Effect> {
+    this.queuedMoved = true;
     const { s } = this;
     const queuedBefore = this.prev.queued[d].length;
     const label = `redelegate delegator ${d} to operator ${o}`;
@@ -1996,19 +2051,33 @@ class World {
     const delegated = (await this.delegatedTo(d)) !== ZeroAddress;
     const extra = delegated ? 2 * MAX_STRATEGIES : MAX_STRATEGIES;
     const full = queuedBefore + extra > MAX_PENDING_WITHDRAWALS;
+    // The manager watches the last two operators for slashes: a withdrawal queued under the one before the current
+    // must be done before another redelegation (checked after the cap).
+    const previous = this.previousOperator[d];
+    const previousPending =
+      previous !== ZeroAddress && this.prev.queued[d].some((x) => String(x.delegatedTo) === previous);
     const { error, args } = await attempt(
       () => s.manager.connect(s.signers.admin).redelegate(this.delegators[d], s.operators[o], TX),
-      ["RestakingManagerTooManyPending"],
+      ["RestakingManagerTooManyPending", "RestakingManagerPreviousOperatorPending"],
     );
     expect(error === "RestakingManagerTooManyPending", `${label}: refused iff no room under the cap`).to.equal(full);
-    if (error) {
+    expect(
+      error === "RestakingManagerPreviousOperatorPending",
+      `${label}: refused iff a withdrawal under the previous operator is pending`,
+    ).to.equal(!full && previousPending);
+    if (error === "RestakingManagerTooManyPending") {
       expect([...args!], `${label}: TooManyPending args`).to.deep.equal([
         this.delegators[d],
         BigInt(queuedBefore),
         BigInt(MAX_PENDING_WITHDRAWALS - extra),
       ]);
-      return this.reverted(label, error);
     }
+    if (error === "RestakingManagerPreviousOperatorPending") {
+      expect([...args!], `${label}: PreviousOperatorPending args`).to.deep.equal([this.delegators[d], previous]);
+    }
+    if (error) return this.reverted(label, error);
+    this.previousOperator[d] = this.operatorOf[d];
+    this.operatorOf[d] = s.operators[o].address;
     return {
       label,
       units: this.requeued(d, queuedBefore),
@@ -2040,10 +2109,11 @@ class World {
     return calls.map((k) => res[k][0] as bigint[]);
   }
 
-  private async queueShares(d: number, r: number, shares: bigint, who: string, least = 10n ** 9n): Promise<Effect> {
+  private async queueShares(d: number, r: number, shares: bigint, who: string): Promise<Effect> {
+    this.queuedMoved = true;
     const { s } = this;
     const label = `${who}queue EigenLayer withdrawal of ${shares} ${ASSET_NAMES[r + 1]} shares from delegator ${d}`;
-    if (shares < least) return this.skip(`${label}: too few shares`);
+    if (shares < 10n ** 9n) return this.skip(`${label}: too few shares`);
     // This withdrawal plus room for a forced undelegation's, under the cap.
     const pending = this.prev.queued[d].length;
     const full = pending + 1 + MAX_STRATEGIES > MAX_PENDING_WITHDRAWALS;
@@ -2079,11 +2149,12 @@ class World {
     chosen: IDelegationManagerTypes.WithdrawalStruct[],
     who: string,
   ): Promise<Effect> {
+    this.queuedMoved = true;
     const { s } = this;
     const queued = this.prev.queued[d];
     const last = Math.max(...chosen.map((x) => Number(x.startBlock)));
     // Mine the withdrawal delay: completion is possible from startBlock + delay + 1.
-    const latest = Number(this.prev.blockNumber);
+    const latest = await ethers.provider.getBlockNumber();
     const ready = last + EIGEN_DELAYS.minWithdrawalDelayBlocks;
     if (latest < ready) await mine(ready - latest);
     const label = `${who}complete ${chosen.length} EigenLayer withdrawal(s) of delegator ${d}`;
@@ -2132,6 +2203,8 @@ class World {
     const label = `request ${shares} lrETH in ${ASSET_NAMES[i]} by ${ACTOR_NAMES[u]} for ${ACTOR_NAMES[to]}`;
     if (shares > balance) return this.skip(`${label}: balance too small`);
     const seq = BigInt(this.lane(i).length) + 1n;
+    this.touch(u);
+    this.requestsMoved = true;
     const { error, args } = await attempt(
       () => s.queue.connect(this.actors[u]).requestWithdrawal(shares, this.assets[i], this.actors[to], TX),
       ["WithdrawalQueueNoRoute"],
@@ -2226,6 +2299,7 @@ class World {
     const { s } = this;
     const prev = this.prev;
     const liabilityBefore = ASSET_NAMES.map((_, i) => this.liability(i));
+    this.requestsMoved = true;
     const entries = ASSET_NAMES.reduce(
       (n, _, i) => n + this.lane(i).filter((x) => x.seq > this.processed[i]).length,
       0,
@@ -2279,6 +2353,8 @@ class World {
     const { s } = this;
     const prev = this.prev;
     const seq = BigInt(this.lane(j).length) + 1n;
+    this.requestsMoved = true;
+    if (!byAdmin) this.touch(r.owner);
     const label = `${byAdmin ? "keeper: admin re-denominates" : `${ACTOR_NAMES[r.owner]} re-denominates`} ${
       ASSET_NAMES[r.asset]
     }#${r.seq} into ${ASSET_NAMES[j]}`;
@@ -2338,6 +2414,7 @@ class World {
       if (claimed.length === 0) return this.skip("replay claim: none claimed yet");
       const r = claimed[pick % claimed.length];
       const user = this.actors[u];
+      this.touch(u);
       // P13: a request is never paid twice.
       const { error } = await attempt(
         () => s.queue.connect(user).claim([r.id], user, TX),
@@ -2365,6 +2442,8 @@ class World {
     const { s } = this;
     const user = this.actors[u];
     const recipient = this.actors[to];
+    this.touch(u, to);
+    this.requestsMoved = true;
     const label = `claim ${chosen.map((r) => `${ASSET_NAMES[r.asset]}#${r.seq}`).join(",")} by ${
       ACTOR_NAMES[u]
     } to ${ACTOR_NAMES[to]}`;
@@ -2410,6 +2489,7 @@ class World {
     from = r.owner;
     if (to === from) to = (from + 1) % USERS;
     const owner = this.actors[from];
+    this.touch(from);
     await attempt(() => this.s.queue.connect(owner).transferFrom(owner, this.actors[to], r.id, TX), []);
     r.owner = to;
     return {
@@ -2422,22 +2502,21 @@ class World {
   /* --------------------------------------------------- keeper ------------------------------------------------- */
 
   /**
-   * The keeper's runbook (docs/security-model.md §1), each transaction a step checked on its own: sync; complete
-   * every EigenLayer withdrawal (the delay mined); finalize; for each lane whose liability exceeds its buffer, queue
-   * EigenLayer withdrawals of the asset for the difference (largest delegators first, with a margin for rounding);
-   * mine the delay, complete them, finalize; re-denominate every request past `maxWait` into the first asset with
-   * room and finalize again. Then: every lane still waiting is short of the asset itself (its holdings below its
-   * liability), buffer-only lanes are empty, and no request past `maxWait` waits while another asset has room.
+   * The keeper's runbook (docs/security-model.md §1) as a few steps, each checked on its own: complete every
+   * EigenLayer withdrawal (the delay mined); for each lane whose liability exceeds its buffer, queue EigenLayer
+   * withdrawals of the asset for the difference (largest delegators first, with a margin for rounding), mine the
+   * delay and complete them; finalize (which syncs first); re-denominate every request past `maxWait` into the first
+   * asset with room and finalize again. Then: every lane still waiting is short of the asset itself (its holdings
+   * below its liability), buffer-only lanes are empty, and no request past `maxWait` waits while another asset has
+   * room.
    */
   private async keeper(why: string): Promise<void> {
     const who = `keeper${why ? ` (${why.trim()})` : ""}: `;
     note(`keeper runs${why ? ` (${why.trim()})` : ""}`);
-    await this.apply("keeper", () => this.sync(`${who}sync`));
-    await this.completeEverything(who);
-    await this.apply("keeper", () => this.finalize(MAX_FINALIZE_BATCH, who));
-    // Queue withdrawals for each lane's shortfall.
+    if (this.prev.queued.some((x) => x.length > 0)) await this.apply("keeper", () => this.completeAll(who));
+    // Withdrawals for each lane's shortfall.
     const withdrawable = await this.withdrawableShares();
-    let queuedAny = false;
+    const plan: { d: number; r: number; shares: bigint }[] = [];
     for (let r = 0; r < RESTAKABLE; ++r) {
       const i = r + 1;
       const liability = this.liability(i);
@@ -2454,15 +2533,15 @@ class World {
         if (left <= 0n) break;
         const take = minOf(left, withdrawable[d][r]);
         if (take === 0n) continue;
-        await this.apply("keeper", () => this.queueShares(d, r, take, who, 1n));
+        plan.push({ d, r, shares: take });
         left -= take;
-        queuedAny = true;
       }
     }
-    if (queuedAny) {
-      await this.completeEverything(who);
-      await this.apply("keeper", () => this.finalize(MAX_FINALIZE_BATCH, who));
+    if (plan.length > 0) {
+      await this.apply("keeper", () => this.queueAll(plan, who));
+      await this.apply("keeper", () => this.completeAll(who));
     }
+    await this.apply("keeper", () => this.finalize(MAX_FINALIZE_BATCH, who));
     // Requests past maxWait move to the first asset with room (ETH first: it never waits).
     let moved = false;
     const t = this.prev.timestamp;
@@ -2508,12 +2587,54 @@ class World {
     }
   }
 
-  /** Completes every queued EigenLayer withdrawal of every delegator (mining the delay first). */
-  private async completeEverything(who: string): Promise<void> {
+  /** Completes every queued EigenLayer withdrawal of every delegator (mining the delay first): one step. */
+  private async completeAll(who: string): Promise<Effect> {
+    this.queuedMoved = true;
+    const { s } = this;
+    const prev = this.prev;
+    const all = prev.queued.flat();
+    const last = Math.max(...all.map((x) => Number(x.startBlock)));
+    const latest = await ethers.provider.getBlockNumber();
+    const ready = last + EIGEN_DELAYS.minWithdrawalDelayBlocks;
+    if (latest < ready) await mine(ready - latest);
     for (let d = 0; d < this.delegators.length; ++d) {
-      const queued = this.prev.queued[d];
-      if (queued.length > 0) await this.apply("keeper", () => this.completeOf(d, queued, who));
+      const queued = prev.queued[d];
+      if (queued.length === 0) continue;
+      await attempt(
+        () => s.manager.connect(s.signers.stranger).completeWithdrawals(this.delegators[d], queued, TX),
+        [],
+      );
     }
+    const label = `${who}complete all ${all.length} EigenLayer withdrawal(s)`;
+    return {
+      label,
+      units: { kind: "rounding", delta: zeros(), tol: this.withdrawalTolerance(all, COMPLETE_ROUNDING) },
+      outside: (now) => now.buffers.map((x, i) => prev.buffers[i] - x),
+      verify: (now) => expect(now.queued.flat().length, `${label}: none left`).to.equal(0),
+    };
+  }
+
+  /** Queues the planned EigenLayer withdrawals (each from a delegator with none pending: always room): one step. */
+  private async queueAll(plan: { d: number; r: number; shares: bigint }[], who: string): Promise<Effect> {
+    this.queuedMoved = true;
+    const { s } = this;
+    const tol = zeros();
+    for (const { d, r, shares } of plan) {
+      expect(this.prev.queued[d].length, `${who}queue from delegator ${d}: nothing pending after completion`).to.equal(
+        0,
+      );
+      await attempt(
+        () => s.manager.connect(s.signers.keeper).queueWithdrawal(this.delegators[d], this.assets[r + 1], shares, TX),
+        [],
+      );
+      tol[r + 1] += QUEUE_ROUNDING[r];
+    }
+    const what = plan.map(({ d, r, shares }) => `${shares} ${ASSET_NAMES[r + 1]} shares from delegator ${d}`);
+    // P16: value moves from withdrawable to queued, changing the total only by rounding (QUEUE_ROUNDING each).
+    return {
+      label: `${who}queue EigenLayer withdrawals of ${what.join(", ")}`,
+      units: { kind: "rounding", delta: zeros(), tol },
+    };
   }
 
   /* -------------------------------------------------- attacker ------------------------------------------------ */
@@ -2527,6 +2648,7 @@ class World {
     const { s } = this;
     const prev = this.prev;
     const attacker = this.actors[ATTACKER];
+    this.touch(ATTACKER);
     // The deposit only while prices are fresh for the block (a minute of margin).
     const fresh = prev.timestamp + 60n < this.rates.lastSync + BigInt(PARAMS.maxRateAge);
     const withDeposit = deposit > 0n && fresh;
@@ -2558,6 +2680,7 @@ class World {
   /** Sets an LST's Chainlink market price `b` bps apart from its protocol rate (0: back to it), or switches the feed
    * off or on. */
   private async atkMarket(k: number, b: number, toggle: boolean): Promise<Effect> {
+    this.pricesMoved = true;
     const { s } = this;
     const feed = [s.feeds.stETH, s.feeds.rETH, s.feeds.cbETH][k];
     const name = ["stETH/ETH", "rETH/ETH", "cbETH/ETH"][k];
@@ -2581,10 +2704,13 @@ class World {
     if (!prev.marketOk[i]) return this.skip(`attacker buys ${ASSET_NAMES[i]}: no market price`);
     const token = [s.tokens.stETH, s.tokens.rETH, s.tokens.cbETH][k];
     const attacker = this.actors[ATTACKER];
+    this.touch(ATTACKER);
     // The market maker mints what it lacks (at the protocol rate: its own business).
     const held = await token.balanceOf(f.admin);
     if (held < amount + 10n) {
       const value = amount * 2n;
+      // A submit may move Lido's share price by its rounding.
+      if (i === STETH_I) this.pricesMoved = true;
       if (i === STETH_I) await attempt(() => s.tokens.stETH.connect(f.admin).submit(ZeroAddress, { ...TX, value }), []);
       else if (i === RETH_I) await attempt(() => s.tokens.rETH.connect(f.admin).deposit({ ...TX, value }), []);
       else await attempt(() => s.tokens.cbETH.connect(f.admin).deposit({ ...TX, value }), []);
@@ -2621,9 +2747,7 @@ describe("System properties (randomized, whole suite)", function () {
         fc.integer({ min: 0, max: 2 }).map((x) => x === 0),
         fc.array(actionArb, { minLength: MIN_STEPS, maxLength: MAX_STEPS }),
         async (diligent, actions) => {
-          const t0 = cpu();
           const w = await World.load(diligent);
-          PROF.load += cpu() - t0;
           if (diligent) ++diligentRuns;
           try {
             for (const a of actions) await w.step(a);
@@ -2644,7 +2768,6 @@ describe("System properties (randomized, whole suite)", function () {
         1000
       ).toFixed(1)}s`,
     );
-    console.log(`    PROF ${JSON.stringify(PROF)} ${JSON.stringify(READS_PROF)}`);
     console.log(
       `    done/expected revert/skipped: ${[...STATS.entries()]
         .map(([k, t]) => `${k} ${t.done}/${t.reverted}/${t.skipped}`)
@@ -2660,6 +2783,79 @@ describe("System properties (randomized, whole suite)", function () {
         .map(([k, v]) => `${k} ${v}`)
         .join(", ")}`,
     );
+  });
+});
+
+/** Replays a fixed action sequence with every check of the property test. */
+async function replay(actions: Action[], diligent = false): Promise<World> {
+  const w = await World.load(diligent);
+  try {
+    for (const a of actions) await w.step(a);
+  } catch (e) {
+    (e as Error).message += `\n  steps: ${w.log.join(" | ")}`;
+    throw e;
+  }
+  return w;
+}
+
+describe("System property scenarios (fixed sequences, every property checked after every step)", function () {
+  /** The attacker takes the whole rETH lane; a slash of the operator holding the restaked rETH leaves the vault
+   * short of rETH itself. */
+  const shortRethLane: Action[] = [
+    { kind: "atkRequest", asset: RETH_I, bps: 1, fill: true },
+    { kind: "slash", operator: 1, wadBps: 5_000, mask: 0b010 },
+  ];
+  const attackersRequest = (w: World, asset: string) =>
+    w.tracked().filter((r) => r.owner === "attacker" && r.asset === asset);
+
+  it("a lane short of its asset waits through the keeper's runbook; past maxWait the keeper re-denominates it", async function () {
+    const w = await replay([...shortRethLane, { kind: "keeper" }]);
+    expect(attackersRequest(w, "rETH"), "the rETH request waits, its lane short").to.deep.equal([
+      { asset: "rETH", seq: 1n, owner: "attacker", status: 1, short: true },
+    ]);
+    await w.step({ kind: "warp", seconds: 17 * DAY });
+    await w.step({ kind: "keeper" });
+    expect(attackersRequest(w, "rETH")[0].status, "moved out of the rETH lane").to.equal(4);
+    expect(
+      attackersRequest(w, "ETH").map((r) => r.status),
+      "re-denominated into ETH and finalized",
+    ).to.deep.equal([2]);
+  });
+
+  it("the owner re-denominates a stuck request after maxWait (not before) and is paid in the new asset", async function () {
+    const w = await replay([
+      ...shortRethLane,
+      { kind: "redenominate", actor: ATTACKER, pick: 0, asset: ETH_I },
+      { kind: "warp", seconds: 17 * DAY },
+      { kind: "redenominate", actor: ATTACKER, pick: 0, asset: ETH_I },
+      { kind: "finalize", max: 5 },
+      { kind: "atkClaim" },
+    ]);
+    expect(w.log[2], "refused before maxWait").to.match(
+      /re-denominates rETH#1 into ETH \(reverted: WithdrawalQueueNotStuck\)/,
+    );
+    expect(w.log[4], "moved after maxWait").to.match(/re-denominates rETH#1 into ETH$/);
+    expect(
+      attackersRequest(w, "ETH").map((r) => r.status),
+      "paid in ETH",
+    ).to.deep.equal([3]);
+  });
+
+  it("a keeper on schedule brings restaked units back and finalizes a lane that is not short within the bound", async function () {
+    // The attacker takes the whole stETH lane: its liability exceeds the buffer, the rest is restaked.
+    const w = await replay(
+      [
+        { kind: "atkRequest", asset: STETH_I, bps: 1, fill: true },
+        { kind: "request", user: 2, receiver: 2, asset: RETH_I, bps: 2_500 },
+        { kind: "warp", seconds: 3 * DAY },
+      ],
+      true,
+    );
+    expect(w.log.some((l) => /keeper \(scheduled\): queue EigenLayer withdrawals of \d+ stETH/.test(l))).to.equal(true);
+    expect(
+      w.tracked().filter((r) => r.status === 1),
+      "nothing waits",
+    ).to.deep.equal([]);
   });
 });
 
