@@ -4,15 +4,16 @@
  * EigenLayer withdrawals, withdrawal requests, finalization, re-denomination, claims, request transfers, the keeper's
  * runbook, and an attacker's moves) and replays each on a fresh snapshot of the full suite. Every action is valid or
  * is skipped when its precondition fails; a revert is accepted only if it is one of the custom errors the action may
- * legitimately hit, and only when its precondition holds (computed here). After EVERY step the whole system is read
- * in one `eth_call` and checked against expectations computed here from quantities this file tracks, the shared
+ * legitimately hit, and only when its precondition holds (computed here). After EVERY step the system is read in
+ * one `eth_call` (what the step can have changed; everything, the lens included, every LENS_EVERY-th step) and
+ * checked against expectations computed here from quantities this file tracks, the shared
  * reference models (`RateModel`: tranche rate books; `OracleModel`: time-bounded prices; `depositPerUnit` and
  * `payoutPrice`: live deposit and payout prices) and reads of other contracts than the one asserted:
  * - the models: the accountant's books, rate and pending gains, the vault's stored prices, deposit prices, expiry,
  *   trips and outside units, the queue's lanes (requested, processed, liability), every request's state;
  * - P5: the lrETH balances of every holder add up to the supply; the queue holds the shares of pending requests.
- * - P4: the lens's live assets (buffers, positions, stored prices) == totalAssets + pendingGains + unrecognised;
- *   right after a sync unrecognised is in [0, supply / 1e18 + 4]; each buffer <= the vault's real holding.
+ * - P4: live assets (buffers, positions, stored prices) == totalAssets + pendingGains + unrecognised, as the lens
+ *   shows too; right after a sync unrecognised is in [0, supply / 1e18 + 4]; each buffer <= the vault's holding.
  * - P2: the rate only vests between syncs, never rises at a sync and falls only at a sync after a slash or an
  *   LST loss (beyond the rounding EigenLayer and Lido shed, bounded where it happened); donations appear nowhere.
  * - P3: a deposit is worth, right after the next sync, no more than its units at the price it was taken at.
@@ -21,7 +22,8 @@
  * - P16: queuing, completing and forced undelegation move live units only by rounding, never by their value.
  * - No gain without a cause: no actor (the three users and the attacker) ends a step with an ETH value above what
  *   it put in plus its pro-rata share of the gains the accountant booked while it held lrETH (see `VALUE_TOLERANCE`).
- * - Exits: a lane whose liability the buffer covers is emptied by `finalize`; after the keeper's runbook every lane
+ * - Exits: a lane's liability never exceeds the vault's units of the asset (unless a slash took some); a lane
+ *   whose liability the buffer covers is emptied by `finalize`; after the keeper's runbook every lane
  *   still waiting is short of the asset itself, no request older than `maxWait` waits while another asset has room,
  *   and buffer-only lanes never wait; in runs where the keeper follows the runbook on schedule, every request of a
  *   lane that is not short is finalized within the bound (EigenLayer's delay + 2 keeper windows).
@@ -659,6 +661,7 @@ type Fixture = Awaited<ReturnType<typeof deploySystemPropertyFixture>>;
 /** What `World.init` reads once (every run starts from the same snapshot). */
 let INIT:
   | {
+      fixture: Fixture;
       world: Record<string, unknown> & { c: Record<string, Readable> };
       requests: TrackedRequest[];
       processed: bigint[];
@@ -725,6 +728,23 @@ class World {
   private basis: bigint[] = [];
   private allowance: bigint[] = [];
   private inventoryPrev: bigint[][] = [];
+  /** What the last redelegation or forced undelegation left (read after the step, for its checks). */
+  private delegatedNow = "";
+  /** Per delegator: the operator it was last delegated to (also after a forced undelegation) and the one before
+   * (zero until a redelegation). */
+  private operatorOf: string[] = [];
+  private previousOperator: string[] = [];
+  /** Per asset: a slash took some of its restaked or queued units in this run. */
+  private slashed: boolean[] = ASSET_NAMES.map(() => false);
+  // What the current step may have changed (what `observe` reads).
+  /** Actors that sent a transaction or received something (their holdings and lrETH). */
+  private touched = new Set<number>();
+  /** Requests (a request, finalization, re-denomination or claim). */
+  private requestsMoved = false;
+  /** Queued EigenLayer withdrawals (queued, forced or completed). */
+  private queuedMoved = false;
+  /** An LST's own rate or a market feed. */
+  private pricesMoved = false;
 
   private constructor(f: Fixture, diligent: boolean) {
     this.f = f;
@@ -740,8 +760,9 @@ class World {
   }
 
   private async init(): Promise<void> {
-    // Every run starts from the same snapshot: what the first run read is read once.
-    const cached = INIT;
+    // Every run starts from the same snapshot: what the first run read is read once (for this deployment: were
+    // the snapshot lost, `loadFixture` deploys anew and returns a new fixture object).
+    const cached = INIT?.fixture === this.f ? INIT : undefined;
     if (cached) {
       Object.assign(this, { ...cached.world, c: cached.world.c });
       for (const q of cached.requests) this.requests.set(q.id, { ...q });
@@ -757,6 +778,7 @@ class World {
     const last = synced[synced.length - 1].args;
     const depositRate = maxOf(mulDiv(last.totalValue, WAD, last.totalSupply, "ceil"), booksTotal(this.prev.books));
     INIT = {
+      fixture: this.f,
       world: {
         c: this.c,
         strategyReads: this.strategyReads,
@@ -935,7 +957,7 @@ class World {
     const supply = q.add(c.vault, "totalSupply");
     // lrETH balances: an actor's move only when it acted (`touched`); the dead address's seed never moves.
     const balances = this.holders.map((h, k) =>
-      add(k < ACTORS ? full || this.touched.has(k) : h !== DEAD || !prev, c.vault, "balanceOf", [h]),
+      add(k < ACTORS ? full || this.touched.has(k) : h !== DEAD || full, c.vault, "balanceOf", [h]),
     );
     const vaultRate = add(full, c.vault, "getRate");
     const accRate = q.add(c.accountant, "rate");
@@ -1593,7 +1615,7 @@ class World {
       }
       await this.keeperIfDue();
     }
-    // The keeper's runbook is many transactions, each a step checked on its own.
+    // The keeper's runbook is a few steps (each of one or more transactions), each checked on its own.
     if (a.kind === "keeper") await this.keeper("");
     else await this.apply(a.kind, () => this.run(a));
   }
@@ -1631,24 +1653,9 @@ class World {
   private async delegatedTo(d: number): Promise<string> {
     return this.s.el.delegationManager.delegatedTo(this.delegators[d]);
   }
-  private delegatedNow = "";
-  /** Actors that sent a transaction or received something in the current step (their holdings are read). */
-  private touched = new Set<number>();
-  /** The current step may have changed requests (a request, finalization, re-denomination or claim). */
-  private requestsMoved = false;
-  /** The current step may have queued, forced or completed EigenLayer withdrawals. */
-  private queuedMoved = false;
-  /** The current step may have moved an LST's own rate or a market feed. */
-  private pricesMoved = false;
-  /** Per asset: a slash took some of its restaked or queued units in this run. */
-  private slashed: boolean[] = ASSET_NAMES.map(() => false);
   private touch(...actors: number[]): void {
     for (const k of actors) this.touched.add(k);
   }
-  /** Per delegator: the operator it was last delegated to (also after a forced undelegation) and the one before
-   * (zero until a redelegation). */
-  private operatorOf: string[] = [];
-  private previousOperator: string[] = [];
 
   private skip(why: string): Effect {
     return { label: `skip ${why}`, units: SAME };
@@ -2718,10 +2725,10 @@ class World {
     const held = await token.balanceOf(f.admin);
     if (held < amount + 10n) {
       const value = amount * 2n;
-      // A submit may move Lido's share price by its rounding.
-      if (i === STETH_I) this.pricesMoved = true;
-      if (i === STETH_I) await attempt(() => s.tokens.stETH.connect(f.admin).submit(ZeroAddress, { ...TX, value }), []);
-      else if (i === RETH_I) await attempt(() => s.tokens.rETH.connect(f.admin).deposit({ ...TX, value }), []);
+      if (i === STETH_I) {
+        this.pricesMoved = true; // a submit may move Lido's share price by its rounding
+        await attempt(() => s.tokens.stETH.connect(f.admin).submit(ZeroAddress, { ...TX, value }), []);
+      } else if (i === RETH_I) await attempt(() => s.tokens.rETH.connect(f.admin).deposit({ ...TX, value }), []);
       else await attempt(() => s.tokens.cbETH.connect(f.admin).deposit({ ...TX, value }), []);
     }
     // Price per token: the feed's answer (stETH/ETH prices one stETH), rounded up against the buyer.
