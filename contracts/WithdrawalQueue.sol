@@ -41,6 +41,9 @@ contract WithdrawalQueue is
 
     /// @notice The most lane steps one `finalize` takes (bounds its gas with the sync's worst case).
     uint256 public constant MAX_FINALIZE_BATCH = 50;
+    /// @notice Units of an asset held outside the vault (restaked or queued in EigenLayer) that a lane's route does
+    /// not count: 1 gwei, far above the few wei of share rounding between syncs (which re-base the outside units).
+    uint256 public constant ROUTE_MARGIN = 1 gwei;
 
     uint8 internal constant PENDING = 1;
     uint8 internal constant FINALIZED = 2;
@@ -361,7 +364,9 @@ contract WithdrawalQueue is
         uint256 price = _payoutPrice(IPriceAdapter(r.adapter), r.price);
         uint256 units = price == 0 ? 0 : Math.mulDiv(value, UNIT, price);
         LaneSlot memory l = $.lanes[asset];
-        uint256 capacity = r.buffer + r.outside;
+        // Units outside the vault are counted less `ROUTE_MARGIN`: EigenLayer credits a restake and pays a completion
+        // a few wei below the units moved (share rounding), so a lane filled to the wei would end a few wei short.
+        uint256 capacity = r.buffer + (r.outside > ROUTE_MARGIN ? r.outside - ROUTE_MARGIN : 0);
         uint256 room = capacity > l.liability ? capacity - l.liability : 0;
         // No price (never synced, adapter down) or a value that rounds to nothing: no route either.
         if (units == 0 || units > room) revert WithdrawalQueueNoRoute(asset, units, room);
@@ -466,14 +471,15 @@ contract WithdrawalQueue is
     }
 
     /// @dev ETH per 1e18 units a payout of the asset is priced at: 1e18 for ETH (no adapter), else the highest of
-    /// the stored price, the live protocol price and the market price (ignored when the feed is unusable: exits
-    /// never wait for a feed). An adapter that reverts leaves the stored price: exits never wait for an adapter.
+    /// the stored price, the live protocol price and the feed's last market price (stale or not; none when the feed
+    /// is down: exits never wait for a feed). An adapter that reverts leaves the stored price: exits never wait for
+    /// an adapter.
     function _payoutPrice(IPriceAdapter adapter, uint256 stored) private view returns (uint256 price) {
         if (address(adapter) == address(0)) return UNIT;
         price = stored;
-        try adapter.quote() returns (uint256 protocol, uint256 market, bool ok) {
-            price = Math.max(price, protocol);
-            if (ok) price = Math.max(price, market);
+        try adapter.quote() returns (uint256 protocol, uint256 market, bool) {
+            // The market leg even when stale (its last answer): the highest price pays the fewest units.
+            price = Math.max(Math.max(price, protocol), market);
         } catch {}
     }
 

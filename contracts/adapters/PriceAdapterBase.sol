@@ -49,7 +49,7 @@ abstract contract PriceAdapterBase is IPriceAdapter {
         if (address(feed) == address(0)) return (protocol, protocol, true);
         uint256 answer;
         (answer, marketOk) = _readFeed();
-        if (marketOk) market = _marketPerUnit(answer, protocol);
+        if (answer != 0) market = _marketPerUnit(answer, protocol);
     }
 
     /// @inheritdoc IPriceAdapter
@@ -70,20 +70,18 @@ abstract contract PriceAdapterBase is IPriceAdapter {
         return answer;
     }
 
-    /// @dev The feed's answer in 18 decimals, and whether it is usable: positive and at most `maxFeedAge` old. A
-    /// reverting feed is unusable, never a revert here (payouts must not depend on a feed being alive).
-    function _readFeed() private view returns (uint256 answer, bool ok) {
+    /// @dev The feed's last answer in 18 decimals (0 if not positive, absurd or the call reverted), and whether it
+    /// is fresh: at most `maxFeedAge` old. A reverting feed gives (0, false), never a revert here (payouts must not
+    /// depend on a feed being alive).
+    function _readFeed() private view returns (uint256 answer, bool fresh) {
         try feed.latestRoundData() returns (uint80, int256 raw, uint256, uint256 updatedAt, uint80) {
-            // A future `updatedAt` (clock skew between chains) counts as fresh. Answers above 2^128 are nonsense for
-            // an ETH price and refused, so the scaling below (by at most 1e18) cannot overflow.
-            ok =
-                raw > 0 &&
-                uint256(raw) <= type(uint128).max &&
-                updatedAt != 0 &&
-                (updatedAt >= block.timestamp || block.timestamp - updatedAt <= maxFeedAge);
-            if (ok) answer = uint256(raw) * _feedScale;
+            // Answers above 2^128 are nonsense for an ETH price and ignored, so the scaling below (by at most 1e18)
+            // cannot overflow. A future `updatedAt` (clock skew between chains) counts as fresh.
+            if (raw <= 0 || uint256(raw) > type(uint128).max || updatedAt == 0) return (0, false);
+            answer = uint256(raw) * _feedScale;
+            fresh = updatedAt >= block.timestamp || block.timestamp - updatedAt <= maxFeedAge;
         } catch {
-            ok = false;
+            return (0, false);
         }
     }
 

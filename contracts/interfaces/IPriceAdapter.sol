@@ -35,9 +35,12 @@ interface IPriceAdapter {
 
     /// @notice The live protocol and market prices (ETH per 1e18 accounting units, each rounded down).
     /// @return protocol as `price()`
-    /// @return market the feed's price per accounting unit; `protocol` when the adapter has no feed
-    /// @return marketOk false when the adapter has a feed and its answer is unusable (stale, not positive, or the
-    /// call reverted): deposits then refuse the token, payouts ignore the market leg. Never reverts.
+    /// @return market the feed's last price per accounting unit, even if stale (0 when its answer is not positive or
+    /// the call reverted); `protocol` when the adapter has no feed
+    /// @return marketOk false when the adapter has a feed and its answer is stale, not positive, or the call
+    /// reverted: deposits then refuse the token. Payouts use any non-zero `market`, stale or not (the highest price
+    /// pays the fewest units, so a stale feed never lets an exit take a token out above its last known market price),
+    /// and ignore it only when it is 0. Never reverts.
     function quote() external view returns (uint256 protocol, uint256 market, bool marketOk);
 
     /// @notice Accounting units worth `tokenAmount` of the token (balance units), rounded down.

@@ -9,9 +9,10 @@ pragma solidity 0.8.30;
 ///   independently, each in order. A request can never hold back a request that names another asset.
 /// - **No request without a route.** At request time the vault must be able to pay it in that asset: the request's
 ///   most units (its value at the payout price) plus every pending request of the lane must fit in what the vault
-///   holds of the asset, buffer plus restaked and queued in EigenLayer (`WithdrawalQueueNoRoute` otherwise, with the
-///   room left). The buffer promised to a lane cannot be restaked. So every lane's liability is covered by units the
-///   keeper can bring to the buffer within EigenLayer's withdrawal delay (see the README's runbook and bound).
+///   holds of the asset, buffer plus restaked and queued in EigenLayer (the latter less `ROUTE_MARGIN`, 1 gwei, for
+///   share rounding); `WithdrawalQueueNoRoute` otherwise, with the room left. The buffer promised to a lane cannot
+///   be restaked. So every lane's liability is covered by units the keeper can bring to the buffer within
+///   EigenLayer's withdrawal delay (see docs/operating.md for the runbook and the bound).
 /// - `finalize` (permissionless) syncs the rate first (always, so a loss earlier in the same block reaches the
 ///   payouts), then, lane by lane and in order while the buffer lasts, pays each request
 ///   `min(its units at request, value now in units)` where the value now is `min(value at request, shares x rate
@@ -115,7 +116,8 @@ interface IWithdrawalQueue {
     /// @notice The asset cannot be withdrawn (not a vault asset).
     error WithdrawalQueueUnsupportedAsset(address asset);
     /// @notice The vault cannot pay `units` of `asset` on top of its lane's pending requests: only `room` units
-    /// are left (buffer + restaked + queued, minus the lane's liability). Ask for less, or another asset.
+    /// are left (buffer + restaked + queued - ROUTE_MARGIN, minus the lane's liability). Ask for less, or another
+    /// asset.
     error WithdrawalQueueNoRoute(address asset, uint256 units, uint256 room);
     /// @notice The caller may not act on the request (not its owner or approved).
     error WithdrawalQueueNotOwner(uint256 requestId, address caller, address owner);
@@ -190,5 +192,8 @@ interface IWithdrawalQueue {
 
     /// @notice Smallest and largest request (lrETH), whether new requests are paused, and how long a request waits
     /// before it may be re-denominated (seconds).
-    function limits() external view returns (uint256 minShares, uint256 maxShares, bool requestsPaused, uint256 maxWait);
+    function limits()
+        external
+        view
+        returns (uint256 minShares, uint256 maxShares, bool requestsPaused, uint256 maxWait);
 }

@@ -13,8 +13,8 @@ import {LRTVaultStorage} from "../LRTVaultStorage.sol";
 /// @notice The vault's asset records: its ERC-7201 storage, the checks the deposit path inlines, and every cold path
 /// on the records (listing, limits, pauses, syncs applied, settlements, views). The cold paths are `public`: they
 /// run by DELEGATECALL in the vault's own storage, so the vault stays small while deposits stay inline.
-/// @dev Per asset three records: `LRTVaultStorage.AssetSlot`, the deposit path's one slot (read and written by every deposit);
-/// `LRTVaultStorage.PriceSlot` (read by LST deposits); `LRTVaultStorage.AssetState` (cold). Buffers are internal accounting:
+/// @dev Per asset three records (declared in `LRTVaultStorage`): `AssetSlot`, the deposit path's one slot (read and
+/// written by every deposit); `PriceSlot` (read by LST deposits); `AssetState` (cold). Buffers are internal accounting:
 /// `buffer = bufferCheckpoint + headroomCheckpoint - headroom`; a deposit only lowers `headroom`, and every other
 /// flow first folds the deposits since the last checkpoint into `bufferCheckpoint`.
 library VaultAssets {
