@@ -5,7 +5,7 @@
  * 4 strategies, 12 pending EigenLayer withdrawals per delegator, 100 payable requests), and writes
  * reports/gas.json (rows { operation, operators, strategies, gasUsed }, the worst-case rows with their
  * configuration) and reports/gas.md (the same tables beside the figures before issue 9, the targets and the peers'
- * figures from ../shared/docs/gas-anchors.md). `BENCH_ONLY=sizes` or `BENCH_ONLY=worst` runs one part and writes nothing.
+ * figures from our research on their code and on the real EigenLayer core, kept in this file). `BENCH_ONLY=sizes` or `BENCH_ONLY=worst` runs one part and writes nothing.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -540,7 +540,7 @@ function markdown(rows: Row[], notes: string[]): string {
   }
   lines.push("");
   for (const note of notes) lines.push(note, "");
-  lines.push("## Peers (from ../shared/docs/gas-anchors.md)");
+  lines.push("## Peers (published figures; EigenLayer rows measured on its real core compiled from source)");
   lines.push("");
   lines.push("| operation | peer | gas | note |");
   lines.push("|---|---|---:|---|");

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ethers } from "ethers";
 
-/** One entry of `deploy/eigenlayer/interfaces.json` (a copy of ../shared/eigenlayer/interfaces.json). */
+/** One entry of `deploy/eigenlayer/interfaces.json` (vendored from EigenLayer v1.12.0; see its `_meta`). */
 export interface JsonEntry {
   signature: string;
   selector?: string;

@@ -18,7 +18,7 @@ import { StEthModel } from "../helpers/steth";
 
 const { ZeroAddress, MaxUint256, parseEther } = ethers;
 
-/** The vendored interface list (`externalLSTViews`), a copy of ../shared/eigenlayer/interfaces.json. */
+/** The vendored interface list (`externalLSTViews`), vendored in deploy/eigenlayer/interfaces.json. */
 const INTERFACES_JSON = path.join(__dirname, "../../deploy/eigenlayer/interfaces.json");
 
 /** An odd Lido yield: makes pooled ether / shares a non-trivial ratio. */

@@ -5,7 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title IStrategy
 /// @notice The part of EigenLayer's `IStrategy` (v1.12.0) that lrt-vault and the local stand-in share. Selectors
-/// match `../shared/eigenlayer/interfaces.json`; test/eigenlayer/fidelity.test.ts proves it.
+/// match `deploy/eigenlayer/interfaces.json`; test/eigenlayer/fidelity.test.ts proves it.
 /// @dev Strategy shares are converted to tokens with a 1000/1000 virtual offset, rounding down both ways.
 interface IStrategy {
     /// @notice Called by the StrategyManager after it moved `amount` of `token` in; returns the new shares (floor).
