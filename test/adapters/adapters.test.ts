@@ -406,7 +406,7 @@ describe("Price adapters", function () {
       expect([...(await rETH0.quote())]).to.deep.equal([RETH_INITIAL_RATE, 2n * WAD, true]);
     });
 
-    it("an answer exactly maxFeedAge old is usable, one second older is stale (marketOk false, no revert)", async function () {
+    it("an answer exactly maxFeedAge old is usable, one second older is stale (its last answer with marketOk false, no revert)", async function () {
       const f = await loadFixture(adaptersFixture);
       const answer = 1_090_000_000_000_000_003n;
       let t = BigInt(await time.latest()) + 1_000n;
@@ -420,7 +420,8 @@ describe("Price adapters", function () {
         await time.setNextBlockTimestamp((t += 100n));
         await f.feeds.rETH.setAnswerAt(answer, t - age);
         expect([...(await f.withFeed.rETH.quote())], `age ${age}`).to.deep.equal(
-          ok ? [RETH_INITIAL_RATE, answer, true] : [RETH_INITIAL_RATE, 0n, false],
+          // Stale: the last answer is still reported (payouts use it), flagged unusable (deposits refuse).
+          [RETH_INITIAL_RATE, answer, ok],
         );
       }
       // Time passing alone makes the last good answer stale.
@@ -430,12 +431,30 @@ describe("Price adapters", function () {
       await time.increaseTo(t + MAX_AGE);
       expect([...(await f.withFeed.cbETH.quote())]).to.deep.equal([CBETH_INITIAL_RATE, answer, true]);
       await time.increaseTo(t + MAX_AGE + 1n);
-      expect([...(await f.withFeed.cbETH.quote())]).to.deep.equal([CBETH_INITIAL_RATE, 0n, false]);
-      // A time in the future (clock skew) counts as fresh; a zero time never does.
+      expect([...(await f.withFeed.cbETH.quote())]).to.deep.equal([CBETH_INITIAL_RATE, answer, false]);
+      // A time in the future (clock skew) counts as fresh; a zero time never does (and gives no market price).
       await f.feeds.cbETH.setAnswerAt(answer, t + 10n * MAX_AGE);
       expect([...(await f.withFeed.cbETH.quote())]).to.deep.equal([CBETH_INITIAL_RATE, answer, true]);
       await f.feeds.cbETH.setAnswerAt(answer, 0n);
       expect([...(await f.withFeed.cbETH.quote())]).to.deep.equal([CBETH_INITIAL_RATE, 0n, false]);
+      // A stale stETH/ETH answer is scaled per unit (by the protocol price) as a fresh one; a stale answer that is
+      // not positive or absurd gives no market price.
+      const model = seededModel(f.funder.address);
+      await f.stETH.connect(f.owner).rebase(ODD_GAIN);
+      model.rebase(ODD_GAIN);
+      const protocol = model.pooledEthByShares(WAD);
+      await time.setNextBlockTimestamp((t += MAX_AGE + 100n));
+      await f.feeds.stETH.setAnswerAt(answer, t - MAX_AGE - 1n);
+      for (const adapter of [f.withFeed.stETH, f.withFeed.wstETH]) {
+        expect([...(await adapter.quote())]).to.deep.equal([protocol, mulWad(answer, protocol), false]);
+      }
+      for (const bad of [0n, -1n, 2n ** 128n]) {
+        await time.setNextBlockTimestamp((t += 100n));
+        await f.feeds.stETH.setAnswerAt(bad, t - MAX_AGE - 1n);
+        for (const adapter of [f.withFeed.stETH, f.withFeed.wstETH]) {
+          expect([...(await adapter.quote())], `stale ${bad}`).to.deep.equal([protocol, 0n, false]);
+        }
+      }
     });
 
     it("a zero, negative, absurd or reverting answer gives marketOk false and the protocol price, without reverting", async function () {
