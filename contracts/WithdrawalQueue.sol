@@ -287,8 +287,8 @@ contract WithdrawalQueue is
 
     /// @inheritdoc IWithdrawalQueue
     function lane(address asset) external view returns (Lane memory) {
-        LaneSlot memory l = _queue().lanes[asset];
-        return Lane(l.requested, l.processed, l.liability);
+        LaneSlot memory ln = _queue().lanes[asset];
+        return Lane(ln.requested, ln.processed, ln.liability);
     }
 
     /// @inheritdoc IWithdrawalQueue
@@ -363,18 +363,18 @@ contract WithdrawalQueue is
         if (!r.known) revert WithdrawalQueueUnsupportedAsset(asset);
         uint256 price = _payoutPrice(IPriceAdapter(r.adapter), r.price);
         uint256 units = price == 0 ? 0 : Math.mulDiv(value, UNIT, price);
-        LaneSlot memory l = $.lanes[asset];
+        LaneSlot memory ln = $.lanes[asset];
         // Units outside the vault are counted less `ROUTE_MARGIN`: EigenLayer credits a restake and pays a completion
         // a few wei below the units moved (share rounding), so a lane filled to the wei would end a few wei short.
         uint256 capacity = r.buffer + (r.outside > ROUTE_MARGIN ? r.outside - ROUTE_MARGIN : 0);
-        uint256 room = capacity > l.liability ? capacity - l.liability : 0;
+        uint256 room = capacity > ln.liability ? capacity - ln.liability : 0;
         // No price (never synced, adapter down) or a value that rounds to nothing: no route either.
         if (units == 0 || units > room) revert WithdrawalQueueNoRoute(asset, units, room);
         // Fits: units <= room <= capacity, the vault's holdings of one asset, far below 2^128; seq below 2^64.
-        l.requested += 1;
-        l.liability += uint128(units);
-        $.lanes[asset] = l;
-        requestId = (uint256(uint160(asset)) << 64) | l.requested;
+        ln.requested += 1;
+        ln.liability += uint128(units);
+        $.lanes[asset] = ln;
+        requestId = (uint256(uint160(asset)) << 64) | ln.requested;
         request.lidoShares = r.lidoShares;
         $.requests[requestId] = request;
         $.payouts[requestId] = Payout(uint128(units), 0);
@@ -418,21 +418,21 @@ contract WithdrawalQueue is
     /// @dev Finalizes `batch.assets[i]`'s lane in order while its buffer lasts and steps remain; returns how many.
     function _finalizeLane(QueueStorage storage $, Batch memory batch, uint256 i) private returns (uint256 count) {
         address asset = batch.assets[i];
-        LaneSlot memory l = $.lanes[asset];
-        while (l.processed < l.requested && batch.steps < batch.maxSteps) {
-            uint256 id = (uint256(uint160(asset)) << 64) | (uint256(l.processed) + 1);
+        LaneSlot memory ln = $.lanes[asset];
+        while (ln.processed < ln.requested && batch.steps < batch.maxSteps) {
+            uint256 id = (uint256(uint160(asset)) << 64) | (uint256(ln.processed) + 1);
             StoredRequest storage request = $.requests[id];
             if (request.status == PENDING) {
                 uint256 most = $.payouts[id].units;
                 if (!_finalizeOne($, batch, i, id, request, most)) break;
-                l.liability -= uint128(most);
+                ln.liability -= uint128(most);
                 ++count;
             }
             // A moved (re-denominated) entry is skipped: its units already left the liability.
-            ++l.processed;
+            ++ln.processed;
             ++batch.steps;
         }
-        $.lanes[asset] = l;
+        $.lanes[asset] = ln;
     }
 
     /// @dev Finalizes request `id` if the buffer of asset `i` can pay it; returns false (and changes nothing) if not.

@@ -22,11 +22,7 @@ contract WstETHAdapter is PriceAdapterBase {
     /// @param wstETH the Lido wstETH token
     /// @param feed_ the Chainlink stETH/ETH feed (zero: none)
     /// @param maxFeedAge_ when the feed's answer goes stale (seconds)
-    constructor(
-        address wstETH,
-        IAggregatorV3 feed_,
-        uint256 maxFeedAge_
-    ) PriceAdapterBase(wstETH, feed_, maxFeedAge_) {
+    constructor(address wstETH, IAggregatorV3 feed_, uint256 maxFeedAge_) PriceAdapterBase(wstETH, feed_, maxFeedAge_) {
         stETH = ILidoShares(IWstETH(wstETH).stETH());
     }
 

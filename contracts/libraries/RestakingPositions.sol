@@ -6,9 +6,7 @@ import {IOperatorDelegator} from "../interfaces/IOperatorDelegator.sol";
 import {ILRTVault} from "../interfaces/ILRTVault.sol";
 import {IPriceAdapter} from "../interfaces/IPriceAdapter.sol";
 import {IStrategy} from "../interfaces/external/eigenlayer/IStrategy.sol";
-import {IStrategyManager} from "../interfaces/external/eigenlayer/IStrategyManager.sol";
 import {IDelegationManager} from "../interfaces/external/eigenlayer/IDelegationManager.sol";
-import {IRewardsCoordinator} from "../interfaces/external/eigenlayer/IRewardsCoordinator.sol";
 import {IAllocationManager} from "../interfaces/external/eigenlayer/IAllocationManager.sol";
 import {RestakingManagerStorage} from "../RestakingManagerStorage.sol";
 
