@@ -45,7 +45,11 @@ export class Ledger {
   readonly steth = new StEthModel();
   rETHRate = RETH_INITIAL_RATE;
   cbETHRate = CBETH_INITIAL_RATE;
-  /** The Chainlink feeds' answers (ETH per token): stETH/ETH (also wstETH's), rETH/ETH, cbETH/ETH. */
+  /**
+   * The Chainlink feeds' last answers (ETH per token): stETH/ETH (also wstETH's), rETH/ETH, cbETH/ETH, stale or not
+   * (a stale answer still prices payouts; deposits refuse it, which the ledger does not model). 0 for a feed that
+   * gives no answer (down, not positive, absurd, or dated 0): payouts then ignore the market leg.
+   */
   stETHMarket = WAD;
   rETHMarket = RETH_INITIAL_RATE;
   cbETHMarket = CBETH_INITIAL_RATE;
@@ -108,7 +112,10 @@ export class Ledger {
     }
   }
 
-  /** The market price per accounting unit from the feeds (the protocol price where the asset has no feed). */
+  /**
+   * The market price per accounting unit from the feeds' last answers (the protocol price where the asset has no
+   * feed; 0 when its feed gives no answer).
+   */
   marketPrice(key: Key): bigint {
     switch (key) {
       case "stETH":
@@ -123,7 +130,10 @@ export class Ledger {
     }
   }
 
-  /** What a payout in `key` is priced at now: the highest of the stored, live protocol and market prices. */
+  /**
+   * What a payout in `key` is priced at now: the highest of the stored, live protocol and market prices, the market
+   * being the feed's last answer even when stale (none when the feed gives no answer: market 0).
+   */
   payoutPrice(key: Key): bigint {
     if (key === "ETH") return WAD;
     return payoutPrice(this.price.get(key)!, this.observedPrice(key), this.marketPrice(key));

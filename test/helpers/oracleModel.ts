@@ -56,7 +56,11 @@ export function depositPerUnit(sharesPerUnit: bigint, stored: bigint, protocol: 
   return live >= stored ? sharesPerUnit : mulDiv(sharesPerUnit, live, stored);
 }
 
-/** The highest of the stored, live protocol and (usable) market prices: what a payout in the LST is priced at. */
+/**
+ * The highest of the stored, live protocol and market prices: what a payout in the LST is priced at. `market` is the
+ * feed's last answer per unit, stale or not (the adapter's `quote().market` whatever `marketOk` says); 0 or undefined
+ * when the feed gives none (down, not positive), and the market leg is then ignored.
+ */
 export function payoutPrice(stored: bigint, protocol: bigint, market?: bigint): bigint {
   let p = stored > protocol ? stored : protocol;
   if (market !== undefined && market > p) p = market;

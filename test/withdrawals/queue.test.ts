@@ -25,11 +25,12 @@ import {
   PENDING,
   QueueLedger,
   REDENOMINATED,
+  ROUTE_MARGIN,
   laneId,
 } from "./queueLedger";
 import type { Finalization, Key, LedgerRequest, LedgerSync } from "./queueLedger";
 
-const { parseEther, MaxUint256, ZeroAddress } = ethers;
+const { parseEther, parseUnits, MaxUint256, ZeroAddress } = ethers;
 const HOUR = 3_600n;
 const DAY = 24n * HOUR;
 const MAX_WAIT = BigInt(VAULT_PARAMS.maxWait);
@@ -564,7 +565,7 @@ describe("WithdrawalQueue", function () {
       expect(await f.vault.balanceOf(bob.address)).to.equal(l.balanceOf(bob.address));
     });
 
-    it("the most units: the value at the payout price, the highest of the stored, live protocol and usable market prices", async function () {
+    it("the most units: the value at the payout price, the highest of the stored, live protocol and market prices (a stale feed's last answer counts, a reverting feed's does not)", async function () {
       const f = await loadFixture(deployQueueFixture);
       const l = await ledgerOf(f);
       const A = l.q.assets;
@@ -592,25 +593,124 @@ describe("WithdrawalQueue", function () {
         .to.emit(f.queue, "WithdrawalRequested")
         .withArgs(...requestedArgs(l, r2));
 
-      // A stale feed is ignored on the payout side (exits never wait for a feed): the premium no longer counts.
-      await at((t += 1n), () => f.feeds.rETH.connect(admin).setAnswerAt(premium * 2n, 1n));
+      // A stale feed still counts on the payout side at its last answer (a stale feed never lets an exit take rETH
+      // out above its last known market price): the doubled premium, dated long ago, prices the payout.
+      const stale = premium * 2n;
+      await at((t += 1n), () => f.feeds.rETH.connect(admin).setAnswerAt(stale, 1n));
+      l.rETHMarket = stale;
       const shares3 = parseEther("1") + 3n;
       await at((t += 1n), () => f.vault.connect(bob).approve(f.queue, shares3));
       const value3 = mulWad(shares3, l.rateAt(t + 1n));
-      const units3 = mulDiv(value3, WAD, payoutPrice(l.price.get("rETH")!, l.observedPrice("rETH")));
+      const units3 = mulDiv(value3, WAD, payoutPrice(l.price.get("rETH")!, l.observedPrice("rETH"), stale));
+      expect(units3).to.equal(mulDiv(value3, WAD, stale));
       const id3 = l.nextId("rETH");
       await expect(at((t += 1n), () => f.queue.connect(bob).requestWithdrawal(shares3, A.rETH, bob.address)))
         .to.emit(f.queue, "WithdrawalRequested")
         .withArgs(id3, bob.address, bob.address, A.rETH, shares3, value3, l.rateAt(t), units3);
-      expect(units3).to.be.greaterThan(mulDiv(value3, WAD, premium));
+      expect(l.request(t, bob.address, bob.address, shares3, "rETH").maxUnits).to.equal(units3);
+      expect(units3).to.be.lessThan(mulDiv(value3, WAD, premium));
+
+      // A feed that reverts gives no market price (exits never wait for a feed): the higher of the stored and live
+      // protocol prices.
+      await at((t += 1n), () => f.feeds.rETH.connect(admin).setDown(true));
+      l.rETHMarket = 0n;
+      const shares4 = parseEther("0.5") + 5n;
+      const { tx: tx4, r: r4 } = await requestAt(f, l, (t += 2n), bob, shares4, "rETH", bob.address);
+      expect(r4.maxUnits).to.equal(
+        mulDiv(r4.valueAtRequest, WAD, payoutPrice(l.price.get("rETH")!, l.observedPrice("rETH"))),
+      );
+      expect(r4.maxUnits).to.be.greaterThan(mulDiv(r4.valueAtRequest, WAD, premium));
+      await expect(tx4)
+        .to.emit(f.queue, "WithdrawalRequested")
+        .withArgs(...requestedArgs(l, r4));
 
       // While pending, getRequest reports the most units; the lanes' liabilities are their sums.
       await expectStored(f, l, r1);
       await expectStored(f, l, r2);
+      await expectStored(f, l, r4);
       expect((await f.queue.getRequest(id3)).payoutUnits).to.equal(units3);
-      expect(await f.queue.liability(A.rETH)).to.equal(r1.maxUnits + units3);
+      expect(await f.queue.liability(A.rETH)).to.equal(r1.maxUnits + units3 + r4.maxUnits);
       expect(await f.queue.liability(A.stETH)).to.equal(r2.maxUnits);
       expect(await f.queue.liability(ETH)).to.equal(0n);
+    });
+
+    it("counts the units outside the vault less ROUTE_MARGIN (1 gwei): room = buffer + outside - margin - liability", async function () {
+      const f = await loadFixture(outsideQueueFixture);
+      const l = await outsideLedgerOf(f);
+      const A = l.q.assets;
+      const { admin, alice, bob } = f.signers;
+      expect(ROUTE_MARGIN).to.equal(parseUnits("1", "gwei"));
+      expect(await f.queue.ROUTE_MARGIN()).to.equal(ROUTE_MARGIN);
+      await f.queue.connect(admin).setLimits(1n, MAX_SHARES);
+      await f.vault.connect(alice).approve(f.queue, MaxUint256);
+      await f.vault.connect(bob).approve(f.queue, MaxUint256);
+      let t = f.outsideSyncAt + HOUR;
+      // The fewest lrETH a request at `at` needs for its most units in `key` to be `units` (found with the ledger).
+      const sharesFor = (at: bigint, key: Key, units: bigint): bigint => {
+        let shares = mulDiv(mulDiv(units, l.payoutPrice(key), WAD, "ceil"), WAD, l.rateAt(at), "ceil");
+        while (shares > 1n && l.routeOf(at, shares - 1n, key).units >= units) shares -= 1n;
+        while (l.routeOf(at, shares, key).units < units) shares += 1n;
+        return shares;
+      };
+
+      // rETH: the 7.59 rETH buffer plus the 6 rETH restaked, less the margin.
+      const room = l.buffer.get("rETH")! + OUTSIDE.rETH - ROUTE_MARGIN;
+      const over = sharesFor(t, "rETH", room + 1n);
+      expect(l.routeOf(t, over, "rETH")).to.deep.equal({ units: room + 1n, room, ok: false });
+      await expect(at(t, () => f.queue.connect(alice).requestWithdrawal(over, A.rETH, alice.address)))
+        .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueNoRoute")
+        .withArgs(A.rETH, room + 1n, room);
+      // Exactly the room is accepted: the lane then owes every unit the vault holds but the margin.
+      const exact = sharesFor(t + 1n, "rETH", room);
+      expect(l.routeOf(t + 1n, exact, "rETH")).to.deep.equal({ units: room, room, ok: true });
+      await expect(at((t += 1n), () => f.queue.connect(alice).requestWithdrawal(exact, A.rETH, alice.address)))
+        .to.emit(f.queue, "WithdrawalRequested")
+        .withArgs(...requestedArgs(l, l.request(t, alice.address, alice.address, exact, "rETH")));
+      expect(l.lane("rETH").liability).to.equal(l.holdings("rETH") - ROUTE_MARGIN);
+      const full = l.routeOf(t + 1n, MIN_SHARES, "rETH");
+      expect([full.room, full.ok]).to.deep.equal([0n, false]);
+      await expect(at((t += 1n), () => f.queue.connect(bob).requestWithdrawal(MIN_SHARES, A.rETH, bob.address)))
+        .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueNoRoute")
+        .withArgs(A.rETH, full.units, 0n);
+
+      // stETH: the 5 shares queued count less the margin too (a request of everything shows the room).
+      const all = parseEther("20");
+      const st = l.routeOf(t + 1n, all, "stETH");
+      expect(st.room).to.equal(l.buffer.get("stETH")! + OUTSIDE.stETH - ROUTE_MARGIN);
+      expect(st.ok).to.equal(false);
+      await expect(at((t += 1n), () => f.queue.connect(bob).requestWithdrawal(all, A.stETH, bob.address)))
+        .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueNoRoute")
+        .withArgs(A.stETH, st.units, st.room);
+      await expectLanes(f, l);
+    });
+
+    it("outside units at most ROUTE_MARGIN add no room; above it, only the excess does", async function () {
+      const f = await loadFixture(deployQueueFixture);
+      const l = await ledgerOf(f);
+      const A = l.q.assets;
+      const { admin, alice } = f.signers;
+      const manager = await new RestakingManagerMock__factory(admin).deploy();
+      await f.vault.connect(admin).setRestakingManager(manager);
+      await f.vault.connect(alice).approve(f.queue, MaxUint256);
+      const all = parseEther("20");
+      let t = BigInt(await time.latest()) + 10n;
+      for (const [queued, extra] of [
+        [1n, 0n],
+        [ROUTE_MARGIN, 0n],
+        [ROUTE_MARGIN + 1n, 1n],
+        [ROUTE_MARGIN + 7_777n, 7_777n],
+      ] as const) {
+        await manager.setPositions([{ asset: A.stETH, withdrawableUnits: 0n, queuedUnits: queued }]);
+        await at((t += HOUR), () => f.accountant.sync());
+        l.queued.set("stETH", queued);
+        l.sync(t);
+        expect(l.outside("stETH")).to.equal(queued);
+        const route = l.routeOf(t + 1n, all, "stETH");
+        expect(route.room, `queued ${queued}`).to.equal(l.buffer.get("stETH")! + extra);
+        await expect(at((t += 1n), () => f.queue.connect(alice).requestWithdrawal(all, A.stETH, alice.address)))
+          .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueNoRoute")
+          .withArgs(A.stETH, route.units, route.room);
+      }
     });
   });
 
@@ -929,17 +1029,20 @@ describe("WithdrawalQueue", function () {
       expect(await f.vault.balanceOf(f.queue)).to.equal(0n);
     });
 
-    it("takes at most MAX_FINALIZE_BATCH (100) steps: finalize(1000) finalizes 100 requests", async function () {
+    it("takes at most MAX_FINALIZE_BATCH (50) steps: finalize(1000) finalizes 50 requests", async function () {
       const f = await loadFixture(deployQueueFixture);
       const l = await ledgerOf(f);
       const A = l.q.assets;
       const { alice, bob, keeper } = f.signers;
+      expect(MAX_FINALIZE_BATCH).to.equal(50n);
       expect(await f.queue.MAX_FINALIZE_BATCH()).to.equal(MAX_FINALIZE_BATCH);
       await f.vault.connect(alice).approve(f.queue, MaxUint256);
       await f.vault.connect(bob).approve(f.queue, MaxUint256);
       let t = BigInt(await time.latest()) + 10n;
       const shares = MIN_SHARES + 1n;
-      for (let i = 0; i < 102; ++i) {
+      // Two ETH requests more than one batch takes, then two stETH requests behind them.
+      const ethRequests = MAX_FINALIZE_BATCH + 2n;
+      for (let i = 0n; i < ethRequests; ++i) {
         await at((t += 1n), () => f.queue.connect(alice).requestWithdrawal(shares, ETH, alice.address));
         l.request(t, alice.address, alice.address, shares, "ETH");
       }
@@ -947,16 +1050,16 @@ describe("WithdrawalQueue", function () {
         await at((t += 1n), () => f.queue.connect(bob).requestWithdrawal(shares, A.stETH, bob.address));
         l.request(t, bob.address, bob.address, shares, "stETH");
       }
-      expect(await f.queue.connect(keeper).finalize.staticCall(1000n)).to.equal(100n);
+      expect(await f.queue.connect(keeper).finalize.staticCall(1000n)).to.equal(MAX_FINALIZE_BATCH);
       const { fin } = await finalizeAt(f, l, (t += 1n), 1000n);
-      expect([fin.finalized.length, fin.steps, fin.exhausted]).to.deep.equal([100, 100n, true]);
-      expect(l.laneView("ETH")).to.deep.equal([102n, 100n, 2n * shares]);
+      expect([fin.finalized.length, fin.steps, fin.exhausted]).to.deep.equal([50, 50n, true]);
+      expect(l.laneView("ETH")).to.deep.equal([ethRequests, MAX_FINALIZE_BATCH, 2n * shares]);
       expect(l.laneView("stETH")[1]).to.equal(0n);
 
       const { fin: rest } = await finalizeAt(f, l, (t += 1n), 1000n);
       expect(rest.finalized.map((r) => [r.asset, r.seq])).to.deep.equal([
-        ["ETH", 101n],
-        ["ETH", 102n],
+        ["ETH", MAX_FINALIZE_BATCH + 1n],
+        ["ETH", MAX_FINALIZE_BATCH + 2n],
         ["stETH", 1n],
         ["stETH", 2n],
       ]);
@@ -2120,7 +2223,8 @@ class InvariantRun {
     expect(queueShares, "lrETH in the queue (ledger)").to.equal(l.pendingShares());
 
     // The vault never owes more than it has: buffers read without underflow, match the ledger, and are held. Every
-    // lane's liability is the sum of its pending requests' most units, and fits the asset's buffer + outside units.
+    // lane's liability is the sum of its pending requests' most units, and fits the asset's buffer + outside units
+    // less ROUTE_MARGIN (the outside units are fixed here, so what a request was routed against stays).
     const buffers = await vault.buffers();
     expect([...buffers], "buffers").to.deep.equal(KEYS.map((k) => l.buffer.get(k)));
     for (const [i, key] of KEYS.entries()) {
@@ -2132,9 +2236,8 @@ class InvariantRun {
       expect(lane.liability, `${key} liability = pending most units`).to.equal(
         l.pendingIn(k).reduce((s, r) => s + r.maxUnits, 0n),
       );
-      expect(lane.liability, `${key} liability <= buffer + outside`).to.be.at.most(
-        info.bufferUnits + info.outsideUnits,
-      );
+      const counted = info.outsideUnits > ROUTE_MARGIN ? info.outsideUnits - ROUTE_MARGIN : 0n;
+      expect(lane.liability, `${key} liability <= buffer + outside - margin`).to.be.at.most(info.bufferUnits + counted);
       expect(info.outsideUnits, `${key} outside`).to.equal(l.outside(k));
     }
 

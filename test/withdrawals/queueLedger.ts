@@ -9,12 +9,14 @@
  * - one FIFO lane per asset; request ids are `uint256(uint160(asset)) << 64 | seq`, seq counting from 1 per lane;
  * - a request at `t` locks `shares` lrETH and records `rate = rateAt(t)` and `valueAtRequest = floor(shares * rate /
  *   1e18)`. Its most units are `floor(value * 1e18 / payoutPrice)`, the payout price being the highest of the price
- *   stored at the last sync, the live protocol price and the market price (1e18 for ETH). It is refused
- *   (`WithdrawalQueueNoRoute(asset, units, room)`) when `units == 0` or `units > room`, `room = buffer + outside -
- *   lane liability` (0 if negative), `outside` being the units restaked or queued as of the last sync (0 without a
- *   restaking manager). Accepted, its most units join the lane's liability;
+ *   stored at the last sync, the live protocol price and the feed's last market price, stale or not (ignored only
+ *   when the feed gives none: down or not positive, the ledger's market 0; 1e18 for ETH). It is refused
+ *   (`WithdrawalQueueNoRoute(asset, units, room)`) when `units == 0` or `units > room`, `room = buffer + (outside -
+ *   ROUTE_MARGIN if outside > ROUTE_MARGIN, else 0) - lane liability` (0 if negative), `outside` being the units
+ *   restaked or queued as of the last sync (0 without a restaking manager) and `ROUTE_MARGIN` 1 gwei (EigenLayer's
+ *   share rounding). Accepted, its most units join the lane's liability;
  * - `finalize(max)` at `t` first syncs (always, even when it then pays nothing: it never reverts), then walks the
- *   lanes in `vault.assets()` order, each in request order, at most `min(max, 100)` steps in all (a re-denominated
+ *   lanes in `vault.assets()` order, each in request order, at most `min(max, 50)` steps in all (a re-denominated
  *   entry is skipped but counts as a step), paying each pending request `value = floor(shares * min(rateAtRequest,
  *   rate) / 1e18)` as `units = floor(value * 1e18 / payoutPrice)`, capped at its most units (the value is then
  *   recomputed as `floor(units * payoutPrice / 1e18)`), while the asset's buffer lasts; a lane stops at its first
@@ -44,7 +46,10 @@ export const CLAIMED = 3n;
 export const REDENOMINATED = 4n;
 
 /** `WithdrawalQueue.MAX_FINALIZE_BATCH`: the most lane steps one `finalize` takes. */
-export const MAX_FINALIZE_BATCH = 100n;
+export const MAX_FINALIZE_BATCH = 50n;
+
+/** `WithdrawalQueue.ROUTE_MARGIN`: the units outside the vault (restaked or queued) a lane's route does not count. */
+export const ROUTE_MARGIN = 1_000_000_000n;
 
 export interface LedgerRequest {
   id: bigint;
@@ -198,7 +203,8 @@ export class QueueLedger extends Ledger {
   /** Whether a request worth `value` ETH now fits `key`'s lane: its most units and the lane's room. */
   route(key: Key, value: bigint): Route {
     const units = mulDiv(value, WAD, this.payoutPrice(key));
-    const capacity = this.buffer.get(key)! + this.outside(key);
+    const outside = this.outside(key);
+    const capacity = this.buffer.get(key)! + (outside > ROUTE_MARGIN ? outside - ROUTE_MARGIN : 0n);
     const liability = this.lane(key).liability;
     const room = capacity > liability ? capacity - liability : 0n;
     return { units, room, ok: units !== 0n && units <= room };
