@@ -99,6 +99,9 @@ const MAX_PENDING_WITHDRAWALS = 10;
 const MAX_STRATEGIES = 4;
 /** The queue's largest finalize batch (the keeper asks for it). */
 const MAX_FINALIZE_BATCH = 50;
+/** The units outside the vault (restaked or queued) a lane's route does not count (the queue's `ROUTE_MARGIN`, 1 gwei:
+ * EigenLayer's share rounding between syncs, docs §1). */
+const ROUTE_MARGIN = 1_000_000_000n;
 /** How often a keeper that follows the runbook acts (and the longest time step between two of its runs). */
 const KEEPER_WINDOW = DAY;
 /** EigenLayer's withdrawal delay in seconds here: `mine` spaces blocks one second apart. */
@@ -152,8 +155,9 @@ const COMPLETE_ROUNDING: readonly bigint[] = [8n, 2n, 2n];
  *   accountant never publishes a deposit rate below its books). The lrETH are then worth shares x rate <= shares x
  *   books, and books rise only by what a sync books (counted, per share held, in the allowance);
  * - a request is worth min(valueAtRequest, floor(shares x rate)) <= shares x rate, the lrETH it locked;
- * - a payout is floor(min(value at request, floor(shares x rate)) x 1e18 / payoutPrice) units, payoutPrice >= market
- *   (or >= protocol when the feed is unusable, the mark used then): worth at most the request's value;
+ * - a payout is floor(min(value at request, floor(shares x rate)) x 1e18 / payoutPrice) units, payoutPrice >= the
+ *   feed's last market price, stale or not (or >= protocol when the feed gives none, the mark used then): worth at
+ *   most the request's value;
  * - Lido moves shares exactly by `transferShares` (claims); a deposit by amount moves floor(amount x S / P) shares
  *   from the actor and credits exactly those; a purchase pays ceil(amount x answer / 1e18) for at most
  *   floor(amount x S / P) shares marked at floor(answer x floor(P x 1e18 / S) / 1e18): never above the price paid.
@@ -259,7 +263,7 @@ type Action =
   // The attacker.
   | { kind: "atkSyncs"; syncs: number; deposit: bigint }
   | { kind: "atkRate"; token: number; bps: number }
-  | { kind: "atkMarket"; feed: number; bps: number; toggleDown: boolean }
+  | { kind: "atkMarket"; feed: number; bps: number; toggleDown: boolean; stale: boolean }
   | { kind: "atkBuy"; asset: number; amount: bigint; deposit: boolean }
   | { kind: "atkDepositETH"; amount: bigint }
   | { kind: "atkRequest"; asset: number; bps: number; fill: boolean }
@@ -374,12 +378,15 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   ),
   w(
     2,
-    fc.record({
-      kind: fc.constant("atkMarket" as const),
-      feed: idx(RESTAKABLE),
-      bps: fc.integer({ min: -1_000, max: 1_000 }),
-      toggleDown: fc.integer({ min: 0, max: 9 }).map((x) => x === 0),
-    }),
+    // One in ten switches the feed off or on, one in ten posts an answer dated long ago (stale at once).
+    fc
+      .record({
+        kind: fc.constant("atkMarket" as const),
+        feed: idx(RESTAKABLE),
+        bps: fc.integer({ min: -1_000, max: 1_000 }),
+        mode: fc.integer({ min: 0, max: 9 }),
+      })
+      .map(({ mode, ...a }) => ({ ...a, toggleDown: mode === 0, stale: mode === 1 })),
   ),
   w(
     3,
@@ -512,11 +519,13 @@ interface Obs {
   /** Lido shares per 1e18 stETH (the stETH adapter's units per token). */
   stethUnitsPerToken?: bigint;
   /** Per asset, read from the tokens and feeds (not the adapters): the protocol price and the market price of one
-   * accounting unit (ETH per 1e18 units), and whether the market feed is usable. */
+   * accounting unit (ETH per 1e18 units; the feed's last answer, stale or not, 0 when it gives none: down, not
+   * positive, absurd or dated 0), and whether the market feed is usable (an answer, fresh): deposits need it. */
   protocol: bigint[];
   market: bigint[];
   marketOk: boolean[];
-  /** The feeds' answers (stETH/ETH, rETH/ETH, cbETH/ETH; 0 when down): ETH per token. */
+  /** The feeds' last answers (stETH/ETH, rETH/ETH, cbETH/ETH; 0 when they give none): ETH per token; and whether
+   * each is usable (fresh). */
   feedAnswers: bigint[];
   feedOk: boolean[];
   /** Per asset, the adapter's own `quote()` (cross-checked against the three above). Read with the lens. */
@@ -1090,20 +1099,23 @@ class World {
     const stPrice = readPrices ? one(stethPrice) : prev!.protocol[STETH_I];
     if (wstethPrice >= 0) eq(one(wstethPrice), stPrice, "wstETH.stEthPerToken == stETH per Lido share");
     const protocol = readPrices ? [WAD, stPrice, one(rethRate), one(cbethRate), stPrice, WAD] : prev!.protocol;
+    // A feed's last answer counts when positive, at most 2^128 - 1 and dated (stale or not: payouts use it); it is
+    // usable (deposits) only when also at most maxFeedAge old. A feed that is down gives none.
     const answers = feeds.map((k, f) => {
       if (k < 0) return readPrices ? { answer: 0n, ok: false } : { answer: prev!.feedAnswers[f], ok: prev!.feedOk[f] };
-      const answer = res[k][1] as bigint;
+      const raw = res[k][1] as bigint;
       const updatedAt = res[k][3] as bigint;
+      if (raw <= 0n || raw >= 1n << 128n || updatedAt === 0n) return { answer: 0n, ok: false };
       const fresh = updatedAt >= timestamp || timestamp - updatedAt <= BigInt(PARAMS.maxFeedAge);
-      return { answer, ok: answer > 0n && answer < 1n << 128n && updatedAt !== 0n && fresh };
+      return { answer: raw, ok: fresh };
     });
     const [stFeed, rFeed, cbFeed] = answers;
     const market = [
       WAD,
-      stFeed.ok ? mulDiv(stFeed.answer, protocol[STETH_I], WAD) : 0n,
-      rFeed.ok ? rFeed.answer : 0n,
-      cbFeed.ok ? cbFeed.answer : 0n,
-      stFeed.ok ? mulDiv(stFeed.answer, protocol[WSTETH_I], WAD) : 0n,
+      mulDiv(stFeed.answer, protocol[STETH_I], WAD),
+      rFeed.answer,
+      cbFeed.answer,
+      mulDiv(stFeed.answer, protocol[WSTETH_I], WAD),
       WAD,
     ];
     const marketOk = [true, stFeed.ok, rFeed.ok, cbFeed.ok, stFeed.ok, true];
@@ -1194,16 +1206,17 @@ class World {
   /* ----------------------------------------------------------------------------------------------------------- */
 
   /** What a payout in asset i is priced at now: 1e18 for ETH, else the highest of the stored, live protocol and
-   * (usable) market prices (docs §4). */
+   * market prices, the market being the feed's last answer even when stale, ignored only when the feed gives none
+   * (down or not positive: market 0) (docs §4). */
   private payoutPriceOf(i: number, o: Obs, stored: bigint): bigint {
     if (i === ETH_I) return WAD;
-    return payoutPrice(stored, o.protocol[i], o.marketOk[i] ? o.market[i] : undefined);
+    return payoutPrice(stored, o.protocol[i], o.market[i]);
   }
 
-  /** The price per unit an actor's holdings are marked at: the market's when the feed is usable, else the
-   * protocol's. */
+  /** The price per unit an actor's holdings are marked at: the feed's last market price (stale or not), the
+   * protocol's when the feed gives none; at most what a payout is priced at. */
   private marks(o: Obs): bigint[] {
-    return o.market.map((m, i) => (o.marketOk[i] ? m : o.protocol[i]));
+    return o.market.map((m, i) => (m !== 0n ? m : o.protocol[i]));
   }
 
   /** Units of each asset an actor holds or is owed by finalized requests. */
@@ -1305,7 +1318,7 @@ class World {
       const qt = now.quotes[i];
       eq(qt.protocol, now.protocol[i], `${ASSET_NAMES[i]} adapter protocol price`);
       eq(qt.ok, now.marketOk[i], `${ASSET_NAMES[i]} adapter market usable`);
-      if (qt.ok) eq(qt.market, now.market[i], `${ASSET_NAMES[i]} adapter market price`);
+      eq(qt.market, now.market[i], `${ASSET_NAMES[i]} adapter market price (the last answer, stale or not)`);
     }
 
     // The manager's cap on pending EigenLayer withdrawals holds whatever EigenLayer or the operators did.
@@ -1363,8 +1376,8 @@ class World {
         eq(below ? r.status >= 2 : r.status === 1 || r.status === 4, true, `${name}#${r.seq} in lane order`);
       }
       // Docs §1: a lane's liability is covered by units the vault holds, in the buffer or restaked (until a slash
-      // takes some of them). LEAD: EigenLayer's rounding can break it by a few wei (see the scenario "a request that
-      // takes a lane's whole room after a restake").
+      // takes some of them): the route leaves ROUTE_MARGIN of the outside units for EigenLayer's rounding (see the
+      // scenario "a request that takes a lane's whole room after a restake").
       if (!this.slashed[i]) atMost(l.liability, now.units[i], `${name} lane liability <= the vault's units`);
       // Buffer-only assets (no strategy: their outside units stay zero) hold their whole liability in the buffer.
       if (i === ETH_I || i >= WSTETH_I) {
@@ -1711,7 +1724,7 @@ class World {
       case "atkRate":
         return this.moveRate(a.token + 1, a.bps, "attacker moves the rate:");
       case "atkMarket":
-        return this.atkMarket(a.feed, a.bps, a.toggleDown);
+        return this.atkMarket(a.feed, a.bps, a.toggleDown, a.stale);
       case "atkBuy":
         return this.atkBuy(a.asset, a.amount, a.deposit);
       case "atkDepositETH":
@@ -2192,11 +2205,13 @@ class World {
 
   /**
    * Whether asset i's lane has room for a request worth `value` ETH now (docs §1): its units at the payout price
-   * (rounded down), against the buffer plus outside units minus the lane's liability. Returns the units and room.
+   * (rounded down), against the buffer plus the outside units less ROUTE_MARGIN (none if they are at most the
+   * margin) minus the lane's liability. Returns the units and room.
    */
   private route(i: number, value: bigint, o: Obs): { units: bigint; room: bigint; ok: boolean } {
     const units = mulDiv(value, WAD, this.payoutPriceOf(i, o, this.oracle[i]?.price ?? WAD));
-    const capacity = o.buffers[i] + this.outside[i];
+    const outside = this.outside[i];
+    const capacity = o.buffers[i] + (outside > ROUTE_MARGIN ? outside - ROUTE_MARGIN : 0n);
     const liability = this.liability(i);
     const room = capacity > liability ? capacity - liability : 0n;
     return { units, room, ok: units > 0n && units <= room };
@@ -2693,9 +2708,10 @@ class World {
     };
   }
 
-  /** Sets an LST's Chainlink market price `b` bps apart from its protocol rate (0: back to it), or switches the feed
-   * off or on. */
-  private async atkMarket(k: number, b: number, toggle: boolean): Promise<Effect> {
+  /** Sets an LST's Chainlink market price `b` bps apart from its protocol rate (0: back to it), dated now or (`stale`)
+   * long ago, so that it is stale at once (deposits of the LST refuse it, payouts still price at it); or switches
+   * the feed off or on. */
+  private async atkMarket(k: number, b: number, toggle: boolean, stale: boolean): Promise<Effect> {
     this.pricesMoved = true;
     const { s } = this;
     const feed = [s.feeds.stETH, s.feeds.rETH, s.feeds.cbETH][k];
@@ -2708,8 +2724,15 @@ class World {
     // stETH/ETH prices one stETH (1 at par); rETH/ETH and cbETH/ETH price one token at its protocol rate.
     const par = k === 0 ? WAD : this.prev.protocol[k + 1];
     const answer = (par * BigInt(10_000 + b)) / 10_000n;
+    const label = `attacker: ${name} market ${b > 0 ? "+" : ""}${b}bps from par`;
+    if (stale) {
+      // Dated 1 (1970): older than maxFeedAge in any block here.
+      await attempt(() => feed.connect(s.signers.admin).setAnswerAt(answer, 1n, TX), []);
+      note(`${name} feed stale`);
+      return { label: `${label}, stale`, units: SAME };
+    }
     await attempt(() => feed.connect(s.signers.admin).setAnswer(answer, TX), []);
-    return { label: `attacker: ${name} market ${b > 0 ? "+" : ""}${b}bps from par`, units: SAME };
+    return { label, units: SAME };
   }
 
   /** Buys `amount` of an LST at its market price (paying the admin, who makes the market) and deposits it. */
@@ -2858,19 +2881,61 @@ describe("System property scenarios (fixed sequences, every property checked aft
   });
 
   it("a request that takes a lane's whole room after a restake is covered by the vault's units and paid by the keeper", async function () {
-    // LEAD: the route counts outsideUnits, which exceed what EigenLayer credited and returns by its rounding (the
-    // restake credits 1 unit less than released, completion loses 2 more): the lane ends 1 wei short, the request
-    // waits (until the LST's price rises, a stETH deposit, or maxWait). Fails at "stETH lane liability <= the
-    // vault's units" after the keeper's completion.
+    // The route counts the outside units less ROUTE_MARGIN (1 gwei): EigenLayer credits a restake a unit below what it
+    // released and a completion loses a few more, far less than the margin, so a lane filled to its last unit of
+    // room stays covered by the vault's stETH (checked after every step too) and the keeper's runbook pays it.
     const w = await replay([
       { kind: "restake", delegator: 2, asset: 0, bps: 5_000 },
       { kind: "atkRequest", asset: STETH_I, bps: 1, fill: true },
-      { kind: "keeper" },
     ]);
+    const covered = (when: string) =>
+      expect(w.prev.lanes[STETH_I].liability, `stETH lane covered ${when}`).to.be.at.most(w.prev.units[STETH_I]);
+    expect(
+      attackersRequest(w, "stETH").map((r) => r.status),
+      "accepted",
+    ).to.deep.equal([1]);
+    expect(w.prev.lanes[STETH_I].liability, "the lane owes more than the buffer").to.be.greaterThan(
+      w.prev.buffers[STETH_I],
+    );
+    covered("after the request");
+    await w.step({ kind: "keeper" });
+    covered("after the keeper");
     expect(
       attackersRequest(w, "stETH").map((r) => r.status),
       "paid",
     ).to.deep.equal([2]);
+  });
+
+  it("a stale feed refuses deposits of its LST, and payouts still price at its last answer", async function () {
+    // The rETH feed posts a premium of 5% dated long ago: stale at once. A deposit of rETH is refused
+    // (LRTVaultMarketPriceUnavailable); a request in rETH gets its most units at the stale premium (checked against
+    // the model at the request and at its finalization), and nobody gains from it.
+    const stale: Action = { kind: "atkMarket", feed: 1, bps: 500, toggleDown: false, stale: true };
+    const w = await replay([
+      stale,
+      { kind: "deposit", user: 0, asset: RETH_I, amount: parseEther("1") },
+      { kind: "atkBuy", asset: RETH_I, amount: parseEther("1"), deposit: true },
+      { kind: "atkRequest", asset: RETH_I, bps: 500, fill: false },
+      { kind: "finalize", max: 5 },
+      { kind: "atkClaim" },
+    ]);
+    expect(w.prev.marketOk[RETH_I], "rETH market unusable").to.equal(false);
+    expect(w.prev.market[RETH_I], "rETH market: the stale answer").to.be.greaterThan(w.prev.protocol[RETH_I]);
+    expect(w.log[1], "deposit refused").to.match(/\(reverted: LRTVaultMarketPriceUnavailable\)$/);
+    expect(w.log[2], "nothing to buy at a stale price").to.match(/^skip/);
+    expect(
+      attackersRequest(w, "rETH").map((r) => r.status),
+      "paid at the stale premium and claimed",
+    ).to.deep.equal([3]);
+    // Down, the feed gives no price: payouts fall back to the stored and protocol prices.
+    await w.step({ kind: "atkMarket", feed: 1, bps: 0, toggleDown: true, stale: false });
+    expect(w.prev.market[RETH_I], "rETH feed down: no market").to.equal(0n);
+    await w.step({ kind: "atkRequest", asset: RETH_I, bps: 500, fill: false });
+    await w.step({ kind: "finalize", max: 5 });
+    expect(
+      attackersRequest(w, "rETH").map((r) => r.status),
+      "paid at the protocol price",
+    ).to.deep.equal([3, 2]);
   });
 
   it("a keeper on schedule brings restaked units back and finalizes a lane that is not short within the bound", async function () {
