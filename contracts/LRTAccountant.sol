@@ -8,19 +8,19 @@ import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Ini
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
 import {ILRTAccountant} from "./interfaces/ILRTAccountant.sol";
-import {ILRTOracle} from "./interfaces/ILRTOracle.sol";
 import {ILRTVault} from "./interfaces/ILRTVault.sol";
+import {IPriceAdapter} from "./interfaces/IPriceAdapter.sol";
 import {IRestakingManager} from "./interfaces/IRestakingManager.sol";
+import {LRTLinks} from "./interfaces/LRTLinks.sol";
 import {RateAccounting} from "./libraries/RateAccounting.sol";
+import {PriceBounds} from "./libraries/PriceBounds.sol";
 import {UNIT} from "./libraries/Constants.sol";
-
-/// @notice The vault's link view, as the accountant reads it.
-interface IVaultLinks {
-    function links() external view returns (address accountant, address restakingManager, address withdrawalQueue);
-}
 
 /// @title LRTAccountant
 /// @notice Keeps lrETH's rate. See `ILRTAccountant`.
+/// @dev The arithmetic lives in libraries: `RateAccounting` (books, tranches, fee, high-water mark, deposit rate) and
+/// `PriceBounds` (how fast a stored price may move). This contract values the vault (`_valuation`, the one valuation
+/// both `sync` and the `valuation()` view use), stores the books and hands the vault its per-asset results.
 contract LRTAccountant is
     Initializable,
     AccessManagedUpgradeable,
@@ -33,12 +33,17 @@ contract LRTAccountant is
     /// @notice The largest protocol fee: 20% of gains above the high-water mark.
     uint16 public constant MAX_FEE_BPS = 2_000;
 
-    /// @dev `rate()` reads only the first two slots after the links (base and tranches), so the queue's requests pay
-    /// two storage reads for the rate.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    ILRTVault private immutable _vault;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address private immutable _manager;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address private immutable _queue;
+
+    /// @dev `rate()` reads only the first two slots (base and tranches), so the queue's requests pay two storage reads
+    /// for the rate.
     /// @custom:storage-location erc7201:lrt.storage.LRTAccountant
     struct AccountantStorage {
-        ILRTVault vault;
-        ILRTOracle oracle;
         uint128 base;
         uint128 amount1;
         uint40 start1;
@@ -59,17 +64,6 @@ contract LRTAccountant is
         address treasury;
     }
 
-    /// @dev What a sync found: per asset (vault order) holdings, bounded price and trip; the total in ETH (each asset
-    /// rounded down), and `exact`, the total before rounding, scaled by 1e18 (the sum of holdings x price).
-    struct Valuation {
-        address[] assets;
-        uint256[] holdings;
-        uint256[] prices;
-        bool[] tripped;
-        uint256 value;
-        uint256 exact;
-    }
-
     /// @notice Initial parameters (see `setStreaming` and `setFee`).
     struct InitParams {
         address treasury;
@@ -82,26 +76,21 @@ contract LRTAccountant is
     // keccak256(abi.encode(uint256(keccak256("lrt.storage.LRTAccountant")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant STORAGE_LOCATION = 0xb1b1ac2a3f648778a173d45b795c01790edc6bf6a90ffc2c9010342d9181c300;
 
+    /// @param suite the suite's proxies (the manager may be zero: no restaking side)
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    constructor(LRTLinks memory suite) {
+        if (suite.vault == address(0) || suite.queue == address(0)) revert LRTAccountantZeroAddress();
+        _vault = ILRTVault(suite.vault);
+        _manager = suite.manager;
+        _queue = suite.queue;
         _disableInitializers();
     }
 
-    /// @notice Sets the access manager, the vault and oracle, and the rate parameters; the rate starts at 1 and the
-    /// APR bound's clock now.
-    function initialize(
-        address authority,
-        ILRTVault vault,
-        ILRTOracle oracle,
-        InitParams calldata params
-    ) external initializer {
-        if (authority == address(0) || address(vault) == address(0) || address(oracle) == address(0)) {
-            revert LRTAccountantZeroAddress();
-        }
+    /// @notice Sets the access manager and the rate parameters; the rate starts at 1 and the APR bound's clock now.
+    function initialize(address authority, InitParams calldata params) external initializer {
+        if (authority == address(0)) revert LRTAccountantZeroAddress();
         __AccessManaged_init(authority);
         AccountantStorage storage $ = _accountant();
-        $.vault = vault;
-        $.oracle = oracle;
         $.base = uint128(UNIT);
         $.highWaterMark = uint128(UNIT);
         $.lastValue = uint128(UNIT);
@@ -113,27 +102,48 @@ contract LRTAccountant is
     /// @inheritdoc ILRTAccountant
     function sync() external nonReentrant returns (SyncReport memory report) {
         AccountantStorage storage $ = _accountant();
-        report.totalSupply = $.vault.totalSupply();
-        if (report.totalSupply == 0) revert LRTAccountantNotSeeded();
-        Valuation memory valuation = _value($);
-        report.totalValue = valuation.value;
-        _book($, report, valuation.exact);
-        _publish($, valuation, report);
+        Valuation memory v = _valuation($);
+        if (v.totalSupply == 0) revert LRTAccountantNotSeeded(address(_vault));
+        RateAccounting.State memory state = _state($);
+        report.previousRate = RateAccounting.rateAt(state, block.timestamp);
+        (RateAccounting.State memory next, RateAccounting.Outcome memory out) = RateAccounting.sync(
+            state,
+            RateAccounting.Valuation(v.totalValue, v.exact, v.totalSupply),
+            block.timestamp,
+            RateAccounting.Params($.streamWindow, $.maxAprBps, $.feeBps)
+        );
+        _store($, next);
+        $.lastValue = out.valuePerShare.toUint128();
+        $.lastSync = uint40(block.timestamp);
+        $.lastSyncBlock = uint48(block.number);
+        report.totalValue = v.totalValue;
+        report.totalSupply = out.supply;
+        report.rate = RateAccounting.rateAt(next, block.timestamp);
+        report.depositRate = out.depositRate;
+        report.gainStreamed = out.streamed;
+        report.gainHeldBack = out.heldBack;
+        report.loss = out.loss;
+        report.feeShares = out.feeShares;
+        if (out.feeShares != 0) emit FeeMinted($.treasury, out.feeShares, out.feeAssets);
+        if (out.loss != 0) emit LossRecognised(out.loss, Math.mulDiv(out.loss, out.supply, UNIT, Math.Rounding.Floor));
+        else emit GainRecognised(out.streamed, out.heldBack);
+        emit Synced(report.previousRate, report.rate, v.totalValue, out.supply);
+        _publish($, v, out);
     }
 
     /// @inheritdoc ILRTAccountant
     function recordSettlement(uint256 sharesBurned, uint256 valuePaid) external {
+        if (msg.sender != _queue) revert LRTAccountantOnlyWithdrawalQueue(msg.sender, _queue);
         AccountantStorage storage $ = _accountant();
-        (, , address queue) = IVaultLinks(address($.vault)).links();
-        if (msg.sender != queue) revert LRTAccountantOnlyWithdrawalQueue(msg.sender);
-        // What the burned shares were worth at the last sync (the queue syncs right before it settles), rounded
-        // down; the requests were paid at most their rate value.
-        uint256 owed = Math.mulDiv(sharesBurned, $.lastValue, UNIT);
-        uint256 supply = $.vault.totalSupply();
-        if (owed <= valuePaid || supply == 0) return;
-        uint256 forfeited = owed - valuePaid;
-        // Rounded up: a higher mark only lowers the fee.
-        uint256 mark = uint256($.highWaterMark) + Math.mulDiv(forfeited, UNIT, supply, Math.Rounding.Ceil);
+        // The queue syncs right before it settles, so the last sync's value per share is the value now.
+        (uint256 mark, uint256 forfeited) = RateAccounting.markAfterSettlement(
+            $.highWaterMark,
+            $.lastValue,
+            sharesBurned,
+            valuePaid,
+            _vault.totalSupply()
+        );
+        if (forfeited == 0) return;
         $.highWaterMark = mark.toUint128();
         emit HighWaterMarkRaised(forfeited, mark);
     }
@@ -154,11 +164,10 @@ contract LRTAccountant is
     function freshness() external view returns (uint256 age, bool slashedSinceSync) {
         AccountantStorage storage $ = _accountant();
         age = block.timestamp - $.lastSync;
-        (, address manager, ) = IVaultLinks(address($.vault)).links();
         // The block before the sync's: a slash earlier in the sync's own block may or may not be in the rate, so it
         // counts as "since" (a redundant sync at worst).
-        if (manager != address(0) && $.lastSyncBlock != 0) {
-            slashedSinceSync = IRestakingManager(manager).slashedSince($.lastSyncBlock - 1);
+        if (_manager != address(0) && $.lastSyncBlock != 0) {
+            slashedSinceSync = IRestakingManager(_manager).slashedSince($.lastSyncBlock - 1);
         }
     }
 
@@ -184,6 +193,11 @@ contract LRTAccountant is
     }
 
     /// @inheritdoc ILRTAccountant
+    function valuation() external view returns (Valuation memory) {
+        return _valuation(_accountant());
+    }
+
+    /// @inheritdoc ILRTAccountant
     function parameters()
         external
         view
@@ -194,9 +208,8 @@ contract LRTAccountant is
     }
 
     /// @inheritdoc ILRTAccountant
-    function links() external view returns (ILRTVault vault, ILRTOracle oracle) {
-        AccountantStorage storage $ = _accountant();
-        return ($.vault, $.oracle);
+    function links() external view returns (ILRTVault vault, address manager, address queue) {
+        return (_vault, _manager, _queue);
     }
 
     /// @inheritdoc ILRTAccountant
@@ -209,100 +222,87 @@ contract LRTAccountant is
         _setFee(_accountant(), feeBps, treasury);
     }
 
-    /// @dev Every asset's holdings (vault buffer + restaked + queued units), the oracle's bounded prices, the total.
-    function _value(AccountantStorage storage $) private returns (Valuation memory v) {
-        address[] memory adapters;
-        uint256[] memory previous;
-        (v.assets, adapters, previous, v.holdings) = $.vault.syncInputs();
-        (, address manager, ) = IVaultLinks(address($.vault)).links();
-        if (manager != address(0)) {
-            IRestakingManager.AssetPosition[] memory positions = IRestakingManager(manager).positions();
+    /// @dev Every asset's buffer (the vault's records) and outside units (the restaking manager's slashing-aware
+    /// positions, keyed by asset index), its protocol price bounded against the last sync's, and the total: each
+    /// asset's value rounded down, and the exact sum scaled by 1e18.
+    function _valuation(AccountantStorage storage $) private view returns (Valuation memory v) {
+        v.totalSupply = _vault.totalSupply();
+        ILRTVault.SyncInput[] memory inputs = _vault.syncInputs();
+        uint256 n = inputs.length;
+        v.assets = new AssetValue[](n);
+        if (_manager != address(0)) {
+            IRestakingManager.AssetPosition[] memory positions = IRestakingManager(_manager).positions();
             for (uint256 p = 0; p < positions.length; ++p) {
-                for (uint256 i = 0; i < v.assets.length; ++i) {
-                    if (v.assets[i] == positions[p].asset) {
-                        v.holdings[i] += positions[p].withdrawableUnits + positions[p].queuedUnits;
-                    }
-                }
+                v.assets[positions[p].index].outside = positions[p].withdrawableUnits + positions[p].queuedUnits;
             }
         }
-        (v.prices, v.tripped) = $.oracle.refresh(v.assets, adapters, previous);
-        for (uint256 i = 0; i < v.assets.length; ++i) {
-            v.value += Math.mulDiv(v.holdings[i], v.prices[i], UNIT);
+        uint256 elapsed = $.lastSync == 0 ? 0 : block.timestamp - $.lastSync;
+        for (uint256 i = 0; i < n; ++i) {
+            AssetValue memory a = v.assets[i];
+            ILRTVault.SyncInput memory input = inputs[i];
+            a.asset = input.asset;
+            a.buffer = input.buffer;
+            if (i == 0) {
+                a.price = UNIT; // ETH
+            } else {
+                uint256 observed = 0;
+                try IPriceAdapter(input.adapter).price() returns (uint256 p) {
+                    observed = p;
+                } catch {}
+                PriceBounds.Outcome outcome;
+                (a.price, outcome) = PriceBounds.bound(
+                    input.price,
+                    observed,
+                    input.maxRiseBpsPerDay,
+                    input.maxFallBps,
+                    elapsed
+                );
+                a.outcome = uint8(outcome);
+            }
+            uint256 units = a.buffer + a.outside;
+            a.value = Math.mulDiv(units, a.price, UNIT, Math.Rounding.Floor);
+            v.totalValue += a.value;
             // Prices fit 96 bits (the vault stores them so) and holdings stay far below 2^120: no overflow.
-            v.exact += v.holdings[i] * v.prices[i];
+            v.exact += units * a.price;
         }
     }
 
-    /// @dev Takes the fee on value above the high-water mark, then books the gain or loss. `exact` is the value
-    /// before the per-asset rounding, scaled by 1e18.
-    function _book(AccountantStorage storage $, SyncReport memory report, uint256 exact) private {
-        RateAccounting.State memory state = _state($);
-        uint256 supply = report.totalSupply;
-        report.previousRate = RateAccounting.rateAt(state, block.timestamp);
-        uint256 valuePerShare = Math.mulDiv(report.totalValue, UNIT, supply);
-        // The per-asset floors of `totalValue` are not a loss. A deposit pays for its lrETH with its units' exact
-        // value, which those floors can cut by up to a wei; when the value per lrETH sits within that of an integer,
-        // the floored value per lrETH falls 1 wei below the books with nothing lost. If the exact value still covers
-        // the books (base + tranches + held back), they stand.
-        uint256 held = RateAccounting.books(state);
-        if (valuePerShare < held && exact / supply >= held) valuePerShare = held;
-        uint256 feePerShare = RateAccounting.feeOn(state, valuePerShare, $.feeBps);
-        if (feePerShare != 0) {
-            // Mint m so the treasury's shares are worth the fee: value / (supply + m) = valuePerShare - fee.
-            uint256 feeAssets = Math.mulDiv(feePerShare, supply, UNIT);
-            report.feeShares = Math.mulDiv(feeAssets, supply, report.totalValue - feeAssets);
-            supply += report.feeShares;
-            valuePerShare = Math.mulDiv(report.totalValue, UNIT, supply);
-            if (report.feeShares != 0) emit FeeMinted($.treasury, report.feeShares, feeAssets);
+    /// @dev Reports every price the bounds changed and hands the vault the fee, the prices, the outside units, the
+    /// trips and, per asset, lrETH per unit at the deposit rate (rounded down), valid for `maxRateAge`.
+    function _publish(AccountantStorage storage $, Valuation memory v, RateAccounting.Outcome memory out) private {
+        uint256 n = v.assets.length;
+        ILRTVault.SyncUpdate memory update = ILRTVault.SyncUpdate(
+            out.feeShares,
+            $.treasury,
+            uint64(block.timestamp + $.maxRateAge),
+            new uint256[](n),
+            new uint256[](n),
+            new uint256[](n),
+            new bool[](n)
+        );
+        ILRTVault.SyncInput[] memory inputs;
+        for (uint256 i = 0; i < n; ++i) {
+            AssetValue memory a = v.assets[i];
+            update.prices[i] = a.price;
+            update.outsideUnits[i] = a.outside;
+            // A vault worth nothing (every asset lost) has no deposit rate: deposits close.
+            if (out.depositRate != 0) {
+                update.sharesPerUnit[i] = Math.mulDiv(a.price, UNIT, out.depositRate, Math.Rounding.Floor);
+            }
+            PriceBounds.Outcome outcome = PriceBounds.Outcome(a.outcome);
+            if (outcome == PriceBounds.Outcome.Taken) continue;
+            if (inputs.length == 0) inputs = _vault.syncInputs();
+            if (outcome == PriceBounds.Outcome.Clamped) {
+                emit PriceClamped(a.asset, IPriceAdapter(inputs[i].adapter).price(), a.price);
+            } else if (outcome == PriceBounds.Outcome.Tripped) {
+                update.tripped[i] = true;
+                emit PriceTripped(a.asset, inputs[i].price, a.price);
+            } else {
+                update.tripped[i] = true;
+                emit PriceUnavailable(a.asset, a.price);
+            }
         }
-        (RateAccounting.State memory next, RateAccounting.Outcome memory out) = RateAccounting.book(
-            state,
-            valuePerShare,
-            block.timestamp,
-            RateAccounting.Params($.streamWindow, $.maxAprBps)
-        );
-        _store($, next);
-        $.lastValue = valuePerShare.toUint128();
-        $.lastSync = uint40(block.timestamp);
-        $.lastSyncBlock = uint48(block.number);
-        report.totalSupply = supply;
-        report.rate = RateAccounting.rateAt(next, block.timestamp);
-        report.gainStreamed = out.streamed;
-        report.gainHeldBack = out.heldBack;
-        report.loss = out.loss;
-        if (out.loss != 0) emit LossRecognised(out.loss, Math.mulDiv(out.loss, supply, UNIT));
-        else emit GainRecognised(out.streamed, out.heldBack);
-        emit Synced(report.previousRate, report.rate, report.totalValue, supply);
-    }
-
-    /// @dev Hands the vault the fee, the prices and, per asset, lrETH per unit at the deposit rate (rounded down), the
-    /// expiry and the holdings for the cap headroom.
-    function _publish(AccountantStorage storage $, Valuation memory v, SyncReport memory report) private {
-        uint256 expiry = block.timestamp + $.maxRateAge;
-        // The value per lrETH this sync found (after the fee), rounded up: the rate plus every gain still pending,
-        // booked or not. New lrETH shares in those gains as they vest, so it must pay for them: priced any lower, a
-        // deposit would take gains earned before it came and the next sync would book the shortfall as a loss,
-        // lowering the rate with nothing lost. Never below the books (they stand above the floored value when
-        // `_book` found only rounding), so the exact value per lrETH never falls below them with deposits.
-        report.depositRate = Math.max(
-            Math.mulDiv(report.totalValue, UNIT, report.totalSupply, Math.Rounding.Ceil),
-            RateAccounting.books(_state($))
-        );
-        uint256[] memory sharesPerUnit = new uint256[](v.assets.length);
-        for (uint256 i = 0; i < v.assets.length; ++i) {
-            sharesPerUnit[i] = report.depositRate == 0 ? 0 : Math.mulDiv(v.prices[i], UNIT, report.depositRate);
-        }
-        $.vault.applySync(
-            ILRTVault.SyncUpdate(
-                report.feeShares,
-                $.treasury,
-                uint64(expiry),
-                v.prices,
-                sharesPerUnit,
-                v.holdings,
-                v.tripped
-            )
-        );
+        _vault.applySync(update);
     }
 
     function _setStreaming(

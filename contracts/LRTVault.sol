@@ -13,6 +13,8 @@ import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/acce
 import {ERC20PermitUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20PermitUpgradeable.sol";
 import {ILRTVault} from "./interfaces/ILRTVault.sol";
 import {ILRTAccountant} from "./interfaces/ILRTAccountant.sol";
+import {IStrategy} from "./interfaces/external/eigenlayer/IStrategy.sol";
+import {LRTLinks} from "./interfaces/LRTLinks.sol";
 import {IPriceAdapter} from "./interfaces/IPriceAdapter.sol";
 import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
 import {ILidoShares} from "./interfaces/external/ILidoShares.sol";
@@ -26,7 +28,8 @@ import {LRTVaultStorage} from "./LRTVaultStorage.sol";
 /// writes one packed slot per asset (`AssetSlot`) besides the token's balance and supply slots; an LST deposit also
 /// reads the asset's `PriceSlot` and calls its adapter once. Every cold path on the asset records (listing, limits,
 /// pauses, syncs, settlements, views) runs in `VaultAssets`, an external library reached by DELEGATECALL in this
-/// contract's storage, which keeps this contract small enough for the deposit path's optimizer settings.
+/// contract's storage, which keeps this contract small enough for the deposit path's optimizer settings. The linked
+/// contracts (accountant, queue, restaking manager) are immutables of the implementation (`LRTLinks`).
 contract LRTVault is
     Initializable,
     ERC20PermitUpgradeable,
@@ -48,13 +51,25 @@ contract LRTVault is
     /// @notice The largest number of supported assets (bounds every sync).
     uint256 public constant MAX_ASSETS = VaultAssets.MAX_ASSETS;
 
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    ILRTAccountant private immutable _accountant;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address private immutable _queue;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address private immutable _manager;
+
+    /// @param suite the suite's proxies (the manager may be zero: no restaking side)
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    constructor(LRTLinks memory suite) {
+        if (suite.accountant == address(0) || suite.queue == address(0)) revert LRTVaultZeroAddress();
+        _accountant = ILRTAccountant(suite.accountant);
+        _queue = suite.queue;
+        _manager = suite.manager;
         _disableInitializers();
     }
 
     /// @notice Sets up lrETH and its access manager and adds ETH. Deposits stay paused until an admin seeds the
-    /// vault, links the accountant, a sync sets prices, and `unpauseDeposits(address(0))` is called.
+    /// vault, a sync sets prices, and `unpauseDeposits(address(0))` is called.
     /// @param authority the OpenZeppelin AccessManager deciding who may call each restricted function
     function initialize(address authority, uint96 ethCap, uint64 ethMinDeposit) external initializer {
         if (authority == address(0)) revert LRTVaultZeroAddress();
@@ -62,7 +77,7 @@ contract LRTVault is
         __ERC20Permit_init("Liquid Restaked ETH");
         __AccessManaged_init(authority);
         VaultAssets.load().depositsPaused = true;
-        VaultAssets.addAsset(ETH, AssetParams(ethCap, ethMinDeposit, false, IPriceAdapter(address(0))));
+        VaultAssets.addAsset(ETH, AssetParams(ethCap, ethMinDeposit, false, IPriceAdapter(address(0)), 0, 0));
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -112,8 +127,7 @@ contract LRTVault is
 
     /// @inheritdoc ILRTVault
     function getRate() public view returns (uint256) {
-        ILRTAccountant accountant = VaultAssets.load().accountant;
-        return address(accountant) == address(0) ? UNIT : accountant.rate();
+        return _accountant.rate();
     }
 
     /// @inheritdoc ILRTVault
@@ -147,16 +161,7 @@ contract LRTVault is
     }
 
     /// @inheritdoc ILRTVault
-    function buffers() external view returns (uint256[] memory bufferUnits) {
-        (, , , bufferUnits) = VaultAssets.syncInputs();
-    }
-
-    /// @inheritdoc ILRTVault
-    function syncInputs()
-        external
-        view
-        returns (address[] memory, address[] memory, uint256[] memory, uint256[] memory)
-    {
+    function syncInputs() external view returns (SyncInput[] memory) {
         return VaultAssets.syncInputs();
     }
 
@@ -172,7 +177,7 @@ contract LRTVault is
             address(ps.adapter),
             ps.price,
             VaultAssets.buffer($, asset),
-            $.states[asset].outsideUnits
+            $.states[asset].restaking.outsideUnits
         );
     }
 
@@ -185,14 +190,27 @@ contract LRTVault is
     }
 
     /// @inheritdoc ILRTVault
+    function strategies()
+        external
+        view
+        returns (address[] memory restaked, address[] memory strategyList, uint256[] memory indexes)
+    {
+        return VaultAssets.strategies();
+    }
+
+    /// @inheritdoc ILRTVault
+    function strategyOf(address asset) external view returns (IStrategy) {
+        return VaultAssets.load().states[asset].restaking.strategy;
+    }
+
+    /// @inheritdoc ILRTVault
     function isAsset(address token) public view returns (bool) {
         return token != ETH && VaultAssets.known(VaultAssets.load(), token);
     }
 
     /// @inheritdoc ILRTVault
     function links() external view returns (address accountant, address restakingManager, address withdrawalQueue) {
-        VaultStorage storage $ = VaultAssets.load();
-        return (address($.accountant), $.restakingManager, $.withdrawalQueue);
+        return (address(_accountant), _manager, _queue);
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -201,7 +219,7 @@ contract LRTVault is
 
     /// @inheritdoc ILRTVault
     function applySync(SyncUpdate calldata update) external nonReentrant {
-        if (msg.sender != address(VaultAssets.load().accountant)) revert LRTVaultUnauthorized(msg.sender);
+        if (msg.sender != address(_accountant)) revert LRTVaultUnauthorized(msg.sender, address(_accountant));
         if (update.feeShares != 0) _mint(update.treasury, update.feeShares);
         VaultAssets.applySync(update);
     }
@@ -212,8 +230,8 @@ contract LRTVault is
         uint256[] calldata units,
         uint256 sharesToBurn
     ) external nonReentrant {
-        address queue = VaultAssets.load().withdrawalQueue;
-        if (msg.sender != queue) revert LRTVaultUnauthorized(msg.sender);
+        address queue = _queue;
+        if (msg.sender != queue) revert LRTVaultUnauthorized(msg.sender, queue);
         _burn(queue, sharesToBurn);
         VaultAssets.settle(assets_, units);
         // Interactions last: every buffer is already debited.
@@ -225,19 +243,19 @@ contract LRTVault is
     /// @inheritdoc ILRTVault
     function releaseToDelegator(address asset, uint256 units, address delegator) external nonReentrant {
         VaultStorage storage $ = VaultAssets.load();
-        if (msg.sender != $.restakingManager) revert LRTVaultUnauthorized(msg.sender);
-        if (units == 0) revert LRTVaultZeroAmount();
+        if (msg.sender != _manager) revert LRTVaultUnauthorized(msg.sender, _manager);
+        if (units == 0) revert LRTVaultZeroAmount(asset);
         if (!isAsset(asset)) revert LRTVaultUnsupportedAsset(asset);
         uint256 buffer = VaultAssets.checkpoint($, asset);
         // Buffer promised to pending requests of this asset stays: restaking it would make them wait for an
         // EigenLayer withdrawal.
-        address queue = $.withdrawalQueue;
-        uint256 reserved = queue == address(0) ? 0 : IWithdrawalQueue(queue).liability(asset);
+        uint256 reserved = IWithdrawalQueue(_queue).liability(asset);
         uint256 free = buffer > reserved ? buffer - reserved : 0;
         if (units > free) revert LRTVaultBufferReserved(asset, units, free);
         AssetState storage st = $.states[asset];
-        st.bufferCheckpoint = uint128(buffer - units);
-        st.outsideUnits += units.toUint128();
+        // buffer - units <= buffer fits 112 bits; outside units stay far below 2^96 (EigenLayer share counts).
+        st.books.bufferCheckpoint = uint112(buffer - units);
+        st.restaking.outsideUnits += units.toUint96();
         emit BufferReleased(asset, delegator, units);
         _send(asset, delegator, units);
     }
@@ -250,13 +268,17 @@ contract LRTVault is
         bool fromPosition
     ) external nonReentrant returns (uint256 units) {
         VaultStorage storage $ = VaultAssets.load();
-        if (msg.sender != $.restakingManager) revert LRTVaultUnauthorized(msg.sender);
-        if (tokenAmount == 0) revert LRTVaultZeroAmount();
+        if (msg.sender != _manager) revert LRTVaultUnauthorized(msg.sender, _manager);
+        if (tokenAmount == 0) revert LRTVaultZeroAmount(asset);
         if (!isAsset(asset)) revert LRTVaultUnsupportedAsset(asset);
         units = _pull(asset, tokenAmount, from, $.slots[asset].flags & VaultAssets.FLAG_LIDO != 0);
         AssetState storage st = $.states[asset];
-        st.bufferCheckpoint = (VaultAssets.checkpoint($, asset) + units).toUint128();
-        if (fromPosition) st.outsideUnits = uint128(st.outsideUnits > units ? st.outsideUnits - units : 0);
+        st.books.bufferCheckpoint = (VaultAssets.checkpoint($, asset) + units).toUint112();
+        if (fromPosition) {
+            uint96 outside = st.restaking.outsideUnits;
+            // units <= outside in that branch: the cast is safe.
+            st.restaking.outsideUnits = outside > units ? uint96(outside - units) : 0;
+        }
         emit BufferAbsorbed(asset, from, units, fromPosition);
     }
 
@@ -264,73 +286,55 @@ contract LRTVault is
     /*                                                  ADMIN                                                       */
     /* ----------------------------------------------------------------------------------------------------------- */
 
-    /// @notice Mints the first lrETH (for `msg.value` ETH at rate 1) to the dead address; required once before
-    /// deposits open. The seed keeps the supply non-zero forever, so no empty-vault inflation is possible.
+    /// @inheritdoc ILRTVault
     function seed() external payable restricted {
-        if (totalSupply() != 0) revert LRTVaultAlreadySeeded();
+        if (totalSupply() != 0) revert LRTVaultAlreadySeeded(totalSupply());
         if (msg.value < MIN_SEED) revert LRTVaultBelowMinimum(ETH, msg.value, MIN_SEED);
         VaultStorage storage $ = VaultAssets.load();
-        $.states[ETH].bufferCheckpoint = (VaultAssets.checkpoint($, ETH) + msg.value).toUint128();
+        $.states[ETH].books.bufferCheckpoint = (VaultAssets.checkpoint($, ETH) + msg.value).toUint112();
         _mint(DEAD, msg.value);
         emit Seeded(msg.value, msg.value);
     }
 
-    /// @notice Adds a supported token with its price adapter (admin). The oracle must bound it (`setBounds`)
-    /// before the next sync, which opens its deposits.
+    /// @inheritdoc ILRTVault
     function addAsset(address asset, AssetParams calldata params) external restricted {
         if (asset == address(0)) revert LRTVaultZeroAddress();
         VaultAssets.addAsset(asset, params);
     }
 
-    /// @notice Replaces an LST's price adapter (admin). The stored price stays; the oracle bounds the new adapter's
-    /// first price against it at the next sync.
+    /// @inheritdoc ILRTVault
     function setAdapter(address asset, IPriceAdapter adapter) external restricted {
         VaultAssets.setAdapter(asset, adapter);
     }
 
-    /// @notice Changes an asset's cap and minimum deposit (admin).
+    /// @inheritdoc ILRTVault
+    function setBounds(address asset, uint16 maxRiseBpsPerDay, uint16 maxFallBps) external restricted {
+        VaultAssets.setBounds(asset, maxRiseBpsPerDay, maxFallBps);
+    }
+
+    /// @inheritdoc ILRTVault
+    function setStrategy(address asset, IStrategy strategy) external restricted {
+        VaultAssets.setStrategy(asset, strategy, _manager);
+    }
+
+    /// @inheritdoc ILRTVault
     function setAssetLimits(address asset, uint96 cap, uint64 minDeposit) external restricted {
         VaultAssets.setAssetLimits(asset, cap, minDeposit);
     }
 
-    /// @notice Pauses deposits of `asset`, or of every asset when `asset` is zero (pauser).
+    /// @inheritdoc ILRTVault
     function pauseDeposits(address asset) external restricted {
         VaultAssets.setDepositsPaused(asset, true, true);
     }
 
-    /// @notice Resumes deposits of `asset`, or of every asset when `asset` is zero (admin). Resuming all requires
-    /// the vault to be seeded.
+    /// @inheritdoc ILRTVault
     function unpauseDeposits(address asset) external restricted {
         VaultAssets.setDepositsPaused(asset, false, totalSupply() != 0);
     }
 
-    /// @notice Re-opens deposits of an asset after its price fell beyond the oracle's bound (admin, after review).
+    /// @inheritdoc ILRTVault
     function clearPriceTrip(address asset) external restricted {
         VaultAssets.clearPriceTrip(asset);
-    }
-
-    /// @notice Links the accountant, which alone may apply syncs (admin).
-    function setAccountant(ILRTAccountant accountant) external restricted {
-        VaultStorage storage $ = VaultAssets.load();
-        _checkLink(address(accountant), address($.accountant));
-        $.accountant = accountant;
-        emit LinkUpdated("accountant", address(accountant));
-    }
-
-    /// @notice Links the restaking manager, which alone may move buffers to and from delegators (admin).
-    function setRestakingManager(address manager) external restricted {
-        VaultStorage storage $ = VaultAssets.load();
-        _checkLink(manager, $.restakingManager);
-        $.restakingManager = manager;
-        emit LinkUpdated("restakingManager", manager);
-    }
-
-    /// @notice Links the withdrawal queue, which alone may settle finalized withdrawals (admin).
-    function setWithdrawalQueue(address queue) external restricted {
-        VaultStorage storage $ = VaultAssets.load();
-        _checkLink(queue, $.withdrawalQueue);
-        $.withdrawalQueue = queue;
-        emit LinkUpdated("withdrawalQueue", queue);
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -393,11 +397,6 @@ contract LRTVault is
         else if (VaultAssets.load().slots[asset].flags & VaultAssets.FLAG_LIDO != 0) {
             ILidoShares(asset).transferShares(to, units);
         } else IERC20(asset).safeTransfer(to, units);
-    }
-
-    function _checkLink(address target, address current) private pure {
-        if (target == address(0)) revert LRTVaultZeroAddress();
-        if (target == current) revert LRTVaultNoChange();
     }
 
     /// @dev Upgrades are restricted like any admin function (the access manager decides who).

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {IOperatorDelegator} from "./interfaces/IOperatorDelegator.sol";
+import {EigenLayerLinks} from "./interfaces/IRestakingManager.sol";
 import {IStrategy} from "./interfaces/external/eigenlayer/IStrategy.sol";
 import {IStrategyManager} from "./interfaces/external/eigenlayer/IStrategyManager.sol";
 import {IDelegationManager} from "./interfaces/external/eigenlayer/IDelegationManager.sol";
@@ -19,14 +20,20 @@ import {ISignatureUtilsMixinTypes} from "./interfaces/external/eigenlayer/ISigna
 contract OperatorDelegator is Initializable, IOperatorDelegator {
     using SafeERC20 for IERC20;
 
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address private immutable _manager;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address private immutable _vault;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IStrategyManager private immutable _strategyManager;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IDelegationManager private immutable _delegationManager;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IRewardsCoordinator private immutable _rewardsCoordinator;
+
     /// @custom:storage-location erc7201:lrt.storage.OperatorDelegator
     struct DelegatorStorage {
-        address manager;
-        address vault;
         address operator;
-        IStrategyManager strategyManager;
-        IDelegationManager delegationManager;
-        IRewardsCoordinator rewardsCoordinator;
         address previousOperator;
     }
 
@@ -34,41 +41,36 @@ contract OperatorDelegator is Initializable, IOperatorDelegator {
     bytes32 private constant STORAGE_LOCATION = 0xa70dec36622cfb67442848625e8dcf317f09934ac782ec6616911e203c3b0700;
 
     modifier onlyManager() {
-        if (msg.sender != _delegator().manager) revert OperatorDelegatorOnlyManager(msg.sender);
+        if (msg.sender != _manager) revert OperatorDelegatorOnlyManager(msg.sender);
         _;
     }
 
+    /// @param manager_ the restaking manager (its proxy), the only caller
+    /// @param vault the vault (its proxy), which pulls completed withdrawals' tokens
+    /// @param eigenLayer the EigenLayer contracts (the beacon entry is unused here)
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    constructor(address manager_, address vault, EigenLayerLinks memory eigenLayer) {
+        if (
+            manager_ == address(0) ||
+            vault == address(0) ||
+            eigenLayer.strategyManager == address(0) ||
+            eigenLayer.delegationManager == address(0) ||
+            eigenLayer.rewardsCoordinator == address(0)
+        ) revert OperatorDelegatorZeroAddress();
+        _manager = manager_;
+        _vault = vault;
+        _strategyManager = IStrategyManager(eigenLayer.strategyManager);
+        _delegationManager = IDelegationManager(eigenLayer.delegationManager);
+        _rewardsCoordinator = IRewardsCoordinator(eigenLayer.rewardsCoordinator);
         _disableInitializers();
     }
 
     /// @inheritdoc IOperatorDelegator
-    function initialize(
-        address manager_,
-        address vault,
-        address operator_,
-        address strategyManager,
-        address delegationManager,
-        address rewardsCoordinator
-    ) external initializer {
-        if (
-            manager_ == address(0) ||
-            vault == address(0) ||
-            operator_ == address(0) ||
-            strategyManager == address(0) ||
-            delegationManager == address(0) ||
-            rewardsCoordinator == address(0)
-        ) revert OperatorDelegatorZeroAddress();
-        DelegatorStorage storage $ = _delegator();
-        $.manager = manager_;
-        $.vault = vault;
-        $.operator = operator_;
-        $.strategyManager = IStrategyManager(strategyManager);
-        $.delegationManager = IDelegationManager(delegationManager);
-        $.rewardsCoordinator = IRewardsCoordinator(rewardsCoordinator);
-        _delegateTo($.delegationManager, operator_);
-        $.rewardsCoordinator.setClaimerFor(manager_);
+    function initialize(address operator_) external initializer {
+        if (operator_ == address(0)) revert OperatorDelegatorZeroAddress();
+        _delegator().operator = operator_;
+        _delegateTo(_delegationManager, operator_);
+        _rewardsCoordinator.setClaimerFor(_manager);
     }
 
     /// @inheritdoc IOperatorDelegator
@@ -83,7 +85,7 @@ contract OperatorDelegator is Initializable, IOperatorDelegator {
 
     /// @inheritdoc IOperatorDelegator
     function manager() external view returns (address) {
-        return _delegator().manager;
+        return _manager;
     }
 
     /// @inheritdoc IOperatorDelegator
@@ -92,7 +94,7 @@ contract OperatorDelegator is Initializable, IOperatorDelegator {
         IERC20 token,
         uint256 amount
     ) external onlyManager returns (uint256 depositShares) {
-        IStrategyManager strategyManager = _delegator().strategyManager;
+        IStrategyManager strategyManager = _strategyManager;
         token.forceApprove(address(strategyManager), amount);
         depositShares = strategyManager.depositIntoStrategy(strategy, token, amount);
     }
@@ -105,7 +107,7 @@ contract OperatorDelegator is Initializable, IOperatorDelegator {
         params[0].depositShares = new uint256[](1);
         params[0].depositShares[0] = depositShares;
         params[0].__deprecated_withdrawer = address(this);
-        root = _delegator().delegationManager.queueWithdrawals(params)[0];
+        root = _delegationManager.queueWithdrawals(params)[0];
     }
 
     /// @inheritdoc IOperatorDelegator
@@ -113,7 +115,7 @@ contract OperatorDelegator is Initializable, IOperatorDelegator {
         IDelegationManager.Withdrawal calldata withdrawal,
         IERC20[] calldata tokens
     ) external onlyManager {
-        _delegator().delegationManager.completeQueuedWithdrawal(withdrawal, tokens, true);
+        _delegationManager.completeQueuedWithdrawal(withdrawal, tokens, true);
     }
 
     /// @inheritdoc IOperatorDelegator
@@ -121,7 +123,7 @@ contract OperatorDelegator is Initializable, IOperatorDelegator {
         DelegatorStorage storage $ = _delegator();
         $.previousOperator = $.operator;
         $.operator = newOperator;
-        IDelegationManager delegationManager = $.delegationManager;
+        IDelegationManager delegationManager = _delegationManager;
         if (delegationManager.delegatedTo(address(this)) == address(0)) {
             _delegateTo(delegationManager, newOperator);
         } else {
@@ -132,7 +134,7 @@ contract OperatorDelegator is Initializable, IOperatorDelegator {
 
     /// @inheritdoc IOperatorDelegator
     function approveVault(IERC20 token, uint256 amount) external onlyManager {
-        token.forceApprove(_delegator().vault, amount);
+        token.forceApprove(_vault, amount);
     }
 
     /// @dev Delegates with an empty approver signature and a zero salt (operators without a delegation approver).

@@ -16,12 +16,8 @@ import {ILRTVault} from "./interfaces/ILRTVault.sol";
 import {ILRTAccountant} from "./interfaces/ILRTAccountant.sol";
 import {IPriceAdapter} from "./interfaces/IPriceAdapter.sol";
 import {ILidoShares} from "./interfaces/external/ILidoShares.sol";
+import {LRTLinks} from "./interfaces/LRTLinks.sol";
 import {ETH, UNIT} from "./libraries/Constants.sol";
-
-/// @notice The vault's link view, as the queue reads it.
-interface IQueueLinks {
-    function links() external view returns (address accountant, address restakingManager, address withdrawalQueue);
-}
 
 /// @title WithdrawalQueue
 /// @notice lrETH's exit queue, one lane per asset; each request is an ERC-721. See `IWithdrawalQueue`.
@@ -73,13 +69,11 @@ contract WithdrawalQueue is
         uint128 liability;
     }
 
-    /// @dev One finalization: the rate after the sync, and per vault asset its buffer, what the batch used and the
-    /// payout price (0 until needed).
+    /// @dev One finalization: the rate after the sync, and per vault asset its record (buffer, adapter, stored
+    /// price), what the batch used and the payout price (0 until needed).
     struct Batch {
+        ILRTVault.SyncInput[] inputs;
         address[] assets;
-        address[] adapters;
-        uint256[] stored;
-        uint256[] available;
         uint256[] used;
         uint256[] prices;
         uint256 rate;
@@ -89,9 +83,13 @@ contract WithdrawalQueue is
         uint256 maxSteps;
     }
 
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    ILRTVault private immutable _vault;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    ILRTAccountant private immutable _accountant;
+
     /// @custom:storage-location erc7201:lrt.storage.WithdrawalQueue
     struct QueueStorage {
-        ILRTVault vault;
         bool requestsPaused;
         uint40 maxWait;
         uint96 minShares;
@@ -105,25 +103,21 @@ contract WithdrawalQueue is
     // keccak256(abi.encode(uint256(keccak256("lrt.storage.WithdrawalQueue")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant STORAGE_LOCATION = 0xb124a4dede10775b217bf41fbfe3fc4504710ad6e1b8fbf0af37f0d1c94f6700;
 
+    /// @param suite the suite's proxies
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    constructor(LRTLinks memory suite) {
+        if (suite.vault == address(0) || suite.accountant == address(0)) revert WithdrawalQueueZeroAddress();
+        _vault = ILRTVault(suite.vault);
+        _accountant = ILRTAccountant(suite.accountant);
         _disableInitializers();
     }
 
-    /// @notice Sets the access manager, the vault, the request size limits (lrETH) and `maxWait` (seconds a
-    /// request waits before it may be re-denominated: EigenLayer's withdrawal delay plus the keeper's window).
-    function initialize(
-        address authority,
-        ILRTVault vault,
-        uint96 minShares,
-        uint96 maxShares,
-        uint40 maxWait
-    ) external initializer {
-        if (authority == address(0) || address(vault) == address(0)) revert WithdrawalQueueZeroAddress();
+    /// @inheritdoc IWithdrawalQueue
+    function initialize(address authority, uint96 minShares, uint96 maxShares, uint40 maxWait) external initializer {
+        if (authority == address(0)) revert WithdrawalQueueZeroAddress();
         __ERC721_init("lrETH Withdrawal Request", "wlrETH");
         __AccessManaged_init(authority);
         QueueStorage storage $ = _queue();
-        $.vault = vault;
         _setLimits($, minShares, maxShares);
         _setMaxWait($, maxWait);
     }
@@ -145,7 +139,7 @@ contract WithdrawalQueue is
         if (receiver == address(this)) revert WithdrawalQueueInvalidReceiver(receiver);
         if (shares < $.minShares) revert WithdrawalQueueBelowMinimum(shares, $.minShares);
         if (shares > $.maxShares) revert WithdrawalQueueAboveMaximum(shares, $.maxShares);
-        ILRTVault vault = $.vault;
+        ILRTVault vault = _vault;
         uint256 rate = vault.getRate();
         // Rounded down: the request is owed at most what its shares are worth now.
         uint256 value = Math.mulDiv(shares, rate, UNIT);
@@ -185,7 +179,7 @@ contract WithdrawalQueue is
         // A front-run permit (same signature used first by someone else) must not block the request: if the
         // permit fails, the allowance it would have set is checked by the transfer itself.
         try
-            IERC20Permit(address(_queue().vault)).permit(msg.sender, address(this), shares, deadline, v, r, s)
+            IERC20Permit(address(_vault)).permit(msg.sender, address(this), shares, deadline, v, r, s)
         {} catch {}
         return requestWithdrawal(shares, asset, receiver);
     }
@@ -214,7 +208,7 @@ contract WithdrawalQueue is
     /// @inheritdoc IWithdrawalQueue
     function finalize(uint256 maxRequests) external nonReentrant returns (uint256 finalized) {
         QueueStorage storage $ = _queue();
-        ILRTVault vault = $.vault;
+        ILRTVault vault = _vault;
         Batch memory batch = _openBatch(vault, Math.min(maxRequests, MAX_FINALIZE_BATCH));
         for (uint256 i = 0; i < batch.assets.length && batch.steps < batch.maxSteps; ++i) {
             finalized += _finalizeLane($, batch, i);
@@ -224,8 +218,7 @@ contract WithdrawalQueue is
             if (batch.used[i] != 0) $.reserved[batch.assets[i]] += batch.used[i];
         }
         vault.settleWithdrawals(batch.assets, batch.used, batch.sharesToBurn);
-        (address accountant, , ) = IQueueLinks(address(vault)).links();
-        ILRTAccountant(accountant).recordSettlement(batch.sharesToBurn, batch.valuePaid);
+        _accountant.recordSettlement(batch.sharesToBurn, batch.valuePaid);
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -320,30 +313,29 @@ contract WithdrawalQueue is
     /*                                                  ADMIN                                                       */
     /* ----------------------------------------------------------------------------------------------------------- */
 
-    /// @notice Sets the smallest and largest request (lrETH) (admin).
+    /// @inheritdoc IWithdrawalQueue
     function setLimits(uint96 minShares, uint96 maxShares) external restricted {
         _setLimits(_queue(), minShares, maxShares);
     }
 
-    /// @notice Sets how long a request waits before it may be re-denominated (admin; 1 hour to 60 days).
+    /// @inheritdoc IWithdrawalQueue
     function setMaxWait(uint40 maxWait) external restricted {
         _setMaxWait(_queue(), maxWait);
     }
 
-    /// @notice Pauses new requests (pauser). Finalization, re-denomination and claims cannot be paused: nobody can
-    /// hold exits hostage.
+    /// @inheritdoc IWithdrawalQueue
     function pauseRequests() external restricted {
         _setPaused(true);
     }
 
-    /// @notice Resumes new requests (admin).
+    /// @inheritdoc IWithdrawalQueue
     function unpauseRequests() external restricted {
         _setPaused(false);
     }
 
     /// @notice Only the vault sends ETH here (payouts of finalized requests).
     receive() external payable {
-        if (msg.sender != address(_queue().vault)) revert WithdrawalQueueUnexpectedETH(msg.sender);
+        if (msg.sender != address(_vault)) revert WithdrawalQueueUnexpectedETH(msg.sender);
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -359,7 +351,7 @@ contract WithdrawalQueue is
         address asset,
         uint256 value
     ) private returns (uint256 requestId) {
-        ILRTVault.Route memory r = $.vault.route(asset);
+        ILRTVault.Route memory r = _vault.route(asset);
         if (!r.known) revert WithdrawalQueueUnsupportedAsset(asset);
         uint256 price = _payoutPrice(IPriceAdapter(r.adapter), r.price);
         uint256 units = price == 0 ? 0 : Math.mulDiv(value, UNIT, price);
@@ -391,12 +383,12 @@ contract WithdrawalQueue is
         uint256 readyAt = uint256(request.requestedAt) + $.maxWait;
         if (block.timestamp < readyAt) revert WithdrawalQueueNotStuck(requestId, readyAt);
         address from = assetOf(requestId);
-        if (asset == from) revert WithdrawalQueueInvalidConfig();
+        if (asset == from) revert WithdrawalQueueSameAsset(requestId, asset);
         $.lanes[from].liability -= $.payouts[requestId].units;
         $.requests[requestId].status = MOVED;
         delete $.payouts[requestId];
         _burn(requestId);
-        uint256 value = Math.mulDiv(request.shares, Math.min(request.rateAtRequest, $.vault.getRate()), UNIT);
+        uint256 value = Math.mulDiv(request.shares, Math.min(request.rateAtRequest, _vault.getRate()), UNIT);
         request.requestedAt = uint40(block.timestamp);
         newRequestId = _enqueue($, request, asset, value);
         emit WithdrawalRedenominated(requestId, newRequestId, asset, $.payouts[newRequestId].units);
@@ -406,11 +398,15 @@ contract WithdrawalQueue is
     /// @dev Syncs (always: a loss in the same block before this call must reach the payouts), then reads the rate,
     /// the vault's assets, adapters, stored prices and buffers.
     function _openBatch(ILRTVault vault, uint256 maxSteps) private returns (Batch memory batch) {
-        (address accountant, , ) = IQueueLinks(address(vault)).links();
-        ILRTAccountant(accountant).sync();
-        (batch.assets, batch.adapters, batch.stored, batch.available) = vault.syncInputs();
-        batch.used = new uint256[](batch.assets.length);
-        batch.prices = new uint256[](batch.assets.length);
+        _accountant.sync();
+        batch.inputs = vault.syncInputs();
+        uint256 n = batch.inputs.length;
+        batch.assets = new address[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            batch.assets[i] = batch.inputs[i].asset;
+        }
+        batch.used = new uint256[](n);
+        batch.prices = new uint256[](n);
         batch.rate = vault.getRate();
         batch.maxSteps = maxSteps;
     }
@@ -446,7 +442,8 @@ contract WithdrawalQueue is
     ) private returns (bool) {
         // The highest of the stored, live protocol and market prices: fewer units for a price rise the oracle has
         // not recognised yet, and never a token out above what it sells for.
-        if (batch.prices[i] == 0) batch.prices[i] = _payoutPrice(IPriceAdapter(batch.adapters[i]), batch.stored[i]);
+        ILRTVault.SyncInput memory input = batch.inputs[i];
+        if (batch.prices[i] == 0) batch.prices[i] = _payoutPrice(IPriceAdapter(input.adapter), input.price);
         // No price at all (an adapter down and nothing stored): the lane waits, the others go on.
         if (batch.prices[i] == 0) return false;
         uint256 shares = request.shares;
@@ -459,7 +456,7 @@ contract WithdrawalQueue is
             units = most;
             value = Math.mulDiv(units, batch.prices[i], UNIT);
         }
-        if (batch.used[i] + units > batch.available[i]) return false;
+        if (batch.used[i] + units > input.buffer) return false;
         batch.used[i] += units;
         batch.sharesToBurn += shares;
         batch.valuePaid += value;
@@ -484,21 +481,21 @@ contract WithdrawalQueue is
     }
 
     function _setLimits(QueueStorage storage $, uint96 minShares, uint96 maxShares) private {
-        if (minShares == 0 || minShares > maxShares) revert WithdrawalQueueInvalidConfig();
+        if (minShares == 0 || minShares > maxShares) revert WithdrawalQueueInvalidLimits(minShares, maxShares);
         $.minShares = minShares;
         $.maxShares = maxShares;
         emit RequestLimitsUpdated(minShares, maxShares);
     }
 
     function _setMaxWait(QueueStorage storage $, uint40 maxWait) private {
-        if (maxWait < 1 hours || maxWait > 60 days) revert WithdrawalQueueInvalidConfig();
+        if (maxWait < 1 hours || maxWait > 60 days) revert WithdrawalQueueInvalidMaxWait(maxWait);
         $.maxWait = maxWait;
         emit MaxWaitUpdated(maxWait);
     }
 
     function _setPaused(bool paused) private {
         QueueStorage storage $ = _queue();
-        if ($.requestsPaused == paused) revert WithdrawalQueueInvalidConfig();
+        if ($.requestsPaused == paused) revert WithdrawalQueueNoChange(paused);
         $.requestsPaused = paused;
         emit RequestsPaused(paused);
     }

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {ILRTOracle} from "./ILRTOracle.sol";
 import {ILRTVault} from "./ILRTVault.sol";
 
 /// @title ILRTAccountant
 /// @notice Keeps lrETH's rate. `sync()` (permissionless) values everything the vault owns: the vault's buffers,
-/// every EigenLayer position through the restaking manager (slashing-aware views), each asset at the oracle's
-/// time-bounded protocol price. Against the books it then finds a loss, applied to the rate at once, or a gain.
+/// every EigenLayer position through the restaking manager (slashing-aware views), each asset at its protocol price
+/// bounded per unit of time (`PriceBounds`: rises at most `maxRiseBpsPerDay` per day elapsed since the last sync,
+/// falls in full, a deep fall or a failing adapter trips the asset). `valuation()` shows the same valuation without
+/// storing it; the lens reads it. Against the books it then finds a loss, applied to the rate at once, or a gain.
 /// A gain is recognised as a *tranche* that vests linearly over `streamWindow` from the moment it is recognised,
 /// whatever the sync cadence; at most two tranches vest at once (a new one starts at least half a window after the
 /// previous one; a gain found earlier waits in the value, unbooked). The part of a gain above the APR bound is held
@@ -63,6 +64,41 @@ interface ILRTAccountant {
         uint256 lastSyncBlock;
     }
 
+    /// @notice One asset in a valuation.
+    /// @param asset the asset (the vault's `ETH` marker for ETH)
+    /// @param buffer units the vault holds
+    /// @param outside units restaked or in queued EigenLayer withdrawals (slashing-aware)
+    /// @param price the bounded protocol price the sync uses (ETH per 1e18 units)
+    /// @param outcome what the bound did: 0 taken, 1 clamped (rose too fast), 2 tripped (fell too far), 3 the
+    /// adapter failed (previous price kept, tripped)
+    /// @param value `(buffer + outside) * price / 1e18`, rounded down
+    struct AssetValue {
+        address asset;
+        uint256 buffer;
+        uint256 outside;
+        uint256 price;
+        uint8 outcome;
+        uint256 value;
+    }
+
+    /// @notice Everything the vault owns, valued as a sync values it.
+    /// @param assets one entry per asset in the vault's order
+    /// @param totalValue the sum of the assets' values (each rounded down)
+    /// @param exact the value before that rounding, scaled by 1e18
+    /// @param totalSupply lrETH in existence (before any fee the sync would mint)
+    struct Valuation {
+        AssetValue[] assets;
+        uint256 totalValue;
+        uint256 exact;
+        uint256 totalSupply;
+    }
+
+    /// @notice A price rose faster than its bound and was clamped to `used`.
+    event PriceClamped(address indexed asset, uint256 observed, uint256 used);
+    /// @notice A price fell by more than its `maxFallBps` at one sync (applied in full; the asset is tripped).
+    event PriceTripped(address indexed asset, uint256 previousPrice, uint256 price);
+    /// @notice The asset's adapter reverted or returned 0: the previous price stays and the asset is tripped.
+    event PriceUnavailable(address indexed asset, uint256 previousPrice);
     /// @notice A sync revalued the vault.
     event Synced(uint256 previousRate, uint256 rate, uint256 totalValue, uint256 totalSupply);
     /// @notice A sync found a loss (per 1e18 lrETH) and lowered the rate by it at once.
@@ -80,9 +116,9 @@ interface ILRTAccountant {
     event HighWaterMarkRaised(uint256 forfeited, uint256 highWaterMark);
 
     /// @notice Only the vault's withdrawal queue may call this.
-    error LRTAccountantOnlyWithdrawalQueue(address caller);
+    error LRTAccountantOnlyWithdrawalQueue(address caller, address queue);
     /// @notice The vault has no lrETH yet: seed it first.
-    error LRTAccountantNotSeeded();
+    error LRTAccountantNotSeeded(address vault);
     /// @notice A parameter is out of range (`maxRateAge` 1 s to 7 days, `streamWindow` at most 90 days).
     error LRTAccountantInvalidConfig(uint32 streamWindow, uint32 maxRateAge);
     /// @notice The fee exceeds the hard cap.
@@ -97,6 +133,8 @@ interface ILRTAccountant {
 
     /// @notice Called by the withdrawal queue after it burned `sharesBurned` lrETH and paid `valuePaid` ETH of value
     /// for them: raises the high-water mark by what the requests forfeited to the holders who stay.
+    /// @param sharesBurned the lrETH the finalized requests locked
+    /// @param valuePaid the ETH value they were paid
     function recordSettlement(uint256 sharesBurned, uint256 valuePaid) external;
 
     /// @notice ETH per 1e18 lrETH now: rises linearly while tranches vest, falls only at a sync that finds a loss.
@@ -115,14 +153,19 @@ interface ILRTAccountant {
     /// @notice The books.
     function books() external view returns (Books memory);
 
+    /// @notice Everything the vault owns, valued now exactly as a sync would value it (prices bounded against the
+    /// last sync), without storing anything. The sync uses the same computation.
+    function valuation() external view returns (Valuation memory);
+
     /// @notice Stream window, APR bound, deposit-price lifetime, fee and treasury.
     function parameters()
         external
         view
         returns (uint32 streamWindow, uint16 maxAprBps, uint32 maxRateAge, uint16 feeBps, address treasury);
 
-    /// @notice The vault whose rate this keeps and the oracle that bounds its prices.
-    function links() external view returns (ILRTVault vault, ILRTOracle oracle);
+    /// @notice The vault whose rate this keeps, its restaking manager (zero: none) and its withdrawal queue, fixed at
+    /// deployment.
+    function links() external view returns (ILRTVault vault, address manager, address queue);
 
     /// @notice Sets the stream window (at most 90 days; 0: gains count at once), the APR bound on the gain one
     /// recognition may stream, and how long one sync's deposit prices stay valid (1 second to 7 days) (admin).

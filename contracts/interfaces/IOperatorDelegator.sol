@@ -20,17 +20,10 @@ interface IOperatorDelegator {
     /// @notice A zero address was given to `initialize`.
     error OperatorDelegatorZeroAddress();
 
-    /// @notice Sets the manager, EigenLayer contracts and the vault; delegates to `operator` (no approver
-    /// signature: lrt-vault only uses operators without a delegation approver); makes the manager the rewards
-    /// claimer.
-    function initialize(
-        address manager,
-        address vault,
-        address operator,
-        address strategyManager,
-        address delegationManager,
-        address rewardsCoordinator
-    ) external;
+    /// @notice Delegates to `operator` (no approver signature: lrt-vault only uses operators without a delegation
+    /// approver) and makes the manager the rewards claimer. The manager, the vault and the EigenLayer contracts are
+    /// immutables of the implementation (one beacon for all delegators).
+    function initialize(address operator) external;
 
     /// @notice The operator this delegator was delegated to last (it may have force-undelegated us).
     function operator() external view returns (address);

@@ -2,9 +2,19 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ILRTVault} from "./ILRTVault.sol";
 import {IStrategy} from "./external/eigenlayer/IStrategy.sol";
 import {IDelegationManagerTypes} from "./external/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinatorTypes} from "./external/eigenlayer/IRewardsCoordinator.sol";
+
+/// @notice The EigenLayer contracts a restaking manager (and its delegators) are built with, and the beacon of the
+/// delegators' implementation.
+struct EigenLayerLinks {
+    address strategyManager;
+    address delegationManager;
+    address rewardsCoordinator;
+    address delegatorBeacon;
+}
 
 /// @title IRestakingManager
 /// @notice Runs lrt-vault's EigenLayer side: one operator-delegator contract per operator (beacon proxies), the
@@ -21,8 +31,10 @@ import {IRewardsCoordinatorTypes} from "./external/eigenlayer/IRewardsCoordinato
 /// without changing the total (Renzo RENZO-03).
 interface IRestakingManager {
     /// @notice Restaked and queued amounts of one asset, slashing-adjusted, in the vault's accounting units.
+    /// @param index the asset's index in the vault
     struct AssetPosition {
         address asset;
+        uint256 index;
         uint256 withdrawableUnits;
         uint256 queuedUnits;
     }
@@ -47,8 +59,6 @@ interface IRestakingManager {
     event DelegatorAdded(address indexed delegator, address indexed operator, uint16 targetBps);
     /// @notice Allocation targets changed.
     event TargetsUpdated(address[] delegators, uint16[] targetBps);
-    /// @notice `asset` restakes into `strategy`.
-    event StrategySet(address indexed asset, IStrategy indexed strategy);
     /// @notice The keeper restaked `units` of `asset` through `delegator`.
     event Restaked(address indexed delegator, address indexed asset, uint256 units, uint256 depositShares);
     /// @notice The keeper queued an EigenLayer withdrawal.
@@ -62,36 +72,28 @@ interface IRestakingManager {
     /// @notice A delegator was moved to another operator (its shares were queued for withdrawal).
     event Redelegated(address indexed delegator, address indexed operator);
 
-    /// @notice Only the vault may call this (reserved; no manager function is vault-only today).
-    error RestakingManagerOnlyVault(address caller);
     /// @notice Not one of our delegators.
     error RestakingManagerUnknownDelegator(address delegator);
     /// @notice The asset has no strategy.
     error RestakingManagerNoStrategy(address asset);
-    /// @notice Targets must sum to 10000 bps (at most 10000 while adding delegators) and match the delegators.
-    error RestakingManagerInvalidTargets();
+    /// @notice Targets must sum to 10000 bps (at most 10000 while adding delegators), one per delegator: `total` is
+    /// what they would sum to.
+    error RestakingManagerInvalidTargets(uint256 total);
     /// @notice The move would take the delegator away from its allocation target: before the move it already held
     /// at least its target share of the total restaked value after the move (values in ETH, rounded down).
     error RestakingManagerAboveTarget(address delegator, uint256 valueAfter, uint256 targetValue);
     /// @notice A zero amount or address.
     error RestakingManagerZeroInput();
-    /// @notice The strategy's token is not the asset's token.
-    error RestakingManagerStrategyMismatch(address asset, IStrategy strategy);
     /// @notice The withdrawal does not belong to this delegator.
     error RestakingManagerForeignWithdrawal(bytes32 root);
-    /// @notice Too many delegators or strategies for the sync budget.
-    error RestakingManagerTooMany();
-    /// @notice The vault does not support `asset` (or it is the ETH marker).
-    error RestakingManagerUnsupportedAsset(address asset);
-    /// @notice The asset's current strategy still holds withdrawable or queued shares of some delegator, so
-    /// replacing it would drop them from the valuation.
-    error RestakingManagerStrategyInUse(address asset, IStrategy strategy);
+    /// @notice At most `max` delegators.
+    error RestakingManagerTooManyDelegators(uint256 max);
     /// @notice The rewards claim is for `earner`, not for the delegator named.
     error RestakingManagerWrongEarner(address delegator, address earner);
     /// @notice The delegator is not delegated (its operator force-undelegated it): redelegate it first.
     error RestakingManagerNotDelegated(address delegator);
-    /// @notice The setter would not change anything.
-    error RestakingManagerNoChange();
+    /// @notice The setter would not change anything (`value` is already set).
+    error RestakingManagerNoChange(address value);
     /// @notice `delegator` still has a withdrawal queued under `operator`, the operator before its current one: a
     /// redelegation would stop watching it for slashes (`slashedSince`). Complete it first.
     error RestakingManagerPreviousOperatorPending(address delegator, address operator);
@@ -100,8 +102,9 @@ interface IRestakingManager {
     /// some first (`completeWithdrawals`, permissionless).
     error RestakingManagerTooManyPending(address delegator, uint256 pending, uint256 allowed);
 
-    /// @notice Every asset with a strategy (in `setStrategy` order) and its restaked and queued totals across
-    /// delegators, in accounting units (converted with the oracle), rounded down. Called by the accountant's `sync`.
+    /// @notice Every asset with a strategy (in the vault's order, with its index) and its restaked and queued totals
+    /// across delegators, in accounting units (converted with the asset's adapter), rounded down. Called by the
+    /// accountant's `sync`.
     /// @dev Cost: two DelegationManager calls per delegator, at most two strategy and two adapter calls per strategy.
     /// Reverts `ReentrancyGuardReentrantCall` while a manager operation is under way (a token hook re-entering
     /// during a restake or a completion, when units are in flight between the vault and EigenLayer), so no sync can
@@ -123,14 +126,25 @@ interface IRestakingManager {
     /// @notice The allocation target of `delegator`, in bps of the total restaked value (0 for unknown addresses).
     function targetOf(address delegator) external view returns (uint16);
 
-    /// @notice The strategy `asset` restakes into (zero: none).
+    /// @notice The strategy `asset` restakes into (zero: none): the vault's record.
     function strategyOf(address asset) external view returns (IStrategy);
+
+    /// @notice Whether any delegator still holds deposit shares of `strategy` or has a queued withdrawal from it
+    /// (the vault asks before replacing an asset's strategy).
+    function inUse(address strategy) external view returns (bool);
+
+    /// @notice The vault and the EigenLayer contracts, fixed at deployment.
+    function links() external view returns (ILRTVault vault, EigenLayerLinks memory eigenLayer);
+
+    /// @notice Sets the access manager and the recipient of reward tokens the vault does not support. Once, through
+    /// the proxy.
+    function initialize(address authority, address rewardsRecipient) external;
 
     /// @notice Where reward tokens the vault does not support are sent.
     function rewardsRecipient() external view returns (address);
 
     /// @notice Creates a delegator for `operator` with allocation target `targetBps` (admin).
-    /// @dev Reverts `RestakingManagerInvalidTargets` if the targets would sum above 10000, `RestakingManagerTooMany`
+    /// @dev Reverts `RestakingManagerInvalidTargets` if the targets would sum above 10000, `RestakingManagerTooManyDelegators`
     /// beyond `MAX_DELEGATORS`. The delegator delegates to `operator` in its initializer (the operator must be
     /// registered and have no delegation approver).
     function addDelegator(address operator, uint16 targetBps) external returns (address delegator);
@@ -138,11 +152,6 @@ interface IRestakingManager {
     /// @notice Replaces all allocation targets; `delegators_` must list every delegator once and the targets must
     /// sum to exactly 10000 (admin).
     function setTargets(address[] calldata delegators_, uint16[] calldata targetBps) external;
-
-    /// @notice Restakes `asset` into `strategy` (admin). The asset must be supported by the vault and be the
-    /// strategy's underlying token. Replacing an asset's strategy requires that no delegator holds withdrawable or
-    /// queued shares of the old one. At most `MAX_STRATEGIES` assets.
-    function setStrategy(address asset, IStrategy strategy) external;
 
     /// @notice Sets the recipient of reward tokens the vault does not support (admin).
     function setRewardsRecipient(address recipient) external;

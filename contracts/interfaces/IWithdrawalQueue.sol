@@ -137,8 +137,19 @@ interface IWithdrawalQueue {
     error WithdrawalQueueETHTransferFailed(address recipient, uint256 amount);
     /// @notice Only the vault may send ETH here.
     error WithdrawalQueueUnexpectedETH(address sender);
-    /// @notice Invalid limits, or a setter with no effect.
-    error WithdrawalQueueInvalidConfig();
+    /// @notice Request limits must be 0 < minShares <= maxShares.
+    error WithdrawalQueueInvalidLimits(uint256 minShares, uint256 maxShares);
+    /// @notice `maxWait` must be 1 hour to 60 days.
+    error WithdrawalQueueInvalidMaxWait(uint256 maxWait);
+    /// @notice Requests are already paused (`paused` true) or already open.
+    error WithdrawalQueueNoChange(bool paused);
+    /// @notice A request cannot be re-denominated into the asset it already names.
+    error WithdrawalQueueSameAsset(uint256 requestId, address asset);
+
+    /// @notice Sets the access manager, the request size limits (lrETH) and `maxWait` (seconds a request waits before
+    /// it may be re-denominated: EigenLayer's withdrawal delay plus the keeper's window). Once, through the proxy.
+    /// @param authority the OpenZeppelin AccessManager deciding who may call each restricted function
+    function initialize(address authority, uint96 minShares, uint96 maxShares, uint40 maxWait) external;
 
     /// @notice Locks `shares` lrETH of the caller and mints a request NFT to `receiver`, paid in `asset` (the
     /// vault's ETH marker for ETH). Reverts `WithdrawalQueueNoRoute` if the vault holds too little of the asset
@@ -196,4 +207,17 @@ interface IWithdrawalQueue {
         external
         view
         returns (uint256 minShares, uint256 maxShares, bool requestsPaused, uint256 maxWait);
+
+    /// @notice Sets the smallest and largest request, in lrETH (admin).
+    function setLimits(uint96 minShares, uint96 maxShares) external;
+
+    /// @notice Sets how long a request waits before it may be re-denominated, 1 hour to 60 days (admin).
+    function setMaxWait(uint40 maxWait) external;
+
+    /// @notice Pauses new requests (pauser). Finalization, re-denomination and claims cannot be paused: nobody can
+    /// hold exits hostage.
+    function pauseRequests() external;
+
+    /// @notice Resumes new requests (admin).
+    function unpauseRequests() external;
 }

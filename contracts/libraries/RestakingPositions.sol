@@ -9,13 +9,23 @@ import {IStrategy} from "../interfaces/external/eigenlayer/IStrategy.sol";
 import {IDelegationManager} from "../interfaces/external/eigenlayer/IDelegationManager.sol";
 import {IAllocationManager} from "../interfaces/external/eigenlayer/IAllocationManager.sol";
 import {RestakingManagerStorage} from "../RestakingManagerStorage.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {BPS, UNIT} from "./Constants.sol";
 
 /// @title RestakingPositions
-/// @notice The restaking manager's storage and its reads of EigenLayer: the valuation `sync()` pays for
-/// (`positions`), the per-delegator breakdown for dApps, the slash watch (`slashedSince`) and the strategy-in-use
-/// check. The reads are `public`: they run by DELEGATECALL in the manager's own storage, so the manager stays under
-/// the size limit with its keeper paths inline.
+/// @notice The restaking manager's reads of EigenLayer: the valuation `sync()` pays for (`positions`), the
+/// per-delegator breakdown for dApps, the slash watch (`slashedSince`) and the strategy-in-use check. They are
+/// `public`: they run by DELEGATECALL in the manager's own storage, so the manager stays small with its keeper paths
+/// inline. Every count they loop over is capped: 16 delegators, 4 strategies (the vault's), and pending EigenLayer
+/// withdrawals per delegator (the manager's `MAX_PENDING_WITHDRAWALS`).
 library RestakingPositions {
+    /// @notice The contracts the reads need (immutables of the manager), as addresses.
+    struct Context {
+        address vault;
+        address delegationManager;
+        address allocationManager;
+    }
+
     // keccak256(abi.encode(uint256(keccak256("lrt.storage.RestakingManager")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant STORAGE_LOCATION = 0x73e79b069ae29be901e27f0d2b555cd04b2999cda6e13a38f3c7735b2daae000;
 
@@ -23,61 +33,70 @@ library RestakingPositions {
     /*                                  VIEWS (DELEGATECALL from the manager)                                        */
     /* ----------------------------------------------------------------------------------------------------------- */
 
-    /// @notice As `IRestakingManager.positions`.
-    function positions() public view returns (IRestakingManager.AssetPosition[] memory out) {
-        RestakingManagerStorage.ManagerStorage storage $ = load();
-        (IStrategy[] memory strategies, address[] memory assets) = strategyList($);
-        out = new IRestakingManager.AssetPosition[](strategies.length);
-        if (strategies.length == 0) return out;
-        (uint256[] memory withdrawable, uint256[] memory queued) = _totalShares($, strategies);
-        ILRTVault vault = $.vault;
-        for (uint256 s = 0; s < strategies.length; ++s) {
-            address asset = assets[s];
-            (IPriceAdapter adapter, ) = vault.priceOf(asset);
+    /// @notice As `IRestakingManager.positions`: per restaked asset (the vault's order), the delegators' withdrawable
+    /// and queued shares summed, each sum converted once to tokens and then to units, every step rounded down.
+    function positions(Context memory c) public view returns (IRestakingManager.AssetPosition[] memory out) {
+        (address[] memory assets, address[] memory strategies, uint256[] memory indexes) = ILRTVault(c.vault)
+            .strategies();
+        uint256 n = strategies.length;
+        out = new IRestakingManager.AssetPosition[](n);
+        if (n == 0) return out;
+        IStrategy[] memory list = asStrategies(strategies);
+        (uint256[] memory withdrawable, uint256[] memory queued) = _totalShares(
+            load(),
+            IDelegationManager(c.delegationManager),
+            list
+        );
+        for (uint256 s = 0; s < n; ++s) {
+            (IPriceAdapter adapter, ) = ILRTVault(c.vault).priceOf(assets[s]);
             out[s] = IRestakingManager.AssetPosition(
-                asset,
-                toUnits(adapter, toTokens(strategies[s], withdrawable[s])),
-                toUnits(adapter, toTokens(strategies[s], queued[s]))
+                assets[s],
+                indexes[s],
+                toUnits(adapter, toTokens(list[s], withdrawable[s])),
+                toUnits(adapter, toTokens(list[s], queued[s]))
             );
         }
     }
 
     /// @notice As `IRestakingManager.delegatorPositions`.
-    function delegatorPositions() public view returns (IRestakingManager.DelegatorPosition[] memory out) {
-        RestakingManagerStorage.ManagerStorage storage $ = load();
-        (IStrategy[] memory strategies, ) = strategyList($);
-        address[] memory delegators_ = delegatorList($);
-        IDelegationManager delegationManager = $.delegationManager;
-        out = new IRestakingManager.DelegatorPosition[](delegators_.length * strategies.length);
+    function delegatorPositions(
+        Context memory c
+    ) public view returns (IRestakingManager.DelegatorPosition[] memory out) {
+        (, address[] memory strategies, ) = ILRTVault(c.vault).strategies();
+        IStrategy[] memory list = asStrategies(strategies);
+        address[] memory delegators_ = delegatorList(load());
+        IDelegationManager delegationManager = IDelegationManager(c.delegationManager);
+        out = new IRestakingManager.DelegatorPosition[](delegators_.length * list.length);
         if (out.length == 0) return out;
         for (uint256 d = 0; d < delegators_.length; ++d) {
             address delegator = delegators_[d];
-            (uint256[] memory withdrawable, ) = delegationManager.getWithdrawableShares(delegator, strategies);
-            uint256[] memory queued = new uint256[](strategies.length);
-            _addQueued(delegationManager, delegator, strategies, queued);
+            (uint256[] memory withdrawable, ) = delegationManager.getWithdrawableShares(delegator, list);
+            uint256[] memory queued = new uint256[](list.length);
+            _addQueued(delegationManager, delegator, list, queued);
             address operator_ = IOperatorDelegator(delegator).operator();
             bool delegated = delegationManager.delegatedTo(delegator) != address(0);
-            for (uint256 s = 0; s < strategies.length; ++s) {
-                out[d * strategies.length + s] = IRestakingManager.DelegatorPosition(
+            for (uint256 s = 0; s < list.length; ++s) {
+                out[d * list.length + s] = IRestakingManager.DelegatorPosition(
                     delegator,
                     operator_,
                     delegated,
-                    address(strategies[s]),
+                    strategies[s],
                     withdrawable[s],
                     queued[s],
-                    toTokens(strategies[s], withdrawable[s]),
-                    toTokens(strategies[s], queued[s])
+                    toTokens(list[s], withdrawable[s]),
+                    toTokens(list[s], queued[s])
                 );
             }
         }
     }
 
     /// @notice As `IRestakingManager.slashedSince`.
-    function slashedSince(uint256 blockNumber) public view returns (bool) {
-        RestakingManagerStorage.ManagerStorage storage $ = load();
-        (IStrategy[] memory strategies, ) = strategyList($);
+    function slashedSince(Context memory c, uint256 blockNumber) public view returns (bool) {
+        (, address[] memory strategies, ) = ILRTVault(c.vault).strategies();
         if (strategies.length == 0) return false;
-        IAllocationManager allocationManager = $.allocationManager;
+        IStrategy[] memory list = asStrategies(strategies);
+        IAllocationManager allocationManager = IAllocationManager(c.allocationManager);
+        RestakingManagerStorage.ManagerStorage storage $ = load();
         uint256 count = $.delegatorCount;
         for (uint256 d = 0; d < count; ++d) {
             // The operator it was delegated to last (after a forced undelegation its queued withdrawals stay
@@ -86,20 +105,20 @@ library RestakingPositions {
             IOperatorDelegator delegator = IOperatorDelegator($.delegators[d]);
             address current = delegator.operator();
             address previous = delegator.previousOperator();
-            if (_cut(allocationManager, current, strategies, blockNumber)) return true;
+            if (_cut(allocationManager, current, list, blockNumber)) return true;
             if (previous != address(0) && previous != current) {
-                if (_cut(allocationManager, previous, strategies, blockNumber)) return true;
+                if (_cut(allocationManager, previous, list, blockNumber)) return true;
             }
         }
         return false;
     }
 
     /// @notice Whether any delegator still holds deposit shares of `strategy` or has a queued withdrawal from it.
-    function inUse(address strategy) public view returns (bool) {
+    function inUse(Context memory c, address strategy) public view returns (bool) {
         RestakingManagerStorage.ManagerStorage storage $ = load();
         IStrategy[] memory single = new IStrategy[](1);
         single[0] = IStrategy(strategy);
-        IDelegationManager delegationManager = $.delegationManager;
+        IDelegationManager delegationManager = IDelegationManager(c.delegationManager);
         uint256 count = $.delegatorCount;
         for (uint256 d = 0; d < count; ++d) {
             address delegator = $.delegators[d];
@@ -113,6 +132,27 @@ library RestakingPositions {
             }
         }
         return false;
+    }
+
+    /// @notice Reverts `RestakingManagerAboveTarget` unless moving `units` of `asset` to `delegator` goes toward the
+    /// targets: the delegator's value before the move must be below its target share of the total after the move.
+    /// Values are ETH from withdrawable shares at the vault's stored prices (rounded down at each step: shares ->
+    /// tokens -> units -> ETH); the total converts each strategy's summed shares once.
+    function checkTarget(
+        Context memory c,
+        address delegator,
+        uint256 targetBps,
+        address asset,
+        uint256 units
+    ) public view {
+        (uint256 valueBefore, uint256 totalBefore) = _values(c, delegator);
+        (, uint256 price) = ILRTVault(c.vault).priceOf(asset);
+        uint256 moved = Math.mulDiv(units, price, UNIT, Math.Rounding.Floor);
+        uint256 totalAfter = totalBefore + moved;
+        if (valueBefore * BPS >= targetBps * totalAfter) {
+            uint256 targetValue = Math.mulDiv(totalAfter, targetBps, BPS, Math.Rounding.Floor);
+            revert IRestakingManager.RestakingManagerAboveTarget(delegator, valueBefore + moved, targetValue);
+        }
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -139,16 +179,10 @@ library RestakingPositions {
         }
     }
 
-    /// @dev The strategies and their assets, in `setStrategy` order.
-    function strategyList(
-        RestakingManagerStorage.ManagerStorage storage $
-    ) internal view returns (IStrategy[] memory strategies, address[] memory assets) {
-        uint256 count = $.strategyCount;
-        strategies = new IStrategy[](count);
-        assets = new address[](count);
-        for (uint256 s = 0; s < count; ++s) {
-            strategies[s] = $.strategies[s];
-            assets[s] = $.assets[s];
+    /// @dev The same addresses typed as strategies (an address array and a strategy array share their layout).
+    function asStrategies(address[] memory addresses) internal pure returns (IStrategy[] memory list) {
+        assembly ("memory-safe") {
+            list := addresses
         }
     }
 
@@ -176,9 +210,9 @@ library RestakingPositions {
     /// @dev Per strategy, the delegators' withdrawable shares and queued shares, summed (two calls per delegator).
     function _totalShares(
         RestakingManagerStorage.ManagerStorage storage $,
+        IDelegationManager delegationManager,
         IStrategy[] memory strategies
     ) private view returns (uint256[] memory withdrawable, uint256[] memory queued) {
-        IDelegationManager delegationManager = $.delegationManager;
         address[] memory delegators_ = delegatorList($);
         withdrawable = new uint256[](strategies.length);
         queued = new uint256[](strategies.length);
@@ -210,6 +244,41 @@ library RestakingPositions {
                     }
                 }
             }
+        }
+    }
+
+    /// @dev ETH values of `delegator`'s withdrawable shares and of every delegator's, at the vault's stored prices.
+    function _values(Context memory c, address delegator) private view returns (uint256 own, uint256 all) {
+        ILRTVault vault = ILRTVault(c.vault);
+        (address[] memory assets, address[] memory list, ) = vault.strategies();
+        IStrategy[] memory strategies = asStrategies(list);
+        address[] memory delegators_ = delegatorList(load());
+        IDelegationManager delegationManager = IDelegationManager(c.delegationManager);
+        uint256[] memory total = new uint256[](strategies.length);
+        uint256[] memory mine = new uint256[](strategies.length);
+        for (uint256 d = 0; d < delegators_.length; ++d) {
+            (uint256[] memory withdrawable, ) = delegationManager.getWithdrawableShares(delegators_[d], strategies);
+            for (uint256 s = 0; s < strategies.length; ++s) {
+                total[s] += withdrawable[s];
+            }
+            if (delegators_[d] == delegator) mine = withdrawable;
+        }
+        own = _value(vault, strategies, assets, mine);
+        all = _value(vault, strategies, assets, total);
+    }
+
+    /// @dev ETH value of `shares` per strategy at the vault's stored prices, each step rounded down.
+    function _value(
+        ILRTVault vault,
+        IStrategy[] memory strategies,
+        address[] memory assets,
+        uint256[] memory shares
+    ) private view returns (uint256 value) {
+        for (uint256 s = 0; s < strategies.length; ++s) {
+            if (shares[s] == 0) continue;
+            (IPriceAdapter adapter, uint256 price) = vault.priceOf(assets[s]);
+            uint256 units = toUnits(adapter, toTokens(strategies[s], shares[s]));
+            if (units != 0) value += Math.mulDiv(units, price, UNIT, Math.Rounding.Floor);
         }
     }
 }

@@ -5,23 +5,25 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ILRTVault} from "../interfaces/ILRTVault.sol";
 import {IPriceAdapter} from "../interfaces/IPriceAdapter.sol";
+import {IRestakingManager} from "../interfaces/IRestakingManager.sol";
+import {IStrategy} from "../interfaces/external/eigenlayer/IStrategy.sol";
 import {ILidoShares} from "../interfaces/external/ILidoShares.sol";
-import {ETH, UNIT} from "./Constants.sol";
+import {ETH, UNIT, BPS} from "./Constants.sol";
+import {PriceBounds} from "./PriceBounds.sol";
 import {LRTVaultStorage} from "../LRTVaultStorage.sol";
 
 /// @title VaultAssets
-/// @notice The vault's asset records: its ERC-7201 storage, the checks the deposit path inlines, and every cold path
-/// on the records (listing, limits, pauses, syncs applied, settlements, views). The cold paths are `public`: they
-/// run by DELEGATECALL in the vault's own storage, so the vault stays small while deposits stay inline.
-/// @dev Per asset three records (declared in `LRTVaultStorage`): `AssetSlot`, the deposit path's one slot (read and
-/// written by every deposit); `PriceSlot` (read by LST deposits); `AssetState` (cold). Buffers are internal accounting:
-/// `buffer = bufferCheckpoint + headroomCheckpoint - headroom`; a deposit only lowers `headroom`, and every other
-/// flow first folds the deposits since the last checkpoint into `bufferCheckpoint`.
+/// @notice The vault's asset records: the checks the deposit path inlines, and every cold path on the records
+/// (listing, limits, bounds, strategies, pauses, syncs applied, settlements, views). The cold paths are `public`:
+/// they run by DELEGATECALL in the vault's own storage (laid out in `LRTVaultStorage`), so the vault stays small
+/// while deposits stay inline.
 library VaultAssets {
     using SafeCast for uint256;
 
     /// @notice The largest number of supported assets (bounds every sync).
     uint256 internal constant MAX_ASSETS = 8;
+    /// @notice The most assets that restake (bounds every sync: the restaking manager's valuation loops over them).
+    uint256 internal constant MAX_STRATEGIES = 4;
 
     uint8 internal constant FLAG_PAUSED = 1;
     uint8 internal constant FLAG_ALL_PAUSED = 2;
@@ -45,7 +47,7 @@ library VaultAssets {
         // The minimum is at least 1 gwei (enforced when configured), so zero is caught here and told apart only
         // on the failure path.
         if (amount < minimum) {
-            if (amount == 0) revert ILRTVault.LRTVaultZeroAmount();
+            if (amount == 0) revert ILRTVault.LRTVaultZeroAmount(asset);
             revert ILRTVault.LRTVaultBelowMinimum(asset, amount, minimum);
         }
     }
@@ -56,17 +58,18 @@ library VaultAssets {
         return live >= stored ? perUnit : Math.mulDiv(perUnit, live, stored);
     }
 
+    /// @dev The units the vault holds of `asset` (see `LRTVaultStorage`).
     function buffer(LRTVaultStorage.VaultStorage storage $, address asset) internal view returns (uint256) {
-        LRTVaultStorage.AssetState storage st = $.states[asset];
-        return uint256(st.bufferCheckpoint) + st.headroomCheckpoint - $.slots[asset].headroom;
+        LRTVaultStorage.Books storage b = $.states[asset].books;
+        return uint256(b.bufferCheckpoint) + b.headroomCheckpoint - $.slots[asset].headroom;
     }
 
     /// @dev Folds deposits since the last checkpoint into the buffer checkpoint; returns the buffer.
     function checkpoint(LRTVaultStorage.VaultStorage storage $, address asset) internal returns (uint256 units) {
         units = buffer($, asset);
-        LRTVaultStorage.AssetState storage st = $.states[asset];
-        st.bufferCheckpoint = units.toUint128();
-        st.headroomCheckpoint = $.slots[asset].headroom;
+        LRTVaultStorage.Books storage b = $.states[asset].books;
+        b.bufferCheckpoint = units.toUint112();
+        b.headroomCheckpoint = $.slots[asset].headroom;
     }
 
     /// @dev Whether `asset` is listed: ETH once initialized (index 0); any other asset has an adapter once listed.
@@ -84,14 +87,15 @@ library VaultAssets {
     /*                                   COLD PATHS (DELEGATECALL from the vault)                                    */
     /* ----------------------------------------------------------------------------------------------------------- */
 
-    /// @notice Lists `asset` (ETH at initialize, with no adapter) with its cap, minimum and adapter.
+    /// @notice Lists `asset` (ETH at initialize, with no adapter) with its cap, minimum, adapter and bounds.
     function addAsset(address asset, ILRTVault.AssetParams memory params) public {
         LRTVaultStorage.VaultStorage storage $ = load();
         if (known($, asset)) revert ILRTVault.LRTVaultAssetExists(asset);
         uint256 index = $.assets.length;
-        if (index >= MAX_ASSETS) revert ILRTVault.LRTVaultTooManyAssets();
+        if (index >= MAX_ASSETS) revert ILRTVault.LRTVaultTooMany(MAX_ASSETS);
         if (asset != ETH) {
             _checkAdapter(asset, params.adapter);
+            _checkBounds(asset, params.maxRiseBpsPerDay, params.maxFallBps);
             $.prices[asset].adapter = params.adapter;
         } else {
             $.prices[ETH].price = uint96(UNIT);
@@ -99,13 +103,12 @@ library VaultAssets {
         $.assets.push(asset);
         LRTVaultStorage.AssetState storage st = $.states[asset];
         // index < MAX_ASSETS = 8: the cast is safe.
-        st.index = uint8(index);
-        st.cap = params.cap;
-        st.headroomCheckpoint = params.cap;
+        st.books = LRTVaultStorage.Books(0, params.cap, params.maxRiseBpsPerDay, params.maxFallBps, uint8(index));
+        st.limits.cap = params.cap;
         uint8 flags = $.depositsPaused ? FLAG_ALL_PAUSED : 0;
         if (params.lidoShares) flags |= FLAG_LIDO;
-        $.slots[asset] = LRTVaultStorage.AssetSlot(params.cap, 0, 0, _minGwei(params.minDeposit), flags);
-        emit ILRTVault.AssetAdded(asset, params);
+        $.slots[asset] = LRTVaultStorage.AssetSlot(params.cap, 0, 0, _minGwei(asset, params.minDeposit), flags);
+        emit ILRTVault.AssetAdded(asset, index, params);
     }
 
     /// @notice Replaces an LST's adapter.
@@ -113,29 +116,65 @@ library VaultAssets {
         LRTVaultStorage.VaultStorage storage $ = load();
         if (asset == ETH || !known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         _checkAdapter(asset, adapter);
-        if ($.prices[asset].adapter == adapter) revert ILRTVault.LRTVaultNoChange();
+        if ($.prices[asset].adapter == adapter) revert ILRTVault.LRTVaultNoChange(asset);
         $.prices[asset].adapter = adapter;
         emit ILRTVault.AdapterUpdated(asset, adapter);
+    }
+
+    /// @notice Sets an LST's price bounds.
+    function setBounds(address asset, uint16 maxRiseBpsPerDay, uint16 maxFallBps) public {
+        LRTVaultStorage.VaultStorage storage $ = load();
+        if (asset == ETH || !known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        _checkBounds(asset, maxRiseBpsPerDay, maxFallBps);
+        LRTVaultStorage.Books storage b = $.states[asset].books;
+        if (b.maxRiseBpsPerDay == maxRiseBpsPerDay && b.maxFallBps == maxFallBps) {
+            revert ILRTVault.LRTVaultNoChange(asset);
+        }
+        (b.maxRiseBpsPerDay, b.maxFallBps) = (maxRiseBpsPerDay, maxFallBps);
+        emit ILRTVault.BoundsUpdated(asset, maxRiseBpsPerDay, maxFallBps);
+    }
+
+    /// @notice Sets `asset`'s strategy; `manager` (zero: none) must hold nothing in the strategy it replaces.
+    function setStrategy(address asset, IStrategy strategy, address manager) public {
+        LRTVaultStorage.VaultStorage storage $ = load();
+        if (asset == ETH || !known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        if (address(strategy) != address(0) && address(strategy.underlyingToken()) != asset) {
+            revert ILRTVault.LRTVaultStrategyMismatch(asset, strategy);
+        }
+        LRTVaultStorage.Restaking storage r = $.states[asset].restaking;
+        IStrategy current = r.strategy;
+        if (current == strategy) revert ILRTVault.LRTVaultNoChange(asset);
+        if (address(current) == address(0)) {
+            if ($.strategyCount >= MAX_STRATEGIES) revert ILRTVault.LRTVaultTooMany(MAX_STRATEGIES);
+            ++$.strategyCount;
+        } else {
+            if (manager != address(0) && IRestakingManager(manager).inUse(address(current))) {
+                revert ILRTVault.LRTVaultStrategyInUse(asset, current);
+            }
+            if (address(strategy) == address(0)) --$.strategyCount;
+        }
+        r.strategy = strategy;
+        emit ILRTVault.StrategySet(asset, strategy);
     }
 
     /// @notice Changes an asset's cap and minimum deposit.
     function setAssetLimits(address asset, uint96 cap, uint64 minDeposit) public {
         LRTVaultStorage.VaultStorage storage $ = load();
         if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
-        LRTVaultStorage.AssetState storage st = $.states[asset];
+        LRTVaultStorage.Limits storage lim = $.states[asset].limits;
         LRTVaultStorage.AssetSlot storage slot = $.slots[asset];
-        uint40 minGwei = _minGwei(minDeposit);
-        if (cap == st.cap && minGwei == slot.minDepositGwei) revert ILRTVault.LRTVaultNoChange();
+        uint40 minGwei = _minGwei(asset, minDeposit);
+        if (cap == lim.cap && minGwei == slot.minDepositGwei) revert ILRTVault.LRTVaultNoChange(asset);
         checkpoint($, asset);
-        // Headroom moves with the cap and never below zero: holdings above a lowered cap block deposits and are
-        // kept as `excess`, which a raised cap absorbs before any headroom opens (headroom - excess = cap - holdings).
-        // Both are capped at the uint96 maximum, so the casts are safe.
+        // Headroom moves with the cap and never below zero: net deposits above a lowered cap block deposits and are
+        // kept as `excess`, which a raised cap absorbs before any headroom opens (headroom - excess = cap - net
+        // deposits). Both are capped at the uint96 maximum, so the casts are safe.
         uint256 room = uint256(slot.headroom) + cap;
-        uint256 used = uint256(st.cap) + st.excess;
+        uint256 used = uint256(lim.cap) + lim.excess;
         slot.headroom = uint96(Math.min(room - Math.min(room, used), type(uint96).max));
-        st.excess = uint96(Math.min(used - Math.min(used, room), type(uint96).max));
-        st.headroomCheckpoint = slot.headroom;
-        st.cap = cap;
+        lim.excess = uint96(Math.min(used - Math.min(used, room), type(uint96).max));
+        $.states[asset].books.headroomCheckpoint = slot.headroom;
+        lim.cap = cap;
         slot.minDepositGwei = minGwei;
         emit ILRTVault.AssetLimitsUpdated(asset, cap, minDeposit);
     }
@@ -145,7 +184,7 @@ library VaultAssets {
     function setDepositsPaused(address asset, bool paused, bool seeded) public {
         LRTVaultStorage.VaultStorage storage $ = load();
         if (asset == address(0)) {
-            if ($.depositsPaused == paused) revert ILRTVault.LRTVaultNoChange();
+            if ($.depositsPaused == paused) revert ILRTVault.LRTVaultNoChange(asset);
             if (!paused && !seeded) revert ILRTVault.LRTVaultNotSeeded();
             $.depositsPaused = paused;
             for (uint256 i = 0; i < $.assets.length; ++i) {
@@ -155,7 +194,7 @@ library VaultAssets {
         } else {
             if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
             LRTVaultStorage.AssetSlot storage slot = $.slots[asset];
-            if ((slot.flags & FLAG_PAUSED != 0) == paused) revert ILRTVault.LRTVaultNoChange();
+            if ((slot.flags & FLAG_PAUSED != 0) == paused) revert ILRTVault.LRTVaultNoChange(asset);
             slot.flags = paused ? slot.flags | FLAG_PAUSED : slot.flags & ~FLAG_PAUSED;
         }
         emit ILRTVault.DepositsPaused(asset, paused);
@@ -164,66 +203,72 @@ library VaultAssets {
     /// @notice Re-opens deposits of an asset after a price trip.
     function clearPriceTrip(address asset) public {
         LRTVaultStorage.AssetSlot storage slot = load().slots[asset];
-        if (slot.flags & FLAG_TRIPPED == 0) revert ILRTVault.LRTVaultNoChange();
+        if (slot.flags & FLAG_TRIPPED == 0) revert ILRTVault.LRTVaultNoChange(asset);
         slot.flags &= ~FLAG_TRIPPED;
         emit ILRTVault.PriceTripCleared(asset);
     }
 
-    /// @notice Stores a sync's per-asset prices, deposit prices, expiry, headroom and trips (the vault mints the
-    /// fee itself).
+    /// @notice Stores a sync's deposit prices and expiry, the prices and outside units that moved, and trips (the
+    /// vault mints the fee itself). One write of the asset's deposit slot; the others only when their value moved.
     function applySync(ILRTVault.SyncUpdate calldata update) public {
         LRTVaultStorage.VaultStorage storage $ = load();
         uint256 n = $.assets.length;
         if (
             update.sharesPerUnit.length != n ||
-            update.holdings.length != n ||
+            update.outsideUnits.length != n ||
             update.tripped.length != n ||
             update.prices.length != n
         ) {
-            revert ILRTVault.LRTVaultBadUpdate();
+            revert ILRTVault.LRTVaultBadUpdate(n);
         }
+        uint40 expiry = SafeCast.toUint40(update.expiry);
         for (uint256 i = 0; i < n; ++i) {
             address asset = $.assets[i];
-            LRTVaultStorage.AssetSlot storage slot = $.slots[asset];
-            LRTVaultStorage.AssetState storage st = $.states[asset];
-            uint256 units = buffer($, asset);
-            st.bufferCheckpoint = units.toUint128();
             uint256 perUnit = update.sharesPerUnit[i];
             uint256 price = update.prices[i];
             // An absurd price closes deposits rather than reverting: a sync must never fail (exits depend on it).
             if (perUnit > type(uint72).max || price > type(uint96).max) perUnit = 0;
-            LRTVaultStorage.PriceSlot storage ps = $.prices[asset];
-            // Written only when it moved (most syncs of a stable asset change nothing here).
-            if (ps.price != price) ps.price = uint96(Math.min(price, type(uint96).max));
-            uint256 holdings = update.holdings[i];
-            // Restaked + queued units: what the sync found beyond the buffer (never negative; fits: holdings come
-            // from EigenLayer share counts far below 2^128).
-            st.outsideUnits = uint128(holdings > units ? holdings - units : 0);
-            uint256 headroom = st.cap > holdings ? st.cap - holdings : 0;
-            // Units above the cap (see `setAssetLimits`); capped at the uint96 maximum, so the cast is safe.
-            st.excess = uint96(Math.min(holdings - Math.min(holdings, st.cap), type(uint96).max));
+            LRTVaultStorage.AssetSlot memory slot = $.slots[asset];
             slot.sharesPerUnit = uint72(perUnit);
-            slot.expiry = SafeCast.toUint40(update.expiry);
-            slot.headroom = uint96(headroom);
-            st.headroomCheckpoint = uint96(headroom);
+            slot.expiry = expiry;
             if (update.tripped[i]) {
                 slot.flags |= FLAG_TRIPPED;
                 emit ILRTVault.DepositsTripped(asset);
             }
+            $.slots[asset] = slot;
+            if (i == 0) continue; // ETH: always priced at 1, never restaked
+            LRTVaultStorage.PriceSlot storage ps = $.prices[asset];
+            if (ps.price != price) ps.price = uint96(Math.min(price, type(uint96).max));
+            LRTVaultStorage.Restaking storage r = $.states[asset].restaking;
+            // Outside units come from EigenLayer share counts, far below 2^96.
+            uint96 outside = uint96(Math.min(update.outsideUnits[i], type(uint96).max));
+            if (r.outsideUnits != outside) r.outsideUnits = outside;
         }
         emit ILRTVault.DepositPricesUpdated(update.expiry);
     }
 
-    /// @notice Debits the buffers finalized withdrawals take (the vault burns and sends).
+    /// @notice Debits the buffers finalized withdrawals take and gives their headroom back (the vault burns and
+    /// sends): a payout frees cap, first absorbing any excess above a lowered cap, never above the cap.
     function settle(address[] calldata assets, uint256[] calldata units) public {
         LRTVaultStorage.VaultStorage storage $ = load();
-        if (assets.length != units.length) revert ILRTVault.LRTVaultBadUpdate();
+        if (assets.length != units.length) revert ILRTVault.LRTVaultBadUpdate(assets.length);
         for (uint256 i = 0; i < assets.length; ++i) {
             if (units[i] == 0) continue;
             address asset = assets[i];
             uint256 available = checkpoint($, asset);
             if (units[i] > available) revert ILRTVault.LRTVaultInsufficientBuffer(asset, units[i], available);
-            $.states[asset].bufferCheckpoint = uint128(available - units[i]);
+            LRTVaultStorage.AssetState storage st = $.states[asset];
+            LRTVaultStorage.Limits memory lim = st.limits;
+            uint256 give = units[i];
+            uint256 absorbed = Math.min(give, lim.excess);
+            if (absorbed != 0) st.limits.excess = uint96(lim.excess - absorbed);
+            LRTVaultStorage.AssetSlot storage slot = $.slots[asset];
+            // headroom <= cap < 2^96: the cast is safe.
+            uint96 headroom = uint96(Math.min(uint256(slot.headroom) + (give - absorbed), lim.cap));
+            slot.headroom = headroom;
+            // available and units fit 112 bits (buffers do).
+            st.books.bufferCheckpoint = uint112(available - units[i]);
+            st.books.headroomCheckpoint = headroom;
             emit ILRTVault.BufferSettled(asset, units[i]);
         }
     }
@@ -251,15 +296,19 @@ library VaultAssets {
         LRTVaultStorage.VaultStorage storage $ = load();
         if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         LRTVaultStorage.AssetSlot memory slot = $.slots[asset];
-        LRTVaultStorage.AssetState storage st = $.states[asset];
-        info.index = st.index;
-        info.adapter = address($.prices[asset].adapter);
-        info.price = $.prices[asset].price;
-        info.outsideUnits = st.outsideUnits;
+        LRTVaultStorage.AssetState memory st = $.states[asset];
+        LRTVaultStorage.PriceSlot memory ps = $.prices[asset];
+        info.index = st.books.index;
+        info.adapter = address(ps.adapter);
+        info.price = ps.price;
+        info.maxRiseBpsPerDay = st.books.maxRiseBpsPerDay;
+        info.maxFallBps = st.books.maxFallBps;
+        info.strategy = address(st.restaking.strategy);
+        info.outsideUnits = st.restaking.outsideUnits;
         info.bufferUnits = buffer($, asset);
         info.sharesPerUnit = slot.sharesPerUnit;
         info.headroom = slot.headroom;
-        info.cap = st.cap;
+        info.cap = st.limits.cap;
         info.minDeposit = uint256(slot.minDepositGwei) * 1 gwei;
         info.expiry = slot.expiry;
         info.lidoShares = slot.flags & FLAG_LIDO != 0;
@@ -268,28 +317,44 @@ library VaultAssets {
         info.depositsOpen = slot.sharesPerUnit != 0 && slot.flags & CLOSED == 0 && block.timestamp <= slot.expiry;
     }
 
-    /// @notice Per asset: the asset, its adapter, its stored price and its buffer.
-    function syncInputs()
+    /// @notice What a sync reads, one entry per asset in `assets()` order.
+    function syncInputs() public view returns (ILRTVault.SyncInput[] memory inputs) {
+        LRTVaultStorage.VaultStorage storage $ = load();
+        uint256 n = $.assets.length;
+        inputs = new ILRTVault.SyncInput[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            address asset = $.assets[i];
+            LRTVaultStorage.Books memory b = $.states[asset].books;
+            LRTVaultStorage.PriceSlot memory ps = $.prices[asset];
+            inputs[i] = ILRTVault.SyncInput(
+                asset,
+                address(ps.adapter),
+                ps.price,
+                uint256(b.bufferCheckpoint) + b.headroomCheckpoint - $.slots[asset].headroom,
+                b.maxRiseBpsPerDay,
+                b.maxFallBps
+            );
+        }
+    }
+
+    /// @notice The assets that restake, their strategies and indexes, in `assets()` order.
+    function strategies()
         public
         view
-        returns (
-            address[] memory list,
-            address[] memory adapters,
-            uint256[] memory prices,
-            uint256[] memory bufferUnits
-        )
+        returns (address[] memory restaked, address[] memory list, uint256[] memory indexes)
     {
         LRTVaultStorage.VaultStorage storage $ = load();
-        list = $.assets;
-        uint256 n = list.length;
-        adapters = new address[](n);
-        prices = new uint256[](n);
-        bufferUnits = new uint256[](n);
-        for (uint256 i = 0; i < n; ++i) {
-            LRTVaultStorage.PriceSlot memory ps = $.prices[list[i]];
-            adapters[i] = address(ps.adapter);
-            prices[i] = ps.price;
-            bufferUnits[i] = buffer($, list[i]);
+        uint256 count = $.strategyCount;
+        restaked = new address[](count);
+        list = new address[](count);
+        indexes = new uint256[](count);
+        uint256 k = 0;
+        for (uint256 i = 1; i < $.assets.length && k < count; ++i) {
+            address asset = $.assets[i];
+            address strategy = address($.states[asset].restaking.strategy);
+            if (strategy == address(0)) continue;
+            (restaked[k], list[k], indexes[k]) = (asset, strategy, i);
+            ++k;
         }
     }
 
@@ -299,10 +364,16 @@ library VaultAssets {
         }
     }
 
+    function _checkBounds(address asset, uint16 maxRiseBpsPerDay, uint16 maxFallBps) private pure {
+        if (maxRiseBpsPerDay > PriceBounds.MAX_RISE_BPS_PER_DAY || maxFallBps == 0 || maxFallBps > BPS) {
+            revert ILRTVault.LRTVaultInvalidBounds(asset, maxRiseBpsPerDay, maxFallBps);
+        }
+    }
+
     /// @dev Rounded up so the stored minimum never undercuts the configured one; uint64 / 1e9 fits in 40 bits.
     /// At least 1 gwei: the deposit path relies on a non-zero minimum to reject zero amounts.
-    function _minGwei(uint64 minDeposit) private pure returns (uint40) {
-        if (minDeposit == 0) revert ILRTVault.LRTVaultZeroAmount();
+    function _minGwei(address asset, uint64 minDeposit) private pure returns (uint40) {
+        if (minDeposit == 0) revert ILRTVault.LRTVaultZeroAmount(asset);
         return uint40(Math.ceilDiv(minDeposit, 1 gwei));
     }
 }

@@ -10,9 +10,9 @@ import {IDelegationManagerTypes} from "../interfaces/external/eigenlayer/IDelega
 /// buffers and the manager's positions right before and right after, inside the same transaction, to show a
 /// completed withdrawal is counted exactly once at every point.
 contract RestakingProbe {
-    /// @notice What `sync()` would read: the vault's buffers and the manager's positions.
+    /// @notice What `sync()` would read: the vault's records (buffers) and the manager's positions.
     struct Snapshot {
-        uint256[] buffers;
+        ILRTVault.SyncInput[] inputs;
         IRestakingManager.AssetPosition[] positions;
     }
 
@@ -23,10 +23,8 @@ contract RestakingProbe {
         address delegator,
         IDelegationManagerTypes.Withdrawal[] calldata withdrawals
     ) external returns (Snapshot memory before, Snapshot memory after_) {
-        (, , , uint256[] memory b0) = vault.syncInputs();
-        before = Snapshot(b0, manager.positions());
+        before = Snapshot(vault.syncInputs(), manager.positions());
         manager.completeWithdrawals(delegator, withdrawals);
-        (, , , uint256[] memory b1) = vault.syncInputs();
-        after_ = Snapshot(b1, manager.positions());
+        after_ = Snapshot(vault.syncInputs(), manager.positions());
     }
 }
