@@ -72,7 +72,7 @@ const config: HardhatUserConfig = {
       // The deposit path is the hottest code: more optimizer runs trade deployment size for per-call gas.
       "contracts/LRTVault.sol": {
         version: SOLC_VERSION,
-        settings: { ...SOLC_SETTINGS, optimizer: { enabled: true, runs: 1000 } },
+        settings: { ...SOLC_SETTINGS, optimizer: { enabled: true, runs: 500 } },
       },
     },
   },

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -17,7 +14,6 @@ import {IStrategy} from "./interfaces/external/eigenlayer/IStrategy.sol";
 import {LRTLinks} from "./interfaces/LRTLinks.sol";
 import {IPriceAdapter} from "./interfaces/IPriceAdapter.sol";
 import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
-import {ILidoShares} from "./interfaces/external/ILidoShares.sol";
 import {ETH as ETH_MARKER, UNIT} from "./libraries/Constants.sol";
 import {VaultAssets} from "./libraries/VaultAssets.sol";
 import {LRTVaultStorage} from "./LRTVaultStorage.sol";
@@ -39,7 +35,6 @@ contract LRTVault is
     LRTVaultStorage,
     ILRTVault
 {
-    using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
     /// @inheritdoc ILRTVault
@@ -116,7 +111,7 @@ contract LRTVault is
         // before it, and every vault entry point that writes this asset's state (deposits, `applySync`, buffer
         // moves) is `nonReentrant`, so a token that calls back meets untouched state and cannot change it: the slot
         // read above is still current when it is written back.
-        uint256 units = _pull(asset, amount, msg.sender, slot.flags & VaultAssets.FLAG_LIDO != 0);
+        uint256 units = VaultAssets.pull(asset, amount, msg.sender, slot.flags & VaultAssets.FLAG_LIDO != 0);
         shares = _mintFor(ref, slot, asset, units, receiver, minShares, perUnit);
         emit Deposit(receiver, asset, amount, shares, referralId);
     }
@@ -166,27 +161,13 @@ contract LRTVault is
     }
 
     /// @inheritdoc ILRTVault
-    function route(address asset) external view returns (Route memory r) {
-        // Inline, not in the library: every withdrawal request reads it.
-        VaultStorage storage $ = VaultAssets.load();
-        if (!VaultAssets.known($, asset)) return r;
-        PriceSlot memory ps = $.prices[asset];
-        r = Route(
-            true,
-            $.slots[asset].flags & VaultAssets.FLAG_LIDO != 0,
-            address(ps.adapter),
-            ps.price,
-            VaultAssets.buffer($, asset),
-            $.states[asset].restaking.outsideUnits
-        );
+    function route(address asset) external view returns (Route memory) {
+        return VaultAssets.route(asset);
     }
 
     /// @inheritdoc ILRTVault
-    function priceOf(address asset) external view returns (IPriceAdapter adapter, uint256 price) {
-        VaultStorage storage $ = VaultAssets.load();
-        if (!VaultAssets.known($, asset)) revert LRTVaultUnsupportedAsset(asset);
-        PriceSlot memory ps = $.prices[asset];
-        return (ps.adapter, ps.price);
+    function priceOf(address asset) external view returns (IPriceAdapter, uint256) {
+        return VaultAssets.priceOf(asset);
     }
 
     /// @inheritdoc ILRTVault
@@ -233,31 +214,13 @@ contract LRTVault is
         address queue = _queue;
         if (msg.sender != queue) revert LRTVaultUnauthorized(msg.sender, queue);
         _burn(queue, sharesToBurn);
-        VaultAssets.settle(assets_, units);
-        // Interactions last: every buffer is already debited.
-        for (uint256 i = 0; i < assets_.length; ++i) {
-            if (units[i] != 0) _send(assets_[i], queue, units[i]);
-        }
+        VaultAssets.settle(assets_, units, queue);
     }
 
     /// @inheritdoc ILRTVault
     function releaseToDelegator(address asset, uint256 units, address delegator) external nonReentrant {
-        VaultStorage storage $ = VaultAssets.load();
         if (msg.sender != _manager) revert LRTVaultUnauthorized(msg.sender, _manager);
-        if (units == 0) revert LRTVaultZeroAmount(asset);
-        if (!isAsset(asset)) revert LRTVaultUnsupportedAsset(asset);
-        uint256 buffer = VaultAssets.checkpoint($, asset);
-        // Buffer promised to pending requests of this asset stays: restaking it would make them wait for an
-        // EigenLayer withdrawal.
-        uint256 reserved = IWithdrawalQueue(_queue).liability(asset);
-        uint256 free = buffer > reserved ? buffer - reserved : 0;
-        if (units > free) revert LRTVaultBufferReserved(asset, units, free);
-        AssetState storage st = $.states[asset];
-        // buffer - units <= buffer fits 112 bits; outside units stay far below 2^96 (EigenLayer share counts).
-        st.books.bufferCheckpoint = uint112(buffer - units);
-        st.restaking.outsideUnits += units.toUint96();
-        emit BufferReleased(asset, delegator, units);
-        _send(asset, delegator, units);
+        VaultAssets.release(asset, units, delegator, IWithdrawalQueue(_queue).liability(asset));
     }
 
     /// @inheritdoc ILRTVault
@@ -267,19 +230,8 @@ contract LRTVault is
         address from,
         bool fromPosition
     ) external nonReentrant returns (uint256 units) {
-        VaultStorage storage $ = VaultAssets.load();
         if (msg.sender != _manager) revert LRTVaultUnauthorized(msg.sender, _manager);
-        if (tokenAmount == 0) revert LRTVaultZeroAmount(asset);
-        if (!isAsset(asset)) revert LRTVaultUnsupportedAsset(asset);
-        units = _pull(asset, tokenAmount, from, $.slots[asset].flags & VaultAssets.FLAG_LIDO != 0);
-        AssetState storage st = $.states[asset];
-        st.books.bufferCheckpoint = (VaultAssets.checkpoint($, asset) + units).toUint112();
-        if (fromPosition) {
-            uint96 outside = st.restaking.outsideUnits;
-            // units <= outside in that branch: the cast is safe.
-            st.restaking.outsideUnits = outside > units ? uint96(outside - units) : 0;
-        }
-        emit BufferAbsorbed(asset, from, units, fromPosition);
+        return VaultAssets.absorb(asset, tokenAmount, from, fromPosition);
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
@@ -289,11 +241,8 @@ contract LRTVault is
     /// @inheritdoc ILRTVault
     function seed() external payable restricted {
         if (totalSupply() != 0) revert LRTVaultAlreadySeeded(totalSupply());
-        if (msg.value < MIN_SEED) revert LRTVaultBelowMinimum(ETH, msg.value, MIN_SEED);
-        VaultStorage storage $ = VaultAssets.load();
-        $.states[ETH].books.bufferCheckpoint = (VaultAssets.checkpoint($, ETH) + msg.value).toUint112();
+        VaultAssets.seed(msg.value, MIN_SEED);
         _mint(DEAD, msg.value);
-        emit Seeded(msg.value, msg.value);
     }
 
     /// @inheritdoc ILRTVault
@@ -370,33 +319,6 @@ contract LRTVault is
             ref.headroom = slot.headroom - uint96(units);
         }
         _mint(receiver, shares);
-    }
-
-    /// @dev Pulls `amount` of `asset` from `from`; returns the accounting units that arrived. Reverts if the token
-    /// delivered less than asked (stETH: more than 2 wei less, its own share rounding).
-    function _pull(address asset, uint256 amount, address from, bool lido) private returns (uint256 units) {
-        if (lido) {
-            ILidoShares steth = ILidoShares(asset);
-            uint256 before = steth.sharesOf(address(this));
-            IERC20(asset).safeTransferFrom(from, address(this), amount);
-            units = steth.sharesOf(address(this)) - before;
-            uint256 received = steth.getPooledEthByShares(units);
-            if (received + 2 < amount) revert LRTVaultShortDelivery(asset, amount, received);
-        } else {
-            uint256 before = IERC20(asset).balanceOf(address(this));
-            IERC20(asset).safeTransferFrom(from, address(this), amount);
-            uint256 received = IERC20(asset).balanceOf(address(this)) - before;
-            if (received < amount) revert LRTVaultShortDelivery(asset, amount, received);
-            units = amount;
-        }
-    }
-
-    /// @dev Sends `units` of `asset` out: ETH by value, stETH by shares, other tokens by amount.
-    function _send(address asset, address to, uint256 units) private {
-        if (asset == ETH) Address.sendValue(payable(to), units);
-        else if (VaultAssets.load().slots[asset].flags & VaultAssets.FLAG_LIDO != 0) {
-            ILidoShares(asset).transferShares(to, units);
-        } else IERC20(asset).safeTransfer(to, units);
     }
 
     /// @dev Upgrades are restricted like any admin function (the access manager decides who).

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ILRTVault} from "../interfaces/ILRTVault.sol";
@@ -19,6 +22,7 @@ import {LRTVaultStorage} from "../LRTVaultStorage.sol";
 /// while deposits stay inline.
 library VaultAssets {
     using SafeCast for uint256;
+    using SafeERC20 for IERC20;
 
     /// @notice The largest number of supported assets (bounds every sync).
     uint256 internal constant MAX_ASSETS = 8;
@@ -247,9 +251,9 @@ library VaultAssets {
         emit ILRTVault.DepositPricesUpdated(update.expiry);
     }
 
-    /// @notice Debits the buffers finalized withdrawals take and gives their headroom back (the vault burns and
-    /// sends): a payout frees cap, first absorbing any excess above a lowered cap, never above the cap.
-    function settle(address[] calldata assets, uint256[] calldata units) public {
+    /// @notice Debits the buffers finalized withdrawals take, gives their headroom back and sends the units to the
+    /// queue (the vault burns): a payout frees cap, first absorbing any excess above a lowered cap, never above it.
+    function settle(address[] calldata assets, uint256[] calldata units, address queue) public {
         LRTVaultStorage.VaultStorage storage $ = load();
         if (assets.length != units.length) revert ILRTVault.LRTVaultBadUpdate(assets.length);
         for (uint256 i = 0; i < assets.length; ++i) {
@@ -271,6 +275,106 @@ library VaultAssets {
             st.books.headroomCheckpoint = headroom;
             emit ILRTVault.BufferSettled(asset, units[i]);
         }
+        // Interactions last: every buffer is already debited.
+        for (uint256 i = 0; i < assets.length; ++i) {
+            if (units[i] != 0) send($, assets[i], queue, units[i]);
+        }
+    }
+
+    /// @notice Moves `units` of a listed LST's buffer to a delegator for restaking, keeping what pending requests of
+    /// the asset were promised (`reserved`): restaking it would make them wait for an EigenLayer withdrawal.
+    function release(address asset, uint256 units, address delegator, uint256 reserved) public {
+        LRTVaultStorage.VaultStorage storage $ = load();
+        if (units == 0) revert ILRTVault.LRTVaultZeroAmount(asset);
+        if (asset == ETH || !known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        uint256 available = checkpoint($, asset);
+        uint256 free = available > reserved ? available - reserved : 0;
+        if (units > free) revert ILRTVault.LRTVaultBufferReserved(asset, units, free);
+        LRTVaultStorage.AssetState storage st = $.states[asset];
+        // available - units <= available fits 112 bits; outside units stay far below 2^96 (EigenLayer share counts).
+        st.books.bufferCheckpoint = uint112(available - units);
+        st.restaking.outsideUnits += units.toUint96();
+        emit ILRTVault.BufferReleased(asset, delegator, units);
+        send($, asset, delegator, units);
+    }
+
+    /// @notice Pulls `tokenAmount` of a listed LST back from a delegator into the buffer; `fromPosition` when it left
+    /// a restaked position (it stops counting as outside units). Returns the units that arrived.
+    function absorb(
+        address asset,
+        uint256 tokenAmount,
+        address from,
+        bool fromPosition
+    ) public returns (uint256 units) {
+        LRTVaultStorage.VaultStorage storage $ = load();
+        if (tokenAmount == 0) revert ILRTVault.LRTVaultZeroAmount(asset);
+        if (asset == ETH || !known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        units = pull(asset, tokenAmount, from, $.slots[asset].flags & FLAG_LIDO != 0);
+        LRTVaultStorage.AssetState storage st = $.states[asset];
+        st.books.bufferCheckpoint = (checkpoint($, asset) + units).toUint112();
+        if (fromPosition) {
+            uint96 outside = st.restaking.outsideUnits;
+            // units <= outside in that branch: the cast is safe.
+            st.restaking.outsideUnits = outside > units ? uint96(outside - units) : 0;
+        }
+        emit ILRTVault.BufferAbsorbed(asset, from, units, fromPosition);
+    }
+
+    /// @dev Pulls `amount` of `asset` from `from`; returns the accounting units that arrived. Reverts if the token
+    /// delivered less than asked (stETH: more than 2 wei less, its own share rounding).
+    function pull(address asset, uint256 amount, address from, bool lido) internal returns (uint256 units) {
+        if (lido) {
+            ILidoShares steth = ILidoShares(asset);
+            uint256 before = steth.sharesOf(address(this));
+            IERC20(asset).safeTransferFrom(from, address(this), amount);
+            units = steth.sharesOf(address(this)) - before;
+            uint256 received = steth.getPooledEthByShares(units);
+            if (received + 2 < amount) revert ILRTVault.LRTVaultShortDelivery(asset, amount, received);
+        } else {
+            uint256 before = IERC20(asset).balanceOf(address(this));
+            IERC20(asset).safeTransferFrom(from, address(this), amount);
+            uint256 received = IERC20(asset).balanceOf(address(this)) - before;
+            if (received < amount) revert ILRTVault.LRTVaultShortDelivery(asset, amount, received);
+            units = amount;
+        }
+    }
+
+    /// @dev Sends `units` of `asset` out: ETH by value, stETH by shares, other tokens by amount.
+    function send(LRTVaultStorage.VaultStorage storage $, address asset, address to, uint256 units) private {
+        if (asset == ETH) Address.sendValue(payable(to), units);
+        else if ($.slots[asset].flags & FLAG_LIDO != 0) ILidoShares(asset).transferShares(to, units);
+        else IERC20(asset).safeTransfer(to, units);
+    }
+
+    /// @notice Books the seed's ETH in the buffer (the vault mints the matching lrETH to DEAD).
+    function seed(uint256 amount, uint256 minimum) public {
+        if (amount < minimum) revert ILRTVault.LRTVaultBelowMinimum(ETH, amount, minimum);
+        LRTVaultStorage.VaultStorage storage $ = load();
+        $.states[ETH].books.bufferCheckpoint = (checkpoint($, ETH) + amount).toUint112();
+        emit ILRTVault.Seeded(amount, amount);
+    }
+
+    /// @notice What a withdrawal request needs to know about `asset` (all zero if it is not listed).
+    function route(address asset) public view returns (ILRTVault.Route memory r) {
+        LRTVaultStorage.VaultStorage storage $ = load();
+        if (!known($, asset)) return r;
+        LRTVaultStorage.PriceSlot memory ps = $.prices[asset];
+        r = ILRTVault.Route(
+            true,
+            $.slots[asset].flags & FLAG_LIDO != 0,
+            address(ps.adapter),
+            ps.price,
+            buffer($, asset),
+            $.states[asset].restaking.outsideUnits
+        );
+    }
+
+    /// @notice An asset's adapter and stored price; reverts for an unlisted asset.
+    function priceOf(address asset) public view returns (IPriceAdapter, uint256) {
+        LRTVaultStorage.VaultStorage storage $ = load();
+        if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        LRTVaultStorage.PriceSlot memory ps = $.prices[asset];
+        return (ps.adapter, ps.price);
     }
 
     /// @notice lrETH a deposit would mint now (0 if it would revert for another reason than slippage).
