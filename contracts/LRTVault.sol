@@ -167,7 +167,8 @@ contract LRTVault is
 
     /// @inheritdoc ILRTVault
     function priceOf(address asset) external view returns (IPriceAdapter, uint256) {
-        return VaultAssets.priceOf(asset);
+        (address adapter, uint256 price) = VaultAssets.priceOf(asset);
+        return (IPriceAdapter(adapter), price);
     }
 
     /// @inheritdoc ILRTVault

@@ -19,6 +19,10 @@ contract ProxyBootstrap is UUPSUpgradeable {
         deployer = msg.sender;
     }
 
+    /// @notice Does nothing: OpenZeppelin's `ERC1967Proxy` refuses to be created without an initialization call,
+    /// and a proxy that points here has nothing to initialize (its real `initialize` runs with the upgrade).
+    function bootstrap() external pure {}
+
     function _authorizeUpgrade(address) internal view override {
         if (msg.sender != deployer) revert ProxyBootstrapUnauthorized(msg.sender);
     }

@@ -370,11 +370,11 @@ library VaultAssets {
     }
 
     /// @notice An asset's adapter and stored price; reverts for an unlisted asset.
-    function priceOf(address asset) public view returns (IPriceAdapter, uint256) {
+    function priceOf(address asset) public view returns (address, uint256) {
         LRTVaultStorage.VaultStorage storage $ = load();
         if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         LRTVaultStorage.PriceSlot memory ps = $.prices[asset];
-        return (ps.adapter, ps.price);
+        return (address(ps.adapter), ps.price);
     }
 
     /// @notice lrETH a deposit would mint now (0 if it would revert for another reason than slippage).

@@ -1,9 +1,13 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { buildCore, coreResult, parameterAssets } from "./build";
+import { buildCore, buildOpening, coreResult, parameterAssets } from "./build";
 
 /**
- * The core alone (no restaking side): AccessManager, oracle, vault, accountant, withdrawal queue, adapters and lens
+ * The core alone (no restaking side): AccessManager, vault, accountant, withdrawal queue, adapters and lens
  * for five LSTs whose addresses are parameters (`stETH`, `wstETH`, `rETH`, `cbETH`, `weth`). The vault unit tests
  * deploy through it; on a network it is the first half of `LRTSuite`.
  */
-export default buildModule("LRTCore", (m) => coreResult(buildCore(m, parameterAssets(m))));
+export default buildModule("LRTCore", (m) => {
+  const core = buildCore(m, parameterAssets(m));
+  buildOpening(m, core);
+  return coreResult(core);
+});

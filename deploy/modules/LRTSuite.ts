@@ -1,5 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { buildCore, buildHandover, buildRestaking, parameterAssets, suiteResult } from "./build";
+import { buildCore, buildOpening, buildHandover, buildRestaking, parameterAssets, suiteResult } from "./build";
 
 /**
  * lrt-vault on Ethereum mainnet (or a fork of it) against the real EigenLayer and LSTs: stETH, wstETH, rETH,
@@ -9,7 +9,7 @@ import { buildCore, buildHandover, buildRestaking, parameterAssets, suiteResult 
  */
 export default buildModule("LRTSuite", (m) => {
   const token = (name: string) => m.getParameter<string>(name);
-  const core = buildCore(m, parameterAssets(m));
+  const core = buildCore(m, parameterAssets(m), { restaking: true });
   const el = {
     strategyManager: token("strategyManager"),
     delegationManager: token("delegationManager"),
@@ -20,6 +20,7 @@ export default buildModule("LRTSuite", (m) => {
     { kind: "rETH", token: token("rETH"), strategy: token("rETHStrategy") },
     { kind: "cbETH", token: token("cbETH"), strategy: token("cbETHStrategy") },
   ]);
-  const { timelock } = buildHandover(m, core, restaking);
+  const opening = buildOpening(m, core, restaking.adminCalls);
+  const { timelock } = buildHandover(m, core, restaking, opening);
   return { ...suiteResult(core, restaking), timelock };
 });

@@ -1,5 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { buildCore, buildHandover, buildRestaking, suiteResult } from "./build";
+import { buildCore, buildOpening, buildHandover, buildRestaking, suiteResult } from "./build";
 
 /**
  * lrt-vault on an EigenLayer testnet (Hoodi, Sepolia), where EigenLayer lists two strategies: stETH and WETH.
@@ -11,10 +11,14 @@ export default buildModule("LRTSuiteTestnet", (m) => {
   const wethStrategy = m.contractAt("IStrategy", m.getParameter<string>("wethStrategy"), { id: "wethStrategy" });
   const stETH = m.staticCall(stETHStrategy, "underlyingToken", [], 0, { id: "stETHToken" });
   const weth = m.staticCall(wethStrategy, "underlyingToken", [], 0, { id: "wethToken" });
-  const core = buildCore(m, [
-    { kind: "stETH", token: stETH },
-    { kind: "weth", token: weth },
-  ]);
+  const core = buildCore(
+    m,
+    [
+      { kind: "stETH", token: stETH },
+      { kind: "weth", token: weth },
+    ],
+    { restaking: true },
+  );
   const el = {
     strategyManager: m.getParameter<string>("strategyManager"),
     delegationManager: m.getParameter<string>("delegationManager"),
@@ -24,6 +28,7 @@ export default buildModule("LRTSuiteTestnet", (m) => {
     { kind: "stETH", token: stETH, strategy: stETHStrategy },
     { kind: "weth", token: weth, strategy: wethStrategy },
   ]);
-  const { timelock } = buildHandover(m, core, restaking);
+  const opening = buildOpening(m, core, restaking.adminCalls);
+  const { timelock } = buildHandover(m, core, restaking, opening);
   return { ...suiteResult(core, restaking), timelock };
 });

@@ -1,5 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { buildCore, buildRestaking, parameterAssets, suiteResult, type StrategyInput } from "./build";
+import { buildCore, buildOpening, buildRestaking, parameterAssets, suiteResult, type StrategyInput } from "./build";
 
 const RESTAKABLE = ["stETH", "rETH", "cbETH"] as const;
 const modules = new Map<number, ReturnType<typeof build>>();
@@ -7,7 +7,7 @@ const modules = new Map<number, ReturnType<typeof build>>();
 function build(strategies: number) {
   return buildModule(`RestakingSuite${strategies}`, (m) => {
     const p = (name: string) => m.getParameter<string>(name);
-    const core = buildCore(m, parameterAssets(m));
+    const core = buildCore(m, parameterAssets(m), { restaking: true });
     const restakable: StrategyInput[] = RESTAKABLE.slice(0, strategies).map((kind) => ({
       kind,
       token: p(kind),
@@ -18,7 +18,9 @@ function build(strategies: number) {
       delegationManager: p("delegationManager"),
       rewardsCoordinator: p("rewardsCoordinator"),
     };
-    return suiteResult(core, buildRestaking(m, core, el, restakable));
+    const restaking = buildRestaking(m, core, el, restakable);
+    buildOpening(m, core, restaking.adminCalls);
+    return suiteResult(core, restaking);
   });
 }
 

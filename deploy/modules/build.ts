@@ -3,7 +3,7 @@
  * same deployment steps serve a public network (addresses from `deploy/parameters/<network>.json`) and the local
  * chain (addresses from the local EigenLayer module's futures).
  */
-import type { ContractFuture, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
+import type { CallableContractFuture, ContractFuture, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
 import { ethers } from "ethers";
 import { ROLES, ROLE_FUNCTIONS } from "./roles";
 
@@ -67,13 +67,20 @@ export function parameterAssets(m: IgnitionModuleBuilder): AssetInput[] {
 
 const selectors = (signatures: readonly string[]) => signatures.map((s) => ethers.id(s).slice(0, 10));
 
+/** What `buildCore` deploys besides the core: whether the suite gets a restaking side (a manager proxy). */
+export interface CoreOptions {
+  restaking: boolean;
+}
+
 /**
- * The core: AccessManager (deployer = admin), LRTOracle, LRTVault, LRTAccountant and WithdrawalQueue behind
- * ERC-1967 proxies (initialized in the proxy constructor), one price adapter per LST (with its market feed), the
- * lens; every LST bounded in the oracle and added to the vault, linked, the PAUSER role wired, the vault seeded,
- * synced once and opened for deposits.
+ * The core: AccessManager (deployer = admin), the proxies of the vault, accountant, withdrawal queue (and the
+ * restaking manager when `restaking`), all created first at `ProxyBootstrap`; then the implementations, built with
+ * the proxies' addresses as immutables (`LRTLinks`), and each proxy upgraded to its implementation with its
+ * `initialize` call; one price adapter per LST (with its market feed), the lens; every LST listed in the vault with
+ * its cap, minimum, adapter and price bounds; the PAUSER role wired, the vault seeded, synced once and opened for
+ * deposits.
  */
-export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[]) {
+export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[], options: CoreOptions = { restaking: false }) {
   const deployer = m.getAccount(0);
   const p = {
     treasury: m.getParameter("treasury", deployer),
@@ -98,22 +105,31 @@ export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[]) {
   };
 
   const accessManager = m.contract("AccessManager", [deployer]);
+  // Every proxy exists before any implementation: the implementations take the proxies' addresses as immutables.
+  const bootstrap = m.contract("ProxyBootstrap");
+  const bootstrapCall = m.encodeFunctionCall(bootstrap, "bootstrap", []);
+  const proxy = (name: string) => m.contract("ERC1967Proxy", [bootstrap, bootstrapCall], { id: `${name}Proxy` });
+  const proxies = {
+    vault: proxy("LRTVault"),
+    accountant: proxy("LRTAccountant"),
+    queue: proxy("WithdrawalQueue"),
+    manager: options.restaking ? proxy("RestakingManager") : undefined,
+  };
+  const links = {
+    vault: proxies.vault,
+    accountant: proxies.accountant,
+    queue: proxies.queue,
+    manager: proxies.manager ?? ethers.ZeroAddress,
+  };
   // The vault's cold paths live in an external library (DELEGATECALL), linked into its implementation.
   const vaultAssets = m.library("VaultAssets");
-  const proxied = (name: string, init: (impl: ContractFuture<string>) => unknown[], after: unknown[] = []) => {
-    const libraries: Record<string, typeof vaultAssets> = name === "LRTVault" ? { VaultAssets: vaultAssets } : {};
-    const impl = m.contract(name, [], { id: `${name}Impl`, libraries });
-    const data = m.encodeFunctionCall(impl, "initialize", init(impl) as never);
-    const proxy = m.contract("ERC1967Proxy", [impl, data], { id: `${name}Proxy`, after: after as never });
-    return { impl, contract: m.contractAt(name, proxy, { id: name }) };
-  };
+  const vaultImpl = m.contract("LRTVault", [links], { id: "LRTVaultImpl", libraries: { VaultAssets: vaultAssets } });
+  const accountantImpl = m.contract("LRTAccountant", [links], { id: "LRTAccountantImpl" });
+  const queueImpl = m.contract("WithdrawalQueue", [links], { id: "WithdrawalQueueImpl" });
 
-  const oracle = proxied("LRTOracle", () => [accessManager]);
-  const vault = proxied("LRTVault", () => [accessManager, p.cap, p.minDeposit]);
-  const accountant = proxied("LRTAccountant", () => [
+  const vault = upgradeProxy(m, "LRTVault", proxies.vault, vaultImpl, [accessManager, p.cap, p.minDeposit]);
+  const accountant = upgradeProxy(m, "LRTAccountant", proxies.accountant, accountantImpl, [
     accessManager,
-    vault.contract,
-    oracle.contract,
     {
       treasury: p.treasury,
       feeBps: p.feeBps,
@@ -121,6 +137,12 @@ export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[]) {
       maxAprBps: p.maxAprBps,
       maxRateAge: p.maxRateAge,
     },
+  ]);
+  const queue = upgradeProxy(m, "WithdrawalQueue", proxies.queue, queueImpl, [
+    accessManager,
+    p.minRequest,
+    p.maxRequest,
+    p.maxWait,
   ]);
 
   const adapters: Record<string, ContractFuture<string>> = {};
@@ -130,40 +152,27 @@ export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[]) {
     const args = kind === "weth" ? [token] : [token, feed ?? ethers.ZeroAddress, p.maxFeedAge];
     const adapter = m.contract(ADAPTERS[kind], args, { id: `${kind}Adapter` });
     adapters[kind] = adapter;
-    const bounded = m.call(oracle.contract, "setBounds", [token, p.maxRiseBpsPerDay, p.maxFallBps], {
-      id: `setBounds_${kind}`,
-    });
-    const lidoShares = kind === "stETH";
-    added.push(
-      m.call(vault.contract, "addAsset", [token, { cap: p.cap, minDeposit: p.minDeposit, lidoShares, adapter }], {
-        id: `addAsset_${kind}`,
-        after: [bounded, ...added.slice(-1)],
-      }),
-    );
+    const params = {
+      cap: p.cap,
+      minDeposit: p.minDeposit,
+      lidoShares: kind === "stETH",
+      adapter,
+      maxRiseBpsPerDay: p.maxRiseBpsPerDay,
+      maxFallBps: p.maxFallBps,
+    };
+    added.push(m.call(vault, "addAsset", [token, params], { id: `addAsset_${kind}`, after: added.slice(-1) }));
   }
-
-  const linkAccountant = m.call(vault.contract, "setAccountant", [accountant.contract]);
-  const oracleAccountant = m.call(oracle.contract, "setAccountant", [accountant.contract]);
-
-  const queue = proxied("WithdrawalQueue", () => [
-    accessManager,
-    vault.contract,
-    p.minRequest,
-    p.maxRequest,
-    p.maxWait,
-  ]);
-  const linkQueue = m.call(vault.contract, "setWithdrawalQueue", [queue.contract]);
 
   const pauserVault = m.call(
     accessManager,
     "setTargetFunctionRole",
-    [vault.contract, selectors(ROLE_FUNCTIONS.pauser.vault), ROLES.PAUSER],
+    [vault, selectors(ROLE_FUNCTIONS.pauser.vault), ROLES.PAUSER],
     { id: "pauserVault" },
   );
   const pauserQueue = m.call(
     accessManager,
     "setTargetFunctionRole",
-    [queue.contract, selectors(ROLE_FUNCTIONS.pauser.queue), ROLES.PAUSER],
+    [queue, selectors(ROLE_FUNCTIONS.pauser.queue), ROLES.PAUSER],
     { id: "pauserQueue" },
   );
   const grantPauser = m.call(accessManager, "grantRole", [ROLES.PAUSER, p.pauser, 0], {
@@ -173,38 +182,54 @@ export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[]) {
 
   const lens = m.contract("LRTLens", []);
 
-  const seed = m.call(vault.contract, "seed", [], { value: p.seed, after: [...added, linkAccountant, linkQueue] });
-  const firstSync = m.call(accountant.contract, "sync", [], { after: [seed, oracleAccountant] });
-  const unpause = m.call(vault.contract, "unpauseDeposits", [ethers.ZeroAddress], { after: [firstSync, grantPauser] });
+  const seed = m.call(vault, "seed", [], { value: p.seed, after: [...added, accountant, queue] });
 
   return {
     accessManager,
-    oracle: oracle.contract,
-    vault: vault.contract,
-    accountant: accountant.contract,
-    queue: queue.contract,
+    bootstrap,
+    vault,
+    accountant,
+    queue,
     lens,
     adapters,
-    implementations: { oracle: oracle.impl, vault: vault.impl, accountant: accountant.impl, queue: queue.impl },
+    managerProxy: proxies.manager,
+    links,
+    seed,
+    implementations: { vault: vaultImpl, accountant: accountantImpl, queue: queueImpl },
     /** every admin call, so a handover can wait for all of them */
-    adminCalls: [
-      ...added,
-      linkAccountant,
-      oracleAccountant,
-      linkQueue,
-      pauserVault,
-      pauserQueue,
-      grantPauser,
-      seed,
-      unpause,
-    ],
+    adminCalls: [...added, pauserVault, pauserQueue, grantPauser, seed],
   };
 }
 
 /**
- * The restaking side on top of `buildCore`: OperatorDelegator implementation and its UpgradeableBeacon, the
- * RestakingManager behind an ERC-1967 proxy, linked to the vault, the strategy of each restakable LST, the KEEPER
- * role. Delegators (one per operator) are added afterwards with `npx hardhat lrt:add-delegator`.
+ * Upgrades a proxy from `ProxyBootstrap` to `impl` with its `initialize(args)` call; returns the proxy as `name`,
+ * usable once the upgrade has run.
+ */
+function upgradeProxy(
+  m: IgnitionModuleBuilder,
+  name: string,
+  proxy: ContractFuture<string>,
+  impl: CallableContractFuture<string>,
+  args: unknown[],
+) {
+  const data = m.encodeFunctionCall(impl, "initialize", args as never);
+  const bootstrapped = m.contractAt("ProxyBootstrap", proxy, { id: `${name}Bootstrap` });
+  const upgrade = m.call(bootstrapped, "upgradeToAndCall", [impl, data], { id: `${name}Upgrade` });
+  return m.contractAt(name, proxy, { id: name, after: [upgrade] });
+}
+
+/** Syncs once and opens deposits: the last step of a deployment, after every asset and strategy is set. */
+export function buildOpening(m: IgnitionModuleBuilder, core: ReturnType<typeof buildCore>, after: unknown[] = []) {
+  const firstSync = m.call(core.accountant, "sync", [], { after: [core.seed, ...core.adminCalls, ...after] as never });
+  const unpause = m.call(core.vault, "unpauseDeposits", [ethers.ZeroAddress], { after: [firstSync] });
+  return [firstSync, unpause];
+}
+
+/**
+ * The restaking side on top of `buildCore` (built with `restaking: true`): the OperatorDelegator implementation
+ * and its UpgradeableBeacon, the RestakingManager implementation behind the manager proxy, the strategy of each
+ * restakable LST set in the vault, the KEEPER role. Delegators (one per operator) are added afterwards with
+ * `npx hardhat lrt:add-delegator`.
  */
 export function buildRestaking(
   m: IgnitionModuleBuilder,
@@ -212,36 +237,40 @@ export function buildRestaking(
   el: EigenLayerInput,
   strategies: StrategyInput[],
 ) {
+  if (core.managerProxy === undefined) throw new Error("buildRestaking needs buildCore(..., { restaking: true })");
   const deployer = m.getAccount(0);
   const keeper = m.getParameter("keeper", deployer);
   const rewardsRecipient = m.getParameter("rewardsRecipient", deployer);
-  const delegatorImpl = m.contract("OperatorDelegator", [], { id: "OperatorDelegatorImpl" });
+  const eigenLayer = {
+    strategyManager: el.strategyManager,
+    delegationManager: el.delegationManager,
+    rewardsCoordinator: el.rewardsCoordinator,
+  };
+  const delegatorImpl = m.contract(
+    "OperatorDelegator",
+    [core.managerProxy, core.vault, { ...eigenLayer, delegatorBeacon: ethers.ZeroAddress }],
+    {
+      id: "OperatorDelegatorImpl",
+    },
+  );
   const beacon = m.contract("UpgradeableBeacon", [delegatorImpl, deployer], { id: "OperatorDelegatorBeacon" });
   // The manager's EigenLayer reads (valuation, positions, slash watch) live in a linked library (DELEGATECALL).
   const positions = m.library("RestakingPositions");
-  const managerImpl = m.contract("RestakingManager", [], {
+  const managerImpl = m.contract("RestakingManager", [core.links, { ...eigenLayer, delegatorBeacon: beacon }], {
     id: "RestakingManagerImpl",
     libraries: { RestakingPositions: positions },
   });
-  const managerInit = m.encodeFunctionCall(managerImpl, "initialize", [
+  const manager = upgradeProxy(m, "RestakingManager", core.managerProxy, managerImpl, [
     core.accessManager,
-    core.vault,
-    el.strategyManager,
-    el.delegationManager,
-    el.rewardsCoordinator,
-    beacon,
     rewardsRecipient,
   ]);
-  const managerProxy = m.contract("ERC1967Proxy", [managerImpl, managerInit], { id: "RestakingManagerProxy" });
-  const manager = m.contractAt("RestakingManager", managerProxy, { id: "RestakingManager" });
-  const link = m.call(core.vault, "setRestakingManager", [manager]);
-  // One after the other, so the manager lists strategies (and `positions()` its assets) in the order given.
+  // One after the other, so the vault lists strategies (and `positions()` its assets) in the order given.
   const strategyCalls: ReturnType<typeof m.call>[] = [];
   for (const { kind, token, strategy } of strategies) {
     strategyCalls.push(
-      m.call(manager, "setStrategy", [token, strategy], {
+      m.call(core.vault, "setStrategy", [token, strategy], {
         id: `setStrategy_${kind}`,
-        after: [link, ...core.adminCalls, ...strategyCalls.slice(-1)],
+        after: [manager, ...core.adminCalls, ...strategyCalls.slice(-1)],
       }),
     );
   }
@@ -255,7 +284,7 @@ export function buildRestaking(
     id: "grantKeeper",
     after: [keeperFns],
   });
-  return { manager, beacon, delegatorImpl, managerImpl, adminCalls: [link, ...strategyCalls, keeperFns, grantKeeper] };
+  return { manager, beacon, delegatorImpl, managerImpl, adminCalls: [...strategyCalls, keeperFns, grantKeeper] };
 }
 
 /** Hands every admin power to an OpenZeppelin TimelockController and drops the deployer's. */
@@ -263,13 +292,14 @@ export function buildHandover(
   m: IgnitionModuleBuilder,
   core: ReturnType<typeof buildCore>,
   restaking: ReturnType<typeof buildRestaking>,
+  opening: ReturnType<typeof buildOpening>,
 ) {
   const deployer = m.getAccount(0);
   const minDelay = m.getParameter("timelockDelay", 2 * 24 * 3600);
   const proposer = m.getParameter("timelockProposer", deployer);
   const executor = m.getParameter("timelockExecutor", deployer);
   const timelock = m.contract("TimelockController", [minDelay, [proposer], [executor], ethers.ZeroAddress]);
-  const after = [...core.adminCalls, ...restaking.adminCalls];
+  const after = [...core.adminCalls, ...restaking.adminCalls, ...opening];
   const grant = m.call(core.accessManager, "grantRole", [ROLES.ADMIN, timelock, 0], {
     id: "grantAdminToTimelock",
     after,
@@ -286,14 +316,13 @@ export function buildHandover(
 export function coreResult(core: ReturnType<typeof buildCore>) {
   return {
     accessManager: core.accessManager,
-    oracle: core.oracle,
+    bootstrap: core.bootstrap,
     vault: core.vault,
     accountant: core.accountant,
     queue: core.queue,
     lens: core.lens,
     vaultImpl: core.implementations.vault,
     accountantImpl: core.implementations.accountant,
-    oracleImpl: core.implementations.oracle,
     queueImpl: core.implementations.queue,
     ...Object.fromEntries(Object.entries(core.adapters).map(([k, v]) => [`${k}Adapter`, v])),
   };
