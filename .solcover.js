@@ -4,4 +4,6 @@ module.exports = {
   skipFiles: ["test/", "interfaces/", "Dependencies.sol"],
   // Fork tests reset the chain: `npm run coverage` runs every test but those in test/fork/.
   mocha: { timeout: 600000 },
+  // coverage/coverage-summary.json feeds the CI gate (scripts/ci/coverage.mjs).
+  istanbulReporter: ["text-summary", "json-summary", "lcov"],
 };
