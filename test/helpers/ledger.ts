@@ -1,9 +1,15 @@
 /**
  * What a `deployVaultFixture` deployment should hold and credit, built only from the inputs a test chose (amounts
  * moved, rates, rebases and market prices set, fixture parameters) and the independent bigint models: Lido shares
- * (`StEthModel`), the rate books (`RateModel`) and the oracle's time bound (`OracleModel`). Nothing here reads the
- * contracts under test, except the accountant's initialization time (a deployment fact, the APR bound's clock),
- * which the constructor takes. The withdrawal tests extend it with the queue (`test/withdrawals/queueLedger.ts`).
+ * (`StEthModel`), the rate books (`RateModel`) and the price bounds a sync applies (`OracleModel`: the accountant's
+ * `PriceBounds`, elapsed time counted from the previous sync). Nothing here reads the contracts under test, except
+ * the accountant's initialization time (a deployment fact, the APR bound's clock), which the constructor takes. The
+ * withdrawal tests extend it with the queue (`test/withdrawals/queueLedger.ts`).
+ *
+ * Caps (`VaultAssets`): a deposit uses headroom; a payout of finalized withdrawals (`settle`) gives it back, first
+ * absorbing any excess above a lowered cap, never above the cap; `setAssetLimits` moves headroom and excess with the
+ * cap (headroom - excess = cap - net deposits). Syncs, yields, rewards and slashes never move them, and the seed
+ * takes none.
  */
 import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE, STETH_SEED } from "../fixtures/tokens";
 import { ASSET_ORDER, VAULT_PARAMS } from "../fixtures/vault";
@@ -53,7 +59,10 @@ export class Ledger {
   stETHMarket = WAD;
   rETHMarket = RETH_INITIAL_RATE;
   cbETHMarket = CBETH_INITIAL_RATE;
-  /** The oracle's per-asset state (the price the vault stores and the last refresh time). */
+  /**
+   * Per asset, the price bounds a sync applies (`PriceBounds`, with the vault's `maxRiseBpsPerDay` and `maxFallBps`):
+   * the price the vault stores and when the last sync ran (set `maxRiseBpsPerDay`/`maxFallBps` after a `setBounds`).
+   */
   readonly oracle = new Map<Key, OracleModel>(
     KEYS.map((k) => [k, new OracleModel(BigInt(VAULT_PARAMS.maxRiseBpsPerDay), BigInt(VAULT_PARAMS.maxFallBps))]),
   );
@@ -63,8 +72,12 @@ export class Ledger {
   readonly price = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
   readonly perUnit = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
   readonly cap = new Map<Key, bigint>(KEYS.map((k) => [k, VAULT_PARAMS.cap]));
+  /** Units that may still be deposited: the cap less net deposits (deposits less payouts), never below zero. */
   readonly headroom = new Map<Key, bigint>(KEYS.map((k) => [k, VAULT_PARAMS.cap]));
-  /** Units held above the cap (headroom is then zero): cap - holdings = headroom - excess, as a signed number. */
+  /**
+   * Net deposits above a lowered cap (headroom is then zero): cap - net deposits = headroom - excess, as a signed
+   * number. Payouts absorb it before any headroom opens.
+   */
   readonly excess = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
   readonly tripped = new Map<Key, boolean>(KEYS.map((k) => [k, false]));
   /** lrETH minted per account (deposits, the fee, and the seed to the dead address). */
@@ -143,7 +156,7 @@ export class Ledger {
     return this.buffer.get(key)! + this.restaked.get(key)! + this.queued.get(key)!;
   }
 
-  /** An asset's holdings at the oracle's stored price, rounded down. */
+  /** An asset's holdings at the price stored by the last sync, rounded down. */
   value(key: Key): bigint {
     return mulWad(this.holdings(key), this.price.get(key)!);
   }
@@ -163,14 +176,25 @@ export class Ledger {
     return this.exactValue() / WAD;
   }
 
-  /** A sync at `t`: bounded prices, the books, the fee, per-asset deposit prices, headroom and trips. */
+  /**
+   * A sync at `t`: bounded prices (over the time since the previous sync; an asset with no price keeps the stored
+   * one and trips), the books, the fee, per-asset deposit prices and trips. Headroom does not move.
+   */
   sync(t: bigint): LedgerSync {
     for (const k of KEYS) {
       if (k === "ETH") {
         this.price.set(k, WAD);
         continue;
       }
-      const bounded = this.oracle.get(k)!.refresh(this.observedPrice(k), t);
+      const model = this.oracle.get(k)!;
+      const observed = this.observedPrice(k);
+      if (observed === 0n) {
+        // PriceBounds' Unavailable: the previous price stays, the asset trips; the clock still moves to this sync.
+        model.updatedAt = t;
+        this.tripped.set(k, true);
+        continue;
+      }
+      const bounded = model.refresh(observed, t);
       this.price.set(k, bounded.used);
       if (bounded.tripped) this.tripped.set(k, true);
     }
@@ -178,13 +202,7 @@ export class Ledger {
     const out = this.rates.sync(totalValue, this.supply, t, this.exactValue());
     this.supply = out.supply;
     this.credit(this.a.treasury, out.feeShares);
-    for (const k of KEYS) {
-      this.perUnit.set(k, this.rates.sharesPerUnit(this.price.get(k)!));
-      const cap = this.cap.get(k)!;
-      const held = this.holdings(k);
-      this.headroom.set(k, cap > held ? cap - held : 0n);
-      this.excess.set(k, held > cap ? held - cap : 0n);
-    }
+    for (const k of KEYS) this.perUnit.set(k, this.rates.sharesPerUnit(this.price.get(k)!));
     this.expiry = t + this.rates.params.maxRateAge;
     return { ...out, totalValue };
   }
@@ -235,7 +253,26 @@ export class Ledger {
     return this.deposit(receiver, key, units);
   }
 
-  /** `setAssetLimits(key, cap, …)`: headroom and excess move with the cap (headroom - excess = cap - holdings). */
+  /**
+   * A payout of `units` of `key` to the withdrawal queue (`VaultAssets.settle`): the buffer is debited and the units'
+   * headroom given back, first absorbing any excess above a lowered cap, never above the cap.
+   */
+  settle(key: Key, units: bigint): void {
+    if (units === 0n) return;
+    const buffer = this.buffer.get(key)!;
+    if (units > buffer) throw new Error(`Ledger: settling ${units} of ${key} above its buffer ${buffer}`);
+    this.buffer.set(key, buffer - units);
+    const excess = this.excess.get(key)!;
+    const absorbed = units < excess ? units : excess;
+    this.excess.set(key, excess - absorbed);
+    const room = this.headroom.get(key)! + units - absorbed;
+    const cap = this.cap.get(key)!;
+    this.headroom.set(key, room < cap ? room : cap);
+  }
+
+  /**
+   * `setAssetLimits(key, cap, …)`: headroom and excess move with the cap (headroom - excess = cap - net deposits).
+   */
   setCap(key: Key, cap: bigint): void {
     const room = this.headroom.get(key)! + cap;
     const used = this.cap.get(key)! + this.excess.get(key)!;

@@ -1,4 +1,4 @@
-/** Storage-layout and upgrade-safety checks shared by the vault, accountant and oracle unit tests. */
+/** Storage-layout and upgrade-safety checks shared by the vault, accountant and queue unit tests. */
 import { expect } from "chai";
 import { artifacts, ethers, upgrades } from "hardhat";
 
@@ -22,14 +22,20 @@ export async function linkedFactory(name: string) {
  * `@openzeppelin/hardhat-upgrades` validation of a UUPS contract deployed behind `proxy` (an ERC1967Proxy the
  * fixtures deploy directly, so it is registered first with `forceImport`): the implementation is upgrade-safe, and
  * an upgrade to the current source keeps the storage layout, checked against the factory and against the proxy's
- * deployed implementation. Every constructor is annotated `@custom:oz-upgrades-unsafe-allow constructor` (it only
- * disables initializers). The one `unsafeAllow` is external library linking, for the vault's `VaultAssets`: the
- * library is ours, holds no state and has no `selfdestruct` or `delegatecall` of its own (the plugin flags every
- * linked library because it cannot tell).
+ * deployed implementation. Every constructor is annotated `@custom:oz-upgrades-unsafe-allow constructor` (it stores
+ * the suite's links as immutables, each annotated `state-variable-immutable`, and disables initializers);
+ * `constructorArgs` are its arguments (for the vault, accountant and queue: the suite's `LRTLinks`), which the plugin
+ * encodes into the deploy data it identifies an implementation version by. The one `unsafeAllow` is external library
+ * linking, for the vault's `VaultAssets`: the library is ours, holds no state and has no `selfdestruct` or
+ * `delegatecall` of its own (the plugin flags every linked library because it cannot tell).
  */
-export async function expectUpgradeSafe(name: string, proxy: string): Promise<void> {
+export async function expectUpgradeSafe(name: string, proxy: string, constructorArgs: unknown[] = []): Promise<void> {
   const { factory, linked } = await linkedFactory(name);
-  const opts = { kind: "uups" as const, ...(linked ? { unsafeAllow: ["external-library-linking" as const] } : {}) };
+  const opts = {
+    kind: "uups" as const,
+    constructorArgs,
+    ...(linked ? { unsafeAllow: ["external-library-linking" as const] } : {}),
+  };
   await upgrades.validateImplementation(factory, opts);
   await upgrades.validateUpgrade(factory, factory, opts);
   await upgrades.forceImport(proxy, factory, opts);

@@ -4,6 +4,7 @@ import type { BaseContract, ContractTransactionResponse, Signer } from "ethers";
 import {
   impersonateAccount,
   loadFixture,
+  mine,
   setBalance,
   stopImpersonatingAccount,
   time,
@@ -12,20 +13,25 @@ import {
   ERC20Mock__factory,
   FeeOnTransferMock__factory,
   LRTAccountant__factory,
-  LRTOracle__factory,
   LRTVault__factory,
   ParityAdapter__factory,
+  ProxyBootstrap__factory,
   RETHAdapter__factory,
+  StrategyBase__factory,
+  WithdrawalQueue__factory,
 } from "../../typechain-types";
-import { pricedVaultFixture, replayPriced } from "../fixtures/priced";
+import { EIGEN_DELAYS, deployStrategy } from "../fixtures/eigenlayer";
+import { pricedVaultFixture, replayPriced, PRICED } from "../fixtures/priced";
 import type { PricedFixture } from "../fixtures/priced";
 import { QUEUE_DEPOSITS, deployQueueFixture } from "../fixtures/queue";
+import { deploySuite, depositLST } from "../fixtures/suite";
 import { ETH, VAULT_PARAMS, deployProxy, deployVaultFixture } from "../fixtures/vault";
 import type { VaultFixture } from "../fixtures/vault";
 import { DEAD, KEYS, Ledger, ledgerAddresses } from "../helpers/ledger";
 import type { Key } from "../helpers/ledger";
 import { WAD, mulDiv, mulWad } from "../helpers/math";
 import { RateModel } from "../helpers/rateModel";
+import { asWithdrawal } from "../helpers/restaking";
 import { expectUpgradeSafe } from "../helpers/upgrades";
 
 const { parseEther, ZeroAddress } = ethers;
@@ -33,6 +39,11 @@ const DAY = 86_400n;
 /** `LRTVault.MIN_SEED` and `MAX_ASSETS`, restated. */
 const MIN_SEED = 10n ** 15n;
 const MAX_ASSETS = 8;
+/** The most assets that restake (`VaultAssets.MAX_STRATEGIES`), restated. */
+const MAX_STRATEGIES = 4;
+/** The price bounds' limits (`PriceBounds.MAX_RISE_BPS_PER_DAY`; a fall trip is 1 to 10,000 bps), restated. */
+const MAX_RISE_BPS_PER_DAY = 1_000;
+const BPS = 10_000;
 
 type LST = Exclude<Key, "ETH">;
 /** Who holds each token in `pricedVaultFixture`. */
@@ -89,8 +100,9 @@ async function observable(f: VaultFixture): Promise<string> {
   return json({
     supply: await f.vault.totalSupply(),
     lrETH: await Promise.all(holders(f).map((a) => f.vault.balanceOf(a))),
-    buffers: [...(await f.vault.buffers())],
+    inputs: (await f.vault.syncInputs()).map((i) => [...i]),
     info: await Promise.all(assets.map(async (a) => [...(await f.vault.assetInfo(a))])),
+    strategies: (await f.vault.strategies()).map((list) => [...list]),
     vaultETH: await ethers.provider.getBalance(vault),
     stETHShares: await Promise.all([vault, alice.address, bob.address].map((a) => f.tokens.stETH.sharesOf(a))),
     tokens: await Promise.all(
@@ -99,9 +111,16 @@ async function observable(f: VaultFixture): Promise<string> {
   });
 }
 
-/** The vault's books equal the ledger's: buffers, and per asset its buffer, deposit price, headroom and cap. */
+/**
+ * The vault's books equal the ledger's: every asset's buffer in `syncInputs`, and per asset its buffer, stored price,
+ * deposit price, headroom and cap.
+ */
 async function expectBooks(f: VaultFixture, l: Ledger): Promise<void> {
-  expect([...(await f.vault.buffers())], "buffers").to.deep.equal(KEYS.map((k) => l.buffer.get(k)));
+  const inputs = await f.vault.syncInputs();
+  expect(
+    inputs.map((i) => i.buffer),
+    "syncInputs buffers",
+  ).to.deep.equal(KEYS.map((k) => l.buffer.get(k)));
   for (const k of KEYS) {
     const info = await f.vault.assetInfo(await addressOf(f, k));
     expect(info.bufferUnits, `${k}.bufferUnits`).to.equal(l.buffer.get(k));
@@ -203,78 +222,35 @@ async function expectDepositAt(
   return expected;
 }
 
+/** `AssetParams` for a token priced by `adapter`, with the fixture's cap, minimum and price bounds. */
+function assetParams(
+  adapter: string,
+  overrides: Partial<{ cap: bigint; minDeposit: bigint; lidoShares: boolean }> = {},
+) {
+  return {
+    cap: VAULT_PARAMS.cap,
+    minDeposit: VAULT_PARAMS.minDeposit,
+    lidoShares: false,
+    adapter,
+    maxRiseBpsPerDay: VAULT_PARAMS.maxRiseBpsPerDay,
+    maxFallBps: VAULT_PARAMS.maxFallBps,
+    ...overrides,
+  };
+}
+
 /** A token that burns 1% on transfer, priced 1:1 by a ParityAdapter and added to the vault (synced at `at`). */
 async function feeOnTransferFixture() {
   const f = await pricedVaultFixture();
   const { admin, alice } = f.signers;
   const fot = await new FeeOnTransferMock__factory(admin).deploy();
   const adapter = await new ParityAdapter__factory(admin).deploy(fot);
-  await f.oracle.setBounds(fot, VAULT_PARAMS.maxRiseBpsPerDay, VAULT_PARAMS.maxFallBps);
-  await f.vault.addAsset(fot, {
-    cap: VAULT_PARAMS.cap,
-    minDeposit: VAULT_PARAMS.minDeposit,
-    lidoShares: false,
-    adapter: await adapter.getAddress(),
-  });
+  await f.vault.addAsset(fot, assetParams(await adapter.getAddress()));
   const at = f.syncAt + DAY;
   await time.setNextBlockTimestamp(at);
   await f.accountant.sync();
   await fot.mint(alice.address, parseEther("10"));
   await fot.connect(alice).approve(f.vault, ethers.MaxUint256);
   return { ...f, fot, at };
-}
-
-/**
- * A second, unseeded deployment on the fixture's access manager and implementations: oracle, vault (ETH minimum 0,
- * set to the 1 gwei floor, so the smallest possible deposits are possible) and accountant, linked, with stETH added. Nothing seeded, synced or unpaused.
- */
-async function freshVaultFixture() {
-  const f = await deployVaultFixture();
-  const { admin, treasury } = f.signers;
-  const p = VAULT_PARAMS;
-  const authority = await f.accessManager.getAddress();
-  const oracle = LRTOracle__factory.connect(
-    await deployProxy(
-      admin,
-      f.implementations.oracle,
-      LRTOracle__factory.createInterface().encodeFunctionData("initialize", [authority]),
-    ),
-    admin,
-  );
-  const vault = LRTVault__factory.connect(
-    await deployProxy(
-      admin,
-      f.implementations.vault,
-      LRTVault__factory.createInterface().encodeFunctionData("initialize", [authority, p.cap, ATTACK]),
-    ),
-    admin,
-  );
-  const accountant = LRTAccountant__factory.connect(
-    await deployProxy(
-      admin,
-      f.implementations.accountant,
-      LRTAccountant__factory.createInterface().encodeFunctionData("initialize", [
-        authority,
-        await vault.getAddress(),
-        await oracle.getAddress(),
-        {
-          treasury: treasury.address,
-          feeBps: p.feeBps,
-          streamWindow: p.streamWindow,
-          maxAprBps: p.maxAprBps,
-          maxRateAge: p.maxRateAge,
-        },
-      ]),
-    ),
-    admin,
-  );
-  await vault.setAccountant(accountant);
-  await oracle.setAccountant(accountant);
-  await oracle.setBounds(f.tokens.stETH, p.maxRiseBpsPerDay, p.maxFallBps);
-  await vault.addAsset(f.tokens.stETH, { cap: p.cap, minDeposit: ATTACK, lidoShares: true, adapter: f.adapters.stETH });
-  // A deployment fact (the APR bound's clock), read before any gain was recognised.
-  const initAt = (await accountant.books()).recognizedAt;
-  return { ...f, fresh: { oracle, vault, accountant, initAt } };
 }
 
 /**
@@ -291,6 +267,87 @@ async function vaultFactory(signer: Signer) {
     }
   }
   return ethers.getContractFactory("LRTVault", { signer, libraries });
+}
+
+/** The suite's proxies as `LRTLinks` (what every implementation is built with). */
+interface Links {
+  vault: string;
+  accountant: string;
+  queue: string;
+  manager: string;
+}
+
+/** The fixture's links: its vault, accountant and queue proxies, and no restaking manager. */
+async function linksOf(f: VaultFixture): Promise<Links> {
+  const [vault, accountant, queue] = await Promise.all([f.vault, f.accountant, f.queue].map((c) => c.getAddress()));
+  return { vault, accountant, queue, manager: ZeroAddress };
+}
+
+/**
+ * Links are immutables of the implementation: the only way to give the fixture's vault another restaking manager is
+ * an upgrade (by the admin) to an implementation built with it. Its storage (balances, buffers, prices) stays.
+ */
+async function relinkManager(f: VaultFixture, manager: string): Promise<void> {
+  const impl = await (await vaultFactory(f.signers.admin)).deploy({ ...(await linksOf(f)), manager });
+  await f.vault.upgradeToAndCall(impl, "0x");
+}
+
+/**
+ * A second, unseeded deployment on the fixture's access manager, built as the deploy modules do: the proxies of a
+ * vault, an accountant and a queue created at `ProxyBootstrap`, implementations built with their addresses (no
+ * restaking manager), each proxy upgraded to its implementation with its `initialize` call. The vault's ETH minimum
+ * is the 1 gwei floor (`ATTACK`), so the smallest possible deposits are possible; stETH is added with the same
+ * minimum. Nothing seeded, synced or unpaused.
+ */
+async function freshVaultFixture() {
+  const f = await deployVaultFixture();
+  const { admin, treasury } = f.signers;
+  const p = VAULT_PARAMS;
+  const authority = await f.accessManager.getAddress();
+  const bootstrap = await new ProxyBootstrap__factory(admin).deploy();
+  const bootstrapCall = bootstrap.interface.encodeFunctionData("bootstrap");
+  const proxy = async () => deployProxy(admin, await bootstrap.getAddress(), bootstrapCall);
+  const links: Links = { vault: await proxy(), accountant: await proxy(), queue: await proxy(), manager: ZeroAddress };
+  const vaultImpl = await (await vaultFactory(admin)).deploy(links);
+  const accountantImpl = await new LRTAccountant__factory(admin).deploy(links);
+  const queueImpl = await new WithdrawalQueue__factory(admin).deploy(links);
+  const upgrade = (at: string, impl: BaseContract, data: string) =>
+    ProxyBootstrap__factory.connect(at, admin).upgradeToAndCall(impl, data);
+  await upgrade(
+    links.vault,
+    vaultImpl,
+    LRTVault__factory.createInterface().encodeFunctionData("initialize", [authority, p.cap, ATTACK]),
+  );
+  await upgrade(
+    links.accountant,
+    accountantImpl,
+    LRTAccountant__factory.createInterface().encodeFunctionData("initialize", [
+      authority,
+      {
+        treasury: treasury.address,
+        feeBps: p.feeBps,
+        streamWindow: p.streamWindow,
+        maxAprBps: p.maxAprBps,
+        maxRateAge: p.maxRateAge,
+      },
+    ]),
+  );
+  await upgrade(
+    links.queue,
+    queueImpl,
+    WithdrawalQueue__factory.createInterface().encodeFunctionData("initialize", [
+      authority,
+      10n ** 15n,
+      10n ** 21n,
+      p.maxWait,
+    ]),
+  );
+  const vault = LRTVault__factory.connect(links.vault, admin);
+  const accountant = LRTAccountant__factory.connect(links.accountant, admin);
+  await vault.addAsset(f.tokens.stETH, assetParams(f.adapters.stETH, { minDeposit: ATTACK, lidoShares: true }));
+  // A deployment fact (the APR bound's clock), read before any gain was recognised.
+  const initAt = (await accountant.books()).recognizedAt;
+  return { ...f, fresh: { vault, accountant, initAt, links } };
 }
 
 /** The smallest deposit the vault allows (a minimum is at least 1 gwei): the attacker's "1 wei" in the fresh vault. */
@@ -439,7 +496,7 @@ describe("LRTVault", function () {
       await expectConservation(f, l);
     });
 
-    it("both higher than the stored price: the stored price is used (a rise counts only after the oracle's bound)", async function () {
+    it("both higher than the stored price: the stored price is used (a rise counts only after a sync bounds it)", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       const amount = parseEther("2.5") + 77n;
@@ -570,22 +627,31 @@ describe("LRTVault", function () {
   });
 
   describe("views: priceOf, route, syncInputs, assetInfo", function () {
-    it("report each asset's index, adapter, stored price, buffer and outside units; an unknown asset is not routed", async function () {
+    it("report each asset's index, adapter, stored price, bounds, buffer and outside units; an unknown asset is not routed", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       const assets = await Promise.all(KEYS.map((k) => addressOf(f, k)));
       const adapters = KEYS.map((k) => (k === "ETH" ? ZeroAddress : f.adapters[k]));
+      // ETH has no adapter and no bounds (priced at 1); every LST has the fixture's.
+      const rise = KEYS.map((k) => (k === "ETH" ? 0n : BigInt(VAULT_PARAMS.maxRiseBpsPerDay)));
+      const fall = KEYS.map((k) => (k === "ETH" ? 0n : BigInt(VAULT_PARAMS.maxFallBps)));
       expect(await f.vault.assets()).to.deep.equal(assets);
       for (const [i, key] of KEYS.entries()) {
         expect([...(await f.vault.priceOf(assets[i]))], key).to.deep.equal([adapters[i], l.price.get(key)]);
         const info = await f.vault.assetInfo(assets[i]);
-        expect([info.index, info.adapter, info.price, info.outsideUnits, info.lidoShares], key).to.deep.equal([
-          BigInt(i),
-          adapters[i],
-          l.price.get(key),
-          0n,
-          key === "stETH",
-        ]);
+        expect(
+          [
+            info.index,
+            info.adapter,
+            info.price,
+            info.maxRiseBpsPerDay,
+            info.maxFallBps,
+            info.strategy,
+            info.outsideUnits,
+            info.lidoShares,
+          ],
+          key,
+        ).to.deep.equal([BigInt(i), adapters[i], l.price.get(key), rise[i], fall[i], ZeroAddress, 0n, key === "stETH"]);
         expect([...(await f.vault.route(assets[i]))], key).to.deep.equal([
           true,
           key === "stETH",
@@ -596,18 +662,75 @@ describe("LRTVault", function () {
         ]);
       }
       expect(l.price.get("ETH")).to.equal(WAD);
-      const [list, adapterList, prices, buffers] = await f.vault.syncInputs();
-      expect([[...list], [...adapterList], [...prices], [...buffers]]).to.deep.equal([
-        assets,
-        adapters,
-        KEYS.map((k) => l.price.get(k)),
-        KEYS.map((k) => l.buffer.get(k)),
-      ]);
+      expect((await f.vault.syncInputs()).map((input) => [...input])).to.deep.equal(
+        KEYS.map((k, i) => [assets[i], adapters[i], l.price.get(k), l.buffer.get(k), rise[i], fall[i]]),
+      );
       const unknown = f.signers.bob.address;
       expect([...(await f.vault.route(unknown))]).to.deep.equal([false, false, ZeroAddress, 0n, 0n, 0n]);
       await expect(f.vault.priceOf(unknown))
         .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
         .withArgs(unknown);
+      expect(await f.vault.strategyOf(unknown)).to.equal(ZeroAddress);
+    });
+
+    it("syncInputs: one entry per asset in assets() order, its buffer following deposits, cap changes and payouts", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { alice, bob } = f.signers;
+      const expectInputs = async (label: string) => {
+        const inputs = await f.vault.syncInputs();
+        expect(
+          inputs.map((i) => i.asset),
+          label,
+        ).to.deep.equal(await Promise.all(KEYS.map((k) => addressOf(f, k))));
+        expect(
+          inputs.map((i) => i.buffer),
+          label,
+        ).to.deep.equal(KEYS.map((k) => l.buffer.get(k)));
+        expect(
+          inputs.map((i) => i.price),
+          label,
+        ).to.deep.equal(KEYS.map((k) => l.price.get(k)));
+      };
+      await expectInputs("fixture");
+      // Deposits only lower the headroom: the buffer is the checkpoint plus the headroom used since.
+      for (const key of ["ETH", "stETH", "rETH", "weth"] as const) {
+        const sender = holderOf(f, key);
+        const amount = parseEther("1.5") + 17n;
+        await deposit(f, key, sender, amount, sender.address);
+        l.depositTokens(sender.address, sender.address, key, amount);
+      }
+      await expectInputs("after deposits");
+      // A cap change checkpoints the buffer and moves the headroom: the buffer does not move.
+      const rETH = await f.tokens.rETH.getAddress();
+      const low = parseEther("1");
+      await f.vault.setAssetLimits(rETH, low, VAULT_PARAMS.minDeposit);
+      l.setCap("rETH", low);
+      await expectInputs("after a lowered cap");
+      // A payout debits the buffer (and gives headroom back); the next deposit counts from there.
+      const queue = await f.queue.getAddress();
+      await impersonateAccount(queue);
+      await setBalance(queue, parseEther("1"));
+      const paid = parseEther("0.75") + 5n;
+      await f.vault.connect(await ethers.getSigner(queue)).settleWithdrawals([rETH], [paid], 0n);
+      await stopImpersonatingAccount(queue);
+      l.settle("rETH", paid);
+      await expectInputs("after a payout");
+      await f.vault.setAssetLimits(rETH, VAULT_PARAMS.cap, VAULT_PARAMS.minDeposit);
+      l.setCap("rETH", VAULT_PARAMS.cap);
+      await deposit(f, "rETH", bob, parseEther("2"), bob.address);
+      l.depositTokens(bob.address, bob.address, "rETH", parseEther("2"));
+      await deposit(f, "stETH", alice, parseEther("0.3"), alice.address);
+      l.depositTokens(alice.address, alice.address, "stETH", parseEther("0.3"));
+      await expectInputs("after more deposits");
+      // A sync reads exactly these buffers.
+      const at = f.syncAt + DAY;
+      await time.setNextBlockTimestamp(at);
+      await f.accountant.sync();
+      l.sync(at);
+      await expectInputs("after a sync");
+      await expectBooks(f, l);
+      await expectConservation(f, l);
     });
   });
 
@@ -621,7 +744,7 @@ describe("LRTVault", function () {
           () => deposit(f, key, holderOf(f, key), 0n, alice.address),
           f.vault,
           "LRTVaultZeroAmount",
-          [],
+          [await addressOf(f, key)],
         );
         expect(await f.vault.previewDeposit(await addressOf(f, key), 0n)).to.equal(0n);
       }
@@ -666,13 +789,7 @@ describe("LRTVault", function () {
       await token.mint(alice.address, parseEther("5"));
       await token.connect(alice).approve(f.vault, ethers.MaxUint256);
       const adapter = await new ParityAdapter__factory(admin).deploy(token);
-      await f.oracle.setBounds(token, VAULT_PARAMS.maxRiseBpsPerDay, VAULT_PARAMS.maxFallBps);
-      await f.vault.addAsset(token, {
-        cap: VAULT_PARAMS.cap,
-        minDeposit: VAULT_PARAMS.minDeposit,
-        lidoShares: false,
-        adapter: await adapter.getAddress(),
-      });
+      await f.vault.addAsset(token, assetParams(await adapter.getAddress()));
       expect(await f.vault.isAsset(token)).to.equal(true);
       const call = () => f.vault.connect(alice).depositLST(token, parseEther("1"), alice.address, 0, 0);
       await expectRejected(f, call, f.vault, "LRTVaultUnsupportedAsset", [await token.getAddress()]);
@@ -706,7 +823,10 @@ describe("LRTVault", function () {
       for (const key of ["rETH", "stETH", "ETH"] as const) {
         const sender = holderOf(f, key);
         const asset = await addressOf(f, key);
-        const cap = l.holdings(key) + parseEther("1");
+        // The cap bounds net deposits (the seed's ETH is in the buffer but took no headroom).
+        const net = VAULT_PARAMS.cap - l.headroom.get(key)!;
+        expect(net, key).to.equal(l.holdings(key) - (key === "ETH" ? VAULT_PARAMS.seed : 0n));
+        const cap = net + parseEther("1");
         await expect(f.vault.setAssetLimits(asset, cap, VAULT_PARAMS.minDeposit))
           .to.emit(f.vault, "AssetLimitsUpdated")
           .withArgs(asset, cap, VAULT_PARAMS.minDeposit);
@@ -741,10 +861,9 @@ describe("LRTVault", function () {
         await expectRejected(f, call, f.vault, "LRTVaultSlippage", [exact, exact + 1n]);
       }
       // A minimum below 1 gwei cannot be configured (the deposit path relies on it to reject zero amounts).
-      await expect(f.vault.setAssetLimits(f.tokens.weth, VAULT_PARAMS.cap, 0)).to.be.revertedWithCustomError(
-        f.vault,
-        "LRTVaultZeroAmount",
-      );
+      await expect(f.vault.setAssetLimits(f.tokens.weth, VAULT_PARAMS.cap, 0))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultZeroAmount")
+        .withArgs(f.tokens.weth);
     });
 
     it("LRTVaultDepositsPaused: pauseDeposits(asset) closes that asset, pauseDeposits(ZeroAddress) all, until unpaused", async function () {
@@ -856,18 +975,20 @@ describe("LRTVault", function () {
   });
 
   describe("setAssetLimits and the cap", function () {
-    it("lowering the cap below the holdings and raising it again opens only cap - holdings (regression)", async function () {
-      // Before the fix the headroom clipped at zero forgot the holdings above the lowered cap, and raising the cap
-      // back added the whole difference: here 9 ETH of headroom for a 10 ETH cap over 8 ETH held.
+    it("lowering the cap below the net deposits and raising it again opens only cap - net deposits (regression)", async function () {
+      // Before the fix the headroom clipped at zero forgot the deposits above the lowered cap, and raising the cap
+      // back added the whole difference: here 9 ETH of headroom for a 10 ETH cap over 8 ETH deposited.
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       const { alice } = f.signers;
-      const held = l.holdings("ETH");
-      const low = held / 2n;
+      // ETH deposited so far: alice's (the seed's ETH is in the buffer but takes no headroom).
+      const net = PRICED.aliceETH;
+      expect((await f.vault.assetInfo(ETH)).headroom).to.equal(VAULT_PARAMS.cap - net);
+      const low = net / 2n;
       await f.vault.setAssetLimits(ETH, low, VAULT_PARAMS.minDeposit);
       l.setCap("ETH", low);
       expect(l.headroom.get("ETH")).to.equal(0n);
-      expect(l.excess.get("ETH")).to.equal(held - low);
+      expect(l.excess.get("ETH")).to.equal(net - low);
       await expectRejected(
         f,
         () => deposit(f, "ETH", alice, parseEther("1"), alice.address),
@@ -875,12 +996,12 @@ describe("LRTVault", function () {
         "LRTVaultCapExceeded",
         [ETH, parseEther("1"), 0n],
       );
-      // Still above the holdings' level after a partial raise: nothing opens.
-      await f.vault.setAssetLimits(ETH, held - 1n, VAULT_PARAMS.minDeposit);
-      l.setCap("ETH", held - 1n);
+      // Still below the net deposits after a partial raise: nothing opens.
+      await f.vault.setAssetLimits(ETH, net - 1n, VAULT_PARAMS.minDeposit);
+      l.setCap("ETH", net - 1n);
       expect((await f.vault.assetInfo(ETH)).headroom).to.equal(0n);
 
-      const cap = held + parseEther("2");
+      const cap = net + parseEther("2");
       await f.vault.setAssetLimits(ETH, cap, VAULT_PARAMS.minDeposit);
       l.setCap("ETH", cap);
       expect(l.headroom.get("ETH")).to.equal(parseEther("2"));
@@ -894,8 +1015,8 @@ describe("LRTVault", function () {
       );
       await deposit(f, "ETH", alice, parseEther("2"), alice.address);
       l.depositTokens(alice.address, alice.address, "ETH", parseEther("2"));
-      expect((await f.vault.assetInfo(ETH)).bufferUnits).to.equal(cap);
-      // A sync re-bases the headroom on the holdings: still none.
+      expect((await f.vault.assetInfo(ETH)).bufferUnits).to.equal(VAULT_PARAMS.seed + cap);
+      // A sync does not move the headroom: still none.
       const at = f.syncAt + DAY;
       await time.setNextBlockTimestamp(at);
       await f.accountant.sync();
@@ -908,15 +1029,13 @@ describe("LRTVault", function () {
       const f = await loadFixture(pricedVaultFixture);
       const rETH = await f.tokens.rETH.getAddress();
       const cap = VAULT_PARAMS.cap;
-      await expect(f.vault.setAssetLimits(rETH, cap, VAULT_PARAMS.minDeposit)).to.be.revertedWithCustomError(
-        f.vault,
-        "LRTVaultNoChange",
-      );
+      await expect(f.vault.setAssetLimits(rETH, cap, VAULT_PARAMS.minDeposit))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange")
+        .withArgs(rETH);
       // 1e15 - 1 wei rounds up to the stored 1e6 gwei.
-      await expect(f.vault.setAssetLimits(rETH, cap, VAULT_PARAMS.minDeposit - 1n)).to.be.revertedWithCustomError(
-        f.vault,
-        "LRTVaultNoChange",
-      );
+      await expect(f.vault.setAssetLimits(rETH, cap, VAULT_PARAMS.minDeposit - 1n))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange")
+        .withArgs(rETH);
       const min = VAULT_PARAMS.minDeposit + 1n;
       await expect(f.vault.setAssetLimits(rETH, cap, min))
         .to.emit(f.vault, "AssetLimitsUpdated")
@@ -932,19 +1051,243 @@ describe("LRTVault", function () {
     });
   });
 
+  describe("headroom: deposits use it, payouts give it back, syncs leave it", function () {
+    /** Settles as the withdrawal queue does at finalization (the test impersonates the queue's proxy). */
+    async function settleAsQueue(f: VaultFixture, assets: string[], units: bigint[], sharesToBurn = 0n) {
+      const queue = await f.queue.getAddress();
+      await impersonateAccount(queue);
+      await setBalance(queue, parseEther("1"));
+      try {
+        return await f.vault.connect(await ethers.getSigner(queue)).settleWithdrawals(assets, units, sharesToBurn);
+      } finally {
+        await stopImpersonatingAccount(queue);
+      }
+    }
+
+    it("the headroom is the cap less net deposits: the seed takes none, and syncs, yields and donations move none", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { admin, alice, bob } = f.signers;
+      const cap = VAULT_PARAMS.cap;
+      // The fixture's deposits: alice's ETH, funder's stETH (the Lido shares it moved), bob's rETH; nothing else.
+      const stETHUnits = l.buffer.get("stETH")!;
+      const expected = (): bigint[] =>
+        KEYS.map((k) =>
+          k === "ETH"
+            ? cap - PRICED.aliceETH
+            : k === "rETH"
+              ? cap - PRICED.bobRETH
+              : k === "stETH"
+                ? cap - stETHUnits
+                : cap,
+        );
+      const headrooms = async () =>
+        Promise.all(KEYS.map(async (k) => (await f.vault.assetInfo(await addressOf(f, k))).headroom));
+      expect(await headrooms(), "after the fixture's two syncs").to.deep.equal(expected());
+      // Yields on every LST, donations to the vault, and a sync: the headroom stays.
+      await rebaseStETH(f, l, 80n);
+      await setProtocol(f, l, "rETH", (l.rETHRate * 1_003n) / 1_000n);
+      await setProtocol(f, l, "cbETH", (l.cbETHRate * 1_002n) / 1_000n);
+      const vault = await f.vault.getAddress();
+      await setBalance(vault, (await ethers.provider.getBalance(vault)) + parseEther("50"));
+      await f.tokens.rETH.connect(bob).transfer(vault, parseEther("1"));
+      await f.tokens.stETH.connect(alice).transfer(vault, parseEther("2"));
+      l.steth.transfer(alice.address, vault, parseEther("2"));
+      const at = f.syncAt + DAY;
+      await time.setNextBlockTimestamp(at);
+      await expect(f.accountant.sync()).to.emit(f.vault, "DepositPricesUpdated");
+      l.sync(at);
+      expect(await headrooms(), "after yields, donations and a sync").to.deep.equal(expected());
+      await expectBooks(f, l);
+      // A deposit uses exactly its units; a sync after it gives nothing back.
+      const amount = parseEther("1.25") + 3n;
+      await deposit(f, "rETH", bob, amount, bob.address);
+      l.depositTokens(bob.address, bob.address, "rETH", amount);
+      await time.setNextBlockTimestamp(at + DAY);
+      await f.accountant.connect(admin).sync();
+      l.sync(at + DAY);
+      expect((await f.vault.assetInfo(f.tokens.rETH)).headroom).to.equal(cap - PRICED.bobRETH - amount);
+      await expectBooks(f, l);
+      await expectConservation(f, l);
+    });
+
+    it("settleWithdrawals (queue): sends the units, debits the buffers, burns the queue's lrETH, gives headroom back never above the cap", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { alice } = f.signers;
+      const cap = VAULT_PARAMS.cap;
+      const [vault, queue, stETH, rETH] = await Promise.all(
+        [f.vault, f.queue, f.tokens.stETH, f.tokens.rETH].map((c) => c.getAddress()),
+      );
+      // The queue holds the lrETH of the requests it finalizes: alice's, here.
+      const burned = parseEther("0.5") + 9n;
+      await f.vault.connect(alice).transfer(queue, burned);
+      const stUnits = parseEther("3") + 11n;
+      const rUnits = parseEther("1") + 13n;
+      const vaultETH = await ethers.provider.getBalance(vault);
+      const queueShares = await f.tokens.stETH.sharesOf(queue);
+      const tx = settleAsQueue(f, [ETH, stETH, rETH], [0n, stUnits, rUnits], burned);
+      await expect(tx).to.emit(f.vault, "BufferSettled").withArgs(stETH, stUnits);
+      await expect(tx).to.emit(f.vault, "BufferSettled").withArgs(rETH, rUnits);
+      await expect(tx).to.emit(f.vault, "Transfer").withArgs(queue, ZeroAddress, burned);
+      // A zero entry is skipped: no event, nothing sent.
+      const settled = (await (await tx).wait())!.logs
+        .map((log) => f.vault.interface.parseLog(log))
+        .filter((e) => e?.name === "BufferSettled");
+      expect(settled.length).to.equal(2);
+      expect(await ethers.provider.getBalance(vault)).to.equal(vaultETH);
+      // stETH leaves by Lido shares: the queue receives exactly the units.
+      expect((await f.tokens.stETH.sharesOf(queue)) - queueShares).to.equal(stUnits);
+      expect(await f.tokens.rETH.balanceOf(queue)).to.equal(rUnits);
+      l.steth.transferShares(vault, queue, stUnits);
+      l.settle("stETH", stUnits);
+      l.settle("rETH", rUnits);
+      l.supply -= burned;
+      expect(await f.vault.totalSupply()).to.equal(l.supply);
+      expect(await f.vault.balanceOf(queue)).to.equal(0n);
+      // The payouts gave back their units' headroom.
+      const rInfo = await f.vault.assetInfo(rETH);
+      expect([rInfo.headroom, rInfo.bufferUnits]).to.deep.equal([
+        cap - PRICED.bobRETH + rUnits,
+        PRICED.bobRETH - rUnits,
+      ]);
+      await expectBooks(f, l);
+
+      // Paying out more ETH than was deposited (the buffer also holds the seed): the headroom stops at the cap.
+      const eth = PRICED.aliceETH + parseEther("0.5");
+      expect(eth).to.be.lessThan(l.buffer.get("ETH")!);
+      await expect(settleAsQueue(f, [ETH], [eth]))
+        .to.emit(f.vault, "BufferSettled")
+        .withArgs(ETH, eth);
+      l.settle("ETH", eth);
+      expect(await ethers.provider.getBalance(vault)).to.equal(vaultETH - eth);
+      const ethInfo = await f.vault.assetInfo(ETH);
+      expect([ethInfo.headroom, ethInfo.bufferUnits]).to.deep.equal([cap, VAULT_PARAMS.seed - parseEther("0.5")]);
+      await expectBooks(f, l);
+      // Deposits take it again from the cap.
+      await deposit(f, "ETH", alice, parseEther("2"), alice.address);
+      l.depositTokens(alice.address, alice.address, "ETH", parseEther("2"));
+      expect((await f.vault.assetInfo(ETH)).headroom).to.equal(cap - parseEther("2"));
+      await expectBooks(f, l);
+    });
+
+    it("a payout first absorbs the deposits above a lowered cap, then opens headroom, never more than the cap allows", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { bob } = f.signers;
+      const rETH = await f.tokens.rETH.getAddress();
+      // bob deposited PRICED.bobRETH (~2.718) rETH; the cap drops to 1: ~1.718 above it.
+      const low = parseEther("1");
+      await f.vault.setAssetLimits(rETH, low, VAULT_PARAMS.minDeposit);
+      l.setCap("rETH", low);
+      expect(l.excess.get("rETH")).to.equal(PRICED.bobRETH - low);
+      // A 1 rETH payout: net deposits ~1.718, still above the cap: no headroom.
+      await settleAsQueue(f, [rETH], [parseEther("1")]);
+      l.settle("rETH", parseEther("1"));
+      expect((await f.vault.assetInfo(rETH)).headroom).to.equal(0n);
+      const min = VAULT_PARAMS.minDeposit;
+      await expectRejected(f, () => deposit(f, "rETH", bob, min, bob.address), f.vault, "LRTVaultCapExceeded", [
+        rETH,
+        min,
+        0n,
+      ]);
+      // Another 1 rETH: net deposits ~0.718, so the cap leaves 1 - (bobRETH - 2) = 3 - bobRETH.
+      await settleAsQueue(f, [rETH], [parseEther("1")]);
+      l.settle("rETH", parseEther("1"));
+      const room = parseEther("3") - PRICED.bobRETH;
+      expect((await f.vault.assetInfo(rETH)).headroom).to.equal(room);
+      expect(l.headroom.get("rETH")).to.equal(room);
+      expect(l.excess.get("rETH")).to.equal(0n);
+      await expectBooks(f, l);
+      await expectRejected(f, () => deposit(f, "rETH", bob, room + 1n, bob.address), f.vault, "LRTVaultCapExceeded", [
+        rETH,
+        room + 1n,
+        room,
+      ]);
+      await deposit(f, "rETH", bob, room, bob.address);
+      l.depositTokens(bob.address, bob.address, "rETH", room);
+      expect((await f.vault.assetInfo(rETH)).headroom).to.equal(0n);
+      // Net deposits now equal the cap: raising it by 1 opens exactly 1; nothing was left above it.
+      await f.vault.setAssetLimits(rETH, 2n * low, VAULT_PARAMS.minDeposit);
+      l.setCap("rETH", 2n * low);
+      expect((await f.vault.assetInfo(rETH)).headroom).to.equal(low);
+      await expectBooks(f, l);
+      await expectConservation(f, l);
+    });
+
+    it("through the real queue: a finalized ETH request's payout absorbs the excess above a lowered cap, the rest is headroom", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { alice } = f.signers;
+      const low = parseEther("2");
+      await f.vault.setAssetLimits(ETH, low, VAULT_PARAMS.minDeposit);
+      l.setCap("ETH", low);
+      const excess = PRICED.aliceETH - low;
+      expect(l.excess.get("ETH")).to.equal(excess);
+      const shares = parseEther("2") + 101n;
+      await f.vault.connect(alice).approve(f.queue, shares);
+      const tRequest = f.syncAt + 3_600n;
+      await time.setNextBlockTimestamp(tRequest);
+      await f.queue.connect(alice).requestWithdrawal(shares, ETH, alice.address);
+      const rateAtRequest = l.rateAt(tRequest);
+      // finalize syncs first, then pays the lower of the value at request and now (ETH: units = value).
+      const tFinal = tRequest + 600n;
+      await time.setNextBlockTimestamp(tFinal);
+      const finalize = f.queue.finalize(10);
+      l.sync(tFinal);
+      const rateNow = l.rateAt(tFinal);
+      const units = mulWad(shares, rateAtRequest < rateNow ? rateAtRequest : rateNow);
+      expect(units).to.be.greaterThan(excess);
+      await expect(finalize).to.emit(f.vault, "BufferSettled").withArgs(ETH, units);
+      l.settle("ETH", units);
+      l.supply -= shares;
+      const info = await f.vault.assetInfo(ETH);
+      expect([info.headroom, info.bufferUnits]).to.deep.equal([
+        units - excess,
+        VAULT_PARAMS.seed + PRICED.aliceETH - units,
+      ]);
+      expect(await f.vault.totalSupply()).to.equal(l.supply);
+      await expectBooks(f, l);
+      await expectRejected(
+        f,
+        () => deposit(f, "ETH", alice, units - excess + 1n, alice.address),
+        f.vault,
+        "LRTVaultCapExceeded",
+        [ETH, units - excess + 1n, units - excess],
+      );
+    });
+
+    it("settleWithdrawals refuses more than the buffer (LRTVaultInsufficientBuffer) and mismatched lists (LRTVaultBadUpdate)", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const [rETH, cbETH] = await Promise.all([f.tokens.rETH, f.tokens.cbETH].map((t) => t.getAddress()));
+      const buffer = l.buffer.get("rETH")!;
+      const before = await observable(f);
+      await expect(settleAsQueue(f, [rETH], [buffer + 1n]))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultInsufficientBuffer")
+        .withArgs(rETH, buffer + 1n, buffer);
+      // cbETH: nothing deposited, no buffer.
+      await expect(settleAsQueue(f, [rETH, cbETH], [1n, 1n]))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultInsufficientBuffer")
+        .withArgs(cbETH, 1n, 0n);
+      await expect(settleAsQueue(f, [rETH, cbETH], [1n]))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultBadUpdate")
+        .withArgs(2n);
+      expect(await observable(f)).to.equal(before);
+    });
+  });
+
   describe("donations", function () {
     /**
      * From `pricedVaultFixture`: optionally donations (ETH by `hardhat_setBalance` on the vault, which has no
-     * `receive`; LSTs transferred straight to the vault, the accountant and the oracle), then a Lido yield and a
-     * sync at a fixed time. Returns what holders and depositors see.
+     * `receive`; LSTs transferred straight to the vault, the accountant and the withdrawal queue), then a Lido yield
+     * and a sync at a fixed time. Returns what holders and depositors see.
      */
     async function yieldAndSync(donate: boolean) {
       const f = await loadFixture(pricedVaultFixture);
       const { admin, alice, bob } = f.signers;
       const { stETH, wstETH, rETH, cbETH, weth } = f.tokens;
-      const [vault, accountant, oracle] = await Promise.all(
-        [f.vault, f.accountant, f.oracle].map((c) => c.getAddress()),
-      );
+      const [vault, accountant, queue] = await Promise.all([f.vault, f.accountant, f.queue].map((c) => c.getAddress()));
       if (donate) {
         await setBalance(vault, (await ethers.provider.getBalance(vault)) + parseEther("1000"));
         await stETH.connect(alice).transfer(vault, parseEther("5"));
@@ -953,8 +1296,8 @@ describe("LRTVault", function () {
         await weth.connect(bob).transfer(vault, parseEther("3"));
         await stETH.connect(alice).transfer(accountant, parseEther("4"));
         await cbETH.connect(bob).transfer(accountant, parseEther("5"));
-        await rETH.connect(bob).transfer(oracle, parseEther("6"));
-        await weth.connect(bob).transfer(oracle, parseEther("7"));
+        await rETH.connect(bob).transfer(queue, parseEther("6"));
+        await weth.connect(bob).transfer(queue, parseEther("7"));
       }
       await stETH.connect(admin).rebase(parseEther("0.4"));
       const at = f.syncAt + 2n * DAY;
@@ -966,7 +1309,7 @@ describe("LRTVault", function () {
         at,
         seen: json({
           rate: await f.vault.getRate(),
-          buffers: [...(await f.vault.buffers())],
+          inputs: (await f.vault.syncInputs()).map((i) => [...i]),
           // The books but the last sync's block number (the donations took blocks).
           books: [...(await f.accountant.books())].slice(0, 12),
           supply: await f.vault.totalSupply(),
@@ -976,7 +1319,7 @@ describe("LRTVault", function () {
       };
     }
 
-    it("ETH and LSTs sent to the vault, the accountant or the oracle change neither the rate nor the buffers", async function () {
+    it("ETH and LSTs sent to the vault, the accountant or the queue change neither the rate nor the buffers", async function () {
       const twin = await yieldAndSync(false);
       const l = await replayPriced(twin.f);
       l.steth.rebase(parseEther("0.4"));
@@ -1007,8 +1350,11 @@ describe("LRTVault", function () {
       const f = await loadFixture(freshVaultFixture);
       const { vault, accountant } = f.fresh;
       const alice = f.signers.alice;
+      expect([...(await vault.links())]).to.deep.equal([f.fresh.links.accountant, ZeroAddress, f.fresh.links.queue]);
       await expect(vault.unpauseDeposits(ZeroAddress)).to.be.revertedWithCustomError(vault, "LRTVaultNotSeeded");
-      await expect(accountant.sync()).to.be.revertedWithCustomError(accountant, "LRTAccountantNotSeeded");
+      await expect(accountant.sync())
+        .to.be.revertedWithCustomError(accountant, "LRTAccountantNotSeeded")
+        .withArgs(f.fresh.links.vault);
       await expect(vault.connect(alice).depositETH(alice.address, 0, 0, { value: 1n }))
         .to.be.revertedWithCustomError(vault, "LRTVaultUnsupportedAsset")
         .withArgs(ETH);
@@ -1025,7 +1371,12 @@ describe("LRTVault", function () {
         .to.emit(vault, "Seeded")
         .withArgs(MIN_SEED, MIN_SEED);
       expect(await vault.balanceOf(DEAD)).to.equal(MIN_SEED);
-      await expect(vault.seed({ value: MIN_SEED })).to.be.revertedWithCustomError(vault, "LRTVaultAlreadySeeded");
+      // The seed is in the buffer but takes no headroom.
+      const seeded = await vault.assetInfo(ETH);
+      expect([seeded.bufferUnits, seeded.headroom]).to.deep.equal([MIN_SEED, VAULT_PARAMS.cap]);
+      await expect(vault.seed({ value: MIN_SEED }))
+        .to.be.revertedWithCustomError(vault, "LRTVaultAlreadySeeded")
+        .withArgs(MIN_SEED);
     });
 
     it("after the seed, the smallest deposit plus a huge donation does not change what the victim's deposit mints", async function () {
@@ -1087,43 +1438,59 @@ describe("LRTVault", function () {
   });
 
   describe("entry points of the linked contracts", function () {
-    it("applySync, settleWithdrawals, releaseToDelegator and absorbFromDelegator revert LRTVaultUnauthorized for anyone else", async function () {
-      const f = await loadFixture(pricedVaultFixture);
-      const { admin, bob } = f.signers;
-      const rETH = await f.tokens.rETH.getAddress();
-      const update = {
+    /** `pricedVaultFixture` after an upgrade to an implementation whose manager link is signer 6. */
+    async function linkedManagerFixture() {
+      const f = await pricedVaultFixture();
+      const [, , , , , , manager] = await ethers.getSigners();
+      await relinkManager(f, manager.address);
+      return { ...f, manager };
+    }
+
+    it("applySync, settleWithdrawals, releaseToDelegator and absorbFromDelegator revert LRTVaultUnauthorized(caller, link) for anyone else", async function () {
+      const rETHOf = (f: VaultFixture) => f.tokens.rETH.getAddress();
+      const update = (f: VaultFixture) => ({
         feeShares: 0,
-        treasury: bob.address,
+        treasury: f.signers.bob.address,
         expiry: 0,
         prices: [],
         sharesPerUnit: [],
-        holdings: [],
+        outsideUnits: [],
         tripped: [],
-      };
-      // With no manager or queue linked, and with them linked to other accounts.
-      for (const link of [false, true]) {
-        if (link) {
-          await f.vault.setRestakingManager(f.signers.funder.address);
-          await f.vault.setWithdrawalQueue(f.signers.treasury.address);
-        }
-        for (const caller of [bob, admin]) {
+      });
+      // With no manager linked (the fixture), and with signer 6 linked as the manager.
+      const signer6 = (await ethers.getSigners())[6].address;
+      for (const [fixture, manager] of [
+        [pricedVaultFixture, ZeroAddress],
+        [linkedManagerFixture, signer6],
+      ] as const) {
+        const f = await loadFixture(fixture);
+        const { admin, bob } = f.signers;
+        const rETH = await rETHOf(f);
+        const { accountant, queue } = await linksOf(f);
+        expect([...(await f.vault.links())]).to.deep.equal([accountant, manager, queue]);
+        // Each entry point is the one link's: the others are strangers to it too.
+        await impersonateAccount(accountant);
+        await setBalance(accountant, parseEther("1"));
+        const asAccountant = await ethers.getSigner(accountant);
+        for (const caller of [bob, admin, asAccountant]) {
           const vault = f.vault.connect(caller);
-          const calls: [string, () => Promise<unknown>][] = [
-            ["applySync", () => vault.applySync(update)],
-            ["settleWithdrawals", () => vault.settleWithdrawals([rETH], [1n], 0n)],
-            ["releaseToDelegator", () => vault.releaseToDelegator(rETH, 1n, caller.address)],
-            ["absorbFromDelegator", () => vault.absorbFromDelegator(rETH, 1n, caller.address, true)],
+          const calls: [string, () => Promise<unknown>, string][] = [
+            ["settleWithdrawals", () => vault.settleWithdrawals([rETH], [1n], 0n), queue],
+            ["releaseToDelegator", () => vault.releaseToDelegator(rETH, 1n, caller.address), manager],
+            ["absorbFromDelegator", () => vault.absorbFromDelegator(rETH, 1n, caller.address, true), manager],
           ];
-          for (const [name, call] of calls) {
+          if (caller !== asAccountant) calls.push(["applySync", () => vault.applySync(update(f)), accountant]);
+          for (const [name, call, expected] of calls) {
             await expect(call(), name)
               .to.be.revertedWithCustomError(f.vault, "LRTVaultUnauthorized")
-              .withArgs(caller.address);
+              .withArgs(caller.address, expected);
           }
         }
+        await stopImpersonatingAccount(accountant);
       }
     });
 
-    it("applySync from the accountant: lists must match the assets (LRTVaultBadUpdate); an absurd price closes the asset; holdings beyond the buffer are outside units", async function () {
+    it("applySync from the accountant: lists must match the assets (LRTVaultBadUpdate); an absurd price closes the asset; outside units are stored as given, the headroom untouched", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       const accountant = await f.accountant.getAddress();
@@ -1137,35 +1504,51 @@ describe("LRTVault", function () {
         expiry: l.expiry,
         prices: KEYS.map((k) => l.price.get(k)!),
         sharesPerUnit: KEYS.map((k) => l.perUnit.get(k)!),
-        holdings: KEYS.map((k) => l.holdings(k)),
+        outsideUnits: KEYS.map(() => 0n),
         tripped: KEYS.map(() => false),
       };
       for (const bad of [
         { ...update, sharesPerUnit: update.sharesPerUnit.slice(0, n - 1) },
-        { ...update, holdings: [...update.holdings, 0n] },
+        { ...update, outsideUnits: [...update.outsideUnits, 0n] },
         { ...update, tripped: [] },
         { ...update, prices: update.prices.slice(1) },
       ]) {
-        await expect(vault.applySync(bad)).to.be.revertedWithCustomError(f.vault, "LRTVaultBadUpdate");
+        await expect(vault.applySync(bad))
+          .to.be.revertedWithCustomError(f.vault, "LRTVaultBadUpdate")
+          .withArgs(BigInt(n));
       }
       // A per-unit price beyond the slot's 72 bits, or a price beyond 96 bits, closes the asset's deposits (stored
-      // per-unit 0; the price capped at 2^96 - 1); nothing reverts. WETH's holdings 5 units above its buffer are
-      // outside units (restaked or queued), and the headroom is the cap minus all holdings.
+      // per-unit 0; the price capped at 2^96 - 1); nothing reverts. WETH's 5 outside units (restaked or queued, as
+      // the manager reported them) are stored as given; the buffer and the headroom do not move. ETH is always
+      // priced at 1 and never restaked: its entries are ignored. A trip halts the asset's deposits; the fee is minted
+      // to the treasury given.
       const absurd = {
         ...update,
+        feeShares: 777n,
         prices: [...update.prices],
         sharesPerUnit: [...update.sharesPerUnit],
-        holdings: [...update.holdings],
+        outsideUnits: [...update.outsideUnits],
+        tripped: [...update.tripped],
       };
-      const [iRETH, iCbETH, iWETH] = (["rETH", "cbETH", "weth"] as const).map((k) => KEYS.indexOf(k));
+      const [iETH, iStETH, iRETH, iCbETH, iWETH] = (["ETH", "stETH", "rETH", "cbETH", "weth"] as const).map((k) =>
+        KEYS.indexOf(k),
+      );
       absurd.sharesPerUnit[iRETH] = 2n ** 72n;
       absurd.prices[iCbETH] = 2n ** 96n;
-      absurd.holdings[iWETH] += 5n;
-      await expect(vault.applySync(absurd)).to.emit(f.vault, "DepositPricesUpdated").withArgs(l.expiry);
-      await stopImpersonatingAccount(accountant);
-      const [rETH, cbETH, weth] = await Promise.all(
-        [f.tokens.rETH, f.tokens.cbETH, f.tokens.weth].map((t) => t.getAddress()),
+      absurd.outsideUnits[iWETH] = 5n;
+      absurd.prices[iETH] = 5n;
+      absurd.outsideUnits[iETH] = 7n;
+      absurd.tripped[iStETH] = true;
+      const [stETH, rETH, cbETH, weth] = await Promise.all(
+        [f.tokens.stETH, f.tokens.rETH, f.tokens.cbETH, f.tokens.weth].map((t) => t.getAddress()),
       );
+      const tx = vault.applySync(absurd);
+      await expect(tx).to.emit(f.vault, "DepositPricesUpdated").withArgs(l.expiry);
+      await expect(tx).to.emit(f.vault, "DepositsTripped").withArgs(stETH);
+      await expect(tx).to.emit(f.vault, "Transfer").withArgs(ZeroAddress, f.signers.treasury.address, 777n);
+      await stopImpersonatingAccount(accountant);
+      l.supply += 777n;
+      l.minted.set(f.signers.treasury.address, l.balanceOf(f.signers.treasury.address) + 777n);
       expect((await f.vault.assetInfo(rETH)).sharesPerUnit).to.equal(0n);
       const cb = await f.vault.assetInfo(cbETH);
       expect([cb.sharesPerUnit, cb.price]).to.deep.equal([0n, 2n ** 96n - 1n]);
@@ -1173,8 +1556,12 @@ describe("LRTVault", function () {
       expect([w.outsideUnits, w.bufferUnits, w.headroom]).to.deep.equal([
         5n,
         l.buffer.get("weth"),
-        VAULT_PARAMS.cap - l.holdings("weth") - 5n,
+        l.headroom.get("weth"),
       ]);
+      expect((await f.vault.route(weth)).outside).to.equal(5n);
+      const e = await f.vault.assetInfo(ETH);
+      expect([e.price, e.outsideUnits, e.headroom]).to.deep.equal([WAD, 0n, l.headroom.get("ETH")]);
+      expect((await f.vault.assetInfo(stETH)).tripped).to.equal(true);
       for (const [key, asset] of [
         ["rETH", rETH],
         ["cbETH", cbETH],
@@ -1183,16 +1570,22 @@ describe("LRTVault", function () {
           .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
           .withArgs(asset);
       }
+      await expect(deposit(f, "stETH", f.signers.alice, parseEther("1"), f.signers.alice.address))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultDepositsPaused")
+        .withArgs(stETH);
       await expectConservation(f, l);
     });
   });
 
   describe("buffers and the restaking manager", function () {
-    /** `pricedVaultFixture` with signer 6 linked as the restaking manager and signer 7 as its delegator. */
+    /**
+     * `pricedVaultFixture` upgraded to an implementation with signer 6 as the restaking manager link, and signer 7 as
+     * its delegator.
+     */
     async function managerFixture() {
       const f = await pricedVaultFixture();
       const [, , , , , , manager, delegator] = await ethers.getSigners();
-      await f.vault.setRestakingManager(manager.address);
+      await relinkManager(f, manager.address);
       for (const token of [f.tokens.stETH, f.tokens.rETH]) {
         await token.connect(delegator).approve(f.vault, ethers.MaxUint256);
       }
@@ -1281,14 +1674,12 @@ describe("LRTVault", function () {
       const { manager, delegator } = f;
       const vault = f.vault.connect(manager);
       const rETH = await f.tokens.rETH.getAddress();
-      await expect(vault.releaseToDelegator(rETH, 0n, delegator.address)).to.be.revertedWithCustomError(
-        f.vault,
-        "LRTVaultZeroAmount",
-      );
-      await expect(vault.absorbFromDelegator(rETH, 0n, delegator.address, true)).to.be.revertedWithCustomError(
-        f.vault,
-        "LRTVaultZeroAmount",
-      );
+      await expect(vault.releaseToDelegator(rETH, 0n, delegator.address))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultZeroAmount")
+        .withArgs(rETH);
+      await expect(vault.absorbFromDelegator(rETH, 0n, delegator.address, true))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultZeroAmount")
+        .withArgs(rETH);
       for (const asset of [ETH, f.signers.bob.address]) {
         await expect(vault.releaseToDelegator(asset, 1n, delegator.address))
           .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
@@ -1308,11 +1699,14 @@ describe("LRTVault", function () {
       expect((await f.vault.assetInfo(rETH)).bufferUnits).to.equal(0n);
     });
 
-    /** `deployQueueFixture` (a real queue linked, alice and bob deposited) with signer 8 as the restaking manager. */
+    /**
+     * `deployQueueFixture` (the real queue linked, alice and bob deposited), upgraded to an implementation with signer
+     * 8 as the restaking manager link.
+     */
     async function queueManagerFixture() {
       const f = await deployQueueFixture();
       const [, , , , , , , , manager] = await ethers.getSigners();
-      await f.vault.setRestakingManager(manager.address);
+      await relinkManager(f, manager.address);
       return { ...f, manager };
     }
 
@@ -1365,36 +1759,81 @@ describe("LRTVault", function () {
   });
 
   describe("admin", function () {
-    it("links: emit LinkUpdated, reject zero (LRTVaultZeroAddress) and the current target (LRTVaultNoChange)", async function () {
+    it("links: the deployment's accountant, queue and (no) manager, immutables of the implementation with no setter", async function () {
       const f = await loadFixture(pricedVaultFixture);
-      const [, , , , , , manager, queue] = await ethers.getSigners();
-      const setters = [
-        ["restakingManager", (a: string) => f.vault.setRestakingManager(a), manager.address],
-        ["withdrawalQueue", (a: string) => f.vault.setWithdrawalQueue(a), queue.address],
-        ["accountant", (a: string) => f.vault.setAccountant(a), f.signers.bob.address],
-      ] as const;
-      await expect(f.vault.setAccountant(f.accountant)).to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange");
-      for (const [kind, set, target] of setters) {
-        await expect(set(ZeroAddress), kind).to.be.revertedWithCustomError(f.vault, "LRTVaultZeroAddress");
-        await expect(set(target), kind).to.emit(f.vault, "LinkUpdated").withArgs(kind, target);
-        await expect(set(target), kind).to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange");
+      const { admin, bob } = f.signers;
+      const links = await linksOf(f);
+      const expected = [links.accountant, ZeroAddress, links.queue];
+      expect([...(await f.vault.links())]).to.deep.equal(expected);
+      expect([...(await f.accountant.links())]).to.deep.equal([links.vault, ZeroAddress, links.queue]);
+      // Held in the implementation's code, not in the proxy's storage.
+      const impl = LRTVault__factory.connect(f.implementations.vault, admin);
+      expect([...(await impl.links())]).to.deep.equal(expected);
+      // The old setters are gone: neither in the ABI nor callable by selector (no fallback).
+      const vault = await f.vault.getAddress();
+      for (const signature of [
+        "setAccountant(address)",
+        "setRestakingManager(address)",
+        "setWithdrawalQueue(address)",
+      ]) {
+        expect(LRTVault__factory.createInterface().hasFunction(signature), signature).to.equal(false);
+        const data = ethers.id(signature).slice(0, 10) + ethers.zeroPadValue(bob.address, 32).slice(2);
+        await expect(admin.sendTransaction({ to: vault, data }), signature).to.be.reverted;
       }
-      expect([...(await f.vault.links())]).to.deep.equal([f.signers.bob.address, manager.address, queue.address]);
+      expect([...(await f.vault.links())]).to.deep.equal(expected);
+    });
+
+    it("links change only by an upgrade to an implementation built with others, which keeps the storage", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { bob } = f.signers;
+      const links = await linksOf(f);
+      const before = await observable(f);
+      await relinkManager(f, bob.address);
+      expect([...(await f.vault.links())]).to.deep.equal([links.accountant, bob.address, links.queue]);
+      expect(await observable(f)).to.equal(before);
+      // The new manager link is the one the manager's entry points answer to.
+      const rETH = await f.tokens.rETH.getAddress();
+      await expect(f.vault.connect(bob).releaseToDelegator(rETH, 1n, bob.address))
+        .to.emit(f.vault, "BufferReleased")
+        .withArgs(rETH, bob.address, 1n);
+      l.buffer.set("rETH", l.buffer.get("rETH")! - 1n);
+      await expectBooks(f, l);
+      await expectConservation(f, l);
+    });
+
+    it("the constructor refuses a zero accountant or queue (LRTVaultZeroAddress); no manager is allowed", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const factory = await vaultFactory(f.signers.admin);
+      const links = await linksOf(f);
+      for (const broken of [
+        { ...links, accountant: ZeroAddress },
+        { ...links, queue: ZeroAddress },
+      ]) {
+        await expect(factory.deploy(broken)).to.be.revertedWithCustomError(f.vault, "LRTVaultZeroAddress");
+      }
+      const impl = await factory.deploy(links);
+      expect([...(await LRTVault__factory.connect(await impl.getAddress(), f.signers.admin).links())]).to.deep.equal([
+        links.accountant,
+        ZeroAddress,
+        links.queue,
+      ]);
     });
 
     it("pause, unpause and clearPriceTrip reject no-op writes (LRTVaultNoChange) and unknown assets", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const rETH = await f.tokens.rETH.getAddress();
       const stranger = f.signers.bob.address;
-      const noChange = async (call: () => Promise<unknown>) =>
-        expect(call()).to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange");
-      await noChange(() => f.vault.unpauseDeposits(rETH));
-      await noChange(() => f.vault.unpauseDeposits(ZeroAddress));
-      await noChange(() => f.vault.clearPriceTrip(rETH));
+      const noChange = async (call: () => Promise<unknown>, asset: string) =>
+        expect(call()).to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange").withArgs(asset);
+      await noChange(() => f.vault.unpauseDeposits(rETH), rETH);
+      await noChange(() => f.vault.unpauseDeposits(ZeroAddress), ZeroAddress);
+      await noChange(() => f.vault.clearPriceTrip(rETH), rETH);
+      await noChange(() => f.vault.clearPriceTrip(stranger), stranger);
       await f.vault.pauseDeposits(rETH);
-      await noChange(() => f.vault.pauseDeposits(rETH));
+      await noChange(() => f.vault.pauseDeposits(rETH), rETH);
       await f.vault.pauseDeposits(ZeroAddress);
-      await noChange(() => f.vault.pauseDeposits(ZeroAddress));
+      await noChange(() => f.vault.pauseDeposits(ZeroAddress), ZeroAddress);
       for (const call of [() => f.vault.pauseDeposits(stranger), () => f.vault.unpauseDeposits(stranger)]) {
         await expect(call()).to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset").withArgs(stranger);
       }
@@ -1410,10 +1849,9 @@ describe("LRTVault", function () {
           .to.be.revertedWithCustomError(f.vault, "LRTVaultInvalidAdapter")
           .withArgs(rETH, wrong);
       }
-      await expect(f.vault.setAdapter(rETH, f.adapters.rETH)).to.be.revertedWithCustomError(
-        f.vault,
-        "LRTVaultNoChange",
-      );
+      await expect(f.vault.setAdapter(rETH, f.adapters.rETH))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange")
+        .withArgs(rETH);
       for (const asset of [ETH, f.signers.bob.address]) {
         await expect(f.vault.setAdapter(asset, f.adapters.rETH))
           .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
@@ -1429,15 +1867,15 @@ describe("LRTVault", function () {
       expect([...(await f.vault.priceOf(rETH))]).to.deep.equal([noFeed, l.price.get("rETH")]);
       expect((await f.vault.assetInfo(rETH)).adapter).to.equal(noFeed);
       expect((await f.vault.route(rETH)).adapter).to.equal(noFeed);
-      expect((await f.vault.syncInputs())[1][KEYS.indexOf("rETH")]).to.equal(noFeed);
+      expect((await f.vault.syncInputs())[KEYS.indexOf("rETH")].adapter).to.equal(noFeed);
       await expectDepositAt(f, l, "rETH", parseEther("1"), l.rETHRate);
       await expectBooks(f, l);
     });
 
-    it("addAsset: emits AssetAdded; rejects zero, an existing asset and a ninth asset", async function () {
+    it("addAsset: emits AssetAdded with the index and params; rejects zero, an existing asset, bad bounds and a ninth asset", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const { admin } = f.signers;
-      const base = { cap: 5n * WAD, minDeposit: 10n ** 16n, lidoShares: false };
+      const base = { cap: 5n * WAD, minDeposit: 10n ** 16n, lidoShares: false, maxRiseBpsPerDay: 25, maxFallBps: 300 };
       const parity = async (token: string) => (await new ParityAdapter__factory(admin).deploy(token)).getAddress();
       await expect(f.vault.addAsset(ZeroAddress, { ...base, adapter: f.adapters.weth })).to.be.revertedWithCustomError(
         f.vault,
@@ -1459,29 +1897,69 @@ describe("LRTVault", function () {
             .withArgs(token, wrong);
         }
         const adapter = await parity(token);
+        // Bounds out of range: a daily rise above 1,000 bps, a fall trip of 0 or above 10,000 bps.
+        for (const [rise, fall] of [
+          [MAX_RISE_BPS_PER_DAY + 1, 300],
+          [25, 0],
+          [25, BPS + 1],
+        ]) {
+          await expect(f.vault.addAsset(token, { ...base, adapter, maxRiseBpsPerDay: rise, maxFallBps: fall }))
+            .to.be.revertedWithCustomError(f.vault, "LRTVaultInvalidBounds")
+            .withArgs(token, rise, fall);
+        }
         const params = { ...base, adapter };
         await expect(f.vault.addAsset(token, params))
           .to.emit(f.vault, "AssetAdded")
-          .withArgs(token, [params.cap, params.minDeposit, params.lidoShares, adapter]);
+          .withArgs(token, BigInt(i), [
+            params.cap,
+            params.minDeposit,
+            params.lidoShares,
+            adapter,
+            params.maxRiseBpsPerDay,
+            params.maxFallBps,
+          ]);
         const info = await f.vault.assetInfo(token);
         expect([
           info.index,
           info.adapter,
           info.price,
+          info.maxRiseBpsPerDay,
+          info.maxFallBps,
+          info.strategy,
           info.outsideUnits,
           info.cap,
           info.headroom,
           info.minDeposit,
           info.sharesPerUnit,
           info.depositsOpen,
-        ]).to.deep.equal([BigInt(i), adapter, 0n, 0n, params.cap, params.cap, params.minDeposit, 0n, false]);
+        ]).to.deep.equal([
+          BigInt(i),
+          adapter,
+          0n,
+          BigInt(base.maxRiseBpsPerDay),
+          BigInt(base.maxFallBps),
+          ZeroAddress,
+          0n,
+          params.cap,
+          params.cap,
+          params.minDeposit,
+          0n,
+          false,
+        ]);
         expect([...(await f.vault.priceOf(token))]).to.deep.equal([adapter, 0n]);
+        expect([...(await f.vault.syncInputs())[i]]).to.deep.equal([
+          token,
+          adapter,
+          0n,
+          0n,
+          BigInt(base.maxRiseBpsPerDay),
+          BigInt(base.maxFallBps),
+        ]);
       }
       const ninth = await (await new ERC20Mock__factory(admin).deploy("T9", "T9")).getAddress();
-      await expect(f.vault.addAsset(ninth, { ...base, adapter: await parity(ninth) })).to.be.revertedWithCustomError(
-        f.vault,
-        "LRTVaultTooManyAssets",
-      );
+      await expect(f.vault.addAsset(ninth, { ...base, adapter: await parity(ninth) }))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultTooMany")
+        .withArgs(MAX_ASSETS);
     });
 
     it("restricted functions revert AccessManagedUnauthorized for a stranger", async function () {
@@ -1491,18 +1969,14 @@ describe("LRTVault", function () {
       const rETH = await f.tokens.rETH.getAddress();
       const calls: [string, () => Promise<unknown>][] = [
         ["seed", () => vault.seed({ value: MIN_SEED })],
-        [
-          "addAsset",
-          () => vault.addAsset(bob.address, { cap: 1n, minDeposit: 0n, lidoShares: false, adapter: ZeroAddress }),
-        ],
+        ["addAsset", () => vault.addAsset(bob.address, { ...assetParams(ZeroAddress), cap: 1n, minDeposit: 0n })],
         ["setAdapter", () => vault.setAdapter(rETH, f.adapters.cbETH)],
+        ["setBounds", () => vault.setBounds(rETH, 1, 1)],
+        ["setStrategy", () => vault.setStrategy(rETH, bob.address)],
         ["setAssetLimits", () => vault.setAssetLimits(rETH, 1n, 0n)],
         ["pauseDeposits", () => vault.pauseDeposits(rETH)],
         ["unpauseDeposits", () => vault.unpauseDeposits(rETH)],
         ["clearPriceTrip", () => vault.clearPriceTrip(rETH)],
-        ["setAccountant", () => vault.setAccountant(bob.address)],
-        ["setRestakingManager", () => vault.setRestakingManager(bob.address)],
-        ["setWithdrawalQueue", () => vault.setWithdrawalQueue(bob.address)],
         ["upgradeToAndCall", () => vault.upgradeToAndCall(f.implementations.vault, "0x")],
       ];
       for (const [name, call] of calls) {
@@ -1529,12 +2003,289 @@ describe("LRTVault", function () {
     });
   });
 
+  describe("setBounds: an LST's price bounds, applied by the next sync", function () {
+    it("emits BoundsUpdated and stores the bounds (extremes included); refuses bounds out of range, no change, ETH and unknown assets", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const [rETH, cbETH] = await Promise.all([f.tokens.rETH, f.tokens.cbETH].map((t) => t.getAddress()));
+      const iRETH = KEYS.indexOf("rETH");
+      const bounds = async (asset: string) => {
+        const info = await f.vault.assetInfo(asset);
+        return [info.maxRiseBpsPerDay, info.maxFallBps];
+      };
+      for (const [rise, fall] of [
+        [MAX_RISE_BPS_PER_DAY, BPS],
+        [0, 1],
+        [17, 333],
+      ]) {
+        await expect(f.vault.setBounds(rETH, rise, fall))
+          .to.emit(f.vault, "BoundsUpdated")
+          .withArgs(rETH, rise, fall);
+        expect(await bounds(rETH)).to.deep.equal([BigInt(rise), BigInt(fall)]);
+        const input = (await f.vault.syncInputs())[iRETH];
+        expect([input.maxRiseBpsPerDay, input.maxFallBps]).to.deep.equal([BigInt(rise), BigInt(fall)]);
+      }
+      // The other assets keep theirs.
+      expect(await bounds(cbETH)).to.deep.equal([
+        BigInt(VAULT_PARAMS.maxRiseBpsPerDay),
+        BigInt(VAULT_PARAMS.maxFallBps),
+      ]);
+      const before = await observable(f);
+      for (const [rise, fall] of [
+        [MAX_RISE_BPS_PER_DAY + 1, 333],
+        [17, 0],
+        [17, BPS + 1],
+        [65_535, 65_535],
+      ]) {
+        await expect(f.vault.setBounds(rETH, rise, fall))
+          .to.be.revertedWithCustomError(f.vault, "LRTVaultInvalidBounds")
+          .withArgs(rETH, rise, fall);
+      }
+      await expect(f.vault.setBounds(rETH, 17, 333))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange")
+        .withArgs(rETH);
+      for (const asset of [ETH, f.signers.bob.address]) {
+        await expect(f.vault.setBounds(asset, 17, 333))
+          .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+          .withArgs(asset);
+      }
+      expect(await observable(f)).to.equal(before);
+    });
+
+    it("the next sync bounds each price with its asset's own bounds: no rise allowed clamps, a tighter fall trips; clearPriceTrip reopens", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const [rETH, cbETH] = await Promise.all([f.tokens.rETH, f.tokens.cbETH].map((t) => t.getAddress()));
+      // rETH: no rise at all, a 1% fall trips; cbETH: 1% a day up; the others keep 5% / 5%.
+      await f.vault.setBounds(rETH, 0, 100);
+      await f.vault.setBounds(cbETH, 100, VAULT_PARAMS.maxFallBps);
+      l.oracle.get("rETH")!.maxRiseBpsPerDay = 0n;
+      l.oracle.get("rETH")!.maxFallBps = 100n;
+      l.oracle.get("cbETH")!.maxRiseBpsPerDay = 100n;
+      // The fixture's sync stored the rates as observed (inside the 5% bound).
+      expect([l.price.get("rETH"), l.price.get("cbETH")]).to.deep.equal([PRICED.rETHRate, PRICED.cbETHRate]);
+      const rUp = (PRICED.rETHRate * 1_005n) / 1_000n;
+      const cbUp = (PRICED.cbETHRate * 1_020n) / 1_000n;
+      await setProtocol(f, l, "rETH", rUp);
+      await setProtocol(f, l, "cbETH", cbUp);
+      await rebaseStETH(f, l, 100n);
+      const t1 = f.syncAt + DAY;
+      await time.setNextBlockTimestamp(t1);
+      const sync1 = f.accountant.sync();
+      // One day elapsed: cbETH's ceiling is 1% above its stored price (floor); rETH's is its stored price.
+      const cbCeiling = PRICED.cbETHRate + (PRICED.cbETHRate * 100n * DAY) / (10_000n * DAY);
+      await expect(sync1).to.emit(f.accountant, "PriceClamped").withArgs(rETH, rUp, PRICED.rETHRate);
+      await expect(sync1).to.emit(f.accountant, "PriceClamped").withArgs(cbETH, cbUp, cbCeiling);
+      l.sync(t1);
+      expect([l.price.get("rETH"), l.price.get("cbETH")]).to.deep.equal([PRICED.rETHRate, cbCeiling]);
+      await expectBooks(f, l);
+
+      // Both fall 1.5% below their stored prices: rETH trips (beyond 1%), cbETH does not (within 5%).
+      const rDown = PRICED.rETHRate - (PRICED.rETHRate * 150n) / 10_000n;
+      const cbDown = cbCeiling - (cbCeiling * 150n) / 10_000n;
+      await setProtocol(f, l, "rETH", rDown);
+      await setProtocol(f, l, "cbETH", cbDown);
+      const t2 = t1 + DAY;
+      await time.setNextBlockTimestamp(t2);
+      const sync2 = f.accountant.sync();
+      await expect(sync2).to.emit(f.accountant, "PriceTripped").withArgs(rETH, PRICED.rETHRate, rDown);
+      await expect(sync2).to.emit(f.vault, "DepositsTripped").withArgs(rETH);
+      await expect(sync2).not.to.emit(f.accountant, "PriceClamped");
+      l.sync(t2);
+      expect([l.price.get("rETH"), l.price.get("cbETH")]).to.deep.equal([rDown, cbDown]);
+      expect([l.tripped.get("rETH"), l.tripped.get("cbETH")]).to.deep.equal([true, false]);
+      await expectBooks(f, l);
+      expect([(await f.vault.assetInfo(rETH)).tripped, (await f.vault.assetInfo(cbETH)).tripped]).to.deep.equal([
+        true,
+        false,
+      ]);
+      const { bob } = f.signers;
+      await expectRejected(
+        f,
+        () => deposit(f, "rETH", bob, parseEther("1"), bob.address),
+        f.vault,
+        "LRTVaultDepositsPaused",
+        [rETH],
+      );
+      // The markets follow the protocol prices; cbETH takes deposits at its new price, rETH after review.
+      await setMarket(f, l, "rETH", rDown);
+      await setMarket(f, l, "cbETH", cbDown);
+      await expectDepositAt(f, l, "cbETH", parseEther("1"), cbDown);
+      await expect(f.vault.clearPriceTrip(rETH)).to.emit(f.vault, "PriceTripCleared").withArgs(rETH);
+      l.tripped.set("rETH", false);
+      await expect(f.vault.clearPriceTrip(rETH))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange")
+        .withArgs(rETH);
+      await expectDepositAt(f, l, "rETH", parseEther("1"), rDown);
+      await expectBooks(f, l);
+      await expectConservation(f, l);
+    });
+  });
+
+  describe("setStrategy: the EigenLayer strategy each asset restakes into, on the vault", function () {
+    /** `pricedVaultFixture` and an EigenLayer strategy stand-in over each LST (not registered anywhere). */
+    async function strategiesFixture() {
+      const f = await pricedVaultFixture();
+      const { admin } = f.signers;
+      const strategies = {} as Record<LST, string>;
+      const spare = {} as Record<LST, string>;
+      for (const key of KEYS) {
+        if (key === "ETH") continue;
+        for (const into of [strategies, spare]) {
+          const strategy = await new StrategyBase__factory(admin).deploy();
+          // The stand-in needs a strategy manager and a pauser registry; this vault never calls them.
+          await strategy.initializeStandIn(admin.address, admin.address, f.tokens[key]);
+          into[key] = await strategy.getAddress();
+        }
+      }
+      return { ...f, strategies, spare };
+    }
+
+    it("emits StrategySet; strategies() lists them in assets() order with each asset's index, strategyOf and assetInfo agree", async function () {
+      const f = await loadFixture(strategiesFixture);
+      const l = await replayPriced(f);
+      const address = Object.fromEntries(
+        await Promise.all(KEYS.map(async (k) => [k, await addressOf(f, k)] as const)),
+      ) as Record<Key, string>;
+      const list = async () => (await f.vault.strategies()).map((x) => [...x]);
+      expect(await list()).to.deep.equal([[], [], []]);
+      const set = async (key: LST, strategy: string) =>
+        expect(f.vault.setStrategy(address[key], strategy))
+          .to.emit(f.vault, "StrategySet")
+          .withArgs(address[key], strategy);
+      await set("rETH", f.strategies.rETH);
+      expect(await list()).to.deep.equal([[address.rETH], [f.strategies.rETH], [BigInt(KEYS.indexOf("rETH"))]]);
+      // Listed in assets() order, whatever the order they were set in.
+      await set("stETH", f.strategies.stETH);
+      expect(await list()).to.deep.equal([
+        [address.stETH, address.rETH],
+        [f.strategies.stETH, f.strategies.rETH],
+        [BigInt(KEYS.indexOf("stETH")), BigInt(KEYS.indexOf("rETH"))],
+      ]);
+      for (const key of ["stETH", "rETH"] as const) {
+        expect(await f.vault.strategyOf(address[key]), key).to.equal(f.strategies[key]);
+        expect((await f.vault.assetInfo(address[key])).strategy, key).to.equal(f.strategies[key]);
+      }
+      for (const key of ["ETH", "wstETH", "cbETH", "weth"] as const) {
+        expect(await f.vault.strategyOf(address[key]), key).to.equal(ZeroAddress);
+      }
+      // Replacing one (no restaking manager: nothing can be in use) keeps its place; zero drops it.
+      await set("rETH", f.spare.rETH);
+      await set("stETH", ZeroAddress);
+      expect(await list()).to.deep.equal([[address.rETH], [f.spare.rETH], [BigInt(KEYS.indexOf("rETH"))]]);
+      // Strategies change nothing of the books; a sync with no manager reports no outside units.
+      const at = f.syncAt + DAY;
+      await time.setNextBlockTimestamp(at);
+      await f.accountant.sync();
+      l.sync(at);
+      await expectBooks(f, l);
+      await expectConservation(f, l);
+    });
+
+    it("refuses a strategy over another token (LRTVaultStrategyMismatch), no change, ETH and unknown assets", async function () {
+      const f = await loadFixture(strategiesFixture);
+      const [stETH, wstETH, cbETH, weth] = await Promise.all(
+        [f.tokens.stETH, f.tokens.wstETH, f.tokens.cbETH, f.tokens.weth].map((t) => t.getAddress()),
+      );
+      const before = await observable(f);
+      for (const [asset, strategy] of [
+        [cbETH, f.strategies.rETH],
+        [wstETH, f.strategies.stETH],
+        [stETH, f.strategies.wstETH],
+      ]) {
+        await expect(f.vault.setStrategy(asset, strategy))
+          .to.be.revertedWithCustomError(f.vault, "LRTVaultStrategyMismatch")
+          .withArgs(asset, strategy);
+      }
+      // An account that is no strategy at all has no underlyingToken().
+      await expect(f.vault.setStrategy(cbETH, f.signers.bob.address)).to.be.reverted;
+      for (const asset of [ETH, f.signers.bob.address]) {
+        await expect(f.vault.setStrategy(asset, f.strategies.weth))
+          .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+          .withArgs(asset);
+      }
+      // No strategy to drop.
+      await expect(f.vault.setStrategy(weth, ZeroAddress))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange")
+        .withArgs(weth);
+      expect(await observable(f)).to.equal(before);
+      await f.vault.setStrategy(weth, f.strategies.weth);
+      await expect(f.vault.setStrategy(weth, f.strategies.weth))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange")
+        .withArgs(weth);
+    });
+
+    it(`at most ${MAX_STRATEGIES} assets restake (LRTVaultTooMany); replacing one does not count, dropping one frees a place`, async function () {
+      const f = await loadFixture(strategiesFixture);
+      const lsts = ["stETH", "wstETH", "rETH", "cbETH"] as const;
+      for (const key of lsts) await f.vault.setStrategy(f.tokens[key], f.strategies[key]);
+      await expect(f.vault.setStrategy(f.tokens.weth, f.strategies.weth))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultTooMany")
+        .withArgs(MAX_STRATEGIES);
+      await expect(f.vault.setStrategy(f.tokens.cbETH, f.spare.cbETH))
+        .to.emit(f.vault, "StrategySet")
+        .withArgs(f.tokens.cbETH, f.spare.cbETH);
+      await expect(f.vault.setStrategy(f.tokens.weth, f.strategies.weth)).to.be.revertedWithCustomError(
+        f.vault,
+        "LRTVaultTooMany",
+      );
+      await f.vault.setStrategy(f.tokens.wstETH, ZeroAddress);
+      await expect(f.vault.setStrategy(f.tokens.weth, f.strategies.weth))
+        .to.emit(f.vault, "StrategySet")
+        .withArgs(f.tokens.weth, f.strategies.weth);
+      const addresses = await Promise.all(
+        (["stETH", "rETH", "cbETH", "weth"] as const).map((k) => f.tokens[k].getAddress()),
+      );
+      expect((await f.vault.strategies()).map((x) => [...x])).to.deep.equal([
+        addresses,
+        [f.strategies.stETH, f.strategies.rETH, f.spare.cbETH, f.strategies.weth],
+        (["stETH", "rETH", "cbETH", "weth"] as const).map((k) => BigInt(KEYS.indexOf(k))),
+      ]);
+    });
+
+    it("refuses to replace or drop a strategy the restaking manager still holds shares or queued withdrawals in (LRTVaultStrategyInUse)", async function () {
+      // The whole suite on the local EigenLayer: one operator, stETH restakable.
+      const s = await deploySuite({ operators: 1, strategies: 1 });
+      const { admin, alice, keeper } = s.signers;
+      const [delegator] = s.delegators;
+      const stETH = await s.tokens.stETH.getAddress();
+      const current = await s.strategies[0].getAddress();
+      expect((await s.vault.strategies()).map((x) => [...x])).to.deep.equal([[stETH], [current], [1n]]);
+      const other = await (await deployStrategy(s.el, stETH)).getAddress();
+      // Nothing restaked yet: the manager holds nothing, so the strategy may be replaced (and put back).
+      await expect(s.vault.setStrategy(stETH, other)).to.emit(s.vault, "StrategySet").withArgs(stETH, other);
+      await expect(s.vault.setStrategy(stETH, current)).to.emit(s.vault, "StrategySet").withArgs(stETH, current);
+      await depositLST(s, alice, "stETH", parseEther("10"));
+      await s.manager.connect(keeper).restake(delegator, stETH, parseEther("4"));
+      const refused = async (label: string) => {
+        for (const next of [other, ZeroAddress]) {
+          await expect(s.vault.connect(admin).setStrategy(stETH, next), label)
+            .to.be.revertedWithCustomError(s.vault, "LRTVaultStrategyInUse")
+            .withArgs(stETH, current);
+        }
+        expect(await s.vault.strategyOf(stETH), label).to.equal(current);
+      };
+      await refused("deposit shares");
+      // All of it queued for withdrawal: still held (a queued withdrawal is valued in the old strategy).
+      const [withdrawable] = await s.el.delegationManager.getWithdrawableShares(delegator, [current]);
+      await s.manager.connect(keeper).queueWithdrawal(delegator, stETH, withdrawable[0]);
+      await refused("queued withdrawal");
+      const [queued] = await s.el.delegationManager.getQueuedWithdrawals(delegator);
+      await mine(EIGEN_DELAYS.minWithdrawalDelayBlocks + 1);
+      await s.manager.completeWithdrawals(delegator, queued.map(asWithdrawal));
+      // Completed: the manager holds nothing in it any more.
+      await expect(s.vault.setStrategy(stETH, other)).to.emit(s.vault, "StrategySet").withArgs(stETH, other);
+      expect((await s.vault.strategies()).map((x) => [...x])).to.deep.equal([[stETH], [other], [1n]]);
+      expect(await s.manager.strategyOf(stETH)).to.equal(other);
+    });
+  });
+
   describe("upgrades (UUPS)", function () {
     it("the admin's upgrade to a fresh implementation keeps balances, buffers and the rate; deposits go on", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       const { admin, alice } = f.signers;
-      const next = await (await vaultFactory(admin)).deploy();
+      const links = await linksOf(f);
+      const next = await (await vaultFactory(admin)).deploy(links);
       await expect(f.vault.connect(alice).upgradeToAndCall(next, "0x"))
         .to.be.revertedWithCustomError(f.vault, "AccessManagedUnauthorized")
         .withArgs(alice.address);
@@ -1544,6 +2295,7 @@ describe("LRTVault", function () {
         await next.getAddress(),
       );
       expect(await observable(f)).to.equal(before);
+      expect([...(await f.vault.links())]).to.deep.equal([links.accountant, ZeroAddress, links.queue]);
       expect(await f.vault.getRate()).to.equal(l.rates.rateAt(BigInt(await time.latest())));
       await expectConservation(f, l);
       await expectBooks(f, l);
@@ -1568,7 +2320,10 @@ describe("LRTVault", function () {
 
     it("storage layout: upgrade-safe per @openzeppelin/hardhat-upgrades", async function () {
       const f = await loadFixture(pricedVaultFixture);
-      await expectUpgradeSafe("LRTVault", await f.vault.getAddress());
+      await expectUpgradeSafe("LRTVault", await f.vault.getAddress(), [await linksOf(f)]);
+      expect(await upgrades.erc1967.getImplementationAddress(await f.vault.getAddress())).to.equal(
+        f.implementations.vault,
+      );
     });
   });
 

@@ -8,12 +8,17 @@ import {
   ERC20Mock__factory,
   ParityAdapter__factory,
   ReentrantClaimerMock__factory,
-  RestakingManagerMock__factory,
   RevertingReceiverMock__factory,
   WithdrawalQueue__factory,
 } from "../../typechain-types";
 import { ETH, VAULT_PARAMS, deployProxy } from "../fixtures/vault";
-import { MAX_SHARES, MIN_SHARES, deployQueueFixture } from "../fixtures/queue";
+import {
+  MAX_SHARES,
+  MIN_SHARES,
+  QUEUE_DEPOSITS,
+  deployQueueFixture,
+  deployQueueFixtureWithManager,
+} from "../fixtures/queue";
 import type { QueueFixture } from "../fixtures/queue";
 import { WAD, mulDiv, mulWad } from "../helpers/math";
 import { payoutPrice } from "../helpers/oracleModel";
@@ -74,19 +79,30 @@ async function streamingQueueFixture() {
 }
 type StreamingFixture = Awaited<ReturnType<typeof streamingQueueFixture>>;
 
+/** An asset's index in `vault.assets()` (`KEYS` order), as a restaking manager's position reports it. */
+const indexOf = (key: Key): bigint => BigInt(KEYS.indexOf(key));
+
 /**
- * `deployQueueFixture`, then a restaking manager stand-in linked to the vault that reports `OUTSIDE.rETH` rETH
- * restaked and `OUTSIDE.stETH` Lido shares in a queued withdrawal, synced `OUTSIDE.syncDelay` after the first sync:
- * the vault's `outsideUnits` of rETH and stETH are those units.
+ * `deployQueueFixtureWithManager` (the same state as `deployQueueFixture`, on a core whose manager link is a
+ * restaking manager stand-in), then the stand-in reports `OUTSIDE.rETH` rETH restaked and `OUTSIDE.stETH` Lido
+ * shares in a queued withdrawal, synced `OUTSIDE.syncDelay` after the first sync: the vault's `outsideUnits` of rETH
+ * and stETH are those units.
  */
 async function outsideQueueFixture() {
-  const f = await deployQueueFixture();
-  const { admin } = f.signers;
-  const manager = await new RestakingManagerMock__factory(admin).deploy();
-  await f.vault.connect(admin).setRestakingManager(manager);
-  await manager.setPositions([
-    { asset: await f.tokens.rETH.getAddress(), withdrawableUnits: OUTSIDE.rETH, queuedUnits: 0n },
-    { asset: await f.tokens.stETH.getAddress(), withdrawableUnits: 0n, queuedUnits: OUTSIDE.stETH },
+  const f = await deployQueueFixtureWithManager();
+  await f.manager.setPositions([
+    {
+      asset: await f.tokens.rETH.getAddress(),
+      index: indexOf("rETH"),
+      withdrawableUnits: OUTSIDE.rETH,
+      queuedUnits: 0n,
+    },
+    {
+      asset: await f.tokens.stETH.getAddress(),
+      index: indexOf("stETH"),
+      withdrawableUnits: 0n,
+      queuedUnits: OUTSIDE.stETH,
+    },
   ]);
   const outsideSyncAt = f.firstSyncAt + OUTSIDE.syncDelay;
   await time.setNextBlockTimestamp(outsideSyncAt);
@@ -152,6 +168,11 @@ function eventsOf(receipt: ContractTransactionReceipt, contract: BaseContract, n
     .map((log) => contract.interface.parseLog(log))
     .filter((parsed) => parsed !== null && parsed.name === name)
     .map((parsed) => parsed!.args.toArray());
+}
+
+/** The vault's buffer of every asset, in `vault.assets()` order (`syncInputs`). */
+async function buffersOf(f: QueueFixture): Promise<bigint[]> {
+  return (await f.vault.syncInputs()).map((input) => input.buffer);
 }
 
 /** Units of `key` that `holder` has: wei for ETH, Lido shares for stETH, token units for rETH. */
@@ -398,10 +419,9 @@ describe("WithdrawalQueue", function () {
         f.queue,
         "WithdrawalQueueRequestsPaused",
       );
-      await expect(f.queue.connect(admin).pauseRequests()).to.be.revertedWithCustomError(
-        f.queue,
-        "WithdrawalQueueInvalidConfig",
-      );
+      await expect(f.queue.connect(admin).pauseRequests())
+        .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueNoChange")
+        .withArgs(true);
       expect([...(await f.queue.lane(ETH))]).to.deep.equal([0n, 0n, 0n]);
       expect(await f.vault.balanceOf(f.queue)).to.equal(0n);
       expect(await f.queue.balanceOf(alice.address)).to.equal(0n);
@@ -411,6 +431,9 @@ describe("WithdrawalQueue", function () {
         .withArgs(keeper.address);
       await expect(f.queue.connect(admin).unpauseRequests()).to.emit(f.queue, "RequestsPaused").withArgs(false);
       expect([...(await f.queue.limits())]).to.deep.equal([MIN_SHARES, MAX_SHARES, false, MAX_WAIT]);
+      await expect(f.queue.connect(admin).unpauseRequests())
+        .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueNoChange")
+        .withArgs(false);
       await expect(f.queue.connect(alice).requestWithdrawal(one, ETH, alice.address))
         .to.emit(f.queue, "Transfer")
         .withArgs(ZeroAddress, alice.address, laneId(ETH, 1n));
@@ -456,9 +479,10 @@ describe("WithdrawalQueue", function () {
           minDeposit: VAULT_PARAMS.minDeposit,
           lidoShares: false,
           adapter,
+          maxRiseBpsPerDay: VAULT_PARAMS.maxRiseBpsPerDay,
+          maxFallBps: VAULT_PARAMS.maxFallBps,
         }),
       );
-      await at((t += 1n), () => f.oracle.setBounds(token, VAULT_PARAMS.maxRiseBpsPerDay, VAULT_PARAMS.maxFallBps));
       await at((t += 1n), () => f.vault.connect(alice).approve(f.queue, MaxUint256));
 
       // Listed, so supported; but the vault holds none of it: no route. A parity token's payout price is 1e18.
@@ -685,12 +709,14 @@ describe("WithdrawalQueue", function () {
     });
 
     it("outside units at most ROUTE_MARGIN add no room; above it, only the excess does", async function () {
-      const f = await loadFixture(deployQueueFixture);
+      const f = await loadFixture(deployQueueFixtureWithManager);
       const l = await ledgerOf(f);
       const A = l.q.assets;
-      const { admin, alice } = f.signers;
-      const manager = await new RestakingManagerMock__factory(admin).deploy();
-      await f.vault.connect(admin).setRestakingManager(manager);
+      const { alice } = f.signers;
+      // The stand-in is the suite's manager link, in the vault and the accountant (whose syncs read its positions).
+      const manager = await f.manager.getAddress();
+      expect((await f.vault.links())[1]).to.equal(manager);
+      expect((await f.accountant.links())[1]).to.equal(manager);
       await f.vault.connect(alice).approve(f.queue, MaxUint256);
       const all = parseEther("20");
       let t = BigInt(await time.latest()) + 10n;
@@ -700,7 +726,9 @@ describe("WithdrawalQueue", function () {
         [ROUTE_MARGIN + 1n, 1n],
         [ROUTE_MARGIN + 7_777n, 7_777n],
       ] as const) {
-        await manager.setPositions([{ asset: A.stETH, withdrawableUnits: 0n, queuedUnits: queued }]);
+        await f.manager.setPositions([
+          { asset: A.stETH, index: indexOf("stETH"), withdrawableUnits: 0n, queuedUnits: queued },
+        ]);
         await at((t += HOUR), () => f.accountant.sync());
         l.queued.set("stETH", queued);
         l.sync(t);
@@ -823,7 +851,7 @@ describe("WithdrawalQueue", function () {
       for (const [signer, shares, key, receiver] of plan) {
         requests.push((await requestAt(f, l, (t += HOUR), signer, shares, key, receiver)).r);
       }
-      const buffersBefore = await f.vault.buffers();
+      const buffersBefore = await buffersOf(f);
       const supplyBefore = await f.vault.totalSupply();
       expect(await f.queue.connect(keeper).finalize.staticCall(MaxUint256)).to.equal(3n);
 
@@ -859,7 +887,7 @@ describe("WithdrawalQueue", function () {
       expect((await f.accountant.books()).highWaterMark).to.equal(l.rates.highWaterMark);
 
       // Exactly the payouts left each buffer and arrived in the queue, reserved per asset.
-      const buffersAfter = await f.vault.buffers();
+      const buffersAfter = await buffersOf(f);
       KEYS.forEach((key, i) => {
         expect(buffersBefore[i] - buffersAfter[i], `${key} buffer`).to.equal(fin.used.get(key));
         expect(buffersAfter[i], `${key} buffer`).to.equal(l.buffer.get(key));
@@ -981,7 +1009,7 @@ describe("WithdrawalQueue", function () {
       expect(await f.queue.reserved(A.rETH)).to.equal(big.payoutUnits + small.payoutUnits);
       expect(await f.queue.reserved(ETH)).to.equal(eth.payoutUnits + eth2.payoutUnits);
       expect(l.laneView("rETH")).to.deep.equal([2n, 2n, 0n]);
-      expect(await f.vault.buffers()).to.deep.equal(KEYS.map((k) => l.buffer.get(k)));
+      expect(await buffersOf(f)).to.deep.equal(KEYS.map((k) => l.buffer.get(k)));
     });
 
     it("returns 0 with nothing pending or maxRequests 0, having synced, and changes nothing else", async function () {
@@ -1003,7 +1031,7 @@ describe("WithdrawalQueue", function () {
       await expectStored(f, l, r);
       expect(await f.vault.balanceOf(f.queue)).to.equal(r.shares);
       expect(await f.vault.totalSupply()).to.equal(l.supply);
-      expect(await f.vault.buffers()).to.deep.equal(KEYS.map((k) => l.buffer.get(k)));
+      expect(await buffersOf(f)).to.deep.equal(KEYS.map((k) => l.buffer.get(k)));
       expect(await f.queue.reserved(ETH)).to.equal(0n);
     });
 
@@ -1074,7 +1102,7 @@ describe("WithdrawalQueue", function () {
       const { r } = await requestAt(f, l, t, alice, parseEther("2") + 5n, "rETH", alice.address);
       const { r: eth } = await requestAt(f, l, (t += 2n), alice, parseEther("1") + 7n, "ETH", alice.address);
 
-      // rETH falls 2% on both its protocol rate and its market (inside the oracle's 5% fall bound: no trip).
+      // rETH falls 2% on both its protocol rate and its market (inside the vault's 5% fall bound for rETH: no trip).
       const fallen = (l.rETHRate * 98n) / 100n;
       await at((t += 1n), () => f.tokens.rETH.connect(admin).setExchangeRate(fallen));
       await at((t += 1n), () => f.feeds.rETH.connect(admin).setAnswer(fallen));
@@ -1110,6 +1138,84 @@ describe("WithdrawalQueue", function () {
       await expectLanes(f, l);
       expect(await f.queue.reserved(l.q.assets.rETH)).to.equal(r.maxUnits);
     });
+
+    it("gives the payouts' headroom back at once: first the excess above a lowered cap, never above the cap (syncs move none)", async function () {
+      const f = await loadFixture(deployQueueFixture);
+      const l = await ledgerOf(f);
+      const A = l.q.assets;
+      const { admin, alice, bob, carol } = f.signers;
+      const cap = VAULT_PARAMS.cap;
+      const headroomOf = async (key: Key) => (await f.vault.assetInfo(A[key])).headroom;
+      const expectHeadroom = async (label: string) => {
+        for (const key of MOVED)
+          expect(await headroomOf(key), `${key} headroom ${label}`).to.equal(l.headroom.get(key));
+      };
+      const ethDeposits = QUEUE_DEPOSITS.alice.eth + QUEUE_DEPOSITS.bob.eth;
+      const rETHDeposits = QUEUE_DEPOSITS.alice.rETH + QUEUE_DEPOSITS.bob.rETH;
+
+      // The cap less net deposits: the seed's ETH took none, and a sync re-bases nothing (it would find the seed).
+      let t = BigInt(await time.latest()) + 10n;
+      await at(t, () => f.accountant.sync());
+      l.sync(t);
+      expect(l.headroom.get("ETH")).to.equal(cap - ethDeposits);
+      expect(l.headroom.get("rETH")).to.equal(cap - rETHDeposits);
+      expect(l.buffer.get("ETH")).to.equal(ethDeposits + VAULT_PARAMS.seed);
+      await expectHeadroom("after a sync");
+
+      // rETH's cap lowered 1 rETH below its net deposits: no headroom, 1 rETH of excess.
+      const excess = parseEther("1") + 11n;
+      const low = rETHDeposits - excess;
+      await at((t += 1n), () => f.vault.connect(admin).setAssetLimits(A.rETH, low, VAULT_PARAMS.minDeposit));
+      l.setCap("rETH", low);
+      expect([l.headroom.get("rETH"), l.excess.get("rETH")]).to.deep.equal([0n, excess]);
+      await expectHeadroom("after the cap was lowered");
+
+      // A payout of 0.55 rETH only absorbs excess; the whole ETH buffer (the seed's ETH too) paid out would take the
+      // ETH headroom above the cap, which it never exceeds.
+      await at((t += 1n), () => f.vault.connect(alice).approve(f.queue, MaxUint256));
+      const { r: small } = await requestAt(f, l, (t += 2n), bob, parseEther("0.6"), "rETH", bob.address);
+      expect(l.rateAt(t)).to.equal(WAD);
+      const whole = l.buffer.get("ETH")!;
+      expect(l.routeOf(t + 1n, whole, "ETH")).to.deep.equal({ units: whole, room: whole, ok: true });
+      await at((t += 1n), () => f.queue.connect(alice).requestWithdrawal(whole, ETH, alice.address));
+      const all = l.request(t, alice.address, alice.address, whole, "ETH");
+      const { fin } = await finalizeAt(f, l, (t += 1n), MaxUint256);
+      expect(fin.finalized.map((r) => r.id)).to.deep.equal([all.id, small.id]);
+      expect(all.payoutUnits).to.equal(whole);
+      expect(small.payoutUnits).to.be.lessThan(excess);
+      expect(l.excess.get("rETH")).to.equal(excess - small.payoutUnits);
+      expect(l.headroom.get("rETH")).to.equal(0n);
+      expect(cap - ethDeposits + whole).to.be.greaterThan(cap);
+      expect(l.headroom.get("ETH")).to.equal(cap);
+      await expectHeadroom("after the first payouts");
+
+      // A sync (after a rETH rate rise) moves none of it.
+      const rETHRate = (l.rETHRate * 1_003n) / 1_000n;
+      await at((t += 1n), () => f.tokens.rETH.connect(admin).setExchangeRate(rETHRate));
+      l.rETHRate = rETHRate;
+      await at((t += 1n), () => f.accountant.sync());
+      l.sync(t);
+      await expectHeadroom("after a second sync");
+
+      // A payout larger than what is left of the excess: the rest opens headroom, usable at once.
+      const { r: big } = await requestAt(f, l, (t += 2n), bob, parseEther("1.5"), "rETH", bob.address);
+      await finalizeAt(f, l, (t += 1n), MaxUint256);
+      const opened = small.payoutUnits + big.payoutUnits - excess;
+      expect(opened).to.be.greaterThan(VAULT_PARAMS.minDeposit);
+      expect([l.headroom.get("rETH"), l.excess.get("rETH")]).to.deep.equal([opened, 0n]);
+      await expectHeadroom("after the second payout");
+
+      await at((t += 1n), () => f.tokens.rETH.connect(carol).deposit({ value: parseEther("2") }));
+      await at((t += 1n), () => f.tokens.rETH.connect(carol).approve(f.vault, MaxUint256));
+      await expect(at((t += 1n), () => f.vault.connect(carol).depositLST(A.rETH, opened + 1n, carol.address, 0, 0)))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultCapExceeded")
+        .withArgs(A.rETH, opened + 1n, opened);
+      await at((t += 1n), () => f.vault.connect(carol).depositLST(A.rETH, opened, carol.address, 0, 0));
+      l.deposit(carol.address, "rETH", opened);
+      expect(l.headroom.get("rETH")).to.equal(0n);
+      await expectHeadroom("after a deposit of all of it");
+      expect(await f.vault.balanceOf(carol.address)).to.equal(l.balanceOf(carol.address));
+    });
   });
   describe("finalize: slash and gain sharing", function () {
     it("a loss before finalization: the request is paid floor(shares * rateAfter / 1e18), holders who stay lose the same per share", async function () {
@@ -1123,7 +1229,7 @@ describe("WithdrawalQueue", function () {
       const bobBefore = mulWad(bobShares, r.rateAtRequest);
       expect(await f.vault.convertToAssets(bobShares)).to.equal(bobBefore);
 
-      // A Lido-level loss of 2% (inside the oracle's 5% bound) while the request waits.
+      // A Lido-level loss of 2% (inside stETH's 5% fall bound) while the request waits.
       const loss = -(l.steth.pooledEther * 2n) / 100n;
       await at(t1 + 1n, () => f.tokens.stETH.connect(admin).rebase(loss));
       l.steth.rebase(loss);
@@ -1547,7 +1653,7 @@ describe("WithdrawalQueue", function () {
         .withArgs(stuck.id, alice.address, ZeroAddress);
     });
 
-    it("reverts NotStuck, NotOwner, NotPending, NoRoute on the target, InvalidConfig, UnknownRequest; changes nothing", async function () {
+    it("reverts NotStuck, NotOwner, NotPending, NoRoute on the target, SameAsset, UnknownRequest; changes nothing", async function () {
       const f = await loadFixture(deployQueueFixture);
       const l = await ledgerOf(f);
       const A = l.q.assets;
@@ -1590,7 +1696,7 @@ describe("WithdrawalQueue", function () {
       let next = await attempt(readyAt, [
         [carol, false, reth.id, "ETH", "WithdrawalQueueNotOwner", [reth.id, carol.address, alice.address]],
         [bob, false, eth.id, "rETH", "WithdrawalQueueNotPending", [eth.id]],
-        [alice, false, reth.id, "rETH", "WithdrawalQueueInvalidConfig", []],
+        [alice, false, reth.id, "rETH", "WithdrawalQueueSameAsset", [reth.id, A.rETH]],
         [alice, false, reth.id, "cbETH", "WithdrawalQueueNoRoute", [A.cbETH, cbUnits, 0n]],
         [alice, false, unknown, "ETH", "WithdrawalQueueNotOwner", [unknown, alice.address, ZeroAddress]],
         [admin, true, unknown, "ETH", "WithdrawalQueueUnknownRequest", [unknown]],
@@ -1658,13 +1764,20 @@ describe("WithdrawalQueue", function () {
   });
 
   describe("initialize", function () {
-    it("starts open, with the limits, maxWait, empty lanes and the vault's assets", async function () {
+    it("starts open, with the limits, maxWait, empty lanes, and the suite's links pointing at it", async function () {
       const f = await loadFixture(deployQueueFixture);
       const A = await addressesOf(f);
+      const [vault, accountant, queue] = await Promise.all([
+        f.vault.getAddress(),
+        f.accountant.getAddress(),
+        f.queue.getAddress(),
+      ]);
       expect([...(await f.queue.limits())]).to.deep.equal([MIN_SHARES, MAX_SHARES, false, MAX_WAIT]);
       expect([await f.queue.name(), await f.queue.symbol()]).to.deep.equal(["lrETH Withdrawal Request", "wlrETH"]);
       expect(await f.queue.authority()).to.equal(await f.accessManager.getAddress());
-      expect((await f.vault.links())[2]).to.equal(await f.queue.getAddress());
+      // No restaking side in this suite: the manager link is zero.
+      expect([...(await f.vault.links())]).to.deep.equal([accountant, ZeroAddress, queue]);
+      expect([...(await f.accountant.links())]).to.deep.equal([vault, ZeroAddress, queue]);
       for (const key of KEYS) {
         expect([...(await f.queue.lane(A[key]))], key).to.deep.equal([0n, 0n, 0n]);
         expect(await f.queue.liability(A[key]), key).to.equal(0n);
@@ -1672,35 +1785,57 @@ describe("WithdrawalQueue", function () {
       }
     });
 
-    it("reverts on a zero authority or vault, invalid limits or maxWait, a second call, and on the implementation", async function () {
+    it("reverts on a zero authority, invalid limits or maxWait, a second call, on the implementation, and a zero vault or accountant link", async function () {
       const f = await loadFixture(deployQueueFixture);
       const { admin } = f.signers;
       const impl = WithdrawalQueue__factory.connect(f.implementations.queue, admin);
       const authority = await f.accessManager.getAddress();
-      const vault = await f.vault.getAddress();
-      type Args = [string, string, bigint, bigint, bigint];
+      type Args = [string, bigint, bigint, bigint];
       const init = (args: Args) => impl.interface.encodeFunctionData("initialize", args);
-      const cases: [Args, string][] = [
-        [[ZeroAddress, vault, MIN_SHARES, MAX_SHARES, MAX_WAIT], "WithdrawalQueueZeroAddress"],
-        [[authority, ZeroAddress, MIN_SHARES, MAX_SHARES, MAX_WAIT], "WithdrawalQueueZeroAddress"],
-        [[authority, vault, 0n, MAX_SHARES, MAX_WAIT], "WithdrawalQueueInvalidConfig"],
-        [[authority, vault, MAX_SHARES + 1n, MAX_SHARES, MAX_WAIT], "WithdrawalQueueInvalidConfig"],
-        [[authority, vault, MIN_SHARES, MAX_SHARES, HOUR - 1n], "WithdrawalQueueInvalidConfig"],
-        [[authority, vault, MIN_SHARES, MAX_SHARES, 60n * DAY + 1n], "WithdrawalQueueInvalidConfig"],
+      const cases: [Args, string, unknown[]][] = [
+        [[ZeroAddress, MIN_SHARES, MAX_SHARES, MAX_WAIT], "WithdrawalQueueZeroAddress", []],
+        [[authority, 0n, MAX_SHARES, MAX_WAIT], "WithdrawalQueueInvalidLimits", [0n, MAX_SHARES]],
+        [
+          [authority, MAX_SHARES + 1n, MAX_SHARES, MAX_WAIT],
+          "WithdrawalQueueInvalidLimits",
+          [MAX_SHARES + 1n, MAX_SHARES],
+        ],
+        [[authority, MIN_SHARES, MAX_SHARES, HOUR - 1n], "WithdrawalQueueInvalidMaxWait", [HOUR - 1n]],
+        [[authority, MIN_SHARES, MAX_SHARES, 60n * DAY + 1n], "WithdrawalQueueInvalidMaxWait", [60n * DAY + 1n]],
       ];
-      for (const [args, error] of cases) {
-        await expect(deployProxy(admin, f.implementations.queue, init(args)), error).to.be.revertedWithCustomError(
-          impl,
-          error,
-        );
+      for (const [args, error, errorArgs] of cases) {
+        await expect(deployProxy(admin, f.implementations.queue, init(args)), error)
+          .to.be.revertedWithCustomError(impl, error)
+          .withArgs(...errorArgs);
       }
-      await expect(
-        f.queue.initialize(authority, vault, MIN_SHARES, MAX_SHARES, MAX_WAIT),
-      ).to.be.revertedWithCustomError(f.queue, "InvalidInitialization");
-      await expect(impl.initialize(authority, vault, MIN_SHARES, MAX_SHARES, MAX_WAIT)).to.be.revertedWithCustomError(
+      // The extremes are accepted.
+      const edge = WithdrawalQueue__factory.connect(
+        await deployProxy(admin, f.implementations.queue, init([authority, 1n, 1n, 60n * DAY])),
+        admin,
+      );
+      expect([...(await edge.limits())]).to.deep.equal([1n, 1n, false, 60n * DAY]);
+      await expect(f.queue.initialize(authority, MIN_SHARES, MAX_SHARES, MAX_WAIT)).to.be.revertedWithCustomError(
+        f.queue,
+        "InvalidInitialization",
+      );
+      await expect(impl.initialize(authority, MIN_SHARES, MAX_SHARES, MAX_WAIT)).to.be.revertedWithCustomError(
         impl,
         "InvalidInitialization",
       );
+
+      // The links are constructor immutables: the queue needs its vault and its accountant.
+      const links = {
+        vault: await f.vault.getAddress(),
+        accountant: await f.accountant.getAddress(),
+        queue: await f.queue.getAddress(),
+        manager: ZeroAddress,
+      };
+      for (const missing of ["vault", "accountant"] as const) {
+        await expect(
+          new WithdrawalQueue__factory(admin).deploy({ ...links, [missing]: ZeroAddress }),
+          missing,
+        ).to.be.revertedWithCustomError(impl, "WithdrawalQueueZeroAddress");
+      }
     });
   });
 
@@ -1716,10 +1851,9 @@ describe("WithdrawalQueue", function () {
         [0n, max],
         [max + 1n, max],
       ]) {
-        await expect(f.queue.connect(admin).setLimits(a, b)).to.be.revertedWithCustomError(
-          f.queue,
-          "WithdrawalQueueInvalidConfig",
-        );
+        await expect(f.queue.connect(admin).setLimits(a, b))
+          .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueInvalidLimits")
+          .withArgs(a, b);
       }
       await expect(f.queue.connect(admin).setLimits(min, max))
         .to.emit(f.queue, "RequestLimitsUpdated")
@@ -1752,7 +1886,9 @@ describe("WithdrawalQueue", function () {
         await expect(
           at((t += 1n), () => f.queue.connect(admin).setMaxWait(wait)),
           `${wait}`,
-        ).to.be.revertedWithCustomError(f.queue, "WithdrawalQueueInvalidConfig");
+        )
+          .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueInvalidMaxWait")
+          .withArgs(wait);
       }
       for (const wait of [60n * DAY, HOUR]) {
         await expect(at((t += 1n), () => f.queue.connect(admin).setMaxWait(wait)))
@@ -2123,7 +2259,7 @@ class InvariantRun {
   /**
    * A pending request is re-denominated into `key` by its owner (or an admin): `early`, first one second before it
    * may be (NotStuck); then time moves to when it may, and the ledger's outcome (a move, or the error it predicts:
-   * NoRoute, or InvalidConfig for its own asset) is expected.
+   * NoRoute, or SameAsset for its own asset) is expected.
    */
   private async redenominate(pick: number, key: Moved, admin: boolean, early: boolean): Promise<void> {
     const { f, l } = this;
@@ -2225,7 +2361,7 @@ class InvariantRun {
     // The vault never owes more than it has: buffers read without underflow, match the ledger, and are held. Every
     // lane's liability is the sum of its pending requests' most units, and fits the asset's buffer + outside units
     // less ROUTE_MARGIN (the outside units are fixed here, so what a request was routed against stays).
-    const buffers = await vault.buffers();
+    const buffers = await buffersOf(f);
     expect([...buffers], "buffers").to.deep.equal(KEYS.map((k) => l.buffer.get(k)));
     for (const [i, key] of KEYS.entries()) {
       if (!(MOVED as readonly string[]).includes(key)) continue;
@@ -2236,6 +2372,7 @@ class InvariantRun {
       expect(lane.liability, `${key} liability = pending most units`).to.equal(
         l.pendingIn(k).reduce((s, r) => s + r.maxUnits, 0n),
       );
+      expect(info.headroom, `${key} headroom (ledger)`).to.equal(l.headroom.get(k));
       const counted = info.outsideUnits > ROUTE_MARGIN ? info.outsideUnits - ROUTE_MARGIN : 0n;
       expect(lane.liability, `${key} liability <= buffer + outside - margin`).to.be.at.most(info.bufferUnits + counted);
       expect(info.outsideUnits, `${key} outside`).to.equal(l.outside(k));

@@ -21,12 +21,13 @@
  *   rate) / 1e18)` as `units = floor(value * 1e18 / payoutPrice)`, capped at its most units (the value is then
  *   recomputed as `floor(units * payoutPrice / 1e18)`), while the asset's buffer lasts; a lane stops at its first
  *   request the buffer cannot pay, the other lanes go on. The finalized lrETH is burned, the units move from the
- *   vault's buffer to the queue's reserve, the lane's liability drops by the requests' most units, and the
- *   high-water mark rises through `RateModel.settle` (the last sync's value per share);
+ *   vault's buffer to the queue's reserve (the vault gives their headroom back: `Ledger.settle`), the lane's
+ *   liability drops by the requests' most units, and the high-water mark rises through `RateModel.settle` (the last
+ *   sync's value per share);
  * - `redenominate(id, asset)` of a pending request `maxWait` after it joined its lane moves it: the old id is burned
  *   (status 4, no payout), its most units leave the old lane, and a new request with the same shares and rate at
  *   request joins the new lane at `t` with its value now, `floor(shares * min(rateAtRequest, rate now) / 1e18)`,
- *   routed as a request;
+ *   routed as a request (not into the asset it already names: `WithdrawalQueueSameAsset(id, asset)`);
  * - a claim pays each request's frozen units to the recipient, once.
  */
 import { DEAD, KEYS, Ledger } from "../helpers/ledger";
@@ -296,7 +297,8 @@ export class QueueLedger extends Ledger {
     if (sharesBurned > 0n) {
       for (const k of KEYS) {
         const u = used.get(k)!;
-        this.buffer.set(k, this.buffer.get(k)! - u);
+        // The vault's settlement: the buffer is debited and the payout's headroom given back.
+        this.settle(k, u);
         this.reserved.set(k, this.reserved.get(k)! + u);
       }
       if (used.get("stETH")! > 0n) this.steth.transferShares(this.q.vault, this.q.queue, used.get("stETH")!);
@@ -343,7 +345,7 @@ export class QueueLedger extends Ledger {
     if (r.status !== PENDING) return { name: "WithdrawalQueueNotPending", args: [id] };
     const readyAt = r.requestedAt + this.maxWait;
     if (t < readyAt) return { name: "WithdrawalQueueNotStuck", args: [id, readyAt] };
-    if (key === r.asset) return { name: "WithdrawalQueueInvalidConfig", args: [] };
+    if (key === r.asset) return { name: "WithdrawalQueueSameAsset", args: [id, this.q.assets[key]] };
     const route = this.route(key, this.redenominatedValue(t, r));
     if (!route.ok) return { name: "WithdrawalQueueNoRoute", args: [this.q.assets[key], route.units, route.room] };
     return undefined;
