@@ -34,6 +34,7 @@ import {
   laneId,
 } from "./queueLedger";
 import type { Finalization, Key, LedgerRequest, LedgerSync } from "./queueLedger";
+import { INVARIANT_RUNS } from "../shared/env";
 
 const { parseEther, parseUnits, MaxUint256, ZeroAddress } = ethers;
 const HOUR = 3_600n;
@@ -1922,8 +1923,8 @@ describe("WithdrawalQueue", function () {
   });
 
   describe("invariants", function () {
-    // 200 in CI; `INVARIANT_RUNS` lowers it for the (instrumented, far slower) coverage run.
-    const runs = Number(process.env.INVARIANT_RUNS ?? 200);
+    // A quick pass in `npm test`, full strength in CI (`INVARIANT_RUNS`, test/shared/env.ts).
+    const runs = INVARIANT_RUNS;
     it(`P1, P5, P6, P13 and lane liveness hold after every step of ${runs} seeded random sequences`, async function () {
       const seen = { blockedBesideCovered: 0, coveredLanes: 0, moved: 0 };
       await fc.assert(
