@@ -1,11 +1,17 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { LRTLens__factory, LRTVault__factory, RestakingManagerMock__factory } from "../typechain-types";
+import {
+  LRTAccountant__factory,
+  LRTLens__factory,
+  LRTVault__factory,
+  RestakingManagerMock__factory,
+  VaultAssets__factory,
+} from "../typechain-types";
 import type { ILRTLens } from "../typechain-types/contracts/LRTLens";
 import type { IRestakingManager } from "../typechain-types/contracts/test/RestakingManagerMock";
 import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE } from "./fixtures/tokens";
-import { ASSET_ORDER, ETH, VAULT_PARAMS, deployProxy, deployVaultFixture } from "./fixtures/vault";
+import { ASSET_ORDER, ETH, VAULT_PARAMS, deployVaultFixture } from "./fixtures/vault";
 import type { VaultFixture } from "./fixtures/vault";
 import { restaked } from "./fixtures/restaked";
 import { SET_ID } from "./fixtures/suite";
@@ -13,6 +19,7 @@ import { ascending } from "./fixtures/eigenlayer";
 import { WAD, max, mulDiv, mulWad } from "./helpers/math";
 import { KEYS, Ledger, ledgerAddresses } from "./helpers/ledger";
 import type { Key } from "./helpers/ledger";
+import { Outcome, bound, type OutcomeCode } from "./helpers/priceBoundsModel";
 import { blockOf } from "./helpers/restaking";
 
 const { parseEther, ZeroAddress } = ethers;
@@ -21,12 +28,12 @@ const DAY = 24n * HOUR;
 
 /**
  * The scenario every test builds on, as data (applied on chain by `yieldFixture`, replayed by `replayYield`):
- * LST prices move before anyone deposits (synced an hour after the fixture's first sync, so the oracle's stored
- * price rises by at most 5%/24 of it: the rises are clamped, and deposits are priced at the stored price), four
+ * LST prices move before anyone deposits (synced an hour after the fixture's first sync, so the stored price rises by
+ * at most 5%/24 of it: the rises are clamped, and deposits are priced at the stored price), four
  * deposits in odd amounts, then a yield on stETH and rETH synced three days later (the stored prices catch up).
  */
 const S = {
-  /** Lido yield on the 100 ETH pool before the deposits (+1.23%, above what the oracle lets an hour add). */
+  /** Lido yield on the 100 ETH pool before the deposits (+1.23%, above what the bounds let an hour add). */
   stETHRebase1: 1_234_567_890_123_456_789n,
   /** rETH rate before the deposits (+1.12% from 1.1; its market feed stays at 1.1). */
   rETHRate1: 1_112_345_678_901_234_567n,
@@ -117,10 +124,11 @@ async function replayYield(f: VaultFixture & { sync1At: bigint; sync2At: bigint 
  * assets held: the sync floors each asset's value (the live value, rounded once, is up to n - 1 wei more) and the
  * value per 1e18 lrETH, losing under 1 wei per 1e18 lrETH (< supply / 1e18 wei in all), and `totalAssets` and
  * `pendingGains` are each floored once more (< 1 wei each). It is never negative: rate + pending never exceed the
- * value per share before rounding, so neither can credit more than the vault holds.
+ * value per share before rounding, so neither can credit more than the vault holds. (While no price moved since the
+ * sync, the live prices are the stored ones, so this holds later too.)
  */
 function expectSyncRounding(s: ILRTLens.VaultSummaryStructOutput): void {
-  const held = BigInt(s.assets.filter((a) => a.info.bufferUnits + a.restakedUnits + a.queuedUnits > 0n).length);
+  const held = BigInt(s.assets.filter((a) => a.live.buffer + a.live.outside > 0n).length);
   expect(s.unrecognised, "unrecognised").to.be.at.least(0n);
   expect(s.unrecognised, "unrecognised").to.be.at.most(s.totalSupply / WAD + 1n + held);
 }
@@ -132,9 +140,31 @@ interface Listed {
 }
 
 /**
+ * The price a sync at `t` would use for `key` (what `accountant.valuation()` shows): the adapter's price now, bounded
+ * against the price the last sync stored over the time since that sync (`PriceBounds`), and what the bound did.
+ */
+function livePrice(l: Ledger, key: Key, t: bigint): { used: bigint; outcome: OutcomeCode } {
+  if (key === "ETH") return { used: WAD, outcome: Outcome.Taken };
+  const bounds = l.oracle.get(key)!;
+  return bound(
+    l.price.get(key)!,
+    l.observedPrice(key),
+    bounds.maxRiseBpsPerDay,
+    bounds.maxFallBps,
+    t - l.rates.lastSync,
+  );
+}
+
+/** Every asset's holdings at its live price at `t`, summed, then rounded down once (the lens's `liveAssets`). */
+function liveAssetsAt(l: Ledger, t: bigint): bigint {
+  return KEYS.reduce((sum, k) => sum + l.holdings(k) * livePrice(l, k, t).used, 0n) / WAD;
+}
+
+/**
  * Compares every field of `summary()` at time `t` with the ledger's prediction. `outside`: per asset, the units the
- * last sync found restaked or queued (the vault's `outsideUnits`; none unless a test says so); `slashed`: what
- * `freshness()` reports (no restaking manager here: false).
+ * last sync found restaked or queued (the vault's `outsideUnits`; none unless a test says so), while the live side
+ * shows what the restaking manager reports now (the ledger's `restaked` + `queued`); `slashed`: what `freshness()`
+ * reports (no restaking manager here: false).
  */
 function expectSummary(
   s: ILRTLens.VaultSummaryStructOutput,
@@ -146,7 +176,7 @@ function expectSummary(
 ): void {
   const totalAssets = mulWad(l.supply, l.rates.rateAt(t));
   const pendingGains = mulWad(l.rates.pending(t), l.supply);
-  const liveAssets = l.liveAssets();
+  const liveAssets = liveAssetsAt(l, t);
   const top: Record<string, unknown> = {
     rate: l.rates.rateAt(t),
     totalAssets,
@@ -166,22 +196,27 @@ function expectSummary(
   expect(s.assets.length, "assets").to.equal(KEYS.length);
   KEYS.forEach((key, i) => {
     const a = s.assets[i];
-    const perAsset: Record<string, unknown> = {
+    const price = livePrice(l, key, t);
+    const live: Record<string, unknown> = {
       asset: listed.assets[i],
-      price: l.price.get(key),
-      restakedUnits: l.restaked.get(key),
-      queuedUnits: l.queued.get(key),
-      value: l.value(key),
+      buffer: l.buffer.get(key),
+      outside: l.restaked.get(key)! + l.queued.get(key)!,
+      price: price.used,
+      outcome: price.outcome,
+      value: mulWad(l.holdings(key), price.used),
     };
-    for (const [field, value] of Object.entries(perAsset)) {
-      expect(a[field as keyof typeof a], `${key}.${field}`).to.equal(value);
+    for (const [field, value] of Object.entries(live)) {
+      expect(a.live[field as keyof typeof a.live], `${key}.live.${field}`).to.equal(value);
     }
     const tripped = l.tripped.get(key)!;
     const info: Record<string, unknown> = {
       index: BigInt(i),
       adapter: listed.adapters[i],
-      // The price the vault stored at the last sync: the lens's `price` is this one.
+      // The price the vault stored at the last sync.
       price: l.price.get(key),
+      maxRiseBpsPerDay: key === "ETH" ? 0n : BigInt(VAULT_PARAMS.maxRiseBpsPerDay),
+      maxFallBps: key === "ETH" ? 0n : BigInt(VAULT_PARAMS.maxFallBps),
+      strategy: ZeroAddress,
       outsideUnits: outside[key] ?? 0n,
       bufferUnits: l.buffer.get(key),
       sharesPerUnit: l.perUnit.get(key),
@@ -210,6 +245,32 @@ async function listedOf(f: VaultFixture): Promise<Listed> {
   return { assets: await assetAddresses(f), adapters: [ZeroAddress, ...ASSET_ORDER.map((k) => f.adapters[k])] };
 }
 
+/**
+ * `yieldFixture` whose vault and accountant have a `RestakingManagerMock` as their manager link. Links are
+ * immutables of the implementations, so the admin upgrades both proxies to implementations built with the mock in
+ * `LRTLinks` (the same code; storage, books and records are kept). The mock reports no position yet.
+ */
+async function managedYieldFixture() {
+  const f = await yieldFixture();
+  const { admin } = f.signers;
+  const manager = await new RestakingManagerMock__factory(admin).deploy();
+  const links = {
+    vault: await f.vault.getAddress(),
+    accountant: await f.accountant.getAddress(),
+    queue: await f.queue.getAddress(),
+    manager: await manager.getAddress(),
+  };
+  const library = await new VaultAssets__factory(admin).deploy();
+  const vaultImpl = await new LRTVault__factory(
+    { "contracts/libraries/VaultAssets.sol:VaultAssets": await library.getAddress() },
+    admin,
+  ).deploy(links);
+  const accountantImpl = await new LRTAccountant__factory(admin).deploy(links);
+  await f.vault.upgradeToAndCall(vaultImpl, "0x");
+  await f.accountant.upgradeToAndCall(accountantImpl, "0x");
+  return { ...f, manager };
+}
+
 describe("LRTLens", function () {
   describe("summary", function () {
     it("shows the vault as deployed: the seed in ETH, the first sync's prices, nothing pending", async function () {
@@ -217,8 +278,12 @@ describe("LRTLens", function () {
       const l = await baseLedger(f);
       const s = await f.lens.summary(f.vault);
       expectSummary(s, l, BigInt(await time.latest()), await listedOf(f));
-      // The first sync stored the stand-ins' initial rates and 1 ETH per Lido share (pooled = shares).
-      expect(s.assets.map((a) => a.price)).to.deep.equal([WAD, WAD, WAD, RETH_INITIAL_RATE, CBETH_INITIAL_RATE, WAD]);
+      // The first sync stored the stand-ins' initial rates and 1 ETH per Lido share (pooled = shares); nothing moved
+      // since, so a sync now would use the same prices.
+      const initial = [WAD, WAD, WAD, RETH_INITIAL_RATE, CBETH_INITIAL_RATE, WAD];
+      expect(s.assets.map((a) => a.info.price)).to.deep.equal(initial);
+      expect(s.assets.map((a) => a.live.price)).to.deep.equal(initial);
+      expect(s.assets.map((a) => a.live.outcome)).to.deep.equal(initial.map(() => Outcome.Taken));
       expect(s.rate).to.equal(WAD);
       expect(s.totalSupply).to.equal(VAULT_PARAMS.seed);
       expect(s.liveAssets).to.equal(VAULT_PARAMS.seed);
@@ -277,6 +342,52 @@ describe("LRTLens", function () {
       expectSyncRounding(vested);
     });
 
+    it("prices that moved since the sync show at once, bounded as a sync would bound them: a rise by the time elapsed, a fall in full (tripped)", async function () {
+      const f = await loadFixture(yieldFixture);
+      const l = await replayYield(f);
+      const before = await f.lens.summary(f.vault);
+      // Lido yield of +2% (far above what two hours let a price rise: 5%/12) and an rETH loss of 6% (beyond the 5%
+      // fall bound); cbETH does not move.
+      const rebase = (l.steth.pooledEther * 2n) / 100n;
+      await f.tokens.stETH.connect(f.signers.admin).rebase(rebase);
+      l.steth.rebase(rebase);
+      const rETHRate = (S.rETHRate2 * 94n) / 100n;
+      await f.tokens.rETH.connect(f.signers.admin).setExchangeRate(rETHRate);
+      l.rETHRate = rETHRate;
+      const at = f.sync2At + 2n * HOUR;
+      await time.increaseTo(at);
+
+      const s = await f.lens.summary(f.vault);
+      expectSummary(s, l, at, await listedOf(f));
+      const [stETH, wstETH, rETH, cbETH] = [1, 2, 3, 4].map((i) => s.assets[i].live);
+      // stETH and wstETH: clamped to the stored price plus 5% a day over two hours (rounded down).
+      const stored = l.price.get("stETH")!;
+      const ceiling = stored + mulDiv(stored, 500n * 2n * HOUR, 10_000n * DAY);
+      for (const a of [stETH, wstETH]) {
+        expect(a.outcome).to.equal(Outcome.Clamped);
+        expect(a.price).to.equal(ceiling);
+      }
+      expect(ceiling).to.be.lessThan(l.observedPrice("stETH"));
+      // rETH: the fall counts in full and would trip the asset.
+      expect(rETH.outcome).to.equal(Outcome.Tripped);
+      expect(rETH.price).to.equal(rETHRate);
+      expect(cbETH.outcome).to.equal(Outcome.Taken);
+      expect(cbETH.price).to.equal(l.price.get("cbETH"));
+      // Nothing is stored until a sync: the records keep the last sync's prices and nothing is tripped yet.
+      expect(s.assets.map((a) => a.info.price)).to.deep.equal(before.assets.map((a) => a.info.price));
+      expect(s.assets.some((a) => a.info.tripped)).to.equal(false);
+      // The rETH loss outweighs the bounded stETH rise here: the vault holds less than holders are credited.
+      expect(s.unrecognised).to.be.lessThan(before.unrecognised);
+
+      // A sync stores exactly those prices and trips rETH; the lens then shows the new books.
+      await time.setNextBlockTimestamp(at + 1n);
+      await f.accountant.sync();
+      l.sync(at + 1n);
+      const synced = await f.lens.summary(f.vault);
+      expectSummary(synced, l, at + 1n, await listedOf(f));
+      expect(synced.assets[3].info.tripped).to.equal(true);
+    });
+
     it("a deposit after the sync pays the value per share found: unrecognised moves only by its rounding", async function () {
       const f = await loadFixture(yieldFixture);
       const l = await replayYield(f);
@@ -325,17 +436,16 @@ describe("LRTLens", function () {
       expect(s.rate).to.be.at.least(rateBefore);
     });
 
-    it("after a loss beyond the oracle's bound: applied at once, the asset tripped and closed", async function () {
+    it("after a loss beyond the price bound: applied at once, the asset tripped and closed", async function () {
       const f = await loadFixture(yieldFixture);
       const l = await replayYield(f);
-      // A 6% Lido-level loss: beyond the oracle's 5% fall bound, so the fall applies in full and trips stETH and
-      // wstETH.
+      // A 6% Lido-level loss: beyond the 5% fall bound, so the fall applies in full and trips stETH and wstETH.
       const loss = -(l.steth.pooledEther * 6n) / 100n - 1n;
       await f.tokens.stETH.connect(f.signers.admin).rebase(loss);
       l.steth.rebase(loss);
       const at = f.sync2At + DAY;
       await time.setNextBlockTimestamp(at);
-      await f.accountant.sync();
+      await expect(f.accountant.sync()).to.emit(f.accountant, "PriceTripped");
       const rateBefore = l.rates.rateAt(at);
       const out = l.sync(at);
       expect(out.loss, "the scenario's loss exceeds the pending gains").to.be.greaterThan(0n);
@@ -349,21 +459,27 @@ describe("LRTLens", function () {
     });
 
     it("with a restaking manager: restaked and queued units per asset, their value, and its delegator positions", async function () {
-      const f = await loadFixture(yieldFixture);
+      const f = await loadFixture(managedYieldFixture);
       const l = await replayYield(f);
+      const { manager } = f;
       const [, , , , , , delegatorA, delegatorB, operatorA, strangeToken] = await ethers.getSigners();
-      const manager = await new RestakingManagerMock__factory(f.signers.admin).deploy();
-      // LEAD: RestakingManagerMock has no `slashedSince(uint256)`, so `accountant.freshness()` (read by the lens since
-      // issue 9) reverts and so does `summary()` with the mock linked; the mock needs a settable `slashedSince`.
-      await f.vault.connect(f.signers.admin).setRestakingManager(manager);
+      const assets = await listedOf(f);
+      const index = (key: Key) => KEYS.indexOf(key);
 
+      // One position per restaked asset (the manager sums its delegators' shares), keyed by the asset's index.
       const positions: IRestakingManager.AssetPositionStruct[] = [
-        { asset: await f.tokens.stETH.getAddress(), withdrawableUnits: 1_111_111_111_111_111_111n, queuedUnits: 0n },
-        { asset: await f.tokens.rETH.getAddress(), withdrawableUnits: 2_000_000_000_000_000_001n, queuedUnits: 3n },
-        // A second delegator's rETH: the lens sums per asset, as the sync does.
-        { asset: await f.tokens.rETH.getAddress(), withdrawableUnits: 5n, queuedUnits: 444_444_444_444_444_444n },
-        // An asset the vault does not list is ignored, as the sync ignores it.
-        { asset: strangeToken.address, withdrawableUnits: parseEther("50"), queuedUnits: parseEther("50") },
+        {
+          asset: assets.assets[index("stETH")],
+          index: index("stETH"),
+          withdrawableUnits: 1_111_111_111_111_111_111n,
+          queuedUnits: 0n,
+        },
+        {
+          asset: assets.assets[index("rETH")],
+          index: index("rETH"),
+          withdrawableUnits: 2_000_000_000_000_000_001n + 5n,
+          queuedUnits: 3n + 444_444_444_444_444_444n,
+        },
       ];
       const delegatorPositions: IRestakingManager.DelegatorPositionStruct[] = [
         {
@@ -393,10 +509,10 @@ describe("LRTLens", function () {
       l.restaked.set("rETH", 2_000_000_000_000_000_001n + 5n);
       l.queued.set("rETH", 3n + 444_444_444_444_444_444n);
 
-      // Before a sync the new units are live (at the stored prices) but not recognised.
+      // Before a sync the new units are live (at the prices a sync would use) but not recognised.
       const before = await f.lens.summary(f.vault);
       // The vault's `outsideUnits` are still the last sync's (none).
-      expectSummary(before, l, BigInt(await time.latest()), await listedOf(f));
+      expectSummary(before, l, BigInt(await time.latest()), assets);
       expect(before.unrecognised).to.be.greaterThan(parseEther("3"));
       expect(
         before.positions.map((p) => ({
@@ -417,7 +533,7 @@ describe("LRTLens", function () {
       l.sync(at);
       const after = await f.lens.summary(f.vault);
       // The sync stored each listed asset's restaked + queued units as its `outsideUnits`.
-      expectSummary(after, l, at, await listedOf(f), {
+      expectSummary(after, l, at, assets, {
         stETH: l.restaked.get("stETH")! + l.queued.get("stETH")!,
         rETH: l.restaked.get("rETH")! + l.queued.get("rETH")!,
       });
@@ -446,11 +562,14 @@ describe("LRTLens", function () {
       const slashed = await lens.summary(s.vault);
       expect(slashed.slashedSinceSync).to.equal(true);
       // The positions show the slash at once (the model's units); the rate does not until a sync, so the vault
-      // holds less, at its stored prices, than holders are credited.
+      // holds less, at the prices a sync would use, than holders are credited.
       const assets = [...(await s.vault.assets())];
       for (const p of m.positions(block)) {
         const a = slashed.assets[assets.indexOf(await s.tokens[p.token].getAddress())];
-        expect([a.restakedUnits, a.queuedUnits], p.token).to.deep.equal([p.withdrawableUnits, p.queuedUnits]);
+        expect([a.live.buffer, a.live.outside], p.token).to.deep.equal([
+          m.buffer.get(p.token),
+          p.withdrawableUnits + p.queuedUnits,
+        ]);
       }
       expect(slashed.rate).to.equal(before.rate);
       expect(slashed.unrecognised).to.be.lessThan(0n);
@@ -471,42 +590,64 @@ describe("LRTLens", function () {
       for (const a of s.assets) expect(a.info.expiry).to.equal(f.sync2At + BigInt(VAULT_PARAMS.maxRateAge));
     });
 
-    it("reverts LRTLensNotWired for a vault with no accountant linked", async function () {
+    it("needs no wiring check: a vault cannot be built without an accountant or a queue (LRTVaultZeroAddress)", async function () {
+      // The lens reads the accountant from `vault.links()`. Links are constructor immutables, and the vault refuses
+      // a zero accountant or queue, so every vault the lens can be given is wired (the manager may be zero: none).
       const f = await loadFixture(lensFixture);
       const { admin } = f.signers;
-      const data = LRTVault__factory.createInterface().encodeFunctionData("initialize", [
-        await f.accessManager.getAddress(),
-        VAULT_PARAMS.cap,
-        VAULT_PARAMS.minDeposit,
-      ]);
-      const bare = await deployProxy(admin, f.implementations.vault, data);
-      await expect(f.lens.summary(bare)).to.be.revertedWithCustomError(f.lens, "LRTLensNotWired").withArgs(bare);
+      const library = await new VaultAssets__factory(admin).deploy();
+      const factory = new LRTVault__factory(
+        { "contracts/libraries/VaultAssets.sol:VaultAssets": await library.getAddress() },
+        admin,
+      );
+      const links = {
+        vault: await f.vault.getAddress(),
+        accountant: await f.accountant.getAddress(),
+        queue: await f.queue.getAddress(),
+        manager: ZeroAddress,
+      };
+      await expect(factory.deploy({ ...links, accountant: ZeroAddress })).to.be.revertedWithCustomError(
+        factory,
+        "LRTVaultZeroAddress",
+      );
+      await expect(factory.deploy({ ...links, queue: ZeroAddress })).to.be.revertedWithCustomError(
+        factory,
+        "LRTVaultZeroAddress",
+      );
+      const impl = await factory.deploy(links);
+      expect([...(await impl.links())]).to.deep.equal([links.accountant, ZeroAddress, links.queue]);
     });
   });
 
   describe("fixture wiring (deployVaultFixture)", function () {
-    it("links the proxies, prices every LST through its adapter and opens deposits", async function () {
+    it("links the proxies, prices every LST through its adapter with its bounds and opens deposits", async function () {
       const f = await loadFixture(lensFixture);
-      const [accountant, manager, queue] = await f.vault.links();
-      expect(accountant).to.equal(await f.accountant.getAddress());
-      expect([manager, queue]).to.deep.equal([ZeroAddress, await f.queue.getAddress()]);
-      expect([...(await f.accountant.links())]).to.deep.equal([
-        await f.vault.getAddress(),
-        await f.oracle.getAddress(),
-      ]);
-      expect(await f.oracle.accountant()).to.equal(await f.accountant.getAddress());
+      const vault = await f.vault.getAddress();
+      const accountant = await f.accountant.getAddress();
+      const queue = await f.queue.getAddress();
+      // No restaking side: the manager link is zero everywhere.
+      expect([...(await f.vault.links())]).to.deep.equal([accountant, ZeroAddress, queue]);
+      expect([...(await f.accountant.links())]).to.deep.equal([vault, ZeroAddress, queue]);
       expect([...(await f.vault.assets())]).to.deep.equal(await assetAddresses(f));
-      // The vault holds each LST's adapter; the oracle its bounds, refreshed at the fixture's sync.
+      // The vault holds each LST's adapter and its price bounds; the fixture's sync stored the initial prices.
+      const initial: Record<(typeof ASSET_ORDER)[number], bigint> = {
+        stETH: WAD,
+        wstETH: WAD,
+        rETH: RETH_INITIAL_RATE,
+        cbETH: CBETH_INITIAL_RATE,
+        weth: WAD,
+      };
       for (const key of ASSET_ORDER) {
         const info = await f.vault.assetInfo(f.tokens[key]);
         expect(info.adapter, key).to.equal(f.adapters[key]);
-        expect([...(await f.oracle.boundsOf(f.tokens[key]))], key).to.deep.equal([
+        expect([info.maxRiseBpsPerDay, info.maxFallBps], key).to.deep.equal([
           BigInt(VAULT_PARAMS.maxRiseBpsPerDay),
           BigInt(VAULT_PARAMS.maxFallBps),
-          f.firstSyncAt,
         ]);
+        expect([...(await f.vault.priceOf(f.tokens[key]))], key).to.deep.equal([f.adapters[key], initial[key]]);
       }
       expect((await f.vault.assetInfo(ETH)).adapter).to.equal(ZeroAddress);
+      expect([...(await f.vault.priceOf(ETH))]).to.deep.equal([ZeroAddress, WAD]);
       expect([...(await f.accountant.parameters())]).to.deep.equal([
         BigInt(VAULT_PARAMS.streamWindow),
         BigInt(VAULT_PARAMS.maxAprBps),

@@ -48,7 +48,7 @@ export class RestakingModel {
   readonly lastOperator = new Map<string, string>();
   /** Per delegator, the operator before its last redelegation (absent: never redelegated). */
   readonly previousOperator = new Map<string, string>();
-  /** Prices the oracle stored at the last sync (ETH per 1e18 units). */
+  /** Prices the vault stored at the last sync (ETH per 1e18 units). */
   readonly price = new Map<Restakable, bigint>();
   /** lrETH supply: the seed plus every deposit's mint. */
   supply = SEED;
@@ -98,7 +98,7 @@ export class RestakingModel {
     return m;
   }
 
-  /** Records the prices an oracle refresh stores now. */
+  /** Records the prices a sync stores now: the tokens' own rates (taken as they are while they do not move). */
   markSynced(): void {
     this.price.set("stETH", this.steth.pooledEthByShares(WAD));
     this.price.set("rETH", RETH_RATE);

@@ -5,7 +5,7 @@ import { parseEther } from "ethers";
 import { CBETH_RATE, RETH_RATE, deploySuiteFixture, depositLST, type Restakable, type Suite } from "../fixtures/suite";
 import { RestakingModel } from "../helpers/restakingModel";
 import { WAD, mulDiv } from "../helpers/math";
-import { payoutPrice } from "../helpers/oracleModel";
+import { payoutPrice } from "../helpers/priceBoundsModel";
 import {
   blockOf,
   bufferOf,

@@ -45,7 +45,7 @@ const MAX_PENDING = 10;
 const MAX_STRATEGIES = 4;
 
 /**
- * The restaked suite with a fourth strategy (wstETH, the most the manager takes) and delegator 0 (target raised to
+ * The restaked suite with a fourth strategy (wstETH, the most the vault takes) and delegator 0 (target raised to
  * 8000 bps) holding deposit shares in all four, so a forced undelegation of it queues MAX_STRATEGIES withdrawals.
  */
 async function fourStrategiesFixture() {
@@ -53,7 +53,7 @@ async function fourStrategiesFixture() {
   const { alice, keeper } = s.signers;
   const [d0, d1, d2] = s.delegators;
   const wstStrategy = await deployStrategy(s.el, await s.tokens.wstETH.getAddress());
-  await s.manager.setStrategy(s.tokens.wstETH, wstStrategy);
+  await s.vault.setStrategy(s.tokens.wstETH, wstStrategy);
   await s.manager.setTargets([d0, d1, d2], [8000, 1000, 1000]);
   // Alice wraps stETH and deposits the wstETH.
   await s.tokens.stETH.connect(alice).submit(ZeroAddress, { value: parseEther("5") });
@@ -68,7 +68,7 @@ async function fourStrategiesFixture() {
   return { s };
 }
 
-/** The four restaked tokens, in `setStrategy` order. */
+/** The four restaked tokens (the vault lists them as stETH, wstETH, rETH, cbETH). */
 const FOUR = ["stETH", "rETH", "cbETH", "wstETH"] as const;
 
 /** `delegator`'s pending EigenLayer withdrawals. */
@@ -162,8 +162,8 @@ describe("RestakingManager withdrawals", function () {
       expect(before.positions[p].queuedUnits).to.equal(modelBefore[p].queuedUnits);
       expect(after.positions[p].queuedUnits).to.equal(0n);
       expect(after.positions[p].withdrawableUnits).to.equal(modelAfter[p].withdrawableUnits);
-      expect(before.buffers[await index(t)]).to.equal(bufferBefore.get(t));
-      expect(after.buffers[await index(t)]).to.equal(m.buffer.get(t));
+      expect(before.inputs[await index(t)].buffer).to.equal(bufferBefore.get(t));
+      expect(after.inputs[await index(t)].buffer).to.equal(m.buffer.get(t));
     }
     // rETH: the queued units move to the buffer 1:1 (same strategy rate, same floor); stETH: Lido's share
     // rounding on the two transfers (strategy → delegator → vault) can cost one share.
