@@ -145,7 +145,8 @@ export class RateModel {
   }
 
   /**
-   * Books a sync at `time` that found `value` ETH (each asset rounded down) for `supply` lrETH. `exact`, the value
+   * Books a sync at `time` that found `value` ETH (each asset rounded down) for `supply` lrETH: the reference of
+   * `RateAccounting.sync(state, Valuation(totalValue = value, exact, supply), time, Params)`. `exact`, the value
    * before that rounding scaled by 1e18 (the sum of units x price), lets the books stand when only the per-asset
    * rounding puts the value per share below them (the accountant's rule); without it the model ignores that case.
    */
@@ -213,8 +214,10 @@ export class RateModel {
   }
 
   /**
-   * The withdrawal queue settled `sharesBurned` lrETH for `valuePaid` ETH right after a sync: the high-water mark
-   * rises by what the requests forfeited, per remaining share, rounded up (`supply` after the burn).
+   * The withdrawal queue settled `sharesBurned` lrETH for `valuePaid` ETH right after a sync
+   * (`RateAccounting.markAfterSettlement`, through `recordSettlement`): what they owed at the last sync's value per
+   * share is rounded down; the high-water mark rises by what the requests forfeited, per remaining share, rounded up
+   * (`supply` after the burn). Returns the forfeit (0: nothing changes).
    */
   settle(sharesBurned: bigint, valuePaid: bigint, supply: bigint): bigint {
     const owed = mulDiv(sharesBurned, this.lastValue, UNIT);

@@ -9,21 +9,27 @@ import {
   time,
 } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
-import { LRTAccountant__factory, LRTLens__factory } from "../../typechain-types";
+import {
+  LRTAccountant__factory,
+  LRTLens__factory,
+  LRTVault__factory,
+  ProxyBootstrap__factory,
+} from "../../typechain-types";
 import { PRICED, pricedVaultFixture, replayPriced } from "../fixtures/priced";
 import type { PricedFixture } from "../fixtures/priced";
 import { ETH, VAULT_PARAMS, deployProxy } from "../fixtures/vault";
 import { DEAD, KEYS } from "../helpers/ledger";
-import type { Key, Ledger } from "../helpers/ledger";
+import type { Key, Ledger, LedgerSync } from "../helpers/ledger";
 import { WAD, mulDiv, mulWad } from "../helpers/math";
-import type { SyncOutcome } from "../helpers/rateModel";
-import { expectUpgradeSafe } from "../helpers/upgrades";
+import { Outcome, bound } from "../helpers/priceBoundsModel";
 
 const { parseEther, ZeroAddress } = ethers;
 const HOUR = 3_600n;
 const DAY = 24n * HOUR;
 const BPS = 10_000n;
 const WINDOW = BigInt(VAULT_PARAMS.streamWindow);
+const RISE = BigInt(VAULT_PARAMS.maxRiseBpsPerDay);
+const FALL = BigInt(VAULT_PARAMS.maxFallBps);
 /** `LRTAccountant.MAX_FEE_BPS`, restated. */
 const MAX_FEE_BPS = 2_000n;
 
@@ -60,7 +66,7 @@ async function syncAt(
   f: PricedFixture,
   l: Ledger,
   t: bigint,
-): Promise<{ tx: ContractTransactionResponse; out: SyncOutcome }> {
+): Promise<{ tx: ContractTransactionResponse; out: LedgerSync }> {
   await time.setNextBlockTimestamp(t);
   const tx = await f.accountant.sync();
   return { tx, out: l.sync(t) };
@@ -571,6 +577,110 @@ describe("LRTAccountant", function () {
     });
   });
 
+  describe("valuation(): the one valuation sync and the lens use", function () {
+    /**
+     * The valuation the model expects at `t`: per asset, the ledger's buffer and outside units (restaked + queued)
+     * at the price the bound allows since the last sync (`bound`, from the ledger's stored price and the adapter's
+     * reading), each value rounded down; the total of those, the unrounded sum of units x price, and the supply.
+     */
+    function expectedValuation(f: PricedFixture, l: Ledger, assets: string[], t: bigint) {
+      const elapsed = t - l.rates.lastSync;
+      const rows = KEYS.map((k, i) => {
+        const buffer = l.buffer.get(k)!;
+        const outside = l.restaked.get(k)! + l.queued.get(k)!;
+        const { used, outcome } =
+          k === "ETH"
+            ? { used: WAD, outcome: Outcome.Taken }
+            : bound(l.price.get(k)!, l.observedPrice(k), RISE, FALL, elapsed);
+        return { asset: assets[i], buffer, outside, price: used, outcome, value: mulDiv(buffer + outside, used, WAD) };
+      });
+      return {
+        rows,
+        totalValue: rows.reduce((sum, r) => sum + r.value, 0n),
+        exact: rows.reduce((sum, r) => sum + (r.buffer + r.outside) * r.price, 0n),
+        totalSupply: l.supply,
+      };
+    }
+
+    async function actualValuation(f: PricedFixture) {
+      const v = await f.accountant.valuation();
+      return {
+        rows: v.assets.map((a) => ({
+          asset: a.asset,
+          buffer: a.buffer,
+          outside: a.outside,
+          price: a.price,
+          outcome: a.outcome,
+          value: a.value,
+        })),
+        totalValue: v.totalValue,
+        exact: v.exact,
+        totalSupply: v.totalSupply,
+      };
+    }
+
+    it("equals the sum over assets of (buffer + outside) x bounded price, each rounded down; the sync books that value", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const { alice, bob } = f.signers;
+      const assets = [ETH, ...(await Promise.all(KEYS.slice(1).map((k) => f.tokens[k as LST].getAddress())))];
+      // Every asset held, with amounts whose values are not whole wei.
+      await f.vault.connect(alice).depositETH(alice.address, 0, 0, { value: parseEther("1.000000000000000333") });
+      l.deposit(alice.address, "ETH", parseEther("1.000000000000000333"));
+      for (const [key, amount] of [
+        ["stETH", parseEther("3.3") + 1n],
+        ["wstETH", parseEther("2.7") + 3n],
+        ["rETH", parseEther("1.9") + 7n],
+        ["cbETH", parseEther("4.1") + 11n],
+        ["weth", parseEther("0.8") + 13n],
+      ] as [LST, bigint][]) {
+        const holder = f.signers[HOLDER[key]];
+        await f.vault.connect(holder).depositLST(f.tokens[key], amount, holder.address, 0, 0);
+        l.depositTokens(holder.address, holder.address, key, amount);
+      }
+      // Right after: the prices the last sync stored.
+      let now = BigInt(await time.latest());
+      let expected = expectedValuation(f, l, assets, now);
+      expect(expected.rows.every((r) => r.outcome === Outcome.Taken && r.buffer > 0n)).to.equal(true);
+      expect(expected.totalValue).to.equal(l.syncValue());
+      // The per-asset floors cost something here, so the total is not the exact sum rounded once.
+      expect(expected.exact / WAD).to.be.greaterThan(expected.totalValue);
+      expect(await actualValuation(f)).to.deep.equal(expected);
+
+      const lens = await new LRTLens__factory(f.signers.admin).deploy();
+      // Prices move: rETH beyond its bound (clamped), cbETH within it, Lido yield; six hours after the last sync.
+      await moveRate(f, l, "rETH", 300n);
+      await moveRate(f, l, "cbETH", -120n);
+      await rebaseStETH(f, l, 40n);
+      now = f.syncAt + 6n * HOUR;
+      await time.increaseTo(now);
+      expected = expectedValuation(f, l, assets, now);
+      expect(expected.rows[KEYS.indexOf("rETH")].outcome).to.equal(Outcome.Clamped);
+      expect(expected.rows[KEYS.indexOf("cbETH")].outcome).to.equal(Outcome.Taken);
+      expect(await actualValuation(f)).to.deep.equal(expected);
+
+      // A sync a second later values the vault the same way (at its own time), and books exactly that value.
+      const t = now + 1n;
+      const atSync = expectedValuation(f, l, assets, t);
+      const { tx, out } = await syncAt(f, l, t);
+      expect(out.totalValue).to.equal(atSync.totalValue);
+      await expect(tx)
+        .to.emit(f.accountant, "Synced")
+        .withArgs(out.previousRate, out.rate, atSync.totalValue, out.supply);
+      // After it (same block): the stored prices, the supply with the fee; the lens' live value is the exact sum
+      // rounded once.
+      // rETH's reading is still above what the bound allowed: at zero seconds since the sync, its stored price.
+      expected = expectedValuation(f, l, assets, t);
+      expect(expected.rows.map((r) => r.price)).to.deep.equal(KEYS.map((k) => l.price.get(k)));
+      expect(expected.rows.map((r) => r.outcome)).to.deep.equal(
+        KEYS.map((k) => (k === "rETH" ? Outcome.Clamped : Outcome.Taken)),
+      );
+      expect(expected.totalSupply).to.equal(out.supply);
+      expect(await actualValuation(f)).to.deep.equal(expected);
+      expect((await lens.summary(f.vault)).liveAssets).to.equal(expected.exact / WAD);
+    });
+  });
+
   describe("views: books(), pendingPerShare(), freshness()", function () {
     it("books() names every field: tranches, held back, mark, recognition time, last value, last sync and its block", async function () {
       const f = await loadFixture(pricedVaultFixture);
@@ -715,7 +825,7 @@ describe("LRTAccountant", function () {
       for (const caller of [admin, bob]) {
         await expect(f.accountant.connect(caller).recordSettlement(WAD, 0n))
           .to.be.revertedWithCustomError(f.accountant, "LRTAccountantOnlyWithdrawalQueue")
-          .withArgs(caller.address);
+          .withArgs(caller.address, await f.queue.getAddress());
       }
     });
   });
@@ -790,40 +900,130 @@ describe("LRTAccountant", function () {
       }
     });
 
-    it("initialize: once, never on the implementation, and with every address and a fee in range", async function () {
+    it("initialize: once, never on the implementation, with an authority, a treasury and parameters in range", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const { admin, treasury } = f.signers;
       const authority = await f.accessManager.getAddress();
-      const [vault, oracle] = await Promise.all([f.vault.getAddress(), f.oracle.getAddress()]);
-      const params = {
-        treasury: treasury.address,
-        feeBps: VAULT_PARAMS.feeBps,
-        streamWindow: VAULT_PARAMS.streamWindow,
-        maxAprBps: VAULT_PARAMS.maxAprBps,
-        maxRateAge: VAULT_PARAMS.maxRateAge,
-      };
-      await expect(f.accountant.initialize(authority, vault, oracle, params)).to.be.revertedWithCustomError(
+      const params: { treasury: string; feeBps: number; streamWindow: number; maxAprBps: number; maxRateAge: number } =
+        {
+          treasury: treasury.address,
+          feeBps: VAULT_PARAMS.feeBps,
+          streamWindow: VAULT_PARAMS.streamWindow,
+          maxAprBps: VAULT_PARAMS.maxAprBps,
+          maxRateAge: VAULT_PARAMS.maxRateAge,
+        };
+      await expect(f.accountant.initialize(authority, params)).to.be.revertedWithCustomError(
         f.accountant,
         "InvalidInitialization",
       );
       const impl = LRTAccountant__factory.connect(f.implementations.accountant, admin);
-      await expect(impl.initialize(authority, vault, oracle, params)).to.be.revertedWithCustomError(
-        impl,
-        "InvalidInitialization",
-      );
+      await expect(impl.initialize(authority, params)).to.be.revertedWithCustomError(impl, "InvalidInitialization");
       const iface = LRTAccountant__factory.createInterface();
-      const init = (...args: unknown[]) =>
-        deployProxy(admin, f.implementations.accountant, iface.encodeFunctionData("initialize", args as never));
-      for (const args of [
-        [ZeroAddress, vault, oracle, params],
-        [authority, ZeroAddress, oracle, params],
-        [authority, vault, ZeroAddress, params],
-      ]) {
-        await expect(init(...args)).to.be.revertedWithCustomError(f.accountant, "LRTAccountantZeroAddress");
-      }
-      await expect(init(authority, vault, oracle, { ...params, feeBps: MAX_FEE_BPS + 1n }))
+      const init = (auth: string, p: typeof params) =>
+        deployProxy(admin, f.implementations.accountant, iface.encodeFunctionData("initialize", [auth, p]));
+      await expect(init(ZeroAddress, params)).to.be.revertedWithCustomError(f.accountant, "LRTAccountantZeroAddress");
+      await expect(init(authority, { ...params, treasury: ZeroAddress })).to.be.revertedWithCustomError(
+        f.accountant,
+        "LRTAccountantZeroAddress",
+      );
+      await expect(init(authority, { ...params, feeBps: Number(MAX_FEE_BPS) + 1 }))
         .to.be.revertedWithCustomError(f.accountant, "LRTAccountantFeeTooHigh")
         .withArgs(MAX_FEE_BPS + 1n, MAX_FEE_BPS);
+      for (const [streamWindow, maxRateAge] of [
+        [VAULT_PARAMS.streamWindow, 0],
+        [VAULT_PARAMS.streamWindow, 7 * 86_400 + 1],
+        [90 * 86_400 + 1, VAULT_PARAMS.maxRateAge],
+      ]) {
+        await expect(init(authority, { ...params, streamWindow, maxRateAge }))
+          .to.be.revertedWithCustomError(f.accountant, "LRTAccountantInvalidConfig")
+          .withArgs(streamWindow, maxRateAge);
+      }
+      // In range, a fresh proxy starts the books at rate 1 with the given parameters.
+      const fresh = LRTAccountant__factory.connect(await init(authority, params), admin);
+      const [w, apr, age, fee, to] = await fresh.parameters();
+      expect([w, apr, age, fee, to]).to.deep.equal([
+        BigInt(params.streamWindow),
+        BigInt(params.maxAprBps),
+        BigInt(params.maxRateAge),
+        BigInt(params.feeBps),
+        treasury.address,
+      ]);
+      const b = await fresh.books();
+      expect([b.base, b.highWaterMark, b.lastValue, b.lastSync]).to.deep.equal([WAD, WAD, WAD, 0n]);
+    });
+
+    it("links are constructor immutables: links() names the suite's vault, queue and (no) manager; zero vault or queue refused", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const { admin, bob } = f.signers;
+      const [vault, accountant, queue] = await Promise.all([
+        f.vault.getAddress(),
+        f.accountant.getAddress(),
+        f.queue.getAddress(),
+      ]);
+      // The fixture's suite has no restaking side: the manager link is zero.
+      expect([...(await f.accountant.links())]).to.deep.equal([vault, ZeroAddress, queue]);
+      expect([...(await f.vault.links())]).to.deep.equal([accountant, ZeroAddress, queue]);
+      // The implementation holds the same links (the proxy reads them from its code).
+      const impl = LRTAccountant__factory.connect(f.implementations.accountant, admin);
+      expect([...(await impl.links())]).to.deep.equal([vault, ZeroAddress, queue]);
+      const links = { vault, accountant, queue, manager: ZeroAddress };
+      const factory = new LRTAccountant__factory(admin);
+      for (const bad of [
+        { ...links, vault: ZeroAddress },
+        { ...links, queue: ZeroAddress },
+      ]) {
+        await expect(factory.deploy(bad)).to.be.revertedWithCustomError(f.accountant, "LRTAccountantZeroAddress");
+      }
+      // A manager is optional; the accountant link is not the accountant's own business.
+      const other = await factory.deploy({ vault: bob.address, accountant: ZeroAddress, queue, manager: bob.address });
+      expect([...(await other.links())]).to.deep.equal([bob.address, bob.address, queue]);
+    });
+
+    it("sync on a vault with no lrETH reverts LRTAccountantNotSeeded(vault)", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const { admin, treasury } = f.signers;
+      const authority = await f.accessManager.getAddress();
+      // A suite of its own, built as the deploy modules build one: proxies at ProxyBootstrap first, then the
+      // implementations with their addresses, then each proxy upgraded with its initialize call. No seed.
+      const bootstrap = await new ProxyBootstrap__factory(admin).deploy();
+      const bootstrapCall = bootstrap.interface.encodeFunctionData("bootstrap");
+      const [vault, accountant, queue] = [
+        await deployProxy(admin, await bootstrap.getAddress(), bootstrapCall),
+        await deployProxy(admin, await bootstrap.getAddress(), bootstrapCall),
+        await deployProxy(admin, await bootstrap.getAddress(), bootstrapCall),
+      ];
+      const links = { vault, accountant, queue, manager: ZeroAddress };
+      const vaultAssets = await ethers.deployContract("VaultAssets");
+      const vaultImpl = await new LRTVault__factory(
+        { "contracts/libraries/VaultAssets.sol:VaultAssets": await vaultAssets.getAddress() },
+        admin,
+      ).deploy(links);
+      const accountantImpl = await new LRTAccountant__factory(admin).deploy(links);
+      await ProxyBootstrap__factory.connect(vault, admin).upgradeToAndCall(
+        vaultImpl,
+        LRTVault__factory.createInterface().encodeFunctionData("initialize", [authority, VAULT_PARAMS.cap, 10n ** 15n]),
+      );
+      await ProxyBootstrap__factory.connect(accountant, admin).upgradeToAndCall(
+        accountantImpl,
+        LRTAccountant__factory.createInterface().encodeFunctionData("initialize", [
+          authority,
+          {
+            treasury: treasury.address,
+            feeBps: VAULT_PARAMS.feeBps,
+            streamWindow: VAULT_PARAMS.streamWindow,
+            maxAprBps: VAULT_PARAMS.maxAprBps,
+            maxRateAge: VAULT_PARAMS.maxRateAge,
+          },
+        ]),
+      );
+      const unseeded = LRTAccountant__factory.connect(accountant, admin);
+      await expect(unseeded.sync()).to.be.revertedWithCustomError(unseeded, "LRTAccountantNotSeeded").withArgs(vault);
+      // valuation() still answers: ETH only, nothing held, no lrETH.
+      const v = await unseeded.valuation();
+      expect(v.assets.map((a) => [a.asset, a.buffer, a.outside, a.price, a.value])).to.deep.equal([
+        [ETH, 0n, 0n, WAD, 0n],
+      ]);
+      expect([v.totalValue, v.exact, v.totalSupply]).to.deep.equal([0n, 0n, 0n]);
     });
   });
 
@@ -832,7 +1032,13 @@ describe("LRTAccountant", function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       const { admin, alice } = f.signers;
-      const next = await new LRTAccountant__factory(admin).deploy();
+      const links = {
+        vault: await f.vault.getAddress(),
+        accountant: await f.accountant.getAddress(),
+        queue: await f.queue.getAddress(),
+        manager: ZeroAddress,
+      };
+      const next = await new LRTAccountant__factory(admin).deploy(links);
       await expect(f.accountant.connect(alice).upgradeToAndCall(next, "0x"))
         .to.be.revertedWithCustomError(f.accountant, "AccessManagedUnauthorized")
         .withArgs(alice.address);
@@ -841,6 +1047,7 @@ describe("LRTAccountant", function () {
       expect(await upgrades.erc1967.getImplementationAddress(await f.accountant.getAddress())).to.equal(
         await next.getAddress(),
       );
+      expect([...(await f.accountant.links())]).to.deep.equal([links.vault, ZeroAddress, links.queue]);
       await expectBooks(f, l);
       expect([...(await f.accountant.parameters())]).to.deep.equal(parameters);
       expect(await f.vault.getRate()).to.equal(l.rates.rateAt(BigInt(await time.latest())));
@@ -852,7 +1059,22 @@ describe("LRTAccountant", function () {
 
     it("storage layout: upgrade-safe per @openzeppelin/hardhat-upgrades", async function () {
       const f = await loadFixture(pricedVaultFixture);
-      await expectUpgradeSafe("LRTAccountant", await f.accountant.getAddress());
+      const proxy = await f.accountant.getAddress();
+      const links = {
+        vault: await f.vault.getAddress(),
+        accountant: proxy,
+        queue: await f.queue.getAddress(),
+        manager: ZeroAddress,
+      };
+      // `expectUpgradeSafe` (test/helpers/upgrades.ts) with the constructor's argument: the implementation takes the
+      // suite's links (immutables annotated `state-variable-immutable`, constructor annotated).
+      const factory = await ethers.getContractFactory("LRTAccountant");
+      const opts = { kind: "uups" as const, constructorArgs: [links] };
+      await upgrades.validateImplementation(factory, opts);
+      await upgrades.validateUpgrade(factory, factory, opts);
+      await upgrades.forceImport(proxy, factory, opts);
+      await upgrades.validateUpgrade(proxy, factory, opts);
+      expect(await upgrades.erc1967.getImplementationAddress(proxy)).to.equal(f.implementations.accountant);
     });
   });
 

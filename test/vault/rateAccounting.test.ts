@@ -1,10 +1,20 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  impersonateAccount,
+  loadFixture,
+  setBalance,
+  stopImpersonatingAccount,
+  time,
+} from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
+import { pricedVaultFixture, replayPriced } from "../fixtures/priced";
+import type { PricedFixture } from "../fixtures/priced";
+import { mulDiv } from "../helpers/math";
 import { RateModel, UNIT, vestedOf } from "../helpers/rateModel";
 import type { Tranche } from "../helpers/rateModel";
 
+const HOUR = 3_600n;
 const DAY = 86_400n;
 const YEAR = 365n * DAY;
 const BPS = 10_000n;
@@ -356,5 +366,188 @@ describe("RateAccounting (library) against the TypeScript reference", function (
       ),
       { numRuns: 300, seed: 20261126 },
     );
+  });
+
+  /*
+   * `RateAccounting.sync` (the whole sync: value per share, the per-asset rounding rule, the fee, the booking, the
+   * deposit rate) and `markAfterSettlement` are not exposed by `RateAccountingHarness` (contracts/test/harness), so
+   * they are checked through `LRTAccountant`, which calls them as they are, against the same reference.
+   */
+  describe("sync() and markAfterSettlement(), through LRTAccountant", function () {
+    /** A small deterministic generator (64-bit LCG), so the scenario search is the same on every run. */
+    function lcg(seed: bigint) {
+      let state = seed;
+      return (bound: bigint) => {
+        state = (state * 6_364_136_223_846_793_005n + 1_442_695_040_888_963_407n) % (1n << 64n);
+        return state % bound;
+      };
+    }
+
+    /** `pricedVaultFixture`, a Lido loss of `lossBps` synced at `t1`, then deposits of WETH, wstETH and rETH. */
+    async function afterLossAndDeposits(f: PricedFixture, lossBps: bigint, t1: bigint, amounts: bigint[]) {
+      const l = await replayPriced(f);
+      const delta = -(l.steth.pooledEther * lossBps) / BPS;
+      l.steth.rebase(delta);
+      const loss = l.sync(t1);
+      const { alice, bob } = f.signers;
+      const deposits: [string, "weth" | "wstETH" | "rETH", bigint][] = [
+        [bob.address, "weth", amounts[0]],
+        [alice.address, "wstETH", amounts[1]],
+        [bob.address, "rETH", amounts[2]],
+      ];
+      for (const [who, key, amount] of deposits) l.depositTokens(who, who, key, amount);
+      return { l, delta, loss, deposits };
+    }
+
+    it("a value per share below the books only through the per-asset floors is not a loss: the books stand", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const lossBps = 171n;
+      const t1 = f.syncAt + HOUR;
+      const t2 = t1 + HOUR;
+      // The model picks small deposits after a loss sync (the books are then the value per share) for which the
+      // floored value falls below the books while the unrounded value still covers them.
+      const rnd = lcg(20_260_310n);
+      let amounts: bigint[] | undefined;
+      for (let i = 0; i < 2_000 && amounts === undefined; i++) {
+        const candidate = [0, 1, 2].map(() => 10n ** 15n + rnd(10n ** 16n));
+        const { l } = await afterLossAndDeposits(f, lossBps, t1, candidate);
+        const books = l.rates.books();
+        if (mulDiv(l.syncValue(), UNIT, l.supply) < books && l.exactValue() / l.supply >= books) amounts = candidate;
+      }
+      expect(amounts, "a scenario where only the floors put the value below the books").to.not.equal(undefined);
+      const { l, delta, loss, deposits } = await afterLossAndDeposits(f, lossBps, t1, amounts!);
+      expect(loss.loss).to.be.greaterThan(0n);
+
+      // On chain: the loss, its sync, the deposits.
+      await f.tokens.stETH.connect(f.signers.admin).rebase(delta);
+      await time.setNextBlockTimestamp(t1);
+      await expect(f.accountant.sync()).to.emit(f.accountant, "LossRecognised");
+      for (const [who, key, amount] of deposits) {
+        const signer = await ethers.getSigner(who);
+        await f.vault.connect(signer).depositLST(f.tokens[key], amount, who, 0, 0);
+      }
+      expect(await f.vault.totalSupply()).to.equal(l.supply);
+
+      const books = l.rates.books();
+      const value = l.syncValue();
+      const floored = mulDiv(value, UNIT, l.supply);
+      expect(floored).to.be.lessThan(books);
+      // Without the rule, the floors alone would be booked as a loss (a twin model that ignores the exact value).
+      const twin = new RateModel({ ...l.rates.params }, l.rates.recognizedAt);
+      Object.assign(twin, {
+        base: l.rates.base,
+        t1: { ...l.rates.t1 },
+        t2: { ...l.rates.t2 },
+        heldBack: l.rates.heldBack,
+        highWaterMark: l.rates.highWaterMark,
+        lastValue: l.rates.lastValue,
+      });
+      expect(twin.sync(value, l.supply, t2).loss).to.equal(books - floored);
+
+      const rateBefore = l.rates.rateAt(t2);
+      const out = l.sync(t2);
+      expect([out.loss, out.valuePerShare]).to.deep.equal([0n, books]);
+      await time.setNextBlockTimestamp(t2);
+      const tx = await f.accountant.sync();
+      await expect(tx).to.not.emit(f.accountant, "LossRecognised");
+      await expect(tx).to.emit(f.accountant, "GainRecognised").withArgs(out.streamed, out.heldBack);
+      await expect(tx).to.emit(f.accountant, "Synced").withArgs(rateBefore, out.rate, value, out.supply);
+      const b = await f.accountant.books();
+      expect([b.base, b.heldBack, b.highWaterMark, b.lastValue]).to.deep.equal([
+        l.rates.base,
+        l.rates.heldBack,
+        l.rates.highWaterMark,
+        books,
+      ]);
+      // The deposit rate is never below the books (here they are above the value per share rounded up, or equal).
+      const ceil = mulDiv(value, UNIT, out.supply, "ceil");
+      expect(out.depositRate).to.equal(ceil > l.rates.books() ? ceil : l.rates.books());
+      expect((await f.vault.assetInfo(f.tokens.weth)).sharesPerUnit).to.equal(mulDiv(UNIT, UNIT, out.depositRate));
+    });
+
+    it("sync(): the fee minted is floor(fee per share x supply) worth of lrETH at the value after it, each step rounded down", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      // A 2% rETH rise, synced a day later: a new high, so a fee.
+      l.rETHRate += (l.rETHRate * 200n) / BPS;
+      await f.tokens.rETH.connect(f.signers.admin).setExchangeRate(l.rETHRate);
+      const t = f.syncAt + DAY;
+      const supply = l.supply;
+      const hwm = l.rates.highWaterMark;
+      const out = l.sync(t);
+      const value = out.totalValue;
+      // Independently of the model: value per share before the fee, the fee per share, its ETH, the shares.
+      const vps = mulDiv(value, UNIT, supply);
+      const feePerShare = mulDiv(vps - hwm, BigInt(l.rates.params.feeBps), BPS);
+      const feeAssets = mulDiv(feePerShare, supply, UNIT);
+      const feeShares = mulDiv(feeAssets, supply, value - feeAssets);
+      expect(feeShares).to.be.greaterThan(0n);
+      expect([out.feeAssets, out.feeShares, out.supply]).to.deep.equal([feeAssets, feeShares, supply + feeShares]);
+      expect(out.valuePerShare).to.equal(mulDiv(value, UNIT, supply + feeShares));
+      await time.setNextBlockTimestamp(t);
+      const tx = await f.accountant.sync();
+      await expect(tx).to.emit(f.accountant, "FeeMinted").withArgs(f.signers.treasury.address, feeShares, feeAssets);
+      expect(await f.vault.totalSupply()).to.equal(supply + feeShares);
+      const b = await f.accountant.books();
+      expect([b.lastValue, b.highWaterMark]).to.deep.equal([out.valuePerShare, out.valuePerShare]);
+      // The deposit rate: the value per share after the fee, rounded up (never below the books).
+      const ceil = mulDiv(value, UNIT, supply + feeShares, "ceil");
+      expect(ceil).to.be.at.least(l.rates.books());
+      expect((await f.vault.assetInfo(f.tokens.weth)).sharesPerUnit).to.equal(mulDiv(UNIT, UNIT, ceil));
+    });
+
+    it("markAfterSettlement(): owed rounded down, the mark raised by the forfeit per share rounded up, nothing when paid in full", async function () {
+      const f = await loadFixture(pricedVaultFixture);
+      const l = await replayPriced(f);
+      const queue = await f.queue.getAddress();
+      await impersonateAccount(queue);
+      await setBalance(queue, 10n ** 18n);
+      const accountant = f.accountant.connect(await ethers.getSigner(queue));
+      const lastValue = l.rates.lastValue;
+      const supply = l.supply;
+      // Shares whose value at the last value per share is not a whole wei.
+      let shares = 10n ** 18n + 1n;
+      while ((shares * lastValue) % UNIT === 0n) shares += 1n;
+      const owed = mulDiv(shares, lastValue, UNIT);
+      try {
+        // Paid exactly the owed amount (rounded down), more, or nothing burned: nothing forfeited.
+        for (const [burned, paid] of [
+          [shares, owed],
+          [shares, owed + 1n],
+          [0n, 0n],
+        ]) {
+          await expect(accountant.recordSettlement(burned, paid)).to.not.emit(f.accountant, "HighWaterMarkRaised");
+          expect(l.rates.settle(burned, paid, supply)).to.equal(0n);
+        }
+        expect((await f.accountant.books()).highWaterMark).to.equal(l.rates.highWaterMark);
+        // One wei short: one wei forfeited, the mark rises by ceil(1e18 / supply) (at least 1).
+        let mark = l.rates.highWaterMark + mulDiv(1n, UNIT, supply, "ceil");
+        expect(l.rates.settle(shares, owed - 1n, supply)).to.equal(1n);
+        expect(l.rates.highWaterMark).to.equal(mark);
+        await expect(accountant.recordSettlement(shares, owed - 1n))
+          .to.emit(f.accountant, "HighWaterMarkRaised")
+          .withArgs(1n, mark);
+        // A larger forfeit whose per-share rise is not whole: rounded up.
+        const forfeited = owed / 3n + 7n;
+        expect((forfeited * UNIT) % supply).to.not.equal(0n);
+        mark += mulDiv(forfeited, UNIT, supply) + 1n;
+        expect(l.rates.settle(shares, owed - forfeited, supply)).to.equal(forfeited);
+        expect(l.rates.highWaterMark).to.equal(mark);
+        await expect(accountant.recordSettlement(shares, owed - forfeited))
+          .to.emit(f.accountant, "HighWaterMarkRaised")
+          .withArgs(forfeited, mark);
+        expect((await f.accountant.books()).highWaterMark).to.equal(mark);
+        // The rest of the books did not move.
+        const b = await f.accountant.books();
+        expect([b.base, b.amount1, b.heldBack, b.lastValue]).to.deep.equal([
+          l.rates.base,
+          l.rates.t1.amount,
+          l.rates.heldBack,
+          lastValue,
+        ]);
+      } finally {
+        await stopImpersonatingAccount(queue);
+      }
+    });
   });
 });
