@@ -254,7 +254,7 @@ async function stuckRequest(s: Suite): Promise<{ owner: Wallet; id: bigint }> {
  * `sync()` and `finalize()` at the largest configuration the contracts allow: 8 vault assets (ETH, stETH, wstETH,
  * rETH, cbETH, WETH and two ERC20Mock tokens priced 1:1), 16 delegators, 4 strategies (stETH, rETH, cbETH and one
  * of the extra tokens), every delegator restaked in every strategy and then at 10 pending EigenLayer withdrawals
- * (8 queued by the keeper, the most it may, then a forced undelegation by the operator: one per strategy), a gain
+ * (6 queued by the keeper, the most it may, then a forced undelegation by the operator: one per strategy), a gain
  * to book at each, and for finalize 50 payable requests over the 8 lanes (the caps are read from the contracts).
  */
 async function worstCase(): Promise<{ rows: Row[]; notes: string[] }> {
@@ -282,14 +282,20 @@ async function worstCase(): Promise<{ rows: Row[]; notes: string[] }> {
     const n = extra.length;
     const token = await new ERC20Mock__factory(admin).deploy(`Bench Token ${n}`, `BT${n}`);
     const adapter = await new ParityAdapter__factory(admin).deploy(token);
-    await s.oracle.setBounds(token, PARAMS.maxRiseBpsPerDay, PARAMS.maxFallBps);
-    await s.vault.addAsset(token, { cap: PARAMS.cap, minDeposit: PARAMS.minDeposit, lidoShares: false, adapter });
+    await s.vault.addAsset(token, {
+      cap: PARAMS.cap,
+      minDeposit: PARAMS.minDeposit,
+      lidoShares: false,
+      adapter,
+      maxRiseBpsPerDay: PARAMS.maxRiseBpsPerDay,
+      maxFallBps: PARAMS.maxFallBps,
+    });
     extra.push(token);
   }
   // A 4th strategy (MAX_STRATEGIES) for the first extra token.
   const restakable = [s.tokens.stETH, s.tokens.rETH, s.tokens.cbETH, extra[0]];
   const strategies = [...s.strategies, await deployStrategy(s.el, await extra[0].getAddress())];
-  await s.manager.setStrategy(extra[0], strategies[3]);
+  await s.vault.setStrategy(extra[0], strategies[3]);
   if (BigInt(strategies.length) !== maxStrategies) throw new Error("bench: not at MAX_STRATEGIES");
   await s.accountant.sync(); // prices and deposits for the new assets
   const assets = await s.vault.assets();
@@ -323,8 +329,8 @@ async function worstCase(): Promise<{ rows: Row[]; notes: string[] }> {
   say(`(for comparison: sync with no pending withdrawal and no gain to book: ${fmt(syncNoPending)} gas)`);
 
   // MAX_PENDING_WITHDRAWALS pending withdrawals per delegator: the keeper queues as many as it may (it keeps room for a forced
-  // undelegation: MAX_PENDING_WITHDRAWALS - MAX_STRATEGIES = 8, two per strategy, a quarter of the shares each),
-  // then the operator force-undelegates the delegator (one withdrawal per strategy: the other half).
+  // undelegation: MAX_PENDING_WITHDRAWALS - MAX_STRATEGIES = 6, over the strategies in turn, a quarter of a
+  // strategy's shares each), then the operator force-undelegates the delegator (one withdrawal per strategy: the rest).
   const keeperMax = Number(maxPending - maxStrategies);
   for (let d = 0; d < s.delegators.length; ++d) {
     const delegator = s.delegators[d];
@@ -516,10 +522,10 @@ function markdown(rows: Row[], notes: string[]): string {
   );
   lines.push("cbETH, WETH and two 1:1 test tokens), 16 delegators (`RestakingManager.MAX_DELEGATORS`), 4 strategies");
   lines.push(
-    "(`MAX_STRATEGIES`: stETH, rETH, cbETH and a test token), every delegator restaked in every strategy and then at 12",
+    "(`MAX_STRATEGIES`: stETH, rETH, cbETH and a test token), every delegator restaked in every strategy and then at 10",
   );
   lines.push(
-    "pending EigenLayer withdrawals (`MAX_PENDING_WITHDRAWALS`: 8 queued by the keeper, the most it may, then a forced",
+    "pending EigenLayer withdrawals (`MAX_PENDING_WITHDRAWALS`: 6 queued by the keeper, the most it may, then a forced",
   );
   lines.push(
     "undelegation by the operator, one per strategy), a gain to book (LST rates up after half a stream window). `finalize`",

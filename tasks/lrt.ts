@@ -14,7 +14,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { extendConfig, task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { Interface, isAddress, type BaseContract, type ContractTransactionResponse, type Signer } from "ethers";
+import {
+  Interface,
+  ZeroAddress,
+  isAddress,
+  type BaseContract,
+  type ContractTransactionResponse,
+  type Signer,
+} from "ethers";
 import { asWithdrawal } from "../scripts/lib/withdrawal";
 import { describeError } from "../scripts/lib/keeper";
 import type {
@@ -98,7 +105,6 @@ const DECODER_ARTIFACTS = [
   "StrategyManager",
   "StrategyBaseTVLLimits",
   "RewardsCoordinator",
-  "LRTOracle",
 ];
 
 /** Finds the Ignition deployment of this chain and connects the signer to every contract. */
@@ -191,6 +197,9 @@ async function send(label: string, tx: () => Promise<ContractTransactionResponse
     return fail(`${label} failed: ${failureLine(err)}`);
   }
 }
+
+/** `ILRTAccountant.AssetValue.outcome`: what a sync's price bound does with the asset's observed price. */
+const BOUND_OUTCOMES = ["taken", "clamped (rose too fast)", "TRIPPED (fell too far)", "UNAVAILABLE (adapter failed)"];
 
 const eth = (wei: bigint, digits = 6) => {
   const s = wei.toString().padStart(19, "0");
@@ -303,21 +312,27 @@ task(
       slashedSinceSync: slashedSinceSync ? "YES: the rate predates a slash, sync now" : "no",
       rateExpiry: new Date(Number(s.rateExpiry) * 1000).toISOString(),
     });
+    // The valuation's units outside the vault (`live.outside`) are the manager's restaked plus queued units.
+    const positions = new Map((await d.manager.positions()).map((p) => [p.asset.toLowerCase(), p]));
     const rows = [];
-    for (const a of s.assets) {
-      const lane = await d.queue.lane(a.asset);
+    for (const { info, live } of s.assets) {
+      const lane = await d.queue.lane(live.asset);
+      const position = positions.get(live.asset.toLowerCase());
       rows.push({
-        asset: await symbolOf(hre, d, a.asset),
-        buffer: eth(a.info.bufferUnits),
-        restaked: eth(a.restakedUnits),
-        queued: eth(a.queuedUnits),
-        price: eth(a.price, 9),
-        "value (ETH)": eth(a.value),
-        deposits: a.info.depositsOpen ? "open" : "closed",
+        asset: await symbolOf(hre, d, live.asset),
+        buffer: eth(live.buffer),
+        restaked: eth(position?.withdrawableUnits ?? 0n),
+        queued: eth(position?.queuedUnits ?? 0n),
+        price: eth(live.price, 9),
+        // what the price bounds would do at a sync now (the stored price, and the asset's bounds, in `info`)
+        bound: BOUND_OUTCOMES[Number(live.outcome)] ?? `outcome ${live.outcome}`,
+        bounds: info.adapter === ZeroAddress ? "-" : `+${info.maxRiseBpsPerDay}/day, -${info.maxFallBps} bps`,
+        "value (ETH)": eth(live.value),
+        deposits: info.depositsOpen ? "open" : info.tripped ? "tripped" : "closed",
         requested: Number(lane.requested),
         processed: Number(lane.processed),
         liability: eth(lane.liability),
-        reserved: eth(await d.queue.reserved(a.asset)),
+        reserved: eth(await d.queue.reserved(live.asset)),
       });
     }
     console.table(rows);
@@ -435,8 +450,8 @@ task("lrt:complete-withdrawals", "Completes every EigenLayer withdrawal past its
     refusing(async ({ delegator }: { delegator?: string }, hre) => {
       const d = await load(hre);
       const delegators = delegator ? [await resolveDelegator(d, delegator)] : [...(await d.manager.delegators())];
-      const [, , , delegationManager] = await d.manager.links();
-      const dm = await hre.ethers.getContractAt("IDelegationManager", delegationManager);
+      const [, eigenLayer] = await d.manager.links();
+      const dm = await hre.ethers.getContractAt("IDelegationManager", eigenLayer.delegationManager);
       const delay = await dm.minWithdrawalDelayBlocks();
       const block = await hre.ethers.provider.getBlockNumber();
       let done = 0;

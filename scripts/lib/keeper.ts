@@ -130,6 +130,7 @@ export const EIGENLAYER_EVENTS = new Interface([
 ]);
 
 const DELEGATION_ABI = [
+  "function allocationManager() view returns (address)",
   "function minWithdrawalDelayBlocks() view returns (uint32)",
   "function getQueuedWithdrawals(address staker) view returns ((address staker, address delegatedTo, address withdrawer, uint256 nonce, uint32 startBlock, address[] strategies, uint256[] scaledShares)[] withdrawals, uint256[][] shares)",
 ];
@@ -359,9 +360,11 @@ export class Keeper {
 
   private async init(): Promise<void> {
     if (this.delegation) return;
-    const [, allocationManager, , delegationManager] = await this.c.manager.links();
-    this.allocationManager = getAddress(allocationManager);
-    this.delegation = new Contract(delegationManager, DELEGATION_ABI, this.runner);
+    // The manager's links name the DelegationManager; the AllocationManager is the DelegationManager's (as the
+    // manager itself finds it).
+    const [, eigenLayer] = await this.c.manager.links();
+    this.delegation = new Contract(eigenLayer.delegationManager, DELEGATION_ABI, this.runner);
+    this.allocationManager = getAddress(await this.delegation.allocationManager());
     this.delay = BigInt(await this.delegation.minWithdrawalDelayBlocks());
     this.eth = getAddress(await this.c.vault.ETH());
   }

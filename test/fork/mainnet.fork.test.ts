@@ -117,7 +117,44 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
         expect(await adapter.feed(), asset).to.equal(ethers.getAddress(MAINNET[feedKey] as string));
         expect(await adapter.maxFeedAge(), asset).to.equal(90_000n);
       }
+      // Its price bounds are in its vault record: the mainnet parameters (50 bps a day up, a 5% fall trips).
+      const info = await vault.assetInfo(MAINNET[asset] as string);
+      expect([info.maxRiseBpsPerDay, info.maxFallBps], asset).to.deep.equal([50n, 500n]);
     }
+    expect([MAINNET.maxRiseBpsPerDay, MAINNET.maxFallBps]).to.deep.equal([50, 500]);
+
+    // The links are the implementations' immutables, fixed at deployment: each contract names the others' proxies,
+    // and the manager the mainnet EigenLayer contracts and the delegator beacon. The strategies are the vault's record,
+    // in its asset order (ETH, stETH, wstETH, rETH, cbETH, WETH: stETH at 1, rETH at 3, cbETH at 4).
+    const proxies = {
+      vault: await deployed.vault.getAddress(),
+      accountant: await deployed.accountant.getAddress(),
+      queue: await deployed.queue.getAddress(),
+      manager: await deployed.manager.getAddress(),
+    };
+    expect([...(await vault.links())]).to.deep.equal([proxies.accountant, proxies.manager, proxies.queue]);
+    expect([...(await accountant.links())]).to.deep.equal([proxies.vault, proxies.manager, proxies.queue]);
+    const [managerVault, eigenLayer] = await manager.links();
+    expect(managerVault).to.equal(proxies.vault);
+    expect([...eigenLayer]).to.deep.equal([
+      ethers.getAddress(MAINNET.strategyManager as string),
+      ethers.getAddress(MAINNET.delegationManager as string),
+      ethers.getAddress(MAINNET.rewardsCoordinator as string),
+      await deployed.beacon.getAddress(),
+    ]);
+    const [restaked, strategyList, indexes] = await vault.strategies();
+    const mainnet = (key: string) => ethers.getAddress(MAINNET[key] as string);
+    expect([...restaked]).to.deep.equal([mainnet("stETH"), mainnet("rETH"), mainnet("cbETH")]);
+    expect([...strategyList]).to.deep.equal([
+      mainnet("stETHStrategy"),
+      mainnet("rETHStrategy"),
+      mainnet("cbETHStrategy"),
+    ]);
+    expect([...indexes]).to.deep.equal([1n, 3n, 4n]);
+    for (const asset of ["stETH", "rETH", "cbETH"]) {
+      expect(await manager.strategyOf(mainnet(asset)), asset).to.equal(mainnet(`${asset}Strategy`));
+    }
+    expect(await manager.strategyOf(mainnet("wstETH"))).to.equal(ZeroAddress);
 
     // 2. An operator registers with EigenLayer; a test AVS creates an operator set over the two strategies.
     const operator = new Wallet(ethers.id("lrt-vault fork operator"), ethers.provider);
@@ -243,7 +280,9 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
       assetList.indexOf((MAINNET.stETH as string).toLowerCase()),
       assetList.indexOf((MAINNET.rETH as string).toLowerCase()),
     ];
-    const buffers = await vault.buffers(); // what was never restaked, per asset
+    // What was never restaked, per asset (in `vault.assets()` order): the buffers a sync reads.
+    const buffersNow = async () => (await vault.syncInputs()).map((input) => input.buffer);
+    const buffers = await buffersNow();
     expect(buffers[0]).to.equal(MAINNET.seed);
     expect(buffers[iST] + buffers[iR]).to.be.at.most(2n); // everything deposited was restaked, up to Lido rounding
     const rateBefore = await vault.getRate();
@@ -251,8 +290,8 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
     expect((await accountant.freshness()).slashedSinceSync).to.equal(false);
     const value =
       (MAINNET.seed as bigint) +
-      mulDiv(stUnitsAfter + buffers[iST], (await vault.priceOf(stETH)).price, UNIT) +
-      mulDiv(rUnitsAfter + buffers[iR], (await vault.priceOf(rETH)).price, UNIT);
+      mulDiv(stUnitsAfter + buffers[iST], (await vault.priceOf(stETH))[1], UNIT) +
+      mulDiv(rUnitsAfter + buffers[iR], (await vault.priceOf(rETH))[1], UNIT);
     const expectedRate = mulDiv(value, UNIT, supply);
     expect(await vault.getRate()).to.equal(expectedRate);
     expect(expectedRate).to.be.lessThan(rateBefore);
@@ -269,10 +308,10 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
     const expectedTokens = await strategies.stETH.sharesToUnderlyingView(
       mulDiv(queued[0].scaledShares[0], maxAfter[0], UNIT),
     );
-    const bufferBefore = (await vault.buffers())[iST];
+    const bufferBefore = (await buffersNow())[iST];
     const outsideBefore = (await vault.assetInfo(stETH)).outsideUnits;
     await manager.completeWithdrawals(delegator, [asWithdrawal(queued[0])]);
-    const arrived = (await vault.buffers())[iST] - bufferBefore;
+    const arrived = (await buffersNow())[iST] - bufferBefore;
     // What came back left the vault's restaked/queued side.
     expect((await vault.assetInfo(stETH)).outsideUnits).to.equal(outsideBefore - arrived);
     // The tokens arrive as Lido shares; stETH's own share rounding may cost 1-2 shares on the transfers.

@@ -114,8 +114,8 @@ describe("keeper against a local node", function () {
       ]);
       expectRefusal(noStrategy, /ETH has no EigenLayer strategy/);
       expectRefusal(tooMany, /has no withdrawable stETH shares/);
-      // Targets would pass 10000 bps: the manager's custom error, decoded.
-      expectRefusal(overTarget, /failed: reverted: RestakingManagerInvalidTargets\(\)$/);
+      // Targets would pass 10000 bps (10000 + 1): the manager's custom error, decoded with its total.
+      expectRefusal(overTarget, /failed: reverted: RestakingManagerInvalidTargets\(10001\)$/);
     });
 
     it("restakes a deposit with --restake (toward the target), keeping the buffer the lanes need", async () => {
