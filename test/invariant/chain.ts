@@ -18,7 +18,6 @@ import {
   DelegationManager__factory,
   ERC20Mock__factory,
   LRTAccountant__factory,
-  LRTOracle__factory,
   LRTVault__factory,
   OperatorDelegator__factory,
   RestakingManager__factory,
@@ -58,7 +57,6 @@ const ERRORS: Map<string, { fragment: ErrorFragment; iface: Interface }> = (() =
   for (const factory of [
     LRTVault__factory,
     LRTAccountant__factory,
-    LRTOracle__factory,
     RestakingManager__factory,
     OperatorDelegator__factory,
     WithdrawalQueue__factory,

@@ -7,13 +7,16 @@
  * legitimately hit, and only when its precondition holds (computed here). After EVERY step the system is read in
  * one `eth_call` (what the step can have changed; everything, the lens included, every LENS_EVERY-th step) and
  * checked against expectations computed here from quantities this file tracks, the shared
- * reference models (`RateModel`: tranche rate books; `OracleModel`: time-bounded prices; `depositPerUnit` and
- * `payoutPrice`: live deposit and payout prices) and reads of other contracts than the one asserted:
+ * reference models (`RateModel`: tranche rate books; `OracleModel` / `bound`: prices bounded per unit of time since
+ * the accountant's last sync; `depositPerUnit` and `payoutPrice`: live deposit and payout prices) and reads of other
+ * contracts than the one asserted:
  * - the models: the accountant's books, rate and pending gains, the vault's stored prices, deposit prices, expiry,
- *   trips and outside units, the queue's lanes (requested, processed, liability), every request's state;
+ *   trips, outside units and cap headroom (deposits use it, finalized payouts give it back up to the cap, syncs leave
+ *   it), the queue's lanes (requested, processed, liability), every request's state;
  * - P5: the lrETH balances of every holder add up to the supply; the queue holds the shares of pending requests.
- * - P4: live assets (buffers, positions, stored prices) == totalAssets + pendingGains + unrecognised, as the lens
- *   shows too; right after a sync unrecognised is in [0, supply / 1e18 + 4]; each buffer <= the vault's holding.
+ * - P4: live assets (buffers, positions, stored prices) == totalAssets + pendingGains + unrecognised; the lens shows
+ *   the valuation a sync would make now (prices bounded since the last sync), the same right after a sync; right
+ *   after a sync unrecognised is in [0, supply / 1e18 + 4]; each buffer <= the vault's holding.
  * - P2: the rate only vests between syncs, never rises at a sync and falls only at a sync after a slash or an
  *   LST loss (beyond the rounding EigenLayer and Lido shed, bounded where it happened); donations appear nowhere.
  * - P3: a deposit is worth, right after the next sync, no more than its units at the price it was taken at.
@@ -47,7 +50,7 @@ import type { IDelegationManagerTypes } from "../../typechain-types/contracts/Re
 import { EIGEN_DELAYS, ascending } from "../fixtures/eigenlayer";
 import { PARAMS, RETH_RATE, SET_ID, deploySuite, deploySuiteFixture, type Suite } from "../fixtures/suite";
 import { WAD, mulDiv } from "../helpers/math";
-import { OracleModel, depositPerUnit, payoutPrice } from "../helpers/oracleModel";
+import { OracleModel, bound, depositPerUnit, payoutPrice } from "../helpers/priceBoundsModel";
 import { RateModel, vestedOf } from "../helpers/rateModel";
 import { buildRewardsMerkleTree, type EarnerEarnings } from "../helpers/rewardsMerkle";
 import { asWithdrawal } from "../helpers/restaking";
@@ -448,16 +451,32 @@ interface RequestView {
   payoutValue: bigint;
 }
 
-/** One asset as the vault (`assetInfo`) and the restaking manager (`positions`) show it. */
-interface AssetView {
+/** One asset as the vault stores it (`assetInfo`). */
+interface InfoView {
   buffer: bigint;
   price: bigint;
-  restaked: bigint;
-  queued: bigint;
   outside: bigint;
   sharesPerUnit: bigint;
   expiry: bigint;
   tripped: boolean;
+  /** Units that may still be deposited before the cap: cap - deposits + finalized payouts, never above the cap. */
+  headroom: bigint;
+  cap: bigint;
+}
+
+/** One asset as the vault (`assetInfo`) and the restaking manager (`positions`) show it. */
+interface AssetView extends InfoView {
+  restaked: bigint;
+  queued: bigint;
+}
+
+/** One asset in the valuation a sync would make now (`ILRTAccountant.AssetValue`, as the lens shows it). */
+interface LiveView {
+  buffer: bigint;
+  outside: bigint;
+  price: bigint;
+  outcome: bigint;
+  value: bigint;
 }
 
 /** The lens's summary (read every LENS_EVERY observations: it is the costliest read). */
@@ -469,7 +488,7 @@ interface LensView {
   liveAssets: bigint;
   unrecognised: bigint;
   lastSync: bigint;
-  assets: { buffer: bigint; restaked: bigint; queued: bigint; price: bigint; value: bigint; info: AssetView }[];
+  assets: { info: InfoView; live: LiveView }[];
 }
 
 interface Lane {
@@ -489,7 +508,7 @@ interface Obs {
   accountantRate: bigint;
   pendingPerShare: bigint;
   books: Books;
-  /** Buffer units (`assetInfo`; `buffers()` cross-checked with the lens). */
+  /** Buffer units (`assetInfo`; `syncInputs()` cross-checked with the lens). */
   buffers: bigint[];
   /** Stored prices (`assetInfo`; `priceOf` cross-checked with the lens). */
   prices: bigint[];
@@ -506,8 +525,13 @@ interface Obs {
   requests: Map<bigint, RequestView>;
   /** NFT owners of unclaimed requests (read with the lens). */
   owners?: Map<bigint, string>;
-  /** The vault's own `totalAssets()`, `buffers()` and `priceOf` (read with the lens). */
-  vaultViews?: { totalAssets: bigint; buffers: bigint[]; prices: bigint[] };
+  /** The vault's own `totalAssets()`, `priceOf` and what a sync reads (`syncInputs()`: adapter, stored price,
+   * buffer and price bounds per asset), read with the lens. */
+  vaultViews?: {
+    totalAssets: bigint;
+    prices: bigint[];
+    inputs: { adapter: string; price: bigint; buffer: bigint; maxRiseBpsPerDay: bigint; maxFallBps: bigint }[];
+  };
   /** Queued EigenLayer withdrawals per delegator (DelegationManager). */
   queued: IDelegationManagerTypes.WithdrawalStruct[][];
   /** `convertToAssets` of tracked deposit shares, in `World.depositsSinceSync` order. */
@@ -530,8 +554,6 @@ interface Obs {
   feedOk: boolean[];
   /** Per asset, the adapter's own `quote()` (cross-checked against the three above). Read with the lens. */
   quotes?: { protocol: bigint; market: bigint; ok: boolean }[];
-  /** Per asset, the oracle's last refresh time (`boundsOf`); ETH 0. Read with the lens. */
-  refreshedAt?: bigint[];
   /** Per actor, per asset: what it holds (ETH balance; stETH in Lido shares; token balances). */
   actorHoldings: bigint[][];
 }
@@ -615,6 +637,8 @@ interface Effect {
 }
 
 const zeros = (): bigint[] => ASSET_NAMES.map(() => 0n);
+/** `PriceBounds.Outcome` names, by code. */
+const OUTCOMES = ["taken", "clamped", "tripped", "unavailable"] as const;
 const SAME: UnitRule = { kind: "exact", delta: zeros() };
 
 interface TrackedRequest {
@@ -722,12 +746,15 @@ class World {
   private rootCount = 0;
   // Models.
   private rates!: RateModel;
-  /** Per asset (ETH none): the oracle's bounded price and last refresh. */
-  private oracle: (OracleModel | undefined)[] = [];
+  /** Per asset (ETH none): the bounded price a sync stores (the price-bounds model; its clock is the last sync). */
+  private bounded: (OracleModel | undefined)[] = [];
   /** Per asset: halted by a price fall beyond the bound at a sync (sticky: nobody clears it here). */
   private tripped: boolean[] = ASSET_NAMES.map(() => false);
   /** Per asset: the vault's outside units (restaked + queued as of the last sync, moved since). */
   private outside: bigint[] = zeros();
+  /** Per asset: the cap's headroom (VaultAssets: a deposit uses it, a finalized payout gives it back up to the cap;
+   * a sync, yields, rewards and slashes leave it). Every asset's cap is PARAMS.cap and no cap changes here. */
+  private headroom: bigint[] = zeros();
   /** Feeds switched off by the attacker (stETH/ETH, rETH/ETH, cbETH/ETH). */
   private feedDown = [false, false, false];
   /** Syncs mined during the current step. */
@@ -815,7 +842,6 @@ class World {
       contract.getAddress().then((address) => ({ iface: contract.interface as Interface, address }));
     this.c.vault = await r(s.vault);
     this.c.accountant = await r(s.accountant);
-    this.c.oracle = await r(s.oracle);
     this.c.manager = await r(s.manager);
     this.c.queue = await r(s.queue);
     this.c.lens = await r(f.lens);
@@ -895,14 +921,16 @@ class World {
       lastSync: b.lastSync,
     });
     this.rates.depositRate = depositRate;
-    this.oracle = ASSET_NAMES.map((_, i) => {
+    this.bounded = ASSET_NAMES.map((_, i) => {
       if (i === ETH_I) return undefined;
       const m = new OracleModel(BigInt(PARAMS.maxRiseBpsPerDay), BigInt(PARAMS.maxFallBps));
       m.price = o.prices[i];
-      m.updatedAt = o.refreshedAt![i];
+      // One clock for every asset: the bounds count the time since the accountant's last sync.
+      m.updatedAt = o.books.lastSync;
       return m;
     });
     this.outside = o.assets.map((x) => x.outside);
+    this.headroom = o.assets.map((x) => x.headroom);
     this.operatorOf = this.s.operators.map((x) => x.address);
     this.previousOperator = this.s.operators.map(() => ZeroAddress);
     this.lastKeeperAt = o.timestamp;
@@ -972,7 +1000,7 @@ class World {
     const accRate = q.add(c.accountant, "rate");
     const pending = q.add(c.accountant, "pendingPerShare");
     const books = q.add(c.accountant, "books");
-    const buffers = add(full, c.vault, "buffers");
+    const inputs = add(full, c.vault, "syncInputs");
     const prices = this.assets.map((x) => add(full, c.vault, "priceOf", [x]));
     const positions = q.add(c.manager, "positions");
     // wstETH and WETH: only a sync moves their prices and deposit prices (nothing is deposited or restaked).
@@ -1021,22 +1049,26 @@ class World {
     const feeds = this.feedReads.map((fd, k) =>
       add((full || this.pricesMoved) && !this.feedDown[k], fd, "latestRoundData"),
     );
-    // Cross-checks of the adapters and the oracle's refresh times: with the lens.
+    // Cross-checks of the adapters: with the lens.
     const quotes = this.adapterReads.map((ad) => add(full, ad, "quote"));
-    const bounds = this.assets.slice(1).map((x) => add(full, c.oracle, "boundsOf", [x]));
 
     const res = await q.run(this.f.reader);
     const one = (i: number) => res[i][0] as bigint;
     const b = res[books][0] as Result;
-    const assetView = (info: Result, restaked: bigint, queued: bigint): AssetView => ({
+    const infoView = (info: Result): InfoView => ({
       buffer: info.bufferUnits as bigint,
       price: info.price as bigint,
-      restaked,
-      queued,
       outside: info.outsideUnits as bigint,
       sharesPerUnit: info.sharesPerUnit as bigint,
       expiry: info.expiry as bigint,
       tripped: info.tripped as boolean,
+      headroom: info.headroom as bigint,
+      cap: info.cap as bigint,
+    });
+    const assetView = (info: Result, restaked: bigint, queued: bigint): AssetView => ({
+      ...infoView(info),
+      restaked,
+      queued,
     });
     const positionList = (res[positions][0] as Result[]).map((p) => ({
       asset: p.asset as string,
@@ -1065,14 +1097,19 @@ class World {
         lastSync: summary.lastSync,
         assets: this.order
           .map((k) => (summary.assets as Result[])[k])
-          .map((x) => ({
-            buffer: (x.info as Result).bufferUnits as bigint,
-            restaked: x.restakedUnits as bigint,
-            queued: x.queuedUnits as bigint,
-            price: x.price as bigint,
-            value: x.value as bigint,
-            info: assetView(x.info as Result, x.restakedUnits as bigint, x.queuedUnits as bigint),
-          })),
+          .map((x) => {
+            const live = x.live as Result;
+            return {
+              info: infoView(x.info as Result),
+              live: {
+                buffer: live.buffer as bigint,
+                outside: live.outside as bigint,
+                price: live.price as bigint,
+                outcome: live.outcome as bigint,
+                value: live.value as bigint,
+              },
+            };
+          }),
       };
     }
     const requestViews = new Map<bigint, RequestView>();
@@ -1170,8 +1207,16 @@ class World {
       vaultViews: full
         ? {
             totalAssets: one(totalAssets),
-            buffers: this.order.map((k) => (res[buffers][0] as bigint[])[k]),
             prices: prices.map((k) => res[k][1] as bigint),
+            inputs: this.order
+              .map((k) => (res[inputs][0] as Result[])[k])
+              .map((x) => ({
+                adapter: x.adapter as string,
+                price: x.price as bigint,
+                buffer: x.buffer as bigint,
+                maxRiseBpsPerDay: x.maxRiseBpsPerDay as bigint,
+                maxFallBps: x.maxFallBps as bigint,
+              })),
           }
         : undefined,
       queued: queued.map((k, d) =>
@@ -1196,7 +1241,6 @@ class World {
             })),
           ]
         : undefined,
-      refreshedAt: full ? [0n, ...bounds.map((k) => (res[k][0] as Result).updatedAt as bigint)] : undefined,
       actorHoldings: actorHoldings.map((row, k) => (row[0] < 0 ? prev!.actorHoldings[k] : [...row.map(one), 0n, 0n])),
     };
   }
@@ -1272,16 +1316,27 @@ class World {
     if (now.vaultRate !== undefined) eq(now.vaultRate, now.accountantRate, "vault.getRate() == accountant.rate()");
     eq(now.accountantRate, rateAt(now.books, now.timestamp), "rate() == the books' rate now");
 
-    // P4 (TVL decomposition), from the vault's buffers, the manager's positions and the stored prices; the lens
-    // (when read) shows the same.
+    // P4 (TVL decomposition), from the vault's buffers, the manager's positions and the stored prices. The vault's
+    // own views (when read) show the same buffers and prices, and the bounds and adapters it was configured with.
     const V = now.vaultViews;
     if (V) {
       eq(V.totalAssets, now.tvl.totalAssets, "vault.totalAssets() == supply x rate");
       for (let i = 0; i < ALL_ASSETS; ++i) {
-        eq(V.buffers[i], now.buffers[i], `${ASSET_NAMES[i]} buffers() == assetInfo's`);
-        eq(V.prices[i], now.prices[i], `${ASSET_NAMES[i]} priceOf == assetInfo's`);
+        const name = ASSET_NAMES[i];
+        const input = V.inputs[i];
+        eq(input.buffer, now.buffers[i], `${name} syncInputs() buffer == assetInfo's`);
+        eq(input.price, now.prices[i], `${name} syncInputs() price == assetInfo's`);
+        eq(V.prices[i], now.prices[i], `${name} priceOf == assetInfo's`);
+        const adapter = i === ETH_I ? ZeroAddress : this.adapterReads[i - 1].address;
+        eq(input.adapter, adapter, `${name} syncInputs() adapter`);
+        // ETH has no bounds (always priced at 1); every LST has the suite's.
+        eq(input.maxRiseBpsPerDay, i === ETH_I ? 0n : BigInt(PARAMS.maxRiseBpsPerDay), `${name} daily rise bound`);
+        eq(input.maxFallBps, i === ETH_I ? 0n : BigInt(PARAMS.maxFallBps), `${name} fall trip`);
       }
     }
+    // The lens shows the valuation a sync would make now: the same units, each LST's protocol price bounded against
+    // the stored one over the time since the last sync (the price-bounds model, computed here), every asset's value
+    // rounded down, the total rounded down once.
     const L = now.lens;
     if (L) {
       eq(L.totalSupply, S, "lens supply");
@@ -1289,17 +1344,48 @@ class World {
       eq(L.totalAssets, now.tvl.totalAssets, "lens totalAssets");
       eq(L.pendingGains, now.tvl.pendingGains, "lens pendingGains == pending x supply");
       eq(L.lastSync, now.books.lastSync, "lens lastSync");
+      const elapsed = now.timestamp - this.rates.lastSync;
+      let exact = 0n;
       for (let i = 0; i < ALL_ASSETS; ++i) {
+        const name = ASSET_NAMES[i];
         const a = L.assets[i];
-        eqFields(a.info, now.assets[i], `${ASSET_NAMES[i]} lens asset info`);
-        eq(a.buffer, now.buffers[i], `${ASSET_NAMES[i]} lens buffer`);
-        eq(a.restaked, now.assets[i].restaked, `${ASSET_NAMES[i]} lens restaked`);
-        eq(a.queued, now.assets[i].queued, `${ASSET_NAMES[i]} lens queued`);
-        eq(a.price, now.prices[i], `${ASSET_NAMES[i]} lens price`);
-        eq(a.value, mulDiv(now.units[i], now.prices[i], WAD), `${ASSET_NAMES[i]} lens value`);
+        const v = now.assets[i];
+        const info: InfoView = {
+          buffer: v.buffer,
+          price: v.price,
+          outside: v.outside,
+          sharesPerUnit: v.sharesPerUnit,
+          expiry: v.expiry,
+          tripped: v.tripped,
+          headroom: v.headroom,
+          cap: v.cap,
+        };
+        eqFields(a.info, info, `${name} lens asset info`);
+        const model = this.bounded[i];
+        const preview = model
+          ? bound(model.price, now.protocol[i], model.maxRiseBpsPerDay, model.maxFallBps, elapsed)
+          : { used: WAD, outcome: 0n };
+        eq(a.live.buffer, now.buffers[i], `${name} lens live buffer`);
+        eq(a.live.outside, now.assets[i].restaked + now.assets[i].queued, `${name} lens live outside (positions)`);
+        eq(a.live.price, preview.used, `${name} lens live price == the bounded price a sync would store now`);
+        eq(a.live.outcome, preview.outcome, `${name} lens live outcome`);
+        if (preview.outcome !== 0n)
+          note(`lens: ${name} price ${OUTCOMES[Number(preview.outcome)]} since the last sync`);
+        eq(a.live.value, mulDiv(now.units[i], preview.used, WAD), `${name} lens live value`);
+        exact += now.units[i] * preview.used;
       }
-      eq(L.liveAssets, now.tvl.liveAssets, "lens liveAssets == all units at their prices, rounded down once");
-      eq(L.unrecognised, now.tvl.unrecognised, "P4: lens unrecognised == liveAssets - totalAssets - pendingGains");
+      const liveAssets = exact / WAD;
+      eq(L.liveAssets, liveAssets, "lens liveAssets == all units at the bounded prices, rounded down once");
+      eq(
+        L.unrecognised,
+        liveAssets - now.tvl.totalAssets - now.tvl.pendingGains,
+        "P4: lens unrecognised == liveAssets - totalAssets - pendingGains",
+      );
+      // Right after a sync (its own block: no time elapsed, the protocol prices it saw) the lens values at the stored
+      // prices, as this file's decomposition does.
+      if (now.timestamp === this.rates.lastSync) {
+        eq(L.unrecognised, now.tvl.unrecognised, "P4: right after a sync the lens's unrecognised == the stored one");
+      }
     }
 
     // The rounding bounds of this file hold for strategy prices and stETH unit rates up to MAX_RATE.
@@ -1426,15 +1512,18 @@ class World {
     eq(now.pendingPerShare, m.pending(now.timestamp), "pendingPerShare == the rate model's");
     for (let i = 0; i < ALL_ASSETS; ++i) {
       const name = ASSET_NAMES[i];
-      const model = this.oracle[i];
+      const model = this.bounded[i];
       const price = model ? model.price : WAD;
-      eq(now.prices[i], price, `${name} stored price == the oracle model's`);
-      if (model && now.refreshedAt) eq(now.refreshedAt[i], model.updatedAt, `${name} last refresh`);
+      eq(now.prices[i], price, `${name} stored price == the price-bounds model's`);
+      // The bounds' clock is the accountant's last sync, for every asset.
+      if (model) eq(model.updatedAt, m.lastSync, `${name} bounded at every sync`);
       const a = now.assets[i];
       eq(a.sharesPerUnit, m.sharesPerUnit(price), `${name} lrETH per unit == price / deposit rate`);
       eq(a.expiry, m.lastSync + BigInt(PARAMS.maxRateAge), `${name} deposit prices expire maxRateAge after the sync`);
       eq(a.tripped, this.tripped[i], `${name} tripped`);
       eq(a.outside, this.outside[i], `${name} outside units`);
+      eq(a.cap, PARAMS.cap, `${name} cap`);
+      eq(a.headroom, this.headroom[i], `${name} headroom == cap - deposits + payouts (at most the cap)`);
     }
   }
 
@@ -1447,17 +1536,17 @@ class World {
       `${eff.label}: syncs seen == books re-synced`,
     );
 
-    // The syncs of the step, modelled in order: the oracle's bounded prices (the observed protocol prices did not
+    // The syncs of the step, modelled in order: the bounded prices (the observed protocol prices did not
     // move within the step), the value at those prices of the units held before the step, the books and the fee.
     let supply = prev.supply + (eff.beforeSync?.supply ?? 0n);
     let fees = 0n;
     const unitsAtSync = prev.units.map((u, i) => u + (eff.beforeSync?.units[i] ?? 0n));
     for (const sy of this.stepSyncs) {
       for (let i = 1; i < ALL_ASSETS; ++i) {
-        const out = this.oracle[i]!.refresh(now.protocol[i], sy.time);
+        const out = this.bounded[i]!.refresh(now.protocol[i], sy.time);
         if (out.tripped) this.tripped[i] = true;
       }
-      const prices = this.oracle.map((m) => m?.price ?? WAD);
+      const prices = this.bounded.map((m) => m?.price ?? WAD);
       const value = unitsAtSync.reduce((sum, u, i) => sum + mulDiv(u, prices[i], WAD), 0n);
       const exactValue = unitsAtSync.reduce((sum, u, i) => sum + u * prices[i], 0n);
       expect(sy.totalValue, `${eff.label}: sync value == the units at the bounded prices`).to.equal(value);
@@ -1758,7 +1847,7 @@ class World {
   /** lrETH per 1e18 units a deposit of asset i gets now (docs §2): ETH at the stored deposit price; an LST at the
    * lowest of the stored, live protocol and market prices. */
   private perUnitNow(i: number, o: Obs): bigint {
-    const price = this.oracle[i]?.price ?? WAD;
+    const price = this.bounded[i]?.price ?? WAD;
     const perUnit = this.rates.sharesPerUnit(price);
     if (i === ETH_I) return perUnit;
     return depositPerUnit(perUnit, price, o.protocol[i], o.market[i]);
@@ -1767,7 +1856,7 @@ class World {
   /** The lowest of the stored, protocol and market prices: what a deposit's units are taken at. */
   private depositPrice(i: number, o: Obs): bigint {
     if (i === ETH_I) return WAD;
-    const stored = this.oracle[i]!.price;
+    const stored = this.bounded[i]!.price;
     const live = minOf(o.protocol[i], o.market[i]);
     return minOf(stored, live);
   }
@@ -1793,7 +1882,7 @@ class World {
       ["LRTVaultRateStale", "LRTVaultDepositsPaused", "LRTVaultMarketPriceUnavailable"],
     );
     // The deposit's block (mined even when it reverts): prices expire maxRateAge after the last sync; a price that
-    // fell beyond the oracle's bound at a sync halts the asset's deposits (checked before the expiry); an unusable
+    // fell beyond its bound at a sync halts the asset's deposits (checked before the expiry); an unusable
     // market feed refuses an LST deposit (checked last).
     const stale = BigInt(await time.latest()) > this.rates.lastSync + BigInt(PARAMS.maxRateAge);
     const tripped = this.tripped[i];
@@ -1809,6 +1898,7 @@ class World {
       (units * this.perUnitNow(i, prev)) / WAD,
     );
     this.depositsSinceSync.push({ label, shares, value: mulDiv(units, this.depositPrice(i, prev), WAD) });
+    this.headroom[i] -= units;
     const delta = zeros();
     delta[i] = units;
     return {
@@ -2209,7 +2299,7 @@ class World {
    * margin) minus the lane's liability. Returns the units and room.
    */
   private route(i: number, value: bigint, o: Obs): { units: bigint; room: bigint; ok: boolean } {
-    const units = mulDiv(value, WAD, this.payoutPriceOf(i, o, this.oracle[i]?.price ?? WAD));
+    const units = mulDiv(value, WAD, this.payoutPriceOf(i, o, this.bounded[i]?.price ?? WAD));
     const outside = this.outside[i];
     const capacity = o.buffers[i] + (outside > ROUTE_MARGIN ? outside - ROUTE_MARGIN : 0n);
     const liability = this.liability(i);
@@ -2224,7 +2314,7 @@ class World {
     let shares = (balance * BigInt(b)) / 10_000n;
     if (fill) {
       // The whole room of the lane (as near as the rate's rounding allows): the attacker tries to take all of it.
-      const price = this.payoutPriceOf(i, prev, this.oracle[i]?.price ?? WAD);
+      const price = this.payoutPriceOf(i, prev, this.bounded[i]?.price ?? WAD);
       const { room } = this.route(i, 0n, prev);
       shares = mulDiv(mulDiv(room, price, WAD), WAD, maxOf(prev.accountantRate, 1n));
       if (shares > balance) shares = balance;
@@ -2296,7 +2386,7 @@ class World {
     let steps = 0;
     for (const i of this.vaultOrder) {
       if (steps >= maxSteps) break;
-      const price = this.payoutPriceOf(i, o, this.oracle[i]?.price ?? WAD);
+      const price = this.payoutPriceOf(i, o, this.bounded[i]?.price ?? WAD);
       for (const r of this.lane(i).filter((x) => x.seq > this.processed[i])) {
         if (steps >= maxSteps) break;
         if (r.status === 1) {
@@ -2345,6 +2435,12 @@ class World {
       update: () => {
         outcome = this.walkLanes(Math.min(max, MAX_FINALIZE_BATCH), this.stepSyncs[0].time, prev, prev.buffers);
         if (outcome.finalized.length === 0) note("finalize: nothing payable (returned 0)");
+        // A payout gives its units' headroom back, never above the cap (a sync leaves the headroom as it is).
+        outcome.payouts.forEach((p, i) => {
+          const room = this.headroom[i] + p;
+          if (room > PARAMS.cap) note(`finalize: ${ASSET_NAMES[i]} headroom back at the cap`);
+          this.headroom[i] = minOf(room, PARAMS.cap);
+        });
       },
       settlement: () => ({ burned: outcome!.burned, valuePaid: outcome!.valuePaid }),
       units: () => ({ kind: "exact", delta: outcome!.payouts.map((p) => -p) }),
@@ -2671,7 +2767,7 @@ class World {
   /* -------------------------------------------------- attacker ------------------------------------------------ */
 
   /**
-   * Several syncs in one block (automine off), after an optional ETH deposit in the same block: the oracle allows
+   * Several syncs in one block (automine off), after an optional ETH deposit in the same block: the bounds allow
    * no rise beyond the first refresh (zero seconds elapsed), the books start at most one tranche, the rate does not
    * rise at once. Only transactions whose preconditions hold are sent (a revert would carry no data here).
    */
@@ -2698,6 +2794,7 @@ class World {
     if (withDeposit) {
       expect(this.depositShares(receipts[0]), `${label}: shares at the stored deposit price`).to.equal(shares);
       this.depositsSinceSync.push({ label, shares, value: deposit });
+      this.headroom[ETH_I] -= deposit;
       delta[ETH_I] = deposit;
     }
     return {

@@ -3,9 +3,10 @@
  * block allowed a (1 + bound)^k move: with cbETH's posted rate 50% too high, five syncs in one block took the stored
  * price to 1.575, and 100 cbETH bought for 105 ETH exited for 157.5 ETH.
  *
- * Now a rise is bounded per second elapsed since the asset's last refresh (`maxRiseBpsPerDay`, 5% a day in the vault
- * fixture): a second refresh in the same block allows nothing, and over a time T the stored price rises at most by
- * prod(1 + r dt_i) <= e^(rT). Expected prices come from `OracleModel` / the `Ledger`, never from the contracts.
+ * Now a rise is bounded per second elapsed since the accountant's last sync (the asset's `maxRiseBpsPerDay` in the
+ * vault, 5% a day in the vault fixture; `PriceBounds`, applied by `accountant.sync()`): a second sync in the same
+ * block allows nothing, and over a time T the stored price rises at most by prod(1 + r dt_i) <= e^(rT). Expected
+ * prices come from `OracleModel` / the `Ledger`, never from the contracts.
  */
 import { expect } from "chai";
 import { ethers } from "hardhat";
@@ -76,9 +77,25 @@ async function fiveSyncsThenExit(f: Fixture, asset: string) {
     return sent;
   }, t);
   const blocks = new Set<number>();
-  for (const tx of txs) blocks.add((await mined(tx)).blockNumber);
+  const receipts = [];
+  for (const tx of txs) {
+    const receipt = await mined(tx);
+    blocks.add(receipt.blockNumber);
+    receipts.push(receipt);
+  }
   expect(blocks.size, "every transaction in one block").to.equal(1);
   const finalized = l.sync(t);
+  // Every one of the six syncs (the five, then the finalize's) clamped the posted rate, and the accountant said so:
+  // the first to one hour's bound, the others to the price already stored (no time elapsed).
+  const cbETH = await f.tokens.cbETH.getAddress();
+  const clamps = receipts.flatMap((r) =>
+    r.logs
+      .filter((log) => log.address === f.accountant.target)
+      .map((log) => f.accountant.interface.parseLog(log))
+      .filter((e) => e?.name === "PriceClamped")
+      .map((e) => [e!.args.asset, e!.args.observed, e!.args.used]),
+  );
+  expect(clamps).to.deep.equal(Array.from({ length: 6 }, () => [cbETH, POSTED, l.price.get("cbETH")]));
   return { l, shares, rateAtRequest, rateNow: finalized.rate, id: laneId(asset, 1n) };
 }
 

@@ -5,7 +5,7 @@
  * withdrawals without the keeper.
  *
  * This test builds the largest configuration the contracts allow and proves the caps are enforced on the way:
- * 8 vault assets (`LRTVaultTooManyAssets` beyond), 16 delegators and 4 strategies (`RestakingManagerTooMany`),
+ * 8 vault assets and 4 restaked assets (`LRTVaultTooMany` beyond), 16 delegators (`RestakingManagerTooManyDelegators`),
  * 10 pending withdrawals per delegator, forced undelegations included (the keeper may queue only while room for a
  * forced undelegation remains: `RestakingManagerTooManyPending`), 50 requests per `finalize` (a 51st waits). It
  * then measures `sync()` and `finalize()` with a gain to book and prices moved (every storage write a sync can make)
@@ -25,13 +25,19 @@ const LIMIT = 10_000_000n;
 const CAPS = { assets: 8, delegators: 16, strategies: 4, pending: 10, finalizeBatch: 50 } as const;
 const DAY = 24 * 3600;
 
-/** A plain 18-decimal token priced 1:1 by a ParityAdapter, bounded in the oracle, listed in the vault. */
+/** A plain 18-decimal token priced 1:1 by a ParityAdapter, listed in the vault with the suite's price bounds. */
 async function listToken(s: Suite, n: number): Promise<ERC20Mock> {
   const { admin } = s.signers;
   const token = await new ERC20Mock__factory(admin).deploy(`Worst ${n}`, `W${n}`);
   const adapter = await new ParityAdapter__factory(admin).deploy(token);
-  await s.oracle.setBounds(token, PARAMS.maxRiseBpsPerDay, PARAMS.maxFallBps);
-  await s.vault.addAsset(token, { cap: PARAMS.cap, minDeposit: PARAMS.minDeposit, lidoShares: false, adapter });
+  await s.vault.addAsset(token, {
+    cap: PARAMS.cap,
+    minDeposit: PARAMS.minDeposit,
+    lidoShares: false,
+    adapter,
+    maxRiseBpsPerDay: PARAMS.maxRiseBpsPerDay,
+    maxFallBps: PARAMS.maxFallBps,
+  });
   return token;
 }
 
@@ -63,23 +69,23 @@ describe("Security 6: sync and finalize have a bounded worst case", function () 
     const extra = [await listToken(s, 0), await listToken(s, 1)];
     const assets = await s.vault.assets();
     expect(assets.length).to.equal(CAPS.assets);
-    await expect(listToken(s, 2)).to.be.revertedWithCustomError(s.vault, "LRTVaultTooManyAssets");
+    await expect(listToken(s, 2)).to.be.revertedWithCustomError(s.vault, "LRTVaultTooMany").withArgs(CAPS.assets);
 
     // Strategies: stETH, rETH, cbETH + the first plain token = 4; a 5th (WETH) is refused.
     const restakable = [s.tokens.stETH, s.tokens.rETH, s.tokens.cbETH, extra[0]];
     const strategies = [...s.strategies, await deployStrategy(s.el, await extra[0].getAddress())];
-    await s.manager.setStrategy(extra[0], strategies[3]);
+    await s.vault.setStrategy(extra[0], strategies[3]);
     const wethStrategy = await deployStrategy(s.el, await s.tokens.weth.getAddress());
-    await expect(s.manager.setStrategy(s.tokens.weth, wethStrategy)).to.be.revertedWithCustomError(
-      s.manager,
-      "RestakingManagerTooMany",
-    );
+    await expect(s.vault.setStrategy(s.tokens.weth, wethStrategy))
+      .to.be.revertedWithCustomError(s.vault, "LRTVaultTooMany")
+      .withArgs(CAPS.strategies);
+    const [restakedAssets] = await s.vault.strategies();
+    expect(restakedAssets).to.deep.equal(await Promise.all(restakable.map((t) => t.getAddress())));
     // Delegators: 16; a 17th is refused.
     expect((await s.manager.delegators()).length).to.equal(CAPS.delegators);
-    await expect(s.manager.addDelegator(s.operators[0], 0)).to.be.revertedWithCustomError(
-      s.manager,
-      "RestakingManagerTooMany",
-    );
+    await expect(s.manager.addDelegator(s.operators[0], 0))
+      .to.be.revertedWithCustomError(s.manager, "RestakingManagerTooManyDelegators")
+      .withArgs(CAPS.delegators);
     await mined(await s.accountant.sync());
 
     // Deposits of every asset (alice), then every delegator restakes 2 units of every restakable asset (asset by
