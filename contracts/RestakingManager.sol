@@ -3,7 +3,6 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {BeaconProxy} from "@openzeppelin/contracts/proxy/beacon/BeaconProxy.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
@@ -12,13 +11,12 @@ import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/acce
 import {IRestakingManager, EigenLayerLinks} from "./interfaces/IRestakingManager.sol";
 import {IOperatorDelegator} from "./interfaces/IOperatorDelegator.sol";
 import {ILRTVault} from "./interfaces/ILRTVault.sol";
-import {IPriceAdapter} from "./interfaces/IPriceAdapter.sol";
 import {IStrategy} from "./interfaces/external/eigenlayer/IStrategy.sol";
 import {IStrategyManager} from "./interfaces/external/eigenlayer/IStrategyManager.sol";
 import {IDelegationManager} from "./interfaces/external/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinator} from "./interfaces/external/eigenlayer/IRewardsCoordinator.sol";
 import {IAllocationManager} from "./interfaces/external/eigenlayer/IAllocationManager.sol";
-import {BPS, UNIT} from "./libraries/Constants.sol";
+import {BPS} from "./libraries/Constants.sol";
 import {RestakingPositions} from "./libraries/RestakingPositions.sol";
 import {RestakingManagerStorage} from "./RestakingManagerStorage.sol";
 import {LRTLinks} from "./interfaces/LRTLinks.sol";
@@ -389,8 +387,7 @@ contract RestakingManager is
     }
 
     function _context() private view returns (RestakingPositions.Context memory) {
-        return
-            RestakingPositions.Context(address(_vault), address(_delegationManager), address(_allocationManager));
+        return RestakingPositions.Context(address(_vault), address(_delegationManager), address(_allocationManager));
     }
 
     /// @dev Upgrades are restricted like any admin function (the access manager decides who).

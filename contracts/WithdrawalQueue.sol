@@ -178,9 +178,7 @@ contract WithdrawalQueue is
     ) external returns (uint256 requestId) {
         // A front-run permit (same signature used first by someone else) must not block the request: if the
         // permit fails, the allowance it would have set is checked by the transfer itself.
-        try
-            IERC20Permit(address(_vault)).permit(msg.sender, address(this), shares, deadline, v, r, s)
-        {} catch {}
+        try IERC20Permit(address(_vault)).permit(msg.sender, address(this), shares, deadline, v, r, s) {} catch {}
         return requestWithdrawal(shares, asset, receiver);
     }
 

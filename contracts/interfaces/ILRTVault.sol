@@ -195,7 +195,7 @@ interface ILRTVault is IERC20 {
     error LRTVaultInvalidBounds(address asset, uint16 maxRiseBpsPerDay, uint16 maxFallBps);
     /// @notice More than `max` assets (or, for strategies, more than `max` assets restaked).
     error LRTVaultTooMany(uint256 max);
-    /// @notice The strategy's underlying token is not the asset (or the asset is ETH).
+    /// @notice The strategy's underlying token is not the asset (ETH is refused as `LRTVaultUnsupportedAsset`).
     error LRTVaultStrategyMismatch(address asset, IStrategy strategy);
     /// @notice The asset's current strategy still holds shares or queued withdrawals of a delegator: replacing it
     /// would drop them from the valuation.

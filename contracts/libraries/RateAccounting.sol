@@ -176,7 +176,12 @@ library RateAccounting {
             if (_mayRecognize(next, time, p.streamWindow)) {
                 uint256 candidate = next.heldBack + (valuePerShare - expected);
                 uint256 rate = rateAt(next, time);
-                uint256 bound = Math.mulDiv(rate, p.maxAprBps * (time - next.recognizedAt), BPS * YEAR, Math.Rounding.Floor);
+                uint256 bound = Math.mulDiv(
+                    rate,
+                    p.maxAprBps * (time - next.recognizedAt),
+                    BPS * YEAR,
+                    Math.Rounding.Floor
+                );
                 out.streamed = Math.min(candidate, bound);
                 out.heldBack = candidate - out.streamed;
                 next.heldBack = out.heldBack;

@@ -55,6 +55,7 @@ import { RateModel, vestedOf } from "../helpers/rateModel";
 import { buildRewardsMerkleTree, type EarnerEarnings } from "../helpers/rewardsMerkle";
 import { asWithdrawal } from "../helpers/restaking";
 import { Reads, attempt, inOneBlock, type Readable } from "./chain";
+import { INVARIANT_RUNS } from "../shared/env";
 
 /* ------------------------------------------------------------------------------------------------------------- */
 /*                                                 CONFIGURATION                                                  */
@@ -63,7 +64,7 @@ import { Reads, attempt, inOneBlock, type Readable } from "./chain";
 /** Fixed in CI; `INVARIANT_SEED` / `INVARIANT_RUNS` for local exploration and the coverage run (the title prints
  * what ran). */
 const SEED = Number(process.env.INVARIANT_SEED ?? 20_250_917);
-const RUNS = Number(process.env.INVARIANT_RUNS ?? 200);
+const RUNS = INVARIANT_RUNS;
 const MIN_STEPS = 8;
 const MAX_STEPS = 20;
 
