@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { subtask, vars } from "hardhat/config";
+import { extendEnvironment, subtask, vars } from "hardhat/config";
 import type { HardhatUserConfig } from "hardhat/config";
 import {
   TASK_COMPILE_SOLIDITY_CHECK_ERRORS,
@@ -62,35 +62,52 @@ subtask(TASK_COMPILE_SOLIDITY_CHECK_ERRORS).setAction(
 
 /**
  * Ignition reads and parses a contract's whole build-info file (tens of MB here) for every contract future it
- * executes, even for in-process deployments that never store it: about 0.2 s a future, most of a suite deploy's
- * time in tests. The parsed build info is memoized per artifact (artifacts do not change once a process has
- * compiled), which makes each fixture deploy several times faster and changes nothing that is deployed or stored.
+ * executes, even for in-process deployments that never store it (about 0.2 s a future, most of a suite deploy's time
+ * in tests), and tests that inspect compiler output do the same through `hre.artifacts.getBuildInfo`. Both are
+ * memoized per build-info file and its modification time, so a file is parsed once per process unless a compile
+ * rewrites it; nothing deployed or stored changes.
  */
+const parsedBuildInfo = new Map<string, Promise<unknown>>();
+async function readBuildInfo(debugPath: string): Promise<unknown> {
+  const debug = JSON.parse(await fs.promises.readFile(debugPath, "utf8")) as { buildInfo: string };
+  const buildInfoPath = path.join(path.dirname(debugPath), debug.buildInfo);
+  const key = `${buildInfoPath}@${(await fs.promises.stat(buildInfoPath)).mtimeMs}`;
+  let hit = parsedBuildInfo.get(key);
+  if (hit === undefined) {
+    hit = fs.promises.readFile(buildInfoPath, "utf8").then((text) => JSON.parse(text) as unknown);
+    parsedBuildInfo.set(key, hit);
+    hit.catch(() => parsedBuildInfo.delete(key));
+  }
+  return hit;
+}
 {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { HardhatArtifactResolver } = require(
     path.join(path.dirname(require.resolve("@nomicfoundation/hardhat-ignition")), "hardhat-artifact-resolver.js"),
   );
   const original = HardhatArtifactResolver.prototype.getBuildInfo;
-  const parsed = new Map<string, Promise<unknown>>();
   HardhatArtifactResolver.prototype.getBuildInfo = async function (
     this: { _resolvePath(name: string): Promise<string | undefined> },
     contractName: string,
   ) {
     const artifactPath = contractName.includes(":") ? undefined : await this._resolvePath(contractName);
     if (artifactPath === undefined) return original.call(this, contractName);
-    const debugPath = artifactPath.replace(/\.json$/, ".dbg.json");
-    const debug = JSON.parse(await fs.promises.readFile(debugPath, "utf8")) as { buildInfo: string };
-    const buildInfoPath = path.join(path.dirname(debugPath), debug.buildInfo);
-    let hit = parsed.get(buildInfoPath);
-    if (hit === undefined) {
-      hit = fs.promises.readFile(buildInfoPath, "utf8").then((text) => JSON.parse(text) as unknown);
-      parsed.set(buildInfoPath, hit);
-      hit.catch(() => parsed.delete(buildInfoPath));
-    }
-    return hit;
+    return readBuildInfo(artifactPath.replace(/\.json$/, ".dbg.json"));
   };
 }
+extendEnvironment((hre) => {
+  const artifacts = hre.artifacts as typeof hre.artifacts & {
+    formArtifactPathFromFullyQualifiedName(fqn: string): string;
+  };
+  const original = artifacts.getBuildInfo.bind(artifacts);
+  artifacts.getBuildInfo = async (fullyQualifiedName: string) => {
+    const debugPath = artifacts
+      .formArtifactPathFromFullyQualifiedName(fullyQualifiedName)
+      .replace(/\.json$/, ".dbg.json");
+    if (!fs.existsSync(debugPath)) return original(fullyQualifiedName);
+    return readBuildInfo(debugPath) as ReturnType<typeof original>;
+  };
+});
 
 const SOLC_SETTINGS = {
   optimizer: { enabled: true, runs: 200 },
