@@ -20,8 +20,8 @@ import {
   type ContractTransactionResponse,
 } from "ethers";
 import { ERC20Mock__factory, ParityAdapter__factory, type ERC20Mock } from "../typechain-types";
-import { PARAMS, deploySuite, type Suite } from "../test/fixtures/suite";
-import { deployStrategy } from "../test/fixtures/eigenlayer";
+import { PARAMS, deploySuite, type Suite } from "./lib/suite";
+import { deployStrategy } from "./lib/eigenlayer";
 import { asWithdrawal } from "./lib/withdrawal";
 
 const CONFIGS = [

@@ -14,14 +14,14 @@ import {
   LRTLens__factory,
   LRTVault__factory,
   ProxyBootstrap__factory,
-} from "../../typechain-types";
-import { PRICED, pricedVaultFixture, replayPriced } from "../fixtures/priced";
-import type { PricedFixture } from "../fixtures/priced";
-import { ETH, VAULT_PARAMS, deployProxy } from "../fixtures/vault";
-import { DEAD, KEYS } from "../helpers/ledger";
-import type { Key, Ledger, LedgerSync } from "../helpers/ledger";
-import { WAD, mulDiv, mulWad } from "../helpers/math";
-import { Outcome, bound } from "../helpers/priceBoundsModel";
+} from "../typechain-types";
+import { PRICED, pricedVaultFixture, replayPriced } from "./fixtures/priced";
+import type { PricedFixture } from "./fixtures/priced";
+import { ETH, VAULT_PARAMS, deployProxy } from "./fixtures/vault";
+import { DEAD, KEYS } from "./helpers/ledger";
+import type { Key, Ledger, LedgerSync } from "./helpers/ledger";
+import { WAD, mulDiv, mulWad } from "./helpers/math";
+import { Outcome, bound } from "./helpers/priceBoundsModel";
 
 const { parseEther, ZeroAddress } = ethers;
 const HOUR = 3_600n;

@@ -19,20 +19,20 @@ import {
   RETHAdapter__factory,
   StrategyBase__factory,
   WithdrawalQueue__factory,
-} from "../../typechain-types";
-import { EIGEN_DELAYS, deployStrategy } from "../fixtures/eigenlayer";
-import { pricedVaultFixture, replayPriced, PRICED } from "../fixtures/priced";
-import type { PricedFixture } from "../fixtures/priced";
-import { QUEUE_DEPOSITS, deployQueueFixture } from "../fixtures/queue";
-import { deploySuite, depositLST } from "../fixtures/suite";
-import { ETH, VAULT_PARAMS, deployProxy, deployVaultFixture } from "../fixtures/vault";
-import type { VaultFixture } from "../fixtures/vault";
-import { DEAD, KEYS, Ledger, ledgerAddresses } from "../helpers/ledger";
-import type { Key } from "../helpers/ledger";
-import { WAD, mulDiv, mulWad } from "../helpers/math";
-import { RateModel } from "../helpers/rateModel";
-import { asWithdrawal } from "../helpers/restaking";
-import { expectUpgradeSafe } from "../helpers/upgrades";
+} from "../typechain-types";
+import { EIGEN_DELAYS, deployStrategy } from "../scripts/lib/eigenlayer";
+import { pricedVaultFixture, replayPriced, PRICED } from "./fixtures/priced";
+import type { PricedFixture } from "./fixtures/priced";
+import { QUEUE_DEPOSITS, deployQueueFixture } from "./fixtures/queue";
+import { deploySuite, depositLST } from "../scripts/lib/suite";
+import { ETH, VAULT_PARAMS, deployProxy, deployVaultFixture } from "./fixtures/vault";
+import type { VaultFixture } from "./fixtures/vault";
+import { DEAD, KEYS, Ledger, ledgerAddresses } from "./helpers/ledger";
+import type { Key } from "./helpers/ledger";
+import { WAD, mulDiv, mulWad } from "./helpers/math";
+import { RateModel } from "./helpers/rateModel";
+import { asWithdrawal } from "./helpers/restaking";
+import { expectUpgradeSafe } from "./helpers/upgrades";
 
 const { parseEther, ZeroAddress } = ethers;
 const DAY = 86_400n;

@@ -10,18 +10,18 @@ import {
   ReentrantClaimerMock__factory,
   RevertingReceiverMock__factory,
   WithdrawalQueue__factory,
-} from "../../typechain-types";
-import { ETH, VAULT_PARAMS, deployProxy } from "../fixtures/vault";
+} from "../typechain-types";
+import { ETH, VAULT_PARAMS, deployProxy } from "./fixtures/vault";
 import {
   MAX_SHARES,
   MIN_SHARES,
   QUEUE_DEPOSITS,
   deployQueueFixture,
   deployQueueFixtureWithManager,
-} from "../fixtures/queue";
-import type { QueueFixture } from "../fixtures/queue";
-import { WAD, mulDiv, mulWad } from "../helpers/math";
-import { payoutPrice } from "../helpers/oracleModel";
+} from "./fixtures/queue";
+import type { QueueFixture } from "./fixtures/queue";
+import { WAD, mulDiv, mulWad } from "./helpers/math";
+import { payoutPrice } from "./helpers/oracleModel";
 import {
   CLAIMED,
   FINALIZED,
@@ -32,9 +32,9 @@ import {
   REDENOMINATED,
   ROUTE_MARGIN,
   laneId,
-} from "./queueLedger";
-import type { Finalization, Key, LedgerRequest, LedgerSync } from "./queueLedger";
-import { INVARIANT_RUNS } from "../shared/env";
+} from "./helpers/queueLedger";
+import type { Finalization, Key, LedgerRequest, LedgerSync } from "./helpers/queueLedger";
+import { INVARIANT_RUNS } from "./shared/env";
 
 const { parseEther, parseUnits, MaxUint256, ZeroAddress } = ethers;
 const HOUR = 3_600n;

@@ -8,10 +8,10 @@ import {
   RestakingManager__factory,
   type RestakingManager,
 } from "../../typechain-types";
-import { deployStrategy } from "../fixtures/eigenlayer";
+import { deployStrategy } from "../../scripts/lib/eigenlayer";
 import { restaked } from "../fixtures/restaked";
 import { ETH } from "../fixtures/vault";
-import { ROLES, deploySuiteFixture, type Suite } from "../fixtures/suite";
+import { ROLES, deploySuiteFixture, type Suite } from "../../scripts/lib/suite";
 import { expectPositions, queuedOf } from "../helpers/restaking";
 
 /** The suite's proxies as `LRTLinks` (the manager's and the other implementations' constructor argument). */

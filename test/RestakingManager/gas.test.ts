@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { parseEther } from "ethers";
 import { RESTAKABLE } from "../helpers/restakingModel";
-import { deploySuite, depositLST, type Suite } from "../fixtures/suite";
+import { deploySuite, depositLST, type Suite } from "../../scripts/lib/suite";
 
 /**
  * Gas of `accountant.sync()` (which values every position through `positions()`) with a position in every

@@ -2,7 +2,14 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { parseEther } from "ethers";
-import { CBETH_RATE, RETH_RATE, deploySuiteFixture, depositLST, type Restakable, type Suite } from "../fixtures/suite";
+import {
+  CBETH_RATE,
+  RETH_RATE,
+  deploySuiteFixture,
+  depositLST,
+  type Restakable,
+  type Suite,
+} from "../../scripts/lib/suite";
 import { RestakingModel } from "../helpers/restakingModel";
 import { WAD, mulDiv } from "../helpers/math";
 import { payoutPrice } from "../helpers/priceBoundsModel";

@@ -4,9 +4,9 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress, parseEther } from "ethers";
 import type { ERC20Mock } from "../../typechain-types";
 import { DEPOSITS, RESTAKES, deployRestakedFixture } from "../fixtures/restaked";
-import { REWARDS_ACTIVATION_DELAY } from "../fixtures/suite";
+import { REWARDS_ACTIVATION_DELAY } from "../../scripts/lib/suite";
 import { RestakingModel } from "../helpers/restakingModel";
-import { buildRewardsMerkleTree, type EarnerEarnings } from "../helpers/rewardsMerkle";
+import { buildRewardsMerkleTree, type EarnerEarnings } from "../../scripts/lib/rewardsMerkle";
 import { blockOf, bufferOf, expectManagerEmpty, expectOutside, outsideOf } from "../helpers/restaking";
 
 const STETH_FUNDING = parseEther("10");

@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress, parseEther } from "ethers";
-import { EIGEN_DELAYS } from "../fixtures/eigenlayer";
+import { EIGEN_DELAYS } from "../../scripts/lib/eigenlayer";
 import { deployRestakedFixture, restaked } from "../fixtures/restaked";
-import { deployStrategy } from "../fixtures/eigenlayer";
-import type { Restakable, Suite } from "../fixtures/suite";
+import { deployStrategy } from "../../scripts/lib/eigenlayer";
+import type { Restakable, Suite } from "../../scripts/lib/suite";
 import type { QueuedWithdrawalModel } from "../helpers/eigenlayerModel";
 import {
   blockOf,

@@ -82,7 +82,7 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
       "TimelockController",
       await deployed.timelock.getAddress(),
     )) as unknown as TimelockController;
-    // The stand-in's ABI: every function it shares with mainnet has the mainnet selector (test/eigenlayer/fidelity).
+    // The stand-in's ABI: every function it shares with mainnet has the mainnet selector (test/stand-ins/eigenlayer/fidelity).
     const dm = (await ethers.getContractAt(
       "DelegationManager",
       MAINNET.delegationManager as string,

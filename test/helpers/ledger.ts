@@ -4,7 +4,7 @@
  * (`StEthModel`), the rate books (`RateModel`) and the price bounds a sync applies (`OracleModel`: the accountant's
  * `PriceBounds`, elapsed time counted from the previous sync). Nothing here reads the contracts under test, except
  * the accountant's initialization time (a deployment fact, the APR bound's clock), which the constructor takes. The
- * withdrawal tests extend it with the queue (`test/withdrawals/queueLedger.ts`).
+ * withdrawal tests extend it with the queue (`test/helpers/queueLedger.ts`).
  *
  * Caps (`VaultAssets`): a deposit uses headroom; a payout of finalized withdrawals (`settle`) gives it back, first
  * absorbing any excess above a lowered cap, never above the cap; `setAssetLimits` moves headroom and excess with the

@@ -30,9 +30,9 @@
  *   routed as a request (not into the asset it already names: `WithdrawalQueueSameAsset(id, asset)`);
  * - a claim pays each request's frozen units to the recipient, once.
  */
-import { DEAD, KEYS, Ledger } from "../helpers/ledger";
-import type { Key, LedgerAddresses, LedgerSync } from "../helpers/ledger";
-import { WAD, min, mulDiv, mulWad } from "../helpers/math";
+import { DEAD, KEYS, Ledger } from "./ledger";
+import type { Key, LedgerAddresses, LedgerSync } from "./ledger";
+import { WAD, min, mulDiv, mulWad } from "./math";
 import { QUEUE_DEPOSITS } from "../fixtures/queue";
 import type { QueueDeposit } from "../fixtures/queue";
 import { VAULT_PARAMS } from "../fixtures/vault";

@@ -1,10 +1,10 @@
-/** Test helpers shared by `test/restaking/*`: chain ↔ model comparisons and EigenLayer struct plumbing. */
+/** Test helpers shared by `test/RestakingManager/*`: chain ↔ model comparisons and EigenLayer struct plumbing. */
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
 import { asWithdrawal as plainWithdrawal } from "../../scripts/lib/withdrawal";
 import type { IDelegationManagerTypes } from "../../typechain-types/contracts/RestakingManager";
-import type { Restakable, Suite } from "../fixtures/suite";
+import type { Restakable, Suite } from "../../scripts/lib/suite";
 import type { RestakingModel } from "./restakingModel";
 
 /** The block a transaction was mined in. */

@@ -4,7 +4,7 @@
  * manager (vault → delegator → strategy and back, rewards → manager → vault) to predict exact wei values; it never
  * reads contract state except the addresses it is built from.
  */
-import { EIGEN_DELAYS } from "../fixtures/eigenlayer";
+import { EIGEN_DELAYS } from "../../scripts/lib/eigenlayer";
 import {
   ALLOCATED_MAGNITUDE,
   CBETH_RATE,
@@ -15,7 +15,7 @@ import {
   STETH_SUBMITTED,
   type Restakable,
   type Suite,
-} from "../fixtures/suite";
+} from "../../scripts/lib/suite";
 import { EigenModel, StrategyModel, type QueuedWithdrawalModel } from "./eigenlayerModel";
 import { WAD, mulDiv } from "./math";
 import { StEthModel } from "./steth";

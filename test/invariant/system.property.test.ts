@@ -47,12 +47,12 @@ import {
 } from "ethers";
 import type { ERC20Mock, LRTLens, StaticMulticall } from "../../typechain-types";
 import type { IDelegationManagerTypes } from "../../typechain-types/contracts/RestakingManager";
-import { EIGEN_DELAYS, ascending } from "../fixtures/eigenlayer";
-import { PARAMS, RETH_RATE, SET_ID, deploySuite, deploySuiteFixture, type Suite } from "../fixtures/suite";
+import { EIGEN_DELAYS, ascending } from "../../scripts/lib/eigenlayer";
+import { PARAMS, RETH_RATE, SET_ID, deploySuite, deploySuiteFixture, type Suite } from "../../scripts/lib/suite";
 import { WAD, mulDiv } from "../helpers/math";
 import { OracleModel, bound, depositPerUnit, payoutPrice } from "../helpers/priceBoundsModel";
 import { RateModel, vestedOf } from "../helpers/rateModel";
-import { buildRewardsMerkleTree, type EarnerEarnings } from "../helpers/rewardsMerkle";
+import { buildRewardsMerkleTree, type EarnerEarnings } from "../../scripts/lib/rewardsMerkle";
 import { asWithdrawal } from "../helpers/restaking";
 import { Reads, attempt, inOneBlock, type Readable } from "./chain";
 import { INVARIANT_RUNS } from "../shared/env";

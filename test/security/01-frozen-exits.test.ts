@@ -15,8 +15,15 @@
 import { expect } from "chai";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, parseEther } from "ethers";
-import { EIGEN_DELAYS } from "../fixtures/eigenlayer";
-import { PARAMS, RETH_RATE, STETH_REBASE, STETH_SUBMITTED, deploySuiteFixture, depositLST } from "../fixtures/suite";
+import { EIGEN_DELAYS } from "../../scripts/lib/eigenlayer";
+import {
+  PARAMS,
+  RETH_RATE,
+  STETH_REBASE,
+  STETH_SUBMITTED,
+  deploySuiteFixture,
+  depositLST,
+} from "../../scripts/lib/suite";
 import { StEthModel } from "../helpers/steth";
 import { WAD, mulDiv } from "../helpers/math";
 import { payoutPrice } from "../helpers/oracleModel";

@@ -23,8 +23,8 @@ import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, ZeroAddress, ZeroHash, parseEther, type BytesLike, type Interface } from "ethers";
 import { HookedTokenMock__factory, ParityAdapter__factory, type HookedTokenMock } from "../../typechain-types";
-import { EIGEN_DELAYS, deployStrategy } from "../fixtures/eigenlayer";
-import { PARAMS, deploySuiteFixture, depositLST } from "../fixtures/suite";
+import { EIGEN_DELAYS, deployStrategy } from "../../scripts/lib/eigenlayer";
+import { PARAMS, deploySuiteFixture, depositLST } from "../../scripts/lib/suite";
 import { queuedOf } from "../helpers/restaking";
 import { ETH, laneId, mined } from "./helpers";
 

@@ -16,8 +16,8 @@ import { expect } from "chai";
 import { loadFixture, mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, ZeroAddress, parseEther } from "ethers";
 import { ERC20Mock__factory, ParityAdapter__factory, type ERC20Mock } from "../../typechain-types";
-import { EIGEN_DELAYS, ascending, deployStrategy } from "../fixtures/eigenlayer";
-import { PARAMS, SET_ID, deploySuite, type Suite } from "../fixtures/suite";
+import { EIGEN_DELAYS, ascending, deployStrategy } from "../../scripts/lib/eigenlayer";
+import { PARAMS, SET_ID, deploySuite, type Suite } from "../../scripts/lib/suite";
 import { inOneBlock, mined } from "./helpers";
 
 const LIMIT = 10_000_000n;

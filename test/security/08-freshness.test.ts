@@ -13,8 +13,8 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { parseEther } from "ethers";
 import { restaked } from "../fixtures/restaked";
-import { ascending } from "../fixtures/eigenlayer";
-import { SET_ID } from "../fixtures/suite";
+import { ascending } from "../../scripts/lib/eigenlayer";
+import { SET_ID } from "../../scripts/lib/suite";
 import { WAD, mulDiv } from "../helpers/math";
 import { TX_GAS, inOneBlock, mined } from "./helpers";
 

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { deploySuiteFixture, PARAMS, type Suite } from "../fixtures/suite";
+import { deploySuiteFixture, PARAMS, type Suite } from "../../scripts/lib/suite";
 import {
   guardedInSource,
   shouldBehaveLikeInitializeOnce,

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { artifacts } from "hardhat";
 import { ethers } from "ethers";
-import { compareAbi, functionSignatures, loadInterfaces, mainnetSurface } from "../helpers/fidelity";
+import { compareAbi, functionSignatures, loadInterfaces, mainnetSurface } from "../../helpers/fidelity";
 
 /**
  * Fidelity of the local EigenLayer to mainnet v1.12.0: every function, event and error of a stand-in (and of the

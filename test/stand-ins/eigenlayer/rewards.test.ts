@@ -3,14 +3,14 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress, ZeroHash, concat, dataSlice, parseEther, solidityPackedKeccak256 } from "ethers";
 
-import type { PauserRegistry, ReentrantRewardTokenMock, ERC20Mock, RewardsCoordinator } from "../../typechain-types";
+import type { PauserRegistry, ReentrantRewardTokenMock, ERC20Mock, RewardsCoordinator } from "../../../typechain-types";
 import {
   type EarnerEarnings,
   type RewardsMerkleClaim,
   buildRewardsMerkleTree,
   earnerLeafHash,
   tokenLeafHash,
-} from "../helpers/rewardsMerkle";
+} from "../../../scripts/lib/rewardsMerkle";
 
 /** Mainnet config value (script/configs/mainnet.json). */
 const ACTIVATION_DELAY = 604800;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { asWithdrawal } from "../../scripts/lib/withdrawal";
+import { asWithdrawal } from "../../../scripts/lib/withdrawal";
 import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import {
@@ -10,9 +10,9 @@ import {
   deployEigenLayer,
   deployStrategy,
   registerOperator,
-} from "../fixtures/eigenlayer";
-import { EigenModel, StrategyModel, type QueuedWithdrawalModel } from "../helpers/eigenlayerModel";
-import { WAD } from "../helpers/math";
+} from "../../../scripts/lib/eigenlayer";
+import { EigenModel, StrategyModel, type QueuedWithdrawalModel } from "../../helpers/eigenlayerModel";
+import { WAD } from "../../helpers/math";
 
 const SET_ID = 1;
 const ALLOCATED = WAD / 2n; // the operator allocates half of its magnitude to the AVS's set

@@ -11,15 +11,15 @@ import {
   StETHMock__factory,
   WETHMock__factory,
   WstETHMock__factory,
-} from "../../typechain-types";
-import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE, STETH_SEED, deployTokensFixture } from "../fixtures/tokens";
-import { WAD, mulDiv } from "../helpers/math";
-import { StEthModel } from "../helpers/steth";
+} from "../../../typechain-types";
+import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE, STETH_SEED, deployTokensFixture } from "../../fixtures/tokens";
+import { WAD, mulDiv } from "../../helpers/math";
+import { StEthModel } from "../../helpers/steth";
 
 const { ZeroAddress, MaxUint256, parseEther } = ethers;
 
 /** The vendored interface list (`externalLSTViews`), vendored in deploy/eigenlayer/interfaces.json. */
-const INTERFACES_JSON = path.join(__dirname, "../../deploy/eigenlayer/interfaces.json");
+const INTERFACES_JSON = path.join(__dirname, "../../../deploy/eigenlayer/interfaces.json");
 
 /** An odd Lido yield: makes pooled ether / shares a non-trivial ratio. */
 const ODD_YIELD = 1_234_567_890_123_456_789n;
