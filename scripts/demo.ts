@@ -1,13 +1,23 @@
 /**
  * `npm run demo`: lrt-vault end to end on Hardhat's in-process network, with nothing but `npm ci`.
  *
- * Deploys the local EigenLayer, the LST stand-ins and the suite (2 operators, stETH/rETH/cbETH strategies); three
- * users deposit ETH, stETH and rETH; the keeper restakes across both operators; time passes with LST yield and an
- * EigenLayer rewards claim; a holder asks to withdraw in ETH; a request in WETH, which the vault does not hold, is
- * refused (no route); an AVS slashes one operator by 20% of its allocation; another holder asks to withdraw in stETH,
- * all of which is restaked, so the request is accepted against the restaked stETH; finalize pays the ETH lane while
- * the stETH lane waits; EigenLayer liquidity is queued and completed; the stETH request is finalized; both are
- * claimed. Prints a table after every step and writes reports/demo.json and reports/rate.svg.
+ * Twelve days of one vault, step by step. Day 0: the local EigenLayer, the LST stand-ins and the suite are deployed
+ * (2 operators, stETH/rETH/cbETH strategies); alice, bob and carol deposit ETH, stETH and rETH. Day 1: the keeper
+ * restakes across both operators. Day 4: LST yield is synced (it vests into the rate over the stream window; the
+ * protocol fee is minted as lrETH to the treasury). Day 5: an EigenLayer rewards claim. Day 8: the reward starts
+ * vesting; alice asks to withdraw in ETH; carol asks in WETH, which the vault does not hold: refused (no route).
+ * Day 9: an AVS slashes one operator by 20% of its allocation and the rate falls at once; bob asks to withdraw in
+ * stETH, all of it restaked, so the request is accepted against the restaked stETH; finalize pays the ETH lane while
+ * the stETH lane waits; the keeper queues an EigenLayer withdrawal. Day 10-11: it completes, the stETH request is
+ * finalized, both are claimed.
+ *
+ * After every step it prints what the vault holds per asset (buffer, restaked, queued in EigenLayer; in the asset's
+ * units and in ETH), how that splits between the rate and the gains not in it yet, every lrETH holder (the treasury's
+ * fee shares included) and what each sync did. It writes reports/demo.json (every step) and reports/rate.svg (the
+ * rate over time, every step labelled). Plain text without ANSI colours when NO_COLOR or CI is set, or off a terminal.
+ *
+ * Hardhat compiles before running a script, silently; `npm run demo` runs `hardhat compile` first so that the first
+ * run (solc-js, about a minute) shows its progress.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -15,17 +25,86 @@ import { ethers } from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, ZeroAddress, formatEther, parseEther, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { REWARDS_ACTIVATION_DELAY, SET_ID, deploySuite, type Suite } from "../test/fixtures/suite";
-import { ascending } from "../test/fixtures/eigenlayer";
-import { buildRewardsMerkleTree } from "../test/helpers/rewardsMerkle";
+import { REWARDS_ACTIVATION_DELAY, SET_ID, deploySuite, type Suite } from "./lib/suite";
+import { ascending } from "./lib/eigenlayer";
+import { buildRewardsMerkleTree } from "./lib/rewardsMerkle";
 import { asWithdrawal } from "./lib/withdrawal";
 import { renderLineChart, type ChartPoint } from "./lib/chart";
 
-interface Step {
-  label: string;
+type Kind = NonNullable<ChartPoint["kind"]>;
+
+/** Amounts of one asset, per place. */
+interface Parts {
+  buffer: string;
+  restaked: string;
+  queued: string;
+  total: string;
+}
+
+/** What the vault holds of one asset, valued as a sync values it. */
+interface AssetHoldings {
+  asset: string;
+  /** what `units` counts: the vault's accounting unit (stETH: Lido shares) */
+  unit: string;
+  /** held by the vault (buffer), restaked in EigenLayer, queued for withdrawal from EigenLayer (slashing-aware) */
+  units: Parts;
+  /** the same in the token's own units (stETH: stETH from its Lido shares) */
+  tokens: Parts;
+  /** ETH per 1e18 units: the stored price bounded against the last sync, as a sync would take it now */
+  price: string;
+  /** ETH (wei) */
+  value: Parts;
+}
+
+/**
+ * The vault's holdings and how they split between lrETH holders' claims: `totalValue` = `inRate` (supply x rate,
+ * `vault.totalAssets()`) + `notInRateYet` (gains owned by holders but still vesting, held back or not booked yet:
+ * `accountant.pendingPerShare()` x supply) + `sinceLastSync` (what the next sync would find: only rounding right
+ * after a sync; then yield accruing, or the gains finalized withdrawals forfeited to the holders who stay).
+ */
+interface Holdings {
+  assets: AssetHoldings[];
+  totalValue: string;
+  inRate: string;
+  notInRateYet: string;
+  sinceLastSync: string;
+}
+
+/** The protocol fee a sync minted: lrETH to the treasury on the value per share above the high-water mark. */
+interface FeeReport {
+  shares: string;
+  /** ETH value of `shares` at the value per lrETH after the fee */
+  assets: string;
+  highWaterMark: string;
+  valuePerShareBefore: string;
+  valuePerShareAfter: string;
+  totalValue: string;
+  supplyAfter: string;
+}
+
+interface SyncReport {
+  previousRate: string;
   rate: string;
+  gainStreamed: string;
+  gainHeldBack: string;
+  lossPerShare: string;
+  lossAssets: string;
+}
+
+interface Step {
+  /** days since deployment */
+  day: number;
+  label: string;
+  kind: Kind;
+  rate: string;
+  /** supply x rate */
   totalAssets: string;
   totalSupply: string;
+  holdings: Holdings;
+  /** lrETH per holder; they add up to `totalSupply` */
+  lrETH: Record<string, string>;
+  syncs: SyncReport[];
+  fees: FeeReport[];
 }
 
 interface WithdrawalReport {
@@ -44,80 +123,411 @@ interface WithdrawalReport {
 }
 
 const DAY = 24 * 3600;
+const SAMPLE = 6 * 3600;
+const UNIT = 10n ** 18n;
 const steps: Step[] = [];
 const chart: ChartPoint[] = [];
+
+// ---- Plain-text output --------------------------------------------------------------------------------------------
+
+/** ANSI colours only on a terminal, and never with NO_COLOR (https://no-color.org) or CI set. */
+const COLOR = (() => {
+  const env = process.env;
+  if (env.NO_COLOR) return false;
+  if (env.CI && env.CI !== "false" && env.CI !== "0") return false;
+  if (env.TERM === "dumb") return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== "0") return true;
+  return process.stdout.isTTY === true;
+})();
+const ansi = (code: string) => (text: string) => (COLOR ? `\x1b[${code}m${text}\x1b[0m` : text);
+const bold = ansi("1");
+const dim = ansi("2");
+const KIND_COLOR: Record<Kind, (text: string) => string> = {
+  deposit: ansi("34"),
+  keeper: ansi("33"),
+  gain: ansi("32"),
+  loss: ansi("1;31"),
+  withdraw: ansi("35"),
+  info: ansi("36"),
+};
+
 const eth = (wei: bigint, digits = 6) => Number(formatEther(wei)).toFixed(digits);
+const pct = (part: bigint, whole: bigint) => (Number((part * 1_000_000n) / whole) / 10_000).toFixed(2);
+
+/** Lays out `rows` as plain-text columns: `align` per column, "l" or "r"; `color` paints whole rows after padding. */
+function table(
+  header: string[],
+  rows: string[][],
+  align: ("l" | "r")[],
+  indent = "  ",
+  color?: ((text: string) => string)[],
+): string[] {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (align[c] === "l" ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join("  ")
+      .trimEnd();
+  return [indent + bold(line(header)), ...rows.map((r, i) => indent + (color?.[i] ?? ((t: string) => t))(line(r)))];
+}
+
+/** Splits `text` into lines of at most `width` characters (on spaces). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
 
 async function main() {
   const started = Date.now();
-  const say = (msg: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}\n`);
+  const say = (msg: string) =>
+    process.stdout.write(`${dim(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s]`)} ${msg}\n`);
+  /** Prints `text` wrapped to the terminal width (120 columns off a terminal), every line indented and painted. */
+  const explain = (text: string, paint = (line: string) => line, indent = "        ") => {
+    const width = Math.max(60, Math.min(process.stdout.columns || 120, 140) - indent.length);
+    for (const line of wrap(text, width)) process.stdout.write(`${indent}${paint(line)}\n`);
+  };
 
   say("deploying the local EigenLayer, the LST stand-ins and lrt-vault (2 operators, 3 strategies)...");
-  const s = await deploySuite({ operators: 2, strategies: 3 });
+  const s: Suite = await deploySuite({ operators: 2, strategies: 3 });
   const signers = await ethers.getSigners();
   const carol = signers[9];
-  const { alice, bob, keeper } = s.signers;
+  const { alice, bob, keeper, treasury } = s.signers;
   const users: [string, HardhatEthersSigner][] = [
     ["alice", alice],
     ["bob", bob],
     ["carol", carol],
   ];
   const ETH = await s.vault.ETH();
+  const DEAD = await s.vault.DEAD();
+  const [streamWindow, , , feeBps] = await s.accountant.parameters();
+  const names = new Map<string, string>([[ETH.toLowerCase(), "ETH"]]);
+  for (const [name, token] of Object.entries(s.tokens)) {
+    names.set((token.target as string).toLowerCase(), name === "weth" ? "WETH" : name);
+  }
+  const nameOf = (asset: string) => names.get(asset.toLowerCase()) ?? asset;
+  const t0 = await time.latest();
+  const dayNow = async () => Number((((await time.latest()) - t0) / DAY).toFixed(6));
+  const rateNow = async () => Number(formatEther(await s.vault.getRate()));
+  say(
+    `assets the vault lists: ${(await s.vault.assets()).map(nameOf).join(", ")} (only those it holds are shown); ` +
+      `fee ${Number(feeBps) / 100}% of gains above the high-water mark; gains vest over ${Number(streamWindow) / DAY} days`,
+  );
+
+  /** Moves the chain to `day` days after deployment, sampling the rate for the chart every 6 hours on the way. */
+  async function until(day: number) {
+    const target = t0 + Math.round(day * DAY);
+    let now = await time.latest();
+    while (now < target) {
+      now = Math.min(target, t0 + (Math.floor((now - t0) / SAMPLE) + 1) * SAMPLE);
+      await time.increaseTo(now);
+      chart.push({ x: (now - t0) / DAY, y: await rateNow() });
+    }
+  }
+
+  /** What the vault holds per asset, and how the holdings split between the rate and the gains not in it yet. */
+  async function holdings(): Promise<Holdings> {
+    const [valuation, positions, pendingPerShare, supply, inRate] = await Promise.all([
+      s.accountant.valuation(),
+      s.manager.positions(),
+      s.accountant.pendingPerShare(),
+      s.vault.totalSupply(),
+      s.vault.totalAssets(),
+    ]);
+    const assets: AssetHoldings[] = [];
+    for (const a of valuation.assets) {
+      const name = nameOf(a.asset);
+      const queued = positions.find((p) => p.asset.toLowerCase() === a.asset.toLowerCase())?.queuedUnits ?? 0n;
+      const units = { buffer: a.buffer, restaked: a.outside - queued, queued, total: a.buffer + a.outside };
+      if (units.total === 0n) continue;
+      const lido = name === "stETH";
+      const tokens = async (u: bigint) => (lido ? await s.tokens.stETH.getPooledEthByShares(u) : u);
+      const inEth = (u: bigint) => (u * a.price) / UNIT;
+      const each = async (f: (u: bigint) => bigint | Promise<bigint>) => ({
+        buffer: (await f(units.buffer)).toString(),
+        restaked: (await f(units.restaked)).toString(),
+        queued: (await f(units.queued)).toString(),
+        total: (await f(units.total)).toString(),
+      });
+      assets.push({
+        asset: name,
+        unit: name === "ETH" ? "wei" : lido ? "Lido shares (wei)" : `${name} (wei)`,
+        units: await each((u) => u),
+        tokens: await each(tokens),
+        price: a.price.toString(),
+        value: { ...(await each(inEth)), total: a.value.toString() },
+      });
+    }
+    const notInRateYet = (pendingPerShare * supply) / UNIT;
+    return {
+      assets,
+      totalValue: valuation.totalValue.toString(),
+      inRate: inRate.toString(),
+      notInRateYet: notInRateYet.toString(),
+      sinceLastSync: (valuation.totalValue - inRate - notInRateYet).toString(),
+    };
+  }
+
+  /** The holdings as a table: per asset its units in the buffer, restaked and queued, and what they are worth. */
+  function holdingsTable(h: Holdings, indent: string): string[] {
+    const cell = (wei: string) => (BigInt(wei) === 0n ? "-" : eth(BigInt(wei), 4));
+    const rows = h.assets.map((a) => [
+      a.asset,
+      cell(a.tokens.buffer),
+      cell(a.tokens.restaked),
+      cell(a.tokens.queued),
+      `${eth(BigInt(a.tokens.total), 4)} ${a.asset}`,
+      `${eth(BigInt(a.value.total), 4)} ETH`,
+    ]);
+    const sum = (part: keyof Parts) => h.assets.reduce((acc, a) => acc + BigInt(a.value[part]), 0n);
+    const total = (wei: bigint) => (wei === 0n ? "-" : eth(wei, 4));
+    rows.push([
+      "in ETH",
+      total(sum("buffer")),
+      total(sum("restaked")),
+      total(sum("queued")),
+      "",
+      `${eth(BigInt(h.totalValue), 4)} ETH`,
+    ]);
+    return table(
+      ["holdings", "buffer", "restaked", "queued in EL", "total", "worth"],
+      rows,
+      ["l", "r", "r", "r", "r", "r"],
+      indent,
+    );
+  }
+
+  /** One sentence: the holdings = supply x rate + gains not in the rate yet (+ what the next sync would find). */
+  function identity(h: Holdings, supply: bigint, rate: bigint): string {
+    const since = BigInt(h.sinceLastSync);
+    return (
+      `${eth(BigInt(h.totalValue), 4)} ETH held = supply x rate ${eth(BigInt(h.inRate), 4)} ` +
+      `(${eth(supply, 4)} lrETH x ${eth(rate, 6)}) + gains not in the rate yet ${eth(BigInt(h.notInRateYet), 4)}` +
+      (since > 10n ** 12n || since < -(10n ** 12n)
+        ? ` ${since < 0n ? "-" : "+"} ${eth(since < 0n ? -since : since, 4)} that the next sync will find`
+        : "")
+    );
+  }
+
+  let lastBlock = await ethers.provider.getBlockNumber();
+  let lastMark = (await s.accountant.books()).highWaterMark;
+  const requests: { holder: string; id: bigint }[] = [];
+
+  /** Records a step: prints it, keeps it for demo.json and puts it on the chart as `short` (`before`: a jump). */
+  async function record(label: string, short: string, kind: Kind, before?: number) {
+    const block = await ethers.provider.getBlockNumber();
+    const [rate, totalAssets, totalSupply, books, h] = await Promise.all([
+      s.vault.getRate(),
+      s.vault.totalAssets(),
+      s.vault.totalSupply(),
+      s.accountant.books(),
+      holdings(),
+    ]);
+    const day = await dayNow();
+    // The accountant's events since the previous step (the first step looks at the last block of the deployment only).
+    const range = [Math.min(lastBlock + 1, block), block] as const;
+    const [synced, gains, losses, fees, marks] = await Promise.all([
+      s.accountant.queryFilter(s.accountant.filters.Synced(), ...range),
+      s.accountant.queryFilter(s.accountant.filters.GainRecognised(), ...range),
+      s.accountant.queryFilter(s.accountant.filters.LossRecognised(), ...range),
+      s.accountant.queryFilter(s.accountant.filters.FeeMinted(), ...range),
+      s.accountant.queryFilter(s.accountant.filters.HighWaterMarkRaised(), ...range),
+    ]);
+    const syncs: SyncReport[] = synced.map((e) => {
+      const gain = gains.find((g) => g.transactionHash === e.transactionHash)?.args;
+      const loss = losses.find((l) => l.transactionHash === e.transactionHash)?.args;
+      return {
+        previousRate: e.args.previousRate.toString(),
+        rate: e.args.rate.toString(),
+        gainStreamed: (gain?.streamed ?? 0n).toString(),
+        gainHeldBack: (gain?.heldBack ?? 0n).toString(),
+        lossPerShare: (loss?.lossPerShare ?? 0n).toString(),
+        lossAssets: (loss?.lossAssets ?? 0n).toString(),
+      };
+    });
+    const feeReports: FeeReport[] = fees.map((f) => {
+      const sync = synced.find((e) => e.transactionHash === f.transactionHash)!.args;
+      return {
+        shares: f.args.shares.toString(),
+        assets: f.args.assets.toString(),
+        highWaterMark: lastMark.toString(),
+        valuePerShareBefore: ((sync.totalValue * UNIT) / (sync.totalSupply - f.args.shares)).toString(),
+        valuePerShareAfter: ((sync.totalValue * UNIT) / sync.totalSupply).toString(),
+        totalValue: sync.totalValue.toString(),
+        supplyAfter: sync.totalSupply.toString(),
+      };
+    });
+    const holders: [string, string][] = [
+      ...users.map(([name, u]) => [name, u.address] as [string, string]),
+      ["treasury", treasury.address],
+      ["queue", s.queue.target as string],
+      ["seed", DEAD],
+    ];
+    const lrETH: Record<string, string> = {};
+    let counted = 0n;
+    for (const [name, address] of holders) {
+      const balance = await s.vault.balanceOf(address);
+      counted += balance;
+      lrETH[name] = balance.toString();
+    }
+    if (counted !== totalSupply) lrETH.others = (totalSupply - counted).toString();
+    steps.push({
+      day,
+      label,
+      kind,
+      rate: rate.toString(),
+      totalAssets: totalAssets.toString(),
+      totalSupply: totalSupply.toString(),
+      holdings: h,
+      lrETH,
+      syncs,
+      fees: feeReports,
+    });
+    chart.push({
+      x: day,
+      y: Number(formatEther(rate)),
+      before,
+      label: feeReports.length ? `${short}; fee minted` : short,
+      kind,
+    });
+
+    // The text: the step, the rate and supply, the holdings, what each sync did, the fee, the holders.
+    const paint = KIND_COLOR[kind];
+    const [first, ...more] = wrap(`${steps.length}. ${label}`, 100);
+    say(`${bold(`day ${day.toFixed(2).padStart(5)}`)}  ${paint(first)}`);
+    for (const line of more) process.stdout.write(`${" ".repeat(20)}${paint(line)}\n`);
+    const pad = "        ";
+    process.stdout.write(
+      `${pad}rate ${eth(rate, 9)} ETH per lrETH   supply ${eth(totalSupply, 6)} lrETH   ` +
+        `supply x rate ${eth(totalAssets, 6)} ETH\n`,
+    );
+    for (const line of holdingsTable(h, pad)) process.stdout.write(`${line}\n`);
+    explain(identity(h, totalSupply, rate));
+    for (const r of syncs) {
+      const [streamed, heldBack, lossAssets] = [BigInt(r.gainStreamed), BigInt(r.gainHeldBack), BigInt(r.lossAssets)];
+      const [previousRate, newRate] = [BigInt(r.previousRate), BigInt(r.rate)];
+      if (lossAssets > 0n && lossAssets < 10n ** 12n) {
+        explain(
+          `sync: ${lossAssets} wei lost to rounding (Lido and EigenLayer shares) come off the rate at once, ` +
+            `like any loss (${previousRate - newRate} wei per lrETH).`,
+        );
+      } else if (lossAssets > 0n) {
+        explain(
+          `sync: a loss of ${eth(lossAssets, 4)} ETH (${eth(BigInt(r.lossPerShare), 6)} ETH per lrETH) comes off ` +
+            `the rate at once: ${eth(previousRate, 6)} -> ${eth(newRate, 6)} ` +
+            `(-${pct(previousRate - newRate, previousRate)}%), shared by every lrETH, pending requests included.`,
+          KIND_COLOR.loss,
+        );
+      } else if (streamed > 0n || heldBack > 0n) {
+        explain(
+          `sync: a gain of ${eth(streamed, 6)} ETH per lrETH (${eth((streamed * totalSupply) / UNIT, 4)} ETH) ` +
+            `starts vesting into the rate, linearly over ${Number(streamWindow) / DAY} days` +
+            (heldBack > 0n ? `; ${eth(heldBack, 6)} per lrETH is held back by the APR bound for later.` : "."),
+          KIND_COLOR.gain,
+        );
+      } else if (kind === "gain") {
+        explain(
+          "sync: the gain is not booked yet: a new vesting tranche may start only half a stream window after the " +
+            "previous one; until then it waits in the holdings (deposits pay for it) and holders own it.",
+          KIND_COLOR.gain,
+        );
+      }
+    }
+    for (const f of feeReports) {
+      const [shares, assets, before, after] = [f.shares, f.assets, f.valuePerShareBefore, f.valuePerShareAfter].map(
+        BigInt,
+      );
+      explain(
+        `fee: ${eth(shares, 6)} lrETH minted to the treasury, worth ${eth(assets, 6)} ETH: ${Number(feeBps) / 100}% ` +
+          `of the value per lrETH above the high-water mark (${eth(before, 6)} found, mark ` +
+          `${eth(BigInt(f.highWaterMark), 6)}). No ETH leaves the vault: the same ${eth(BigInt(f.totalValue), 4)} ETH ` +
+          `now back ${eth(BigInt(f.supplyAfter), 4)} lrETH, so each lrETH is worth ${eth(before - after, 6)} less ` +
+          `(${eth(before, 6)} -> ${eth(after, 6)}) and supply x value per lrETH still equals the holdings; the rate ` +
+          "is that value less the gains still vesting.",
+        KIND_COLOR.keeper,
+      );
+    }
+    for (const m of marks) {
+      explain(
+        `the finalized requests forfeited ${eth(m.args.forfeited, 6)} ETH of gains not in the rate yet to the ` +
+          `holders who stay (the next sync finds them); the high-water mark rises to ` +
+          `${eth(m.args.highWaterMark, 6)} so no fee is charged on them twice.`,
+      );
+    }
+    const HOLDER_NAMES: Record<string, string> = {
+      treasury: "treasury (fees)",
+      queue: "locked in the queue",
+      seed: "seed at the dead address",
+    };
+    const who = Object.entries(lrETH)
+      .filter(([, v]) => BigInt(v) !== 0n)
+      .map(([name, v]) => `${HOLDER_NAMES[name] ?? name} ${eth(BigInt(v), 4)}`);
+    explain(`lrETH: ${who.join(", ")} = supply ${eth(totalSupply, 4)}`);
+    for (const r of requests) {
+      const q = await s.queue.getRequest(r.id);
+      const asset = nameOf(q.asset);
+      const units =
+        asset === "stETH" ? await s.tokens.stETH.getPooledEthByShares(q.payoutUnits) : (q.payoutUnits as bigint);
+      const state = [
+        "",
+        `${eth(q.shares, 4)} lrETH pending in the ${asset} lane`,
+        `finalized: ${eth(units, 4)} ${asset} held by the queue until claimed (no longer vault holdings)`,
+        `claimed`,
+        `moved`,
+      ][Number(q.status)];
+      explain(`request of ${r.holder}: ${state}`);
+    }
+    lastBlock = block;
+    lastMark = books.highWaterMark;
+  }
 
   /** The request id a `requestWithdrawal` created (from the queue's WithdrawalRequested event). */
-  async function requested(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
+  async function requested(holder: string, tx: Promise<ContractTransactionResponse>): Promise<bigint> {
     const receipt = (await (await tx).wait())!;
     const queue = (s.queue.target as string).toLowerCase();
     for (const entry of receipt.logs) {
       if (entry.address.toLowerCase() !== queue) continue;
       const parsed = s.queue.interface.parseLog(entry);
-      if (parsed?.name === "WithdrawalRequested") return parsed.args.requestId as bigint;
+      if (parsed?.name === "WithdrawalRequested") {
+        requests.push({ holder, id: parsed.args.requestId as bigint });
+        return parsed.args.requestId as bigint;
+      }
     }
     throw new Error("demo: no WithdrawalRequested event");
   }
 
-  /** Records a step; `kind` marks it on the chart with the `short` label (or the first words of `label`). */
-  async function record(label: string, kind?: ChartPoint["kind"], short?: string) {
-    const [rate, totalAssets, totalSupply] = await Promise.all([
-      s.vault.getRate(),
-      s.vault.totalAssets(),
-      s.vault.totalSupply(),
-    ]);
-    steps.push({
-      label,
-      rate: rate.toString(),
-      totalAssets: totalAssets.toString(),
-      totalSupply: totalSupply.toString(),
-    });
-    const mark = short ?? (label.length > 26 ? `${label.slice(0, 25)}…` : label);
-    chart.push({ x: chart.length, y: Number(formatEther(rate)), label: kind ? mark : undefined, kind });
-    const rows = [
-      `  rate ${eth(rate, 9)} ETH/lrETH   TVL ${eth(totalAssets, 4)} ETH   supply ${eth(totalSupply, 4)} lrETH`,
-    ];
-    for (const [name, user] of users) {
-      const bal = await s.vault.balanceOf(user);
-      rows.push(
-        `  ${name.padEnd(6)} ${eth(bal, 6).padStart(12)} lrETH = ${eth((bal * rate) / 10n ** 18n, 6).padStart(12)} ETH`,
-      );
-    }
-    say(`step ${steps.length}: ${label}\n${rows.join("\n")}`);
-  }
+  await record(
+    "deployed and seeded: 1 ETH minted as lrETH to the dead address; first sync",
+    "deployed: 1 ETH seed",
+    "info",
+  );
 
-  await record("deployed: 1 ETH seed minted to the dead address");
-
-  // 1. Deposits.
+  // Day 0: deposits.
+  await until(0.25);
   await s.vault.connect(alice).depositETH(alice, 0, 1, { value: parseEther("10") });
-  await record("alice deposits 10 ETH");
+  await record("alice deposits 10 ETH", "alice deposits 10 ETH", "deposit");
+  await until(0.5);
   await s.tokens.stETH.connect(bob).submit(ZeroAddress, { value: parseEther("10.5") });
   await s.tokens.stETH.connect(bob).approve(s.vault, MaxUint256);
   await s.vault.connect(bob).depositLST(s.tokens.stETH, parseEther("10"), bob, 0, 2);
-  await record("bob deposits 10 stETH");
+  await record("bob deposits 10 stETH", "bob deposits 10 stETH", "deposit");
+  await until(0.75);
   await s.tokens.rETH.connect(carol).deposit({ value: parseEther("11") });
   await s.tokens.rETH.connect(carol).approve(s.vault, MaxUint256);
   await s.vault.connect(carol).depositLST(s.tokens.rETH, parseEther("10"), carol, 0, 3);
-  await record("carol deposits 10 rETH");
+  await record("carol deposits 10 rETH (1 rETH = 1.1 ETH)", "carol deposits 10 rETH", "deposit");
 
-  // 2. Restake across both operators (each move goes toward the 50/50 targets).
+  // Day 1: restake across both operators (each move goes toward the 50/50 targets).
+  await until(1);
   const stBuffer = (await s.vault.assetInfo(s.tokens.stETH)).bufferUnits;
   const rBuffer = (await s.vault.assetInfo(s.tokens.rETH)).bufferUnits;
   await s.manager.connect(keeper).restake(s.delegators[0], s.tokens.stETH, stBuffer / 2n);
@@ -125,17 +535,22 @@ async function main() {
   await s.manager.connect(keeper).restake(s.delegators[1], s.tokens.rETH, rBuffer / 2n);
   await s.manager.connect(keeper).restake(s.delegators[0], s.tokens.rETH, rBuffer - rBuffer / 2n);
   await s.accountant.sync();
-  await record("keeper restakes stETH and rETH across 2 operators; sync");
+  await record(
+    "keeper restakes all the stETH and rETH, half through each operator; sync",
+    "keeper restakes stETH, rETH (2 operators)",
+    "keeper",
+  );
 
-  // 3. Three days of LST yield.
-  await time.increase(3 * DAY);
+  // Day 4: three days of LST yield, synced.
+  await until(4);
   const pooled = await s.tokens.stETH.getTotalPooledEther();
   await s.tokens.stETH.rebase((pooled * 3n) / 1000n); // +0.3%
   await s.tokens.rETH.setExchangeRate(((await s.tokens.rETH.getExchangeRate()) * 1002n) / 1000n); // +0.2%
   await s.accountant.sync();
-  await record("3 days of LST yield (stETH +0.3%, rETH +0.2%); sync streams it", "gain", "LST yield");
+  await record("LST yield since day 1 (stETH +0.3%, rETH +0.2%); sync", "LST yield synced: starts vesting", "gain");
 
-  // 4. An EigenLayer rewards claim: operator 0's delegator earned 0.05 stETH.
+  // Day 5: an EigenLayer rewards claim: operator 0's delegator earned 0.05 stETH (root posted half a day before).
+  await until(4.5);
   const earned = parseEther("0.05");
   await s.tokens.stETH.submit(ZeroAddress, { value: parseEther("0.1") });
   await s.tokens.stETH.transfer(s.rewardsCoordinator, parseEther("0.06"));
@@ -150,7 +565,8 @@ async function main() {
     },
   ]);
   await s.rewardsCoordinator.connect(s.signers.rewardsUpdater).submitRoot(tree.root, (await time.latest()) - 1);
-  await time.increase(REWARDS_ACTIVATION_DELAY);
+  await until(4.5 + REWARDS_ACTIVATION_DELAY / DAY);
+  await until(5);
   await s.manager
     .connect(keeper)
     .claimRewards(
@@ -158,21 +574,27 @@ async function main() {
       tree.claimFor(s.delegators[0].target as string, [s.tokens.stETH.target as string], 0),
     );
   await s.accountant.sync();
-  await record("EigenLayer reward claimed (0.05 stETH); sync streams it", "gain", "EigenLayer reward");
+  await record("EigenLayer reward claimed: 0.05 stETH into the buffer; sync", "EigenLayer reward 0.05 stETH", "gain");
 
-  // 5. Gains vest.
-  await time.increase(4 * DAY);
+  // Day 8: the reward starts vesting.
+  await until(8);
   await s.accountant.sync();
-  await record("4 days later: yield and reward vesting into the rate", "gain", "gains vest");
+  await record("sync: the reward is booked and starts vesting", "sync: the reward starts vesting", "gain");
 
-  // 6. alice asks to withdraw half before the slash.
+  // alice asks to withdraw half before the slash.
+  await until(8.25);
   await s.vault.connect(alice).approve(s.queue, MaxUint256);
   const aliceShares = (await s.vault.balanceOf(alice)) / 2n;
-  const aliceId = await requested(s.queue.connect(alice).requestWithdrawal(aliceShares, ETH, alice));
-  await record("alice requests a withdrawal of half her lrETH in ETH (before the loss)", "withdraw", "alice requests");
+  const aliceId = await requested("alice", s.queue.connect(alice).requestWithdrawal(aliceShares, ETH, alice));
+  await record(
+    `alice requests a withdrawal of half her lrETH (${eth(aliceShares, 4)}) in ETH, before the slash`,
+    `alice asks ${eth(aliceShares, 2)} lrETH in ETH`,
+    "withdraw",
+  );
 
-  // 7. carol asks to be paid in WETH, which the vault does not hold (nobody deposited any): refused at request time
+  // carol asks to be paid in WETH, which the vault does not hold (nobody deposited any): refused at request time
   // (WithdrawalQueueNoRoute), so no request can ever wait on an asset the vault cannot pay.
+  await until(8.5);
   await s.vault.connect(carol).approve(s.queue, MaxUint256);
   const carolShares = (await s.vault.balanceOf(carol)) / 2n;
   let refusal = "";
@@ -187,9 +609,15 @@ async function main() {
     refusal = `${revert.name}: ${eth(units, 4)} WETH asked, room ${eth(room, 4)}`;
   }
   if (!refusal) throw new Error("demo: a WETH request was accepted with no WETH in the vault");
-  await record(`carol asks for half her lrETH in WETH: refused (${refusal})`, "info", "WETH request refused");
+  await record(
+    `carol asks for half her lrETH in WETH, which the vault does not hold: refused (${refusal})`,
+    "carol asks in WETH: refused, no route",
+    "info",
+  );
 
-  // 8. The AVS slashes operator 0 by 20% of its allocation in every strategy.
+  // Day 9: the AVS slashes operator 0 by 20% of its allocation in every strategy; the sync lowers the rate at once.
+  await until(9);
+  const beforeSlash = await rateNow();
   const strategies = ascending(await Promise.all(s.strategies.map((x) => x.getAddress())));
   await s.avs.slash(
     s.operators[0].address,
@@ -201,23 +629,26 @@ async function main() {
   await s.accountant.sync();
   await record(
     "AVS slashes operator 0 by 20% of its allocation; sync: the rate falls at once",
+    "AVS slashes operator 0 by 20%; sync",
     "loss",
-    "slash: operator 0, 20%",
+    beforeSlash,
   );
 
-  // 9. bob asks to withdraw half after the slash, in stETH.
+  // bob asks to withdraw half after the slash, in stETH: all restaked, accepted against the restaked stETH.
+  await until(9.25);
   await s.vault.connect(bob).approve(s.queue, MaxUint256);
   const bobShares = (await s.vault.balanceOf(bob)) / 2n;
-  const stBufferNow = (await s.vault.assetInfo(s.tokens.stETH)).bufferUnits;
-  const bobId = await requested(s.queue.connect(bob).requestWithdrawal(bobShares, s.tokens.stETH, bob));
+  const stBufferNow = await s.tokens.stETH.getPooledEthByShares((await s.vault.assetInfo(s.tokens.stETH)).bufferUnits);
+  const bobId = await requested("bob", s.queue.connect(bob).requestWithdrawal(bobShares, s.tokens.stETH, bob));
   await record(
-    `bob requests a withdrawal of half his lrETH in stETH (after the loss; stETH buffer ${eth(stBufferNow, 4)} shares: ` +
-      "accepted against the restaked stETH)",
+    `bob requests a withdrawal of half his lrETH (${eth(bobShares, 4)}) in stETH, after the slash: the buffer holds ` +
+      `${eth(stBufferNow, 4)} stETH, the request is accepted against the restaked stETH`,
+    `bob asks ${eth(bobShares, 2)} lrETH in stETH`,
     "withdraw",
-    "bob requests",
   );
 
-  // 10. finalize: the ETH lane pays alice; the stETH lane waits for EigenLayer liquidity without holding her back.
+  // finalize: the ETH lane pays alice; the stETH lane waits for EigenLayer liquidity without holding her back.
+  await until(9.5);
   await s.queue.finalize(10);
   const status = async (id: bigint) =>
     ["", "pending", "finalized", "claimed", "moved"][Number((await s.queue.getRequest(id)).status)];
@@ -225,31 +656,46 @@ async function main() {
   if (aliceStatus !== "finalized" || bobStatus !== "pending") {
     throw new Error(`demo: expected alice finalized and bob pending, got ${aliceStatus} / ${bobStatus}`);
   }
+  const alicePaid = (await s.queue.getRequest(aliceId)).payoutValue;
   await record(
-    "finalize: alice's ETH request is paid from the ETH buffer; bob's stETH request waits in its own lane",
+    "finalize (syncs first): alice's ETH request is paid from the ETH buffer; bob's stETH request waits in its own lane",
+    `finalize: alice paid ${eth(alicePaid, 2)} ETH; bob waits`,
     "withdraw",
-    "ETH lane finalized",
   );
 
-  // 11. stETH liquidity: queue an EigenLayer withdrawal from operator 1's delegator, complete it after the delay.
+  // stETH liquidity: queue an EigenLayer withdrawal from operator 1's delegator, complete it after the delay.
+  await until(9.75);
   const stStrategy = s.strategies[0];
   const [withdrawable] = await s.el.delegationManager.getWithdrawableShares(s.delegators[1], [stStrategy]);
   await s.manager.connect(keeper).queueWithdrawal(s.delegators[1], s.tokens.stETH, withdrawable[0]);
-  say("EigenLayer withdrawal queued; mining the withdrawal delay...");
-  await mine(Number(await s.el.delegationManager.minWithdrawalDelayBlocks()) + 1);
+  const delay = Number(await s.el.delegationManager.minWithdrawalDelayBlocks());
+  await record(
+    `keeper queues an EigenLayer withdrawal of operator 1's stETH (completable after ${delay} blocks)`,
+    "keeper queues an EigenLayer withdrawal",
+    "keeper",
+  );
+  await mine(delay + 1);
+  await until(10.5);
   const [queued] = await s.el.delegationManager.getQueuedWithdrawals(s.delegators[1]);
   await s.manager.completeWithdrawals(s.delegators[1], queued.map(asWithdrawal));
   await s.accountant.sync();
-  await record("EigenLayer withdrawal (operator 1, stETH) completed into the buffer for withdrawals; sync");
+  await record(
+    "EigenLayer withdrawal completed: operator 1's stETH is back in the buffer; sync",
+    "EigenLayer withdrawal completed",
+    "keeper",
+  );
 
-  // 12. Finalize the stETH request (syncs in the same transaction) and claim both.
+  // Day 11: finalize the stETH request (syncs in the same transaction) and claim both.
+  await until(11);
   await s.queue.finalize(10);
   if ((await status(bobId)) !== "finalized") throw new Error("demo: bob's request is still pending");
+  const bobPaid = (await s.queue.getRequest(bobId)).payoutValue;
   await record(
-    "stETH lane finalized: payout = min(value at request, value now); lrETH burned",
+    "finalize: bob's stETH request is paid min(value at request, value now); the locked lrETH is burned",
+    `finalize: bob paid ${eth(bobPaid, 2)} ETH in stETH`,
     "withdraw",
-    "stETH lane finalized",
   );
+  await until(11.5);
   const aliceEthBefore = await ethers.provider.getBalance(alice);
   const aliceClaim = await (await s.queue.connect(alice).claim([aliceId], alice)).wait();
   const aliceGas = aliceClaim!.gasUsed * aliceClaim!.gasPrice;
@@ -257,7 +703,8 @@ async function main() {
   const bobStBefore = await s.tokens.stETH.balanceOf(bob);
   await s.queue.connect(bob).claim([bobId], bob);
   const bobReceived = (await s.tokens.stETH.balanceOf(bob)) - bobStBefore;
-  await record("withdrawals claimed: alice paid in ETH, bob in stETH", "withdraw", "claimed");
+  await record("withdrawals claimed: alice paid in ETH, bob in stETH", "claims: alice ETH, bob stETH", "withdraw");
+  await until(12);
 
   // What each received and why.
   const withdrawals: WithdrawalReport[] = [];
@@ -289,35 +736,143 @@ async function main() {
     });
   }
 
-  process.stdout.write("\nSteps\n");
-  console.table(
-    steps.map((st) => ({
-      step: st.label.length > 70 ? `${st.label.slice(0, 67)}...` : st.label,
-      "rate (ETH/lrETH)": eth(BigInt(st.rate), 9),
-      "TVL (ETH)": eth(BigInt(st.totalAssets), 4),
-      "supply (lrETH)": eth(BigInt(st.totalSupply), 4),
-    })),
-  );
-  process.stdout.write("\nWithdrawals\n");
-  console.table(
-    withdrawals.map((w) => ({
-      holder: w.holder,
-      lrETH: eth(BigInt(w.shares), 4),
-      "rate at request": eth(BigInt(w.rateAtRequest), 9),
-      "rate at finalization": eth(BigInt(w.rateAtFinalization), 9),
-      "value at request (ETH)": eth(BigInt(w.valueAtRequest), 6),
-      "paid (ETH value)": eth(BigInt(w.paidValue), 6),
-      received: `${eth(BigInt(w.paidAmount), 6)} ${w.asset}`,
-      why: w.why,
-    })),
-  );
+  // Summary tables.
+  const heldAssets = [...new Set(steps.flatMap((st) => st.holdings.assets.map((a) => a.asset)))];
+  const valueOf = (st: Step, asset: string) =>
+    BigInt(st.holdings.assets.find((a) => a.asset === asset)?.value.total ?? 0);
+  process.stdout.write(`\n${bold("Steps")} (holdings per asset in ETH; fee: lrETH minted to the treasury)\n`);
+  for (const line of table(
+    ["#", "day", "step", "rate", "supply", "held (ETH)", ...heldAssets, "fee"],
+    steps.map((st, i) => [
+      String(i + 1),
+      st.day.toFixed(2),
+      st.label.length > 60 ? `${st.label.slice(0, 57)}...` : st.label,
+      eth(BigInt(st.rate), 6),
+      eth(BigInt(st.totalSupply), 4),
+      eth(BigInt(st.holdings.totalValue), 4),
+      ...heldAssets.map((a) => eth(valueOf(st, a), 4)),
+      st.fees.length
+        ? eth(
+            st.fees.reduce((acc, f) => acc + BigInt(f.shares), 0n),
+            6,
+          )
+        : "-",
+    ]),
+    ["r", "r", "l", "r", "r", "r", ...heldAssets.map(() => "r" as const), "r"],
+    "  ",
+    steps.map((st) => KIND_COLOR[st.kind]),
+  )) {
+    process.stdout.write(`${line}\n`);
+  }
 
+  process.stdout.write(`\n${bold("Withdrawals")}\n`);
+  for (const line of table(
+    ["holder", "lrETH", "rate at request", "rate at finalization", "value at request", "paid (ETH value)", "received"],
+    withdrawals.map((w) => [
+      w.holder,
+      eth(BigInt(w.shares), 4),
+      eth(BigInt(w.rateAtRequest), 9),
+      eth(BigInt(w.rateAtFinalization), 9),
+      `${eth(BigInt(w.valueAtRequest), 6)} ETH`,
+      `${eth(BigInt(w.paidValue), 6)} ETH`,
+      `${eth(BigInt(w.paidAmount), 6)} ${w.asset}`,
+    ]),
+    ["l", "r", "r", "r", "r", "r", "r"],
+  )) {
+    process.stdout.write(`${line}\n`);
+  }
+  for (const w of withdrawals) explain(`${w.holder}: ${w.why}`, undefined, "  ");
+
+  const last = steps[steps.length - 1];
+  const [lastRate, lastSupply] = [BigInt(last.rate), BigInt(last.totalSupply)];
+  const allFees = steps.flatMap((st) => st.fees.map((f) => ({ day: st.day, ...f })));
+  const feeShares = allFees.reduce((acc, f) => acc + BigInt(f.shares), 0n);
+  const treasuryShares = BigInt(last.lrETH.treasury);
+  process.stdout.write(
+    `\n${bold("Fees")} (${Number(feeBps) / 100}% of the value per lrETH above the high-water mark, minted as lrETH to the treasury)\n`,
+  );
+  for (const line of table(
+    ["day", "lrETH minted", "worth (ETH)", "value per lrETH found", "high-water mark", "after the fee"],
+    allFees.map((f) => [
+      f.day.toFixed(2),
+      eth(BigInt(f.shares), 6),
+      eth(BigInt(f.assets), 6),
+      eth(BigInt(f.valuePerShareBefore), 6),
+      eth(BigInt(f.highWaterMark), 6),
+      eth(BigInt(f.valuePerShareAfter), 6),
+    ]),
+    ["r", "r", "r", "r", "r", "r"],
+  )) {
+    process.stdout.write(`${line}\n`);
+  }
+  explain(
+    `The treasury holds ${eth(treasuryShares, 6)} lrETH, worth ${eth((treasuryShares * lastRate) / UNIT, 6)} ETH at ` +
+      `the rate now. Why supply x rate still matches the holdings: a fee moves no ETH out of the vault; it mints new ` +
+      `lrETH, a claim on the same holdings, so the value per lrETH falls by exactly the fee per share ` +
+      `(value / (supply + fee shares) = value per lrETH - fee). The holders keep ${100 - Number(feeBps) / 100}% of each ` +
+      `gain above the mark and the treasury's lrETH the rest, and the holdings stay supply x rate + the gains not in ` +
+      `the rate yet (vesting): now ${identity(last.holdings, lastSupply, lastRate)}.`,
+    undefined,
+    "  ",
+  );
+  if (feeShares !== treasuryShares) throw new Error("demo: the treasury's lrETH is not the fees minted");
+
+  process.stdout.write(`\n${bold("Holdings at the end")}\n`);
+  for (const line of holdingsTable(last.holdings, "  ")) process.stdout.write(`${line}\n`);
+
+  // Reports.
   const dir = path.join(__dirname, "..", "reports");
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "demo.json"), JSON.stringify({ steps, withdrawals }, null, 2) + "\n");
+  fs.writeFileSync(
+    path.join(dir, "demo.json"),
+    JSON.stringify(
+      {
+        units:
+          "amounts in wei (1e18 = 1 ETH, 1 lrETH or 1 token); rates and prices in ETH per 1e18; day: days since deployment",
+        steps,
+        withdrawals,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  const [aliceW, bobW] = withdrawals;
+  const endHoldings = last.holdings.assets
+    .map((a) => {
+      const parts = (["buffer", "restaked", "queued"] as const)
+        .filter((part) => BigInt(a.tokens[part]) !== 0n)
+        .map((part) => `${eth(BigInt(a.tokens[part]), 2)} ${part === "queued" ? "queued in EigenLayer" : part}`);
+      const worth = a.asset === "ETH" ? "" : `, worth ${eth(BigInt(a.value.total), 2)} ETH`;
+      return `${a.asset} ${eth(BigInt(a.tokens.total), 2)} (${parts.join(" + ")}${worth})`;
+    })
+    .join("; ");
+  const endSince = BigInt(last.holdings.sinceLastSync);
   fs.writeFileSync(
     path.join(dir, "rate.svg"),
-    renderLineChart(chart, "lrETH exchange rate over the demo", "ETH per lrETH") + "\n",
+    renderLineChart(chart, {
+      title: "lrETH exchange rate over the demo",
+      subtitle:
+        `ETH per lrETH (vault.getRate()) at every step of npm run demo and every 6 hours; gains vest over ` +
+        `${Number(streamWindow) / DAY} days, a slash comes off at the next sync`,
+      xLabel: "days since deployment",
+      yLabel: "ETH per lrETH",
+      notes: [
+        `Withdrawals: alice asked before the slash, ${eth(BigInt(aliceW.shares), 4)} lrETH paid ` +
+          `${eth(BigInt(aliceW.paidAmount), 4)} ETH at the rate after it (${eth(BigInt(aliceW.rateAtFinalization), 6)}): ` +
+          `the slash is shared. bob asked after it, ${eth(BigInt(bobW.shares), 4)} lrETH paid ` +
+          `${eth(BigInt(bobW.paidAmount), 4)} stETH, his value at request. carol's request in WETH was refused: the ` +
+          "vault holds none.",
+        `Fee: ${Number(feeBps) / 100}% of gains above the high-water mark, minted to the treasury as lrETH ` +
+          `(${eth(feeShares, 6)} lrETH in all, worth ${eth((feeShares * lastRate) / UNIT, 6)} ETH at the end); ` +
+          "no ETH leaves the vault: each lrETH is worth the fee per share less.",
+        `Holdings at the end: ${endHoldings}; in all ${eth(BigInt(last.holdings.totalValue), 4)} ETH = ` +
+          `${eth(lastSupply, 4)} lrETH × ${eth(lastRate, 6)} + ${eth(BigInt(last.holdings.notInRateYet), 4)} ETH ` +
+          "of gains still vesting" +
+          (endSince > 10n ** 12n
+            ? ` + ${eth(endSince, 4)} ETH forfeited by the withdrawals, booked at the next sync.`
+            : "."),
+      ],
+    }) + "\n",
   );
   say("wrote reports/demo.json and reports/rate.svg");
 }

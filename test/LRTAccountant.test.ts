@@ -22,6 +22,7 @@ import { DEAD, KEYS } from "./helpers/ledger";
 import type { Key, Ledger, LedgerSync } from "./helpers/ledger";
 import { WAD, mulDiv, mulWad } from "./helpers/math";
 import { Outcome, bound } from "./helpers/priceBoundsModel";
+import { INVARIANT_RUNS } from "./shared/env";
 
 const { parseEther, ZeroAddress } = ethers;
 const HOUR = 3_600n;
@@ -569,7 +570,7 @@ describe("LRTAccountant", function () {
               .and.to.equal(l.supply);
           }
         }),
-        { numRuns: 200, seed: 20_251_126 },
+        { numRuns: INVARIANT_RUNS, seed: 20_251_126 },
       );
       for (const [path, count] of Object.entries(seen)) {
         if (path !== "tripped") expect(count, path).to.be.greaterThan(0);
