@@ -152,7 +152,8 @@ const config: HardhatUserConfig = {
   ignition: { blockPollingInterval: 20, requiredConfirmations: 1 },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   gasReporter: { enabled: process.env.REPORT_GAS === "true", currency: "USD", offline: true },
-  mocha: { timeout: 300_000 },
+  // `npm test` runs mocha in parallel: one worker per core of this 2-core machine (mocha defaults to cores - 1).
+  mocha: { timeout: 300_000, jobs: 2 },
 };
 
 export default config;

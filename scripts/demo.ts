@@ -30,6 +30,7 @@ import { ascending } from "./lib/eigenlayer";
 import { buildRewardsMerkleTree } from "./lib/rewardsMerkle";
 import { asWithdrawal } from "./lib/withdrawal";
 import { renderLineChart, type ChartPoint } from "./lib/chart";
+import { UNIT } from "./lib/constants";
 
 type Kind = NonNullable<ChartPoint["kind"]>;
 
@@ -124,7 +125,6 @@ interface WithdrawalReport {
 
 const DAY = 24 * 3600;
 const SAMPLE = 6 * 3600;
-const UNIT = 10n ** 18n;
 const steps: Step[] = [];
 const chart: ChartPoint[] = [];
 

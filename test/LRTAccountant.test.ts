@@ -23,11 +23,9 @@ import type { Key, Ledger, LedgerSync } from "./helpers/ledger";
 import { WAD, mulDiv, mulWad } from "./helpers/math";
 import { Outcome, bound } from "./helpers/priceBoundsModel";
 import { INVARIANT_RUNS } from "./shared/env";
+import { HOUR, DAY, BPS } from "../scripts/lib/constants";
 
 const { parseEther, ZeroAddress } = ethers;
-const HOUR = 3_600n;
-const DAY = 24n * HOUR;
-const BPS = 10_000n;
 const WINDOW = BigInt(VAULT_PARAMS.streamWindow);
 const RISE = BigInt(VAULT_PARAMS.maxRiseBpsPerDay);
 const FALL = BigInt(VAULT_PARAMS.maxFallBps);

@@ -21,10 +21,9 @@ import { KEYS, Ledger, ledgerAddresses } from "./helpers/ledger";
 import type { Key } from "./helpers/ledger";
 import { Outcome, bound, type OutcomeCode } from "./helpers/priceBoundsModel";
 import { blockOf } from "./helpers/restaking";
+import { HOUR, DAY } from "../scripts/lib/constants";
 
 const { parseEther, ZeroAddress } = ethers;
-const HOUR = 3_600n;
-const DAY = 24n * HOUR;
 
 /**
  * The scenario every test builds on, as data (applied on chain by `yieldFixture`, replayed by `replayYield`):

@@ -33,9 +33,9 @@ import { WAD, mulDiv, mulWad } from "./helpers/math";
 import { RateModel } from "./helpers/rateModel";
 import { asWithdrawal } from "./helpers/restaking";
 import { expectUpgradeSafe } from "./helpers/upgrades";
+import { DAY } from "../scripts/lib/constants";
 
 const { parseEther, ZeroAddress } = ethers;
-const DAY = 86_400n;
 /** `LRTVault.MIN_SEED` and `MAX_ASSETS`, restated. */
 const MIN_SEED = 10n ** 15n;
 const MAX_ASSETS = 8;

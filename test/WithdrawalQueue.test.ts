@@ -35,10 +35,9 @@ import {
 } from "./helpers/queueLedger";
 import type { Finalization, Key, LedgerRequest, LedgerSync } from "./helpers/queueLedger";
 import { INVARIANT_RUNS } from "./shared/env";
+import { HOUR, DAY } from "../scripts/lib/constants";
 
 const { parseEther, parseUnits, MaxUint256, ZeroAddress } = ethers;
-const HOUR = 3_600n;
-const DAY = 24n * HOUR;
 const MAX_WAIT = BigInt(VAULT_PARAMS.maxWait);
 
 /** The assets the queue tests move (the vault's other assets hold nothing). */

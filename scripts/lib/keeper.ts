@@ -30,6 +30,7 @@ import { AbiCoder, Contract, Interface, ZeroAddress, getAddress } from "ethers";
 import type { ContractRunner, ContractTransactionResponse, Log, Provider } from "ethers";
 import type { LRTAccountant, LRTVault, RestakingManager, WithdrawalQueue } from "../../typechain-types";
 import { asWithdrawal, type WithdrawalLike } from "./withdrawal";
+import { UNIT, BPS } from "./constants";
 
 /* --------------------------------------------------------------------------------------------------------------- */
 /*                                                ERROR DECODING                                                    */
@@ -206,9 +207,6 @@ interface AssetView {
   processed: bigint;
   price: bigint;
 }
-
-const UNIT = 10n ** 18n;
-const BPS = 10_000n;
 
 const eth = (wei: bigint, digits = 6): string => {
   const neg = wei < 0n;

@@ -29,11 +29,11 @@ import type {
   TestAVS,
   TimelockController,
 } from "../../typechain-types";
+import { UNIT } from "../../scripts/lib/constants";
 
 /** A block after the v1.12.0 (slashing release) upgrade; override with MAINNET_FORK_BLOCK. */
 const DEFAULT_FORK_BLOCK = 23_600_000;
 const SET_ID = 1;
-const UNIT = 10n ** 18n;
 const rpc = process.env.MAINNET_RPC_URL;
 const forkBlock = Number(process.env.MAINNET_FORK_BLOCK ?? DEFAULT_FORK_BLOCK);
 const mode = rpc ? `mainnet fork at block ${forkBlock}` : "mainnet-shaped";

@@ -1,6 +1,8 @@
 /** Independent bigint reference arithmetic for tests: every helper names its rounding direction. */
+import { UNIT as WAD } from "../../scripts/lib/constants";
 
-export const WAD = 10n ** 18n;
+/** 1e18 (the shared `UNIT`). */
+export { WAD };
 
 export type Rounding = "floor" | "ceil";
 

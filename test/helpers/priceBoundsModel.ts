@@ -10,9 +10,7 @@
  * - the first price (`previous` 0: an asset never priced) is taken as observed.
  */
 import { mulDiv } from "./math";
-
-const BPS = 10_000n;
-const DAY = 86_400n;
+import { BPS, DAY } from "../../scripts/lib/constants";
 
 /** What a sync does with one asset's price (`PriceBounds.Outcome`, the `AssetValue.outcome` code). */
 export const Outcome = { Taken: 0n, Clamped: 1n, Tripped: 2n, Unavailable: 3n } as const;

@@ -13,9 +13,10 @@
  *   the last sync found (after the fee), rounded up, and never below the books.
  */
 import { mulDiv } from "./math";
+import { BPS, UNIT } from "../../scripts/lib/constants";
 
-export const UNIT = 10n ** 18n;
-const BPS = 10_000n;
+export { UNIT };
+
 const YEAR = 365n * 24n * 3600n;
 
 export interface RateParams {

@@ -19,9 +19,9 @@ import {
 import { EigenModel, StrategyModel, type QueuedWithdrawalModel } from "./eigenlayerModel";
 import { WAD, mulDiv } from "./math";
 import { StEthModel } from "./steth";
+import { BPS } from "../../scripts/lib/constants";
 
 export const RESTAKABLE: Restakable[] = ["stETH", "rETH", "cbETH"];
-const BPS = 10_000n;
 /** Every address in the model is lower-case (the Lido model keys accounts by the exact string). */
 const lc = (address: string): string => address.toLowerCase();
 

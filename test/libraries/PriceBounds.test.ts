@@ -27,11 +27,9 @@ import type { Ledger } from "../helpers/ledger";
 import { WAD, mulDiv } from "../helpers/math";
 import { Outcome, PriceBoundsModel, bound } from "../helpers/priceBoundsModel";
 import type { OutcomeCode } from "../helpers/priceBoundsModel";
+import { HOUR, DAY, BPS } from "../../scripts/lib/constants";
 
 const { parseEther, ZeroAddress } = ethers;
-const HOUR = 3_600n;
-const DAY = 86_400n;
-const BPS = 10_000n;
 const RISE = BigInt(VAULT_PARAMS.maxRiseBpsPerDay);
 const FALL = BigInt(VAULT_PARAMS.maxFallBps);
 /** `PriceBounds.MAX_RISE_BPS_PER_DAY`, restated. */

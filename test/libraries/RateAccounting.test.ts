@@ -13,11 +13,9 @@ import type { PricedFixture } from "../fixtures/priced";
 import { mulDiv } from "../helpers/math";
 import { RateModel, UNIT, vestedOf } from "../helpers/rateModel";
 import type { Tranche } from "../helpers/rateModel";
+import { HOUR, DAY, BPS } from "../../scripts/lib/constants";
 
-const HOUR = 3_600n;
-const DAY = 86_400n;
 const YEAR = 365n * DAY;
-const BPS = 10_000n;
 const NONE: Tranche = { amount: 0n, start: 0n, end: 0n };
 
 async function rateAccountingFixture() {

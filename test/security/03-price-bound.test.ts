@@ -18,9 +18,8 @@ import { Ledger, ledgerAddresses } from "../helpers/ledger";
 import { WAD, min, mulDiv } from "../helpers/math";
 import { OracleModel, payoutPrice } from "../helpers/oracleModel";
 import { ETH, TX_GAS, claimToFresh, eth, inOneBlock, laneId, mined } from "./helpers";
+import { HOUR, DAY } from "../../scripts/lib/constants";
 
-const HOUR = 3600n;
-const DAY = 86_400n;
 /** cbETH's posted rate, 50% above its true 1.05 (the market feed stays at 1.05). */
 const POSTED = (CBETH_INITIAL_RATE * 3n) / 2n;
 const RISE = BigInt(VAULT_PARAMS.maxRiseBpsPerDay);

@@ -15,9 +15,8 @@ import { VAULT_PARAMS, deployVaultFixture } from "../fixtures/vault";
 import { Ledger, ledgerAddresses } from "../helpers/ledger";
 import { mulDiv } from "../helpers/math";
 import { mined } from "./helpers";
+import { HOUR, DAY } from "../../scripts/lib/constants";
 
-const HOUR = 3600n;
-const DAY = 86_400n;
 const WINDOW = BigInt(VAULT_PARAMS.streamWindow);
 /** The gain is recognised this long after the first sync, so the APR bound (15% a year) covers all of it. */
 const GAIN_AT = 30n * DAY;
