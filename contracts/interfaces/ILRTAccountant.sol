@@ -94,34 +94,69 @@ interface ILRTAccountant {
     }
 
     /// @notice A price rose faster than its bound and was clamped to `used`.
+    /// @param asset the asset
+    /// @param observed the adapter's protocol price (ETH per 1e18 accounting units)
+    /// @param used the ceiling stored: the previous price raised by its bound for the time elapsed, rounded down
     event PriceClamped(address indexed asset, uint256 observed, uint256 used);
     /// @notice A price fell by more than its `maxFallBps` at one sync (applied in full; the asset is tripped).
+    /// @param asset the asset
+    /// @param previousPrice the price stored at the previous sync (ETH per 1e18 accounting units)
+    /// @param price the new protocol price, applied in full
     event PriceTripped(address indexed asset, uint256 previousPrice, uint256 price);
     /// @notice The asset's adapter reverted or returned 0: the previous price stays and the asset is tripped.
+    /// @param asset the asset
+    /// @param previousPrice the price stored at the previous sync, kept (ETH per 1e18 accounting units)
     event PriceUnavailable(address indexed asset, uint256 previousPrice);
     /// @notice A sync revalued the vault.
+    /// @param previousRate the rate just before the sync (ETH per 1e18 lrETH)
+    /// @param rate the rate after it
+    /// @param totalValue the vault's value in ETH (wei), each asset rounded down
+    /// @param totalSupply lrETH in existence after the fee was minted
     event Synced(uint256 previousRate, uint256 rate, uint256 totalValue, uint256 totalSupply);
     /// @notice A sync found a loss (per 1e18 lrETH) and lowered the rate by it at once.
+    /// @param lossPerShare the loss in ETH per 1e18 lrETH
+    /// @param lossAssets the loss in ETH (wei): `lossPerShare` x the supply after any fee / 1e18, rounded down
     event LossRecognised(uint256 lossPerShare, uint256 lossAssets);
     /// @notice A sync recognised a gain: `streamed` per 1e18 lrETH starts vesting as a new tranche, `heldBack` waits.
+    /// @param streamed the gain in ETH per 1e18 lrETH that starts vesting now (0: none)
+    /// @param heldBack the gain per 1e18 lrETH above the APR bound, earlier held-back gains included, now waiting for
+    /// later tranches (0 when no gain was recognised)
     event GainRecognised(uint256 streamed, uint256 heldBack);
     /// @notice The protocol fee was minted as lrETH to `treasury`.
+    /// @param treasury the recipient
+    /// @param shares lrETH minted, rounded down
+    /// @param assets the fee in ETH (wei): fee per share times the supply before the fee / 1e18, rounded down
     event FeeMinted(address indexed treasury, uint256 shares, uint256 assets);
     /// @notice Streaming parameters changed.
+    /// @param streamWindow seconds a new tranche vests over (0: gains count at once)
+    /// @param maxAprBps the most one recognition may stream, in bps a year of the rate
+    /// @param maxRateAge seconds one sync's deposit prices stay valid
     event StreamingUpdated(uint32 streamWindow, uint16 maxAprBps, uint32 maxRateAge);
     /// @notice Fee parameters changed.
+    /// @param feeBps the fee, in bps of the value per share above the high-water mark
+    /// @param treasury the recipient of the fee (lrETH)
     event FeeUpdated(uint16 feeBps, address treasury);
     /// @notice Finalized withdrawals left `forfeited` ETH (gains they gave up) to the holders who stay; the
     /// high-water mark rose by it per share, so the fee is not charged twice on value it already took its cut of.
+    /// @param forfeited ETH (wei): the burned lrETH's value at the last sync's value per share (rounded down) minus
+    /// what they were paid
+    /// @param highWaterMark the new mark (ETH per 1e18 lrETH): up by `forfeited` per remaining lrETH, rounded up
     event HighWaterMarkRaised(uint256 forfeited, uint256 highWaterMark);
 
     /// @notice Only the vault's withdrawal queue may call this.
+    /// @param caller the caller
+    /// @param queue the vault's withdrawal queue
     error LRTAccountantOnlyWithdrawalQueue(address caller, address queue);
     /// @notice The vault has no lrETH yet: seed it first.
+    /// @param vault the vault
     error LRTAccountantNotSeeded(address vault);
     /// @notice A parameter is out of range (`maxRateAge` 1 s to 7 days, `streamWindow` at most 90 days).
+    /// @param streamWindow the stream window asked (seconds)
+    /// @param maxRateAge the deposit-price lifetime asked (seconds)
     error LRTAccountantInvalidConfig(uint32 streamWindow, uint32 maxRateAge);
     /// @notice The fee exceeds the hard cap.
+    /// @param feeBps the fee asked (bps)
+    /// @param maxFeeBps the cap, `MAX_FEE_BPS` (bps)
     error LRTAccountantFeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
     /// @notice A zero address.
     error LRTAccountantZeroAddress();
@@ -129,6 +164,7 @@ interface ILRTAccountant {
     /// @notice Revalues the vault, books the gain or loss, mints the fee and resets the deposit prices.
     /// @dev Cost is linear in assets and in (delegators x strategies), pending EigenLayer withdrawals included; every
     /// count is capped in the contracts (see the README's worst case).
+    /// @return report what the sync did (see `SyncReport`; rates per 1e18 lrETH, values in wei)
     function sync() external returns (SyncReport memory report);
 
     /// @notice Called by the withdrawal queue after it burned `sharesBurned` lrETH and paid `valuePaid` ETH of value
@@ -138,26 +174,37 @@ interface ILRTAccountant {
     function recordSettlement(uint256 sharesBurned, uint256 valuePaid) external;
 
     /// @notice ETH per 1e18 lrETH now: rises linearly while tranches vest, falls only at a sync that finds a loss.
+    /// @return the rate, ETH per 1e18 lrETH, each tranche's vested part rounded down
     function rate() external view returns (uint256);
 
     /// @notice Gains owned by holders but not yet in the rate, per 1e18 lrETH: the rest of the tranches, held-back
     /// gains and gains the last sync found but did not book yet.
+    /// @return ETH per 1e18 lrETH: the higher of the last sync's value per share and the books, less the rate now
     function pendingPerShare() external view returns (uint256);
 
     /// @notice How fresh the rate is: seconds since the last sync, and whether EigenLayer cut the max magnitude of
     /// one of the vault's operators (for any strategy the vault restakes) after the block before the last sync. When
     /// `slashedSinceSync` is true the rate still shows the value before a slash: call `sync()` (permissionless).
     /// @dev Costs two AllocationManager reads per delegator (made by the restaking manager); false without one.
+    /// @return age seconds since the last sync (the block timestamp itself if never synced)
+    /// @return slashedSinceSync whether a cut happened (false without a restaking manager or before the first sync)
     function freshness() external view returns (uint256 age, bool slashedSinceSync);
 
     /// @notice The books.
+    /// @return the books (rates ETH per 1e18 lrETH, times as timestamps)
     function books() external view returns (Books memory);
 
     /// @notice Everything the vault owns, valued now exactly as a sync would value it (prices bounded against the
     /// last sync), without storing anything. The sync uses the same computation.
+    /// @return the valuation: per asset its buffer, outside units, bounded price and value, then the totals
     function valuation() external view returns (Valuation memory);
 
     /// @notice Stream window, APR bound, deposit-price lifetime, fee and treasury.
+    /// @return streamWindow seconds a new tranche vests over (0: gains count at once)
+    /// @return maxAprBps the most one recognition may stream, in bps a year of the rate since the previous one
+    /// @return maxRateAge seconds one sync's deposit prices stay valid
+    /// @return feeBps the fee, in bps of the value per share above the high-water mark
+    /// @return treasury the recipient of the fee (lrETH)
     function parameters()
         external
         view
@@ -165,13 +212,21 @@ interface ILRTAccountant {
 
     /// @notice The vault whose rate this keeps, its restaking manager (zero: none) and its withdrawal queue, fixed at
     /// deployment.
+    /// @return vault the vault (lrETH)
+    /// @return manager the restaking manager (zero: none)
+    /// @return queue the withdrawal queue
     function links() external view returns (ILRTVault vault, address manager, address queue);
 
     /// @notice Sets the stream window (at most 90 days; 0: gains count at once), the APR bound on the gain one
     /// recognition may stream, and how long one sync's deposit prices stay valid (1 second to 7 days) (admin).
     /// Tranches already vesting keep their windows.
+    /// @param streamWindow seconds a new tranche vests over, at most 90 days (0: gains count at once)
+    /// @param maxAprBps the most one recognition may stream, in bps a year of the rate
+    /// @param maxRateAge seconds one sync's deposit prices stay valid, 1 second to 7 days
     function setStreaming(uint32 streamWindow, uint16 maxAprBps, uint32 maxRateAge) external;
 
     /// @notice Sets the protocol fee (at most `MAX_FEE_BPS`) and the treasury that receives it (admin).
+    /// @param feeBps the fee, in bps of the value per share above the high-water mark (at most `MAX_FEE_BPS`)
+    /// @param treasury the recipient of the fee, as lrETH (not zero)
     function setFee(uint16 feeBps, address treasury) external;
 }

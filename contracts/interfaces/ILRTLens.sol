@@ -58,5 +58,7 @@ interface ILRTLens {
 
     /// @notice The whole TVL breakdown of `vault` in one call (see `VaultSummary`).
     /// @dev Cost is linear in assets x manager positions.
+    /// @param vault the vault (lrETH) to read; the accountant and the restaking manager are read from its `links()`
+    /// @return the summary (see `VaultSummary`)
     function summary(ILRTVault vault) external view returns (VaultSummary memory);
 }

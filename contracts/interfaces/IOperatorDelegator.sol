@@ -16,6 +16,7 @@ import {IDelegationManagerTypes} from "./external/eigenlayer/IDelegationManager.
 /// sent and moves only what a withdrawal paid).
 interface IOperatorDelegator {
     /// @notice Only the restaking manager may call this.
+    /// @param caller the caller
     error OperatorDelegatorOnlyManager(address caller);
     /// @notice A zero address was given to `initialize`.
     error OperatorDelegatorZeroAddress();
@@ -23,27 +24,40 @@ interface IOperatorDelegator {
     /// @notice Delegates to `operator` (no approver signature: lrt-vault only uses operators without a delegation
     /// approver) and makes the manager the rewards claimer. The manager, the vault and the EigenLayer contracts are
     /// immutables of the implementation (one beacon for all delegators).
+    /// @param operator the EigenLayer operator to delegate to (registered, without a delegation approver; not zero)
     function initialize(address operator) external;
 
     /// @notice The operator this delegator was delegated to last (it may have force-undelegated us).
+    /// @return the operator (it may have force-undelegated this delegator since)
     function operator() external view returns (address);
 
     /// @notice The operator before the last redelegation (zero: never redelegated). Withdrawals queued while
     /// delegated to it stay slashable by it until they complete.
+    /// @return the previous operator (zero: never redelegated)
     function previousOperator() external view returns (address);
 
     /// @notice The restaking manager that drives this delegator.
+    /// @return the restaking manager
     function manager() external view returns (address);
 
     /// @notice Deposits `amount` of `token` it holds into `strategy`: approves the StrategyManager for exactly
     /// `amount`, which it pulls in full.
+    /// @param strategy the EigenLayer strategy
+    /// @param token its underlying token
+    /// @param amount token units (stETH: its balance units)
+    /// @return depositShares the deposit shares EigenLayer credited
     function deposit(IStrategy strategy, IERC20 token, uint256 amount) external returns (uint256 depositShares);
 
     /// @notice Queues one withdrawal of `depositShares` of `strategy` (withdrawer: this delegator).
+    /// @param strategy the EigenLayer strategy
+    /// @param depositShares deposit shares to withdraw (not withdrawable shares)
+    /// @return root the withdrawal root EigenLayer returned
     function queueWithdrawal(IStrategy strategy, uint256 depositShares) external returns (bytes32 root);
 
     /// @notice Completes a queued withdrawal as tokens, which arrive here; the manager then moves them to the vault
     /// through `approveVault` in the same transaction.
+    /// @param withdrawal the queued withdrawal, as EigenLayer recorded it
+    /// @param tokens each of its strategies' underlying token, in the withdrawal's order
     function completeWithdrawal(
         IDelegationManagerTypes.Withdrawal calldata withdrawal,
         IERC20[] calldata tokens
@@ -51,8 +65,12 @@ interface IOperatorDelegator {
 
     /// @notice Undelegates (queuing every share) and delegates to `newOperator`. If the delegator is not delegated
     /// (its operator force-undelegated it, which already queued every share) it only delegates, and returns no root.
+    /// @param newOperator the operator to delegate to (without a delegation approver)
+    /// @return roots the roots of the withdrawals EigenLayer queued (empty when it only delegated)
     function redelegate(address newOperator) external returns (bytes32[] memory roots);
 
     /// @notice Lets the vault pull `amount` of `token` from this delegator (sets the allowance to exactly `amount`).
+    /// @param token the token
+    /// @param amount the exact allowance, in token units
     function approveVault(IERC20 token, uint256 amount) external;
 }

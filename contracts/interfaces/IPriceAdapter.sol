@@ -19,18 +19,23 @@ interface IPriceAdapter {
     /// @notice An adapter was constructed for the zero address.
     error PriceAdapterZeroAddress();
     /// @notice The feed has more than 18 decimals, or a feed was given with a zero maximum age.
+    /// @param feed the feed refused
     error PriceAdapterInvalidFeed(IAggregatorV3 feed);
 
     /// @notice The token this adapter prices.
+    /// @return the token
     function asset() external view returns (address);
 
     /// @notice The Chainlink feed of the token's market price (zero: none, the market leg is the protocol price).
+    /// @return the feed (zero: none)
     function feed() external view returns (IAggregatorV3);
 
     /// @notice The feed's answer is stale once it is older than this (seconds): its heartbeat plus a margin.
+    /// @return the maximum age in seconds (0 without a feed)
     function maxFeedAge() external view returns (uint256);
 
     /// @notice The protocol price: ETH per 1e18 accounting units at the token's own exchange rate, rounded down.
+    /// @return ETH per 1e18 accounting units, rounded down
     function price() external view returns (uint256);
 
     /// @notice The live protocol and market prices (ETH per 1e18 accounting units, each rounded down).
@@ -44,8 +49,12 @@ interface IPriceAdapter {
     function quote() external view returns (uint256 protocol, uint256 market, bool marketOk);
 
     /// @notice Accounting units worth `tokenAmount` of the token (balance units), rounded down.
+    /// @param tokenAmount token units (the token's balance units)
+    /// @return accounting units (identity except for stETH: Lido shares), rounded down
     function toUnits(uint256 tokenAmount) external view returns (uint256);
 
     /// @notice Token amount (balance units) of `units` accounting units, rounded down.
+    /// @param units accounting units
+    /// @return token units (identity except for stETH: its balance units), rounded down
     function toTokens(uint256 units) external view returns (uint256);
 }

@@ -56,50 +56,91 @@ interface IRestakingManager {
     }
 
     /// @notice A delegator was created for `operator`.
+    /// @param delegator the new delegator (a beacon proxy)
+    /// @param operator the operator it delegated to
+    /// @param targetBps its allocation target, in bps of the total restaked value
     event DelegatorAdded(address indexed delegator, address indexed operator, uint16 targetBps);
     /// @notice Allocation targets changed.
+    /// @param delegators every delegator, as given
+    /// @param targetBps their targets in the same order, in bps (summing to 10000)
     event TargetsUpdated(address[] delegators, uint16[] targetBps);
     /// @notice The keeper restaked `units` of `asset` through `delegator`.
+    /// @param delegator the delegator
+    /// @param asset the LST
+    /// @param units the accounting units (stETH: Lido shares) the vault released
+    /// @param depositShares the deposit shares EigenLayer credited
     event Restaked(address indexed delegator, address indexed asset, uint256 units, uint256 depositShares);
     /// @notice The keeper queued an EigenLayer withdrawal.
+    /// @param delegator the delegator
+    /// @param strategy the strategy
+    /// @param root the withdrawal root
+    /// @param depositShares the deposit shares queued
     event WithdrawalQueued(address indexed delegator, IStrategy indexed strategy, bytes32 root, uint256 depositShares);
     /// @notice A queued withdrawal completed and its tokens entered the vault's buffer (one event per asset received).
+    /// @param delegator the delegator
+    /// @param root the withdrawal root
+    /// @param asset the token received
+    /// @param units the accounting units (stETH: Lido shares) that entered the buffer
     event WithdrawalCompleted(address indexed delegator, bytes32 root, address asset, uint256 units);
     /// @notice Rewards were claimed: countable ones entered the buffer, the rest went to the rewards recipient.
+    /// @param delegator the earner
+    /// @param token the reward token
+    /// @param amount the token amount the manager received
+    /// @param counted whether it is a vault asset (entered the buffer) or went to the rewards recipient
     event RewardsClaimed(address indexed delegator, IERC20 indexed token, uint256 amount, bool counted);
     /// @notice The recipient of non-countable reward tokens changed.
+    /// @param recipient the new recipient
     event RewardsRecipientUpdated(address recipient);
     /// @notice A delegator was moved to another operator (its shares were queued for withdrawal).
+    /// @param delegator the delegator
+    /// @param operator its new operator
     event Redelegated(address indexed delegator, address indexed operator);
 
     /// @notice Not one of our delegators.
+    /// @param delegator the address given
     error RestakingManagerUnknownDelegator(address delegator);
     /// @notice The asset has no strategy.
+    /// @param asset the asset
     error RestakingManagerNoStrategy(address asset);
     /// @notice Targets must sum to 10000 bps (at most 10000 while adding delegators), one per delegator: `total` is
     /// what they would sum to.
+    /// @param total the sum in bps (0 when a list has the wrong length or names a delegator twice)
     error RestakingManagerInvalidTargets(uint256 total);
     /// @notice The move would take the delegator away from its allocation target: before the move it already held
     /// at least its target share of the total restaked value after the move (values in ETH, rounded down).
+    /// @param delegator the delegator
+    /// @param valueAfter its value after the move (ETH, wei)
+    /// @param targetValue its target share of the total after the move (ETH, wei)
     error RestakingManagerAboveTarget(address delegator, uint256 valueAfter, uint256 targetValue);
     /// @notice A zero amount or address.
     error RestakingManagerZeroInput();
     /// @notice The withdrawal does not belong to this delegator.
+    /// @param root the withdrawal's root (`keccak256(abi.encode(withdrawal))`)
     error RestakingManagerForeignWithdrawal(bytes32 root);
     /// @notice At most `max` delegators.
+    /// @param max `MAX_DELEGATORS` (16)
     error RestakingManagerTooManyDelegators(uint256 max);
     /// @notice The rewards claim is for `earner`, not for the delegator named.
+    /// @param delegator the delegator named
+    /// @param earner the claim's earner
     error RestakingManagerWrongEarner(address delegator, address earner);
     /// @notice The delegator is not delegated (its operator force-undelegated it): redelegate it first.
+    /// @param delegator the delegator
     error RestakingManagerNotDelegated(address delegator);
     /// @notice The setter would not change anything (`value` is already set).
+    /// @param value the value given
     error RestakingManagerNoChange(address value);
     /// @notice `delegator` still has a withdrawal queued under `operator`, the operator before its current one: a
     /// redelegation would stop watching it for slashes (`slashedSince`). Complete it first.
+    /// @param delegator the delegator
+    /// @param operator its previous operator
     error RestakingManagerPreviousOperatorPending(address delegator, address operator);
     /// @notice `delegator` already has `pending` EigenLayer withdrawals; this action needs `pending <= allowed` (it
     /// must leave room for a forced undelegation, so the count never passes `MAX_PENDING_WITHDRAWALS`). Complete
     /// some first (`completeWithdrawals`, permissionless).
+    /// @param delegator the delegator
+    /// @param pending its pending EigenLayer withdrawals
+    /// @param allowed the most it may have for this action
     error RestakingManagerTooManyPending(address delegator, uint256 pending, uint256 allowed);
 
     /// @notice Every asset with a strategy (in the vault's order, with its index) and its restaked and queued totals
@@ -109,51 +150,73 @@ interface IRestakingManager {
     /// Reverts `ReentrancyGuardReentrantCall` while a manager operation is under way (a token hook re-entering
     /// during a restake or a completion, when units are in flight between the vault and EigenLayer), so no sync can
     /// value them as lost.
+    /// @return one `AssetPosition` per asset with a strategy
     function positions() external view returns (AssetPosition[] memory);
 
     /// @notice Every (delegator, strategy) position, delegator-major.
+    /// @return one `DelegatorPosition` per (delegator, strategy), in the vault's strategy order within each delegator
     function delegatorPositions() external view returns (DelegatorPosition[] memory);
 
     /// @notice Whether EigenLayer cut the max magnitude of any delegator's operator (the operator it was delegated to
     /// last, and the one before a redelegation) for any of our strategies after block `blockNumber`: a slash the
     /// vault's rate may not show yet.
     /// @dev Two AllocationManager reads per operator watched (`getMaxMagnitudes` now and at `blockNumber`).
+    /// @param blockNumber the block to compare with (the accountant passes the block before its last sync)
+    /// @return true if a cut happened after it (false with no strategy)
     function slashedSince(uint256 blockNumber) external view returns (bool);
 
     /// @notice All delegators, in creation order.
+    /// @return the delegators
     function delegators() external view returns (address[] memory);
 
     /// @notice The allocation target of `delegator`, in bps of the total restaked value (0 for unknown addresses).
+    /// @param delegator any address
+    /// @return its target, in bps
     function targetOf(address delegator) external view returns (uint16);
 
     /// @notice The strategy `asset` restakes into (zero: none): the vault's record.
+    /// @param asset any address
+    /// @return the strategy (zero: none)
     function strategyOf(address asset) external view returns (IStrategy);
 
     /// @notice Whether any delegator still holds deposit shares of `strategy` or has a queued withdrawal from it
     /// (the vault asks before replacing an asset's strategy).
+    /// @param strategy an EigenLayer strategy
+    /// @return true if any delegator holds deposit shares of it or has a queued withdrawal from it
     function inUse(address strategy) external view returns (bool);
 
     /// @notice The vault and the EigenLayer contracts, fixed at deployment.
+    /// @return vault the vault
+    /// @return eigenLayer the EigenLayer contracts and the delegators' beacon
     function links() external view returns (ILRTVault vault, EigenLayerLinks memory eigenLayer);
 
     /// @notice Sets the access manager and the recipient of reward tokens the vault does not support. Once, through
     /// the proxy.
+    /// @param authority the OpenZeppelin AccessManager deciding who may call each restricted function
+    /// @param rewardsRecipient the recipient of reward tokens the vault does not support (not zero)
     function initialize(address authority, address rewardsRecipient) external;
 
     /// @notice Where reward tokens the vault does not support are sent.
+    /// @return the recipient
     function rewardsRecipient() external view returns (address);
 
     /// @notice Creates a delegator for `operator` with allocation target `targetBps` (admin).
     /// @dev Reverts `RestakingManagerInvalidTargets` if the targets would sum above 10000, `RestakingManagerTooManyDelegators`
     /// beyond `MAX_DELEGATORS`. The delegator delegates to `operator` in its initializer (the operator must be
     /// registered and have no delegation approver).
+    /// @param operator the EigenLayer operator (not zero)
+    /// @param targetBps its allocation target, in bps of the total restaked value
+    /// @return delegator the new delegator (a beacon proxy)
     function addDelegator(address operator, uint16 targetBps) external returns (address delegator);
 
     /// @notice Replaces all allocation targets; `delegators_` must list every delegator once and the targets must
     /// sum to exactly 10000 (admin).
+    /// @param delegators_ every delegator, once each, in any order
+    /// @param targetBps their targets in the same order, in bps
     function setTargets(address[] calldata delegators_, uint16[] calldata targetBps) external;
 
     /// @notice Sets the recipient of reward tokens the vault does not support (admin).
+    /// @param recipient the new recipient (not zero, not the current one)
     function setRewardsRecipient(address recipient) external;
 
     /// @notice Moves `units` of `asset` from the vault's buffer into its strategy through `delegator` (keeper).
@@ -164,12 +227,20 @@ interface IRestakingManager {
     /// otherwise. The delegator deposits exactly the tokens the vault sent it, measured as its balance change
     /// (stETH arrives by Lido shares, so that can be a wei off the units' token value); tokens anyone else sent
     /// the delegator are never deposited, so a donation never enters TVL or the target check.
+    /// @param delegator the delegator that restakes
+    /// @param asset an LST with a strategy
+    /// @param units accounting units of the vault's buffer (stETH: Lido shares)
+    /// @return depositShares the deposit shares EigenLayer credited
     function restake(address delegator, address asset, uint256 units) external returns (uint256 depositShares);
 
     /// @notice Queues an EigenLayer withdrawal of `withdrawableShares` of `asset`'s strategy from `delegator`
     /// (keeper); converted to deposit shares with `convertToDepositShares` (rounded down). The queued shares stay
     /// in `positions()` until completion. Reverts `RestakingManagerTooManyPending` unless the delegator keeps room
     /// for a forced undelegation afterwards.
+    /// @param delegator the delegator
+    /// @param asset an LST with a strategy
+    /// @param withdrawableShares strategy shares, slashing applied (as `getWithdrawableShares` counts them)
+    /// @return root the withdrawal root
     function queueWithdrawal(
         address delegator,
         address asset,
@@ -181,12 +252,16 @@ interface IRestakingManager {
     /// `queueWithdrawal`, by `redelegate` and by a forced undelegation (one withdrawal per strategy).
     /// @dev Each withdrawal's staker must be `delegator` (`RestakingManagerForeignWithdrawal`); EigenLayer checks
     /// the root and the delay. Tokens are each strategy's `underlyingToken()`.
+    /// @param delegator the delegator that queued them
+    /// @param withdrawals the withdrawals, as EigenLayer recorded them (at least one)
     function completeWithdrawals(address delegator, IDelegationManagerTypes.Withdrawal[] calldata withdrawals) external;
 
     /// @notice Claims EigenLayer rewards of `delegator` (the manager is every delegator's claimer) to the manager;
     /// supported assets enter the buffer (and TVL through the streaming path at the next sync); any other token goes
     /// to the rewards recipient and is never counted (keeper).
     /// @dev Reverts `RestakingManagerWrongEarner` if the claim's earner is not `delegator`.
+    /// @param delegator the earner
+    /// @param claim the RewardsCoordinator claim
     function claimRewards(address delegator, IRewardsCoordinatorTypes.RewardsMerkleClaim calldata claim) external;
 
     /// @notice Undelegates `delegator` from its operator (its shares are queued) and delegates it to `operator`
@@ -195,5 +270,7 @@ interface IRestakingManager {
     /// withdrawals it may queue and a later forced undelegation still fit `MAX_PENDING_WITHDRAWALS`, and
     /// `RestakingManagerPreviousOperatorPending` while a withdrawal queued under the operator before the current one
     /// is still pending.
+    /// @param delegator the delegator
+    /// @param operator the new operator (not zero, without a delegation approver)
     function redelegate(address delegator, address operator) external;
 }
