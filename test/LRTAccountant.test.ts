@@ -22,7 +22,7 @@ import { DEAD, KEYS } from "./helpers/ledger";
 import type { Key, Ledger, LedgerSync } from "./helpers/ledger";
 import { WAD, mulDiv, mulWad } from "./helpers/math";
 import { Outcome, bound } from "./helpers/priceBoundsModel";
-import { INVARIANT_RUNS } from "./shared/env";
+import { INVARIANT_RUNS } from "./common/env";
 import { HOUR, DAY, BPS } from "../scripts/lib/constants";
 
 const { parseEther, ZeroAddress } = ethers;

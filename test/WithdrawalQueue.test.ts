@@ -34,7 +34,7 @@ import {
   laneId,
 } from "./helpers/queueLedger";
 import type { Finalization, Key, LedgerRequest, LedgerSync } from "./helpers/queueLedger";
-import { INVARIANT_RUNS } from "./shared/env";
+import { INVARIANT_RUNS } from "./common/env";
 import { HOUR, DAY } from "../scripts/lib/constants";
 
 const { parseEther, parseUnits, MaxUint256, ZeroAddress } = ethers;
@@ -1922,7 +1922,7 @@ describe("WithdrawalQueue", function () {
   });
 
   describe("invariants", function () {
-    // A quick pass in `npm test`, full strength in CI (`INVARIANT_RUNS`, test/shared/env.ts).
+    // A quick pass in `npm test`, full strength in CI (`INVARIANT_RUNS`, test/common/env.ts).
     const runs = INVARIANT_RUNS;
     it(`P1, P5, P6, P13 and lane liveness hold after every step of ${runs} seeded random sequences`, async function () {
       const seen = { blockedBesideCovered: 0, coveredLanes: 0, moved: 0 };

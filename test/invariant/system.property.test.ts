@@ -55,7 +55,7 @@ import { RateModel, vestedOf } from "../helpers/rateModel";
 import { buildRewardsMerkleTree, type EarnerEarnings } from "../../scripts/lib/rewardsMerkle";
 import { asWithdrawal } from "../helpers/restaking";
 import { Reads, attempt, inOneBlock, type Readable } from "./chain";
-import { INVARIANT_RUNS } from "../shared/env";
+import { INVARIANT_RUNS } from "../common/env";
 
 /* ------------------------------------------------------------------------------------------------------------- */
 /*                                                 CONFIGURATION                                                  */
