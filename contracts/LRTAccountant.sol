@@ -259,11 +259,11 @@ contract LRTAccountant is
                 );
                 a.outcome = uint8(outcome);
             }
-            uint256 units = a.buffer + a.outside;
-            a.value = Math.mulDiv(units, a.price, UNIT, Math.Rounding.Floor);
-            v.totalValue += a.value;
             // Prices fit 96 bits (the vault stores them so) and holdings stay far below 2^120: no overflow.
-            v.exact += units * a.price;
+            uint256 exact = (a.buffer + a.outside) * a.price;
+            a.value = exact / UNIT; // rounded down
+            v.totalValue += a.value;
+            v.exact += exact;
         }
     }
 
@@ -286,8 +286,10 @@ contract LRTAccountant is
             update.prices[i] = a.price;
             update.outsideUnits[i] = a.outside;
             // A vault worth nothing (every asset lost) has no deposit rate: deposits close.
-            if (out.depositRate != 0) {
-                update.sharesPerUnit[i] = Math.mulDiv(a.price, UNIT, out.depositRate, Math.Rounding.Floor);
+            // A price above 2^96 closes the asset's deposits in the vault (its lrETH per unit is then irrelevant);
+            // below it the product fits. Rounded down.
+            if (out.depositRate != 0 && a.price <= type(uint96).max) {
+                update.sharesPerUnit[i] = (a.price * UNIT) / out.depositRate;
             }
             PriceBounds.Outcome outcome = PriceBounds.Outcome(a.outcome);
             if (outcome == PriceBounds.Outcome.Taken) continue;

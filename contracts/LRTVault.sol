@@ -175,7 +175,12 @@ contract LRTVault is
     function strategies()
         external
         view
-        returns (address[] memory restaked, address[] memory strategyList, uint256[] memory indexes)
+        returns (
+            address[] memory restaked,
+            address[] memory strategyList,
+            uint256[] memory indexes,
+            address[] memory adapters
+        )
     {
         return VaultAssets.strategies();
     }

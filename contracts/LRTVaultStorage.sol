@@ -35,13 +35,15 @@ abstract contract LRTVaultStorage {
         uint96 price;
     }
 
-    /// @dev The buffer checkpoints, the price bounds and the index, one slot (a sync reads it per asset).
+    /// @dev The buffer checkpoints, the price bounds, the index and whether the asset has a strategy, one slot (a
+    /// sync reads it per asset; `restaked` spares it the `Restaking` slot of every asset that has no strategy).
     struct Books {
         uint112 bufferCheckpoint;
         uint96 headroomCheckpoint;
         uint16 maxRiseBpsPerDay;
         uint16 maxFallBps;
         uint8 index;
+        bool restaked;
     }
 
     /// @dev The asset's strategy and the units it has restaked or queued in EigenLayer, one slot.

@@ -2147,19 +2147,25 @@ describe("LRTVault", function () {
         await Promise.all(KEYS.map(async (k) => [k, await addressOf(f, k)] as const)),
       ) as Record<Key, string>;
       const list = async () => (await f.vault.strategies()).map((x) => [...x]);
-      expect(await list()).to.deep.equal([[], [], []]);
+      expect(await list()).to.deep.equal([[], [], [], []]);
       const set = async (key: LST, strategy: string) =>
         expect(f.vault.setStrategy(address[key], strategy))
           .to.emit(f.vault, "StrategySet")
           .withArgs(address[key], strategy);
       await set("rETH", f.strategies.rETH);
-      expect(await list()).to.deep.equal([[address.rETH], [f.strategies.rETH], [BigInt(KEYS.indexOf("rETH"))]]);
+      expect(await list()).to.deep.equal([
+        [address.rETH],
+        [f.strategies.rETH],
+        [BigInt(KEYS.indexOf("rETH"))],
+        [f.adapters.rETH],
+      ]);
       // Listed in assets() order, whatever the order they were set in.
       await set("stETH", f.strategies.stETH);
       expect(await list()).to.deep.equal([
         [address.stETH, address.rETH],
         [f.strategies.stETH, f.strategies.rETH],
         [BigInt(KEYS.indexOf("stETH")), BigInt(KEYS.indexOf("rETH"))],
+        [f.adapters.stETH, f.adapters.rETH],
       ]);
       for (const key of ["stETH", "rETH"] as const) {
         expect(await f.vault.strategyOf(address[key]), key).to.equal(f.strategies[key]);
@@ -2171,7 +2177,12 @@ describe("LRTVault", function () {
       // Replacing one (no restaking manager: nothing can be in use) keeps its place; zero drops it.
       await set("rETH", f.spare.rETH);
       await set("stETH", ZeroAddress);
-      expect(await list()).to.deep.equal([[address.rETH], [f.spare.rETH], [BigInt(KEYS.indexOf("rETH"))]]);
+      expect(await list()).to.deep.equal([
+        [address.rETH],
+        [f.spare.rETH],
+        [BigInt(KEYS.indexOf("rETH"))],
+        [f.adapters.rETH],
+      ]);
       // Strategies change nothing of the books; a sync with no manager reports no outside units.
       const at = f.syncAt + DAY;
       await time.setNextBlockTimestamp(at);
@@ -2239,6 +2250,7 @@ describe("LRTVault", function () {
         addresses,
         [f.strategies.stETH, f.strategies.rETH, f.spare.cbETH, f.strategies.weth],
         (["stETH", "rETH", "cbETH", "weth"] as const).map((k) => BigInt(KEYS.indexOf(k))),
+        (["stETH", "rETH", "cbETH", "weth"] as const).map((k) => f.adapters[k]),
       ]);
     });
 
@@ -2249,7 +2261,8 @@ describe("LRTVault", function () {
       const [delegator] = s.delegators;
       const stETH = await s.tokens.stETH.getAddress();
       const current = await s.strategies[0].getAddress();
-      expect((await s.vault.strategies()).map((x) => [...x])).to.deep.equal([[stETH], [current], [1n]]);
+      const stETHAdapter = await s.adapters.stETH.getAddress();
+      expect((await s.vault.strategies()).map((x) => [...x])).to.deep.equal([[stETH], [current], [1n], [stETHAdapter]]);
       const other = await (await deployStrategy(s.el, stETH)).getAddress();
       // Nothing restaked yet: the manager holds nothing, so the strategy may be replaced (and put back).
       await expect(s.vault.setStrategy(stETH, other)).to.emit(s.vault, "StrategySet").withArgs(stETH, other);
@@ -2274,7 +2287,7 @@ describe("LRTVault", function () {
       await s.manager.completeWithdrawals(delegator, queued.map(asWithdrawal));
       // Completed: the manager holds nothing in it any more.
       await expect(s.vault.setStrategy(stETH, other)).to.emit(s.vault, "StrategySet").withArgs(stETH, other);
-      expect((await s.vault.strategies()).map((x) => [...x])).to.deep.equal([[stETH], [other], [1n]]);
+      expect((await s.vault.strategies()).map((x) => [...x])).to.deep.equal([[stETH], [other], [1n], [stETHAdapter]]);
       expect(await s.manager.strategyOf(stETH)).to.equal(other);
     });
   });

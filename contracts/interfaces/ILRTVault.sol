@@ -369,10 +369,16 @@ interface ILRTVault is IERC20 {
     /// @return restaked the assets that restake
     /// @return strategyList their EigenLayer strategies, in the same order
     /// @return indexes their positions in `assets()`
+    /// @return adapters their price adapters (which convert strategy tokens into accounting units)
     function strategies()
         external
         view
-        returns (address[] memory restaked, address[] memory strategyList, uint256[] memory indexes);
+        returns (
+            address[] memory restaked,
+            address[] memory strategyList,
+            uint256[] memory indexes,
+            address[] memory adapters
+        );
 
     /// @notice The strategy `asset` restakes into (zero: none).
     /// @param asset any address

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {BPS} from "./Constants.sol";
 
 /// @title PriceBounds
@@ -37,9 +36,10 @@ library PriceBounds {
     ) internal pure returns (uint256 used, Outcome outcome) {
         if (observed == 0) return (previous, Outcome.Unavailable);
         if (previous == 0) return (observed, Outcome.Taken);
-        uint256 ceiling = previous + Math.mulDiv(previous, maxRiseBpsPerDay * elapsed, BPS * 1 days);
+        // `previous` is a stored price (96 bits), the bounds 16 bits and `elapsed` 40 bits: the products fit.
+        uint256 ceiling = previous + (previous * maxRiseBpsPerDay * elapsed) / (BPS * 1 days);
         if (observed > ceiling) return (ceiling, Outcome.Clamped);
-        if (observed < previous && previous - observed > Math.mulDiv(previous, maxFallBps, BPS)) {
+        if (observed < previous && previous - observed > (previous * maxFallBps) / BPS) {
             return (observed, Outcome.Tripped);
         }
         return (observed, Outcome.Taken);

@@ -36,8 +36,12 @@ library RestakingPositions {
     /// @notice As `IRestakingManager.positions`: per restaked asset (the vault's order), the delegators' withdrawable
     /// and queued shares summed, each sum converted once to tokens and then to units, every step rounded down.
     function positions(Context memory c) public view returns (IRestakingManager.AssetPosition[] memory out) {
-        (address[] memory assets, address[] memory strategies, uint256[] memory indexes) = ILRTVault(c.vault)
-            .strategies();
+        (
+            address[] memory assets,
+            address[] memory strategies,
+            uint256[] memory indexes,
+            address[] memory adapters
+        ) = ILRTVault(c.vault).strategies();
         uint256 n = strategies.length;
         out = new IRestakingManager.AssetPosition[](n);
         if (n == 0) return out;
@@ -48,7 +52,7 @@ library RestakingPositions {
             list
         );
         for (uint256 s = 0; s < n; ++s) {
-            (IPriceAdapter adapter, ) = ILRTVault(c.vault).priceOf(assets[s]);
+            IPriceAdapter adapter = IPriceAdapter(adapters[s]);
             out[s] = IRestakingManager.AssetPosition(
                 assets[s],
                 indexes[s],
@@ -62,7 +66,7 @@ library RestakingPositions {
     function delegatorPositions(
         Context memory c
     ) public view returns (IRestakingManager.DelegatorPosition[] memory out) {
-        (, address[] memory strategies, ) = ILRTVault(c.vault).strategies();
+        (, address[] memory strategies, , ) = ILRTVault(c.vault).strategies();
         IStrategy[] memory list = asStrategies(strategies);
         address[] memory delegators_ = delegatorList(load());
         IDelegationManager delegationManager = IDelegationManager(c.delegationManager);
@@ -92,7 +96,7 @@ library RestakingPositions {
 
     /// @notice As `IRestakingManager.slashedSince`.
     function slashedSince(Context memory c, uint256 blockNumber) public view returns (bool) {
-        (, address[] memory strategies, ) = ILRTVault(c.vault).strategies();
+        (, address[] memory strategies, , ) = ILRTVault(c.vault).strategies();
         if (strategies.length == 0) return false;
         IStrategy[] memory list = asStrategies(strategies);
         IAllocationManager allocationManager = IAllocationManager(c.allocationManager);
@@ -250,7 +254,7 @@ library RestakingPositions {
     /// @dev ETH values of `delegator`'s withdrawable shares and of every delegator's, at the vault's stored prices.
     function _values(Context memory c, address delegator) private view returns (uint256 own, uint256 all) {
         ILRTVault vault = ILRTVault(c.vault);
-        (address[] memory assets, address[] memory list, ) = vault.strategies();
+        (address[] memory assets, address[] memory list, , ) = vault.strategies();
         IStrategy[] memory strategies = asStrategies(list);
         address[] memory delegators_ = delegatorList(load());
         IDelegationManager delegationManager = IDelegationManager(c.delegationManager);

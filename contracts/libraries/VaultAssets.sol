@@ -107,7 +107,14 @@ library VaultAssets {
         $.assets.push(asset);
         LRTVaultStorage.AssetState storage st = $.states[asset];
         // index < MAX_ASSETS = 8: the cast is safe.
-        st.books = LRTVaultStorage.Books(0, params.cap, params.maxRiseBpsPerDay, params.maxFallBps, uint8(index));
+        st.books = LRTVaultStorage.Books(
+            0,
+            params.cap,
+            params.maxRiseBpsPerDay,
+            params.maxFallBps,
+            uint8(index),
+            false
+        );
         st.limits.cap = params.cap;
         uint8 flags = $.depositsPaused ? FLAG_ALL_PAUSED : 0;
         if (params.lidoShares) flags |= FLAG_LIDO;
@@ -155,9 +162,14 @@ library VaultAssets {
             if (manager != address(0) && IRestakingManager(manager).inUse(address(current))) {
                 revert ILRTVault.LRTVaultStrategyInUse(asset, current);
             }
-            if (address(strategy) == address(0)) --$.strategyCount;
+            if (address(strategy) == address(0)) {
+                --$.strategyCount;
+                // Nothing is restaked in it any more (checked above): what the next sync would store.
+                r.outsideUnits = 0;
+            }
         }
         r.strategy = strategy;
+        $.states[asset].books.restaked = address(strategy) != address(0);
         emit ILRTVault.StrategySet(asset, strategy);
     }
 
@@ -227,7 +239,7 @@ library VaultAssets {
         }
         uint40 expiry = SafeCast.toUint40(update.expiry);
         for (uint256 i = 0; i < n; ++i) {
-            address asset = $.assets[i];
+            address asset = i == 0 ? ETH : $.assets[i]; // ETH is always first
             uint256 perUnit = update.sharesPerUnit[i];
             uint256 price = update.prices[i];
             // An absurd price closes deposits rather than reverting: a sync must never fail (exits depend on it).
@@ -243,9 +255,14 @@ library VaultAssets {
             if (i == 0) continue; // ETH: always priced at 1, never restaked
             LRTVaultStorage.PriceSlot storage ps = $.prices[asset];
             if (ps.price != price) ps.price = uint96(Math.min(price, type(uint96).max));
-            LRTVaultStorage.Restaking storage r = $.states[asset].restaking;
+            LRTVaultStorage.AssetState storage st = $.states[asset];
             // Outside units come from EigenLayer share counts, far below 2^96.
             uint96 outside = uint96(Math.min(update.outsideUnits[i], type(uint96).max));
+            // Only a restaked asset has outside units: the manager values the vault's strategies only, and removing a
+            // strategy (allowed once nothing is left in it) zeroes them. So an asset without a strategy reporting
+            // none has none stored, and its slot is not read.
+            if (outside == 0 && !st.books.restaked) continue;
+            LRTVaultStorage.Restaking storage r = st.restaking;
             if (r.outsideUnits != outside) r.outsideUnits = outside;
         }
         emit ILRTVault.DepositPricesUpdated(update.expiry);
@@ -427,8 +444,8 @@ library VaultAssets {
         uint256 n = $.assets.length;
         inputs = new ILRTVault.SyncInput[](n);
         for (uint256 i = 0; i < n; ++i) {
-            address asset = $.assets[i];
-            LRTVaultStorage.Books memory b = $.states[asset].books;
+            address asset = i == 0 ? ETH : $.assets[i]; // ETH is always first
+            LRTVaultStorage.Books storage b = $.states[asset].books;
             LRTVaultStorage.PriceSlot memory ps = $.prices[asset];
             inputs[i] = ILRTVault.SyncInput(
                 asset,
@@ -441,23 +458,25 @@ library VaultAssets {
         }
     }
 
-    /// @notice The assets that restake, their strategies and indexes, in `assets()` order.
+    /// @notice The assets that restake, their strategies, indexes and adapters, in `assets()` order.
     function strategies()
         public
         view
-        returns (address[] memory restaked, address[] memory list, uint256[] memory indexes)
+        returns (address[] memory restaked, address[] memory list, uint256[] memory indexes, address[] memory adapters)
     {
         LRTVaultStorage.VaultStorage storage $ = load();
         uint256 count = $.strategyCount;
         restaked = new address[](count);
         list = new address[](count);
         indexes = new uint256[](count);
+        adapters = new address[](count);
         uint256 k = 0;
         for (uint256 i = 1; i < $.assets.length && k < count; ++i) {
             address asset = $.assets[i];
-            address strategy = address($.states[asset].restaking.strategy);
-            if (strategy == address(0)) continue;
-            (restaked[k], list[k], indexes[k]) = (asset, strategy, i);
+            LRTVaultStorage.AssetState storage st = $.states[asset];
+            if (!st.books.restaked) continue;
+            address strategy = address(st.restaking.strategy);
+            (restaked[k], list[k], indexes[k], adapters[k]) = (asset, strategy, i, address($.prices[asset].adapter));
             ++k;
         }
     }
