@@ -102,7 +102,7 @@ contract LRTAccountant is
     /// @inheritdoc ILRTAccountant
     function sync() external nonReentrant returns (SyncReport memory report) {
         AccountantStorage storage $ = _accountant();
-        Valuation memory v = _valuation($);
+        (Valuation memory v, uint256[] memory seen) = _valuation($);
         if (v.totalSupply == 0) revert LRTAccountantNotSeeded(address(_vault));
         RateAccounting.State memory state = _state($);
         report.previousRate = RateAccounting.rateAt(state, block.timestamp);
@@ -128,7 +128,7 @@ contract LRTAccountant is
         if (out.loss != 0) emit LossRecognised(out.loss, Math.mulDiv(out.loss, out.supply, UNIT, Math.Rounding.Floor));
         else emit GainRecognised(out.streamed, out.heldBack);
         emit Synced(report.previousRate, report.rate, v.totalValue, out.supply);
-        _publish($, v, out);
+        _publish($, v, seen, out);
     }
 
     /// @inheritdoc ILRTAccountant
@@ -193,8 +193,8 @@ contract LRTAccountant is
     }
 
     /// @inheritdoc ILRTAccountant
-    function valuation() external view returns (Valuation memory) {
-        return _valuation(_accountant());
+    function valuation() external view returns (Valuation memory v) {
+        (v, ) = _valuation(_accountant());
     }
 
     /// @inheritdoc ILRTAccountant
@@ -224,12 +224,14 @@ contract LRTAccountant is
 
     /// @dev Every asset's buffer (the vault's records) and outside units (the restaking manager's slashing-aware
     /// positions, keyed by asset index), its protocol price bounded against the last sync's, and the total: each
-    /// asset's value rounded down, and the exact sum scaled by 1e18.
-    function _valuation(AccountantStorage storage $) private view returns (Valuation memory v) {
+    /// asset's value rounded down, and the exact sum scaled by 1e18. `seen[i]` is what the events of a price the bounds
+    /// changed report: the adapter's price when clamped, the stored price when tripped.
+    function _valuation(AccountantStorage storage $) private view returns (Valuation memory v, uint256[] memory seen) {
         v.totalSupply = _vault.totalSupply();
         ILRTVault.SyncInput[] memory inputs = _vault.syncInputs();
         uint256 n = inputs.length;
         v.assets = new AssetValue[](n);
+        seen = new uint256[](n);
         if (_manager != address(0)) {
             IRestakingManager.AssetPosition[] memory positions = IRestakingManager(_manager).positions();
             for (uint256 p = 0; p < positions.length; ++p) {
@@ -258,6 +260,8 @@ contract LRTAccountant is
                     elapsed
                 );
                 a.outcome = uint8(outcome);
+                if (outcome == PriceBounds.Outcome.Clamped) seen[i] = observed;
+                else if (outcome == PriceBounds.Outcome.Tripped) seen[i] = input.price;
             }
             // Prices fit 96 bits (the vault stores them so) and holdings stay far below 2^120: no overflow.
             uint256 exact = (a.buffer + a.outside) * a.price;
@@ -269,7 +273,12 @@ contract LRTAccountant is
 
     /// @dev Reports every price the bounds changed and hands the vault the fee, the prices, the outside units, the
     /// trips and, per asset, lrETH per unit at the deposit rate (rounded down), valid for `maxRateAge`.
-    function _publish(AccountantStorage storage $, Valuation memory v, RateAccounting.Outcome memory out) private {
+    function _publish(
+        AccountantStorage storage $,
+        Valuation memory v,
+        uint256[] memory seen,
+        RateAccounting.Outcome memory out
+    ) private {
         uint256 n = v.assets.length;
         ILRTVault.SyncUpdate memory update = ILRTVault.SyncUpdate(
             out.feeShares,
@@ -280,7 +289,6 @@ contract LRTAccountant is
             new uint256[](n),
             new bool[](n)
         );
-        ILRTVault.SyncInput[] memory inputs;
         for (uint256 i = 0; i < n; ++i) {
             AssetValue memory a = v.assets[i];
             update.prices[i] = a.price;
@@ -293,12 +301,11 @@ contract LRTAccountant is
             }
             PriceBounds.Outcome outcome = PriceBounds.Outcome(a.outcome);
             if (outcome == PriceBounds.Outcome.Taken) continue;
-            if (inputs.length == 0) inputs = _vault.syncInputs();
             if (outcome == PriceBounds.Outcome.Clamped) {
-                emit PriceClamped(a.asset, IPriceAdapter(inputs[i].adapter).price(), a.price);
+                emit PriceClamped(a.asset, seen[i], a.price);
             } else if (outcome == PriceBounds.Outcome.Tripped) {
                 update.tripped[i] = true;
-                emit PriceTripped(a.asset, inputs[i].price, a.price);
+                emit PriceTripped(a.asset, seen[i], a.price);
             } else {
                 update.tripped[i] = true;
                 emit PriceUnavailable(a.asset, a.price);

@@ -21,6 +21,7 @@ abstract contract LRTVaultStorage {
     /// @param sharesPerUnit lrETH per 1e18 units at the deposit rate and the stored price; zero before the first sync
     /// @param expiry deposits revert after it until the next sync
     /// @param minDepositGwei minimum deposit in 1e9 token units
+    /// @param flags paused (the asset, or all), price tripped, counted in Lido shares
     struct AssetSlot {
         uint96 headroom;
         uint72 sharesPerUnit;
@@ -30,6 +31,8 @@ abstract contract LRTVaultStorage {
     }
 
     /// @dev An LST deposit's price inputs, one slot: the adapter it calls and the price stored at the last sync.
+    /// @param adapter the asset's price adapter (zero for ETH)
+    /// @param price ETH per 1e18 units, stored by the last sync (ETH: 1e18)
     struct PriceSlot {
         IPriceAdapter adapter;
         uint96 price;
@@ -37,6 +40,12 @@ abstract contract LRTVaultStorage {
 
     /// @dev The buffer checkpoints, the price bounds, the index and whether the asset has a strategy, one slot (a
     /// sync reads it per asset; `restaked` spares it the `Restaking` slot of every asset that has no strategy).
+    /// @param bufferCheckpoint units held at the last checkpoint
+    /// @param headroomCheckpoint headroom at the last checkpoint
+    /// @param maxRiseBpsPerDay how fast the stored price may rise (bps per day)
+    /// @param maxFallBps the largest fall taken without tripping (bps)
+    /// @param index the asset's index in `assets`
+    /// @param restaked whether the asset has a strategy
     struct Books {
         uint112 bufferCheckpoint;
         uint96 headroomCheckpoint;
@@ -47,6 +56,8 @@ abstract contract LRTVaultStorage {
     }
 
     /// @dev The asset's strategy and the units it has restaked or queued in EigenLayer, one slot.
+    /// @param strategy the EigenLayer strategy (zero: none)
+    /// @param outsideUnits units restaked or queued, as of the last sync and moved since by restakes and completions
     struct Restaking {
         IStrategy strategy;
         uint96 outsideUnits;
@@ -54,17 +65,29 @@ abstract contract LRTVaultStorage {
 
     /// @dev The cap and the units deposited above a lowered cap (headroom is then zero), so that raising the cap
     /// first absorbs them.
+    /// @param cap the most units net deposits may reach
+    /// @param excess net deposits above a lowered cap
     struct Limits {
         uint96 cap;
         uint96 excess;
     }
 
+    /// @dev An asset's records other than the deposit and price slots.
+    /// @param books the buffer checkpoints, price bounds, index and restaked flag
+    /// @param restaking the strategy and outside units
+    /// @param limits the cap and excess
     struct AssetState {
         Books books;
         Restaking restaking;
         Limits limits;
     }
 
+    /// @param slots the deposit slot of each asset
+    /// @param prices the price slot of each asset
+    /// @param states the other records of each asset
+    /// @param assets the listed assets, ETH first (index = position)
+    /// @param depositsPaused every asset's deposits are paused
+    /// @param strategyCount how many assets have a strategy
     /// @custom:storage-location erc7201:lrt.storage.LRTVault
     struct VaultStorage {
         mapping(address asset => AssetSlot) slots;

@@ -26,6 +26,15 @@ import {ILRTVault} from "./ILRTVault.sol";
 /// rate): lending markets and dApps should treat the rate as stale then, and anyone may `sync()`.
 interface ILRTAccountant {
     /// @notice What one sync did. Rates are ETH per 1e18 lrETH.
+    /// @param totalValue everything the vault owns, in ETH (wei), each asset's value rounded down
+    /// @param totalSupply lrETH supply after the fee mint
+    /// @param previousRate the rate just before the sync
+    /// @param rate the rate just after it
+    /// @param depositRate the rate deposits pay until the next sync (never below the books)
+    /// @param gainStreamed the gain per 1e18 lrETH that started vesting
+    /// @param gainHeldBack the gain per 1e18 lrETH held back by the APR bound
+    /// @param loss the loss per 1e18 lrETH recognised at once (0: none)
+    /// @param feeShares lrETH minted to the treasury
     struct SyncReport {
         uint256 totalValue;
         uint256 totalSupply;
@@ -42,6 +51,10 @@ interface ILRTAccountant {
     /// @param base the rate without unvested gains
     /// @param amount1 the older tranche, vesting linearly from `start1` to `end1` (0: none)
     /// @param amount2 the newer tranche, vesting from `start2` to `end2` (0: none)
+    /// @param start1 when the older tranche started vesting
+    /// @param end1 when it is fully vested
+    /// @param start2 when the newer tranche started vesting
+    /// @param end2 when it is fully vested
     /// @param heldBack gains above the APR bound, waiting for later tranches
     /// @param highWaterMark value per share above which the fee is taken
     /// @param recognizedAt when a gain was last recognised (the APR bound counts from it)
@@ -117,7 +130,8 @@ interface ILRTAccountant {
     /// @param lossPerShare the loss in ETH per 1e18 lrETH
     /// @param lossAssets the loss in ETH (wei): `lossPerShare` x the supply after any fee / 1e18, rounded down
     event LossRecognised(uint256 lossPerShare, uint256 lossAssets);
-    /// @notice A sync recognised a gain: `streamed` per 1e18 lrETH starts vesting as a new tranche, `heldBack` waits.
+    /// @notice A sync found no loss (every sync emits either this or `LossRecognised`): `streamed` per 1e18 lrETH
+    /// starts vesting as a new tranche and `heldBack` waits; both are zero when there was no gain to book.
     /// @param streamed the gain in ETH per 1e18 lrETH that starts vesting now (0: none)
     /// @param heldBack the gain per 1e18 lrETH above the APR bound, earlier held-back gains included, now waiting for
     /// later tranches (0 when no gain was recognised)

@@ -86,6 +86,11 @@ interface ILRTVault is IERC20 {
     /// @param bufferUnits held by the vault, in accounting units
     /// @param sharesPerUnit lrETH minted per 1e18 units deposited at the stored price (0 before the first sync)
     /// @param headroom units that may still be deposited before the cap (net of payouts)
+    /// @param cap the most units deposits may bring in, net of payouts
+    /// @param minDeposit the smallest deposit (token units)
+    /// @param lidoShares whether units are Lido shares (stETH)
+    /// @param paused deposits of the asset (or of every asset) are paused by an admin
+    /// @param depositsOpen a deposit could succeed now: priced, not paused, not tripped, not expired
     /// @param expiry deposits of the asset revert after this timestamp until the next sync
     /// @param tripped a sync saw its price fall beyond its bound (or its adapter fail); deposits halted until cleared
     struct AssetInfo {
@@ -109,6 +114,11 @@ interface ILRTVault is IERC20 {
     }
 
     /// @notice What a sync hands the vault, per asset in `assets()` order.
+    /// @param feeShares lrETH the vault mints to `treasury` (the protocol fee)
+    /// @param treasury the fee's recipient
+    /// @param expiry deposits revert after this timestamp until the next sync
+    /// @param sharesPerUnit lrETH per 1e18 units at the deposit rate, rounded down (0 closes the asset's deposits)
+    /// @param tripped whether the asset's price fell beyond its bound or could not be read (deposits halt)
     /// @param prices the bounded protocol price of each asset (ETH per 1e18 units), stored when it moved
     /// @param outsideUnits restaked + queued units the sync found, stored when they moved
     struct SyncUpdate {
@@ -262,7 +272,8 @@ interface ILRTVault is IERC20 {
     /// @notice More than `max` assets (or, for strategies, more than `max` assets restaked).
     /// @param max the limit: `MAX_ASSETS` (8) or, for strategies, 4
     error LRTVaultTooMany(uint256 max);
-    /// @notice The strategy's underlying token is not the asset (ETH is refused as `LRTVaultUnsupportedAsset`).
+    /// @notice The strategy's underlying token is not the asset, or the strategy has no code (ETH is refused as
+    /// `LRTVaultUnsupportedAsset`).
     /// @param asset the LST
     /// @param strategy the strategy refused
     error LRTVaultStrategyMismatch(address asset, IStrategy strategy);
@@ -484,7 +495,8 @@ interface ILRTVault is IERC20 {
     /// @param asset a listed asset, or zero for all
     function unpauseDeposits(address asset) external;
 
-    /// @notice Re-opens deposits of an asset after a price trip (admin, after review).
+    /// @notice Re-opens deposits of an asset after a price trip (admin, after review). Reverts
+    /// `LRTVaultUnsupportedAsset` for an unlisted asset and `LRTVaultNoChange` for one not tripped.
     /// @param asset the tripped asset
     function clearPriceTrip(address asset) external;
 }

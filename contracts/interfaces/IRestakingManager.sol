@@ -9,6 +9,10 @@ import {IRewardsCoordinatorTypes} from "./external/eigenlayer/IRewardsCoordinato
 
 /// @notice The EigenLayer contracts a restaking manager (and its delegators) are built with, and the beacon of the
 /// delegators' implementation.
+/// @param strategyManager EigenLayer's StrategyManager
+/// @param delegationManager EigenLayer's DelegationManager
+/// @param rewardsCoordinator EigenLayer's RewardsCoordinator
+/// @param delegatorBeacon the UpgradeableBeacon of the operator-delegator implementation
 struct EigenLayerLinks {
     address strategyManager;
     address delegationManager;
@@ -31,7 +35,10 @@ struct EigenLayerLinks {
 /// without changing the total (Renzo RENZO-03).
 interface IRestakingManager {
     /// @notice Restaked and queued amounts of one asset, slashing-adjusted, in the vault's accounting units.
+    /// @param asset the restaked asset
     /// @param index the asset's index in the vault
+    /// @param withdrawableUnits units the delegators could withdraw now (slashing applied), rounded down
+    /// @param queuedUnits units in the delegators' queued withdrawals (slashing so far applied), rounded down
     struct AssetPosition {
         address asset;
         uint256 index;
@@ -40,7 +47,11 @@ interface IRestakingManager {
     }
 
     /// @notice One (delegator, strategy) position, for dApps and operators.
+    /// @param delegator the operator-delegator contract
+    /// @param strategy the EigenLayer strategy
     /// @param operator the operator the delegator was delegated to last
+    /// @param withdrawableShares its withdrawable shares (`getWithdrawableShares`, slashing applied)
+    /// @param queuedShares the shares of its queued withdrawals (slashing so far applied)
     /// @param delegated whether it is delegated now (false after a forced undelegation)
     /// @param withdrawableTokens `sharesToUnderlyingView(withdrawableShares)`, rounded down (token balance units)
     /// @param queuedTokens `sharesToUnderlyingView(queuedShares)`, rounded down (token balance units)

@@ -32,6 +32,8 @@ pragma solidity 0.8.30;
 /// reserved per asset until claimed.
 interface IWithdrawalQueue {
     /// @notice A request's state.
+    /// @param shares lrETH escrowed by the queue (burned at finalization)
+    /// @param asset the asset the request is paid in (its lane)
     /// @param valueAtRequest ETH value of `shares` at the rate when requested (rounded down)
     /// @param rateAtRequest ETH per 1e18 lrETH when requested
     /// @param requestedAt when it joined its lane

@@ -6,6 +6,10 @@ pragma solidity 0.8.30;
 /// a deployed suite, and reading a link costs no storage read. The deploy modules create every proxy first (pointing
 /// at `ProxyBootstrap`), then the implementations with these addresses, then upgrade each proxy to its
 /// implementation. `manager` is zero for a suite without a restaking side.
+/// @param vault the LRTVault proxy (lrETH)
+/// @param accountant the LRTAccountant proxy
+/// @param queue the WithdrawalQueue proxy
+/// @param manager the RestakingManager proxy (zero: none)
 struct LRTLinks {
     address vault;
     address accountant;

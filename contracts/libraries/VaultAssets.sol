@@ -149,7 +149,11 @@ library VaultAssets {
     function setStrategy(address asset, IStrategy strategy, address manager) public {
         LRTVaultStorage.VaultStorage storage $ = load();
         if (asset == ETH || !known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
-        if (address(strategy) != address(0) && address(strategy.underlyingToken()) != asset) {
+        // A strategy with no code would answer nothing (and revert the call without a reason): refused the same way.
+        if (
+            address(strategy) != address(0) &&
+            (address(strategy).code.length == 0 || address(strategy.underlyingToken()) != asset)
+        ) {
             revert ILRTVault.LRTVaultStrategyMismatch(asset, strategy);
         }
         LRTVaultStorage.Restaking storage r = $.states[asset].restaking;
@@ -218,7 +222,9 @@ library VaultAssets {
 
     /// @notice Re-opens deposits of an asset after a price trip.
     function clearPriceTrip(address asset) public {
-        LRTVaultStorage.AssetSlot storage slot = load().slots[asset];
+        LRTVaultStorage.VaultStorage storage $ = load();
+        if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        LRTVaultStorage.AssetSlot storage slot = $.slots[asset];
         if (slot.flags & FLAG_TRIPPED == 0) revert ILRTVault.LRTVaultNoChange(asset);
         slot.flags &= ~FLAG_TRIPPED;
         emit ILRTVault.PriceTripCleared(asset);
