@@ -17,7 +17,7 @@ import {
 } from "../typechain-types";
 import { PRICED, pricedVaultFixture, replayPriced } from "./fixtures/priced";
 import type { PricedFixture } from "./fixtures/priced";
-import { ETH, VAULT_PARAMS, deployProxy } from "./fixtures/vault";
+import { ETH, PARAMS, deployProxy } from "./fixtures/vault";
 import { DEAD, KEYS } from "./helpers/ledger";
 import type { Key, Ledger, LedgerSync } from "./helpers/ledger";
 import { WAD, mulDiv, mulWad } from "./helpers/math";
@@ -26,9 +26,9 @@ import { INVARIANT_RUNS } from "./common/env";
 import { HOUR, DAY, BPS } from "../scripts/lib/constants";
 
 const { parseEther, ZeroAddress } = ethers;
-const WINDOW = BigInt(VAULT_PARAMS.streamWindow);
-const RISE = BigInt(VAULT_PARAMS.maxRiseBpsPerDay);
-const FALL = BigInt(VAULT_PARAMS.maxFallBps);
+const WINDOW = BigInt(PARAMS.streamWindow);
+const RISE = BigInt(PARAMS.maxRiseBpsPerDay);
+const FALL = BigInt(PARAMS.maxFallBps);
 /** `LRTAccountant.MAX_FEE_BPS`, restated. */
 const MAX_FEE_BPS = 2_000n;
 
@@ -155,7 +155,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       kind: fc.constant("deposit" as const),
       key: fc.constantFrom(...KEYS),
       receiver: fc.constantFrom("alice" as const, "bob" as const),
-      amount: fc.bigInt(VAULT_PARAMS.minDeposit, 2n * WAD),
+      amount: fc.bigInt(PARAMS.minDeposit, 2n * WAD),
     }),
   },
   { weight: 3, arbitrary: fc.constant({ kind: "sync" as const }) },
@@ -311,7 +311,7 @@ describe("LRTAccountant", function () {
     it("with streamWindow 0 a gain counts at once, still bounded by the APR", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
-      const { maxAprBps, maxRateAge } = VAULT_PARAMS;
+      const { maxAprBps, maxRateAge } = PARAMS;
       await expect(f.accountant.setStreaming(0, maxAprBps, maxRateAge))
         .to.emit(f.accountant, "StreamingUpdated")
         .withArgs(0, maxAprBps, maxRateAge);
@@ -852,7 +852,7 @@ describe("LRTAccountant", function () {
     it("setStreaming: emits StreamingUpdated; out of range LRTAccountantInvalidConfig; the new maxRateAge sets the next expiry", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
-      const { streamWindow, maxAprBps, maxRateAge } = VAULT_PARAMS;
+      const { streamWindow, maxAprBps, maxRateAge } = PARAMS;
       const bad: [number | bigint, number, number | bigint][] = [
         [streamWindow, maxAprBps, 0],
         [streamWindow, maxAprBps, 7n * DAY + 1n],
@@ -906,10 +906,10 @@ describe("LRTAccountant", function () {
       const params: { treasury: string; feeBps: number; streamWindow: number; maxAprBps: number; maxRateAge: number } =
         {
           treasury: treasury.address,
-          feeBps: VAULT_PARAMS.feeBps,
-          streamWindow: VAULT_PARAMS.streamWindow,
-          maxAprBps: VAULT_PARAMS.maxAprBps,
-          maxRateAge: VAULT_PARAMS.maxRateAge,
+          feeBps: PARAMS.feeBps,
+          streamWindow: PARAMS.streamWindow,
+          maxAprBps: PARAMS.maxAprBps,
+          maxRateAge: PARAMS.maxRateAge,
         };
       await expect(f.accountant.initialize(authority, params)).to.be.revertedWithCustomError(
         f.accountant,
@@ -929,9 +929,9 @@ describe("LRTAccountant", function () {
         .to.be.revertedWithCustomError(f.accountant, "LRTAccountantFeeTooHigh")
         .withArgs(MAX_FEE_BPS + 1n, MAX_FEE_BPS);
       for (const [streamWindow, maxRateAge] of [
-        [VAULT_PARAMS.streamWindow, 0],
-        [VAULT_PARAMS.streamWindow, 7 * 86_400 + 1],
-        [90 * 86_400 + 1, VAULT_PARAMS.maxRateAge],
+        [PARAMS.streamWindow, 0],
+        [PARAMS.streamWindow, 7 * 86_400 + 1],
+        [90 * 86_400 + 1, PARAMS.maxRateAge],
       ]) {
         await expect(init(authority, { ...params, streamWindow, maxRateAge }))
           .to.be.revertedWithCustomError(f.accountant, "LRTAccountantInvalidConfig")
@@ -1000,7 +1000,7 @@ describe("LRTAccountant", function () {
       const accountantImpl = await new LRTAccountant__factory(admin).deploy(links);
       await ProxyBootstrap__factory.connect(vault, admin).upgradeToAndCall(
         vaultImpl,
-        LRTVault__factory.createInterface().encodeFunctionData("initialize", [authority, VAULT_PARAMS.cap, 10n ** 15n]),
+        LRTVault__factory.createInterface().encodeFunctionData("initialize", [authority, PARAMS.cap, 10n ** 15n]),
       );
       await ProxyBootstrap__factory.connect(accountant, admin).upgradeToAndCall(
         accountantImpl,
@@ -1008,10 +1008,10 @@ describe("LRTAccountant", function () {
           authority,
           {
             treasury: treasury.address,
-            feeBps: VAULT_PARAMS.feeBps,
-            streamWindow: VAULT_PARAMS.streamWindow,
-            maxAprBps: VAULT_PARAMS.maxAprBps,
-            maxRateAge: VAULT_PARAMS.maxRateAge,
+            feeBps: PARAMS.feeBps,
+            streamWindow: PARAMS.streamWindow,
+            maxAprBps: PARAMS.maxAprBps,
+            maxRateAge: PARAMS.maxRateAge,
           },
         ]),
       );
@@ -1086,7 +1086,7 @@ describe("LRTAccountant", function () {
       expect(l.rates.lastSync - f.firstSyncAt).to.equal(PRICED.syncDelay);
       // The first gain streamed the APR bound counted from the accountant's initialization (no gain before it), as
       // one tranche from the sync over the window; the rest is held back.
-      const bound = mulDiv(WAD, BigInt(VAULT_PARAMS.maxAprBps) * (f.syncAt - f.accountantInitAt), BPS * 365n * DAY);
+      const bound = mulDiv(WAD, BigInt(PARAMS.maxAprBps) * (f.syncAt - f.accountantInitAt), BPS * 365n * DAY);
       expect(l.rates.t1).to.deep.equal({ amount: bound, start: f.syncAt, end: f.syncAt + WINDOW });
       expect(l.rates.t2.amount).to.equal(0n);
       expect(l.rates.heldBack).to.be.greaterThan(0n);

@@ -11,7 +11,7 @@ import {
   RevertingReceiverMock__factory,
   WithdrawalQueue__factory,
 } from "../typechain-types";
-import { ETH, VAULT_PARAMS, deployProxy } from "./fixtures/vault";
+import { ETH, PARAMS, deployProxy } from "./fixtures/vault";
 import {
   MAX_SHARES,
   MIN_SHARES,
@@ -38,7 +38,7 @@ import { INVARIANT_RUNS } from "./common/env";
 import { HOUR, DAY } from "../scripts/lib/constants";
 
 const { parseEther, parseUnits, MaxUint256, ZeroAddress } = ethers;
-const MAX_WAIT = BigInt(VAULT_PARAMS.maxWait);
+const MAX_WAIT = BigInt(PARAMS.maxWait);
 
 /** The assets the queue tests move (the vault's other assets hold nothing). */
 const MOVED = ["ETH", "stETH", "rETH"] as const;
@@ -475,12 +475,12 @@ describe("WithdrawalQueue", function () {
       let t = BigInt(await time.latest()) + 10n;
       await at(t, () =>
         f.vault.addAsset(token, {
-          cap: VAULT_PARAMS.cap,
-          minDeposit: VAULT_PARAMS.minDeposit,
+          cap: PARAMS.cap,
+          minDeposit: PARAMS.minDeposit,
           lidoShares: false,
           adapter,
-          maxRiseBpsPerDay: VAULT_PARAMS.maxRiseBpsPerDay,
-          maxFallBps: VAULT_PARAMS.maxFallBps,
+          maxRiseBpsPerDay: PARAMS.maxRiseBpsPerDay,
+          maxFallBps: PARAMS.maxFallBps,
         }),
       );
       await at((t += 1n), () => f.vault.connect(alice).approve(f.queue, MaxUint256));
@@ -1144,7 +1144,7 @@ describe("WithdrawalQueue", function () {
       const l = await ledgerOf(f);
       const A = l.q.assets;
       const { admin, alice, bob, carol } = f.signers;
-      const cap = VAULT_PARAMS.cap;
+      const cap = PARAMS.cap;
       const headroomOf = async (key: Key) => (await f.vault.assetInfo(A[key])).headroom;
       const expectHeadroom = async (label: string) => {
         for (const key of MOVED)
@@ -1159,13 +1159,13 @@ describe("WithdrawalQueue", function () {
       l.sync(t);
       expect(l.headroom.get("ETH")).to.equal(cap - ethDeposits);
       expect(l.headroom.get("rETH")).to.equal(cap - rETHDeposits);
-      expect(l.buffer.get("ETH")).to.equal(ethDeposits + VAULT_PARAMS.seed);
+      expect(l.buffer.get("ETH")).to.equal(ethDeposits + PARAMS.seed);
       await expectHeadroom("after a sync");
 
       // rETH's cap lowered 1 rETH below its net deposits: no headroom, 1 rETH of excess.
       const excess = parseEther("1") + 11n;
       const low = rETHDeposits - excess;
-      await at((t += 1n), () => f.vault.connect(admin).setAssetLimits(A.rETH, low, VAULT_PARAMS.minDeposit));
+      await at((t += 1n), () => f.vault.connect(admin).setAssetLimits(A.rETH, low, PARAMS.minDeposit));
       l.setCap("rETH", low);
       expect([l.headroom.get("rETH"), l.excess.get("rETH")]).to.deep.equal([0n, excess]);
       await expectHeadroom("after the cap was lowered");
@@ -1201,7 +1201,7 @@ describe("WithdrawalQueue", function () {
       const { r: big } = await requestAt(f, l, (t += 2n), bob, parseEther("1.5"), "rETH", bob.address);
       await finalizeAt(f, l, (t += 1n), MaxUint256);
       const opened = small.payoutUnits + big.payoutUnits - excess;
-      expect(opened).to.be.greaterThan(VAULT_PARAMS.minDeposit);
+      expect(opened).to.be.greaterThan(PARAMS.minDeposit);
       expect([l.headroom.get("rETH"), l.excess.get("rETH")]).to.deep.equal([opened, 0n]);
       await expectHeadroom("after the second payout");
 

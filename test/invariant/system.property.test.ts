@@ -48,7 +48,8 @@ import {
 import type { ERC20Mock, LRTLens, StaticMulticall } from "../../typechain-types";
 import type { IDelegationManagerTypes } from "../../typechain-types/contracts/RestakingManager";
 import { EIGEN_DELAYS, ascending } from "../../scripts/lib/eigenlayer";
-import { PARAMS, RETH_RATE, SET_ID, deploySuite, deploySuiteFixture, type Suite } from "../../scripts/lib/suite";
+import { SET_ID, deploySuite, deploySuiteFixture, type Suite } from "../../scripts/lib/suite";
+import { PARAMS, RETH_INITIAL_RATE } from "../../scripts/lib/constants";
 import { WAD, mulDiv } from "../helpers/math";
 import { OracleModel, bound, depositPerUnit, payoutPrice } from "../helpers/priceBoundsModel";
 import { RateModel, vestedOf } from "../helpers/rateModel";
@@ -3064,8 +3065,8 @@ describe("System property scenarios (fixed sequences, every property checked aft
 async function oddRateFixture() {
   const s = await deploySuiteFixture();
   const { admin, alice } = s.signers;
-  await s.tokens.rETH.connect(admin).setExchangeRate(RETH_RATE + 123_456_789n);
-  await s.feeds.rETH.connect(admin).setAnswer(RETH_RATE + 123_456_789n);
+  await s.tokens.rETH.connect(admin).setExchangeRate(RETH_INITIAL_RATE + 123_456_789n);
+  await s.feeds.rETH.connect(admin).setAnswer(RETH_INITIAL_RATE + 123_456_789n);
   await s.tokens.rETH.connect(alice).deposit({ value: parseEther("1") });
   await s.tokens.rETH.connect(alice).approve(s.vault, MaxUint256);
   await s.vault.connect(alice).depositLST(s.tokens.rETH, parseEther("0.3") + 3n, alice, 0, 0);

@@ -20,7 +20,7 @@ import {
 import { pricedVaultFixture, replayPriced } from "../fixtures/priced";
 import type { PricedFixture } from "../fixtures/priced";
 import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE } from "../fixtures/tokens";
-import { ASSET_ORDER, ETH, VAULT_PARAMS, deployVaultFixture } from "../fixtures/vault";
+import { ASSET_ORDER, ETH, PARAMS, deployVaultFixture } from "../fixtures/vault";
 import type { AssetKey, VaultFixture } from "../fixtures/vault";
 import { KEYS } from "../helpers/ledger";
 import type { Ledger } from "../helpers/ledger";
@@ -30,8 +30,8 @@ import type { OutcomeCode } from "../helpers/priceBoundsModel";
 import { HOUR, DAY, BPS } from "../../scripts/lib/constants";
 
 const { parseEther, ZeroAddress } = ethers;
-const RISE = BigInt(VAULT_PARAMS.maxRiseBpsPerDay);
-const FALL = BigInt(VAULT_PARAMS.maxFallBps);
+const RISE = BigInt(PARAMS.maxRiseBpsPerDay);
+const FALL = BigInt(PARAMS.maxFallBps);
 /** `PriceBounds.MAX_RISE_BPS_PER_DAY`, restated. */
 const MAX_RISE = 1_000n;
 
@@ -297,8 +297,8 @@ describe("PriceBounds (applied by accountant.sync, bounds stored in the vault)",
       const adapter = await new CbETHAdapter__factory(admin).deploy(token, ZeroAddress, 0);
       const asset = await token.getAddress();
       const params = {
-        cap: VAULT_PARAMS.cap,
-        minDeposit: VAULT_PARAMS.minDeposit,
+        cap: PARAMS.cap,
+        minDeposit: PARAMS.minDeposit,
         lidoShares: false,
         adapter: await adapter.getAddress(),
         maxRiseBpsPerDay: 100,
@@ -363,8 +363,8 @@ describe("PriceBounds (applied by accountant.sync, bounds stored in the vault)",
       await expect(reverting.price()).to.be.reverted;
       const asset = await steth.getAddress();
       await f.vault.addAsset(steth, {
-        cap: VAULT_PARAMS.cap,
-        minDeposit: VAULT_PARAMS.minDeposit,
+        cap: PARAMS.cap,
+        minDeposit: PARAMS.minDeposit,
         lidoShares: true,
         adapter: zero,
         maxRiseBpsPerDay: RISE,
@@ -714,7 +714,7 @@ describe("PriceBounds (applied by accountant.sync, bounds stored in the vault)",
       // And a fresh RETHAdapter after it is clamped against the stored 1 ETH, over the hour since that sync.
       await f.vault.setAdapter(
         rETH,
-        await new RETHAdapter__factory(admin).deploy(rETH, f.feeds.rETH, VAULT_PARAMS.maxFeedAge),
+        await new RETHAdapter__factory(admin).deploy(rETH, f.feeds.rETH, PARAMS.maxFeedAge),
       );
       const t2 = t1 + HOUR;
       const used = ceiling(WAD, RISE, HOUR);
@@ -757,8 +757,8 @@ describe("PriceBounds (applied by accountant.sync, bounds stored in the vault)",
         [RISE, BPS + 1n],
       ]) {
         const params = {
-          cap: VAULT_PARAMS.cap,
-          minDeposit: VAULT_PARAMS.minDeposit,
+          cap: PARAMS.cap,
+          minDeposit: PARAMS.minDeposit,
           lidoShares: false,
           adapter: await adapter.getAddress(),
           maxRiseBpsPerDay: rise,
