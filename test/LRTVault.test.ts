@@ -24,7 +24,7 @@ import { EIGEN_DELAYS, deployStrategy } from "../scripts/lib/eigenlayer";
 import { pricedVaultFixture, replayPriced, PRICED } from "./fixtures/priced";
 import type { PricedFixture } from "./fixtures/priced";
 import { QUEUE_DEPOSITS, deployQueueFixture } from "./fixtures/queue";
-import { deploySuite, depositLST } from "../scripts/lib/suite";
+import { assetParams, deploySuite, depositLST } from "../scripts/lib/suite";
 import { ETH, PARAMS, deployProxy, deployVaultFixture } from "./fixtures/vault";
 import type { VaultFixture } from "./fixtures/vault";
 import { DEAD, KEYS, Ledger, ledgerAddresses } from "./helpers/ledger";
@@ -220,22 +220,6 @@ async function expectDepositAt(
     .withArgs(sender.address, asset, amount, expected, 0n);
   expect(l.depositTokens(sender.address, sender.address, key, amount)).to.equal(expected);
   return expected;
-}
-
-/** `AssetParams` for a token priced by `adapter`, with the fixture's cap, minimum and price bounds. */
-function assetParams(
-  adapter: string,
-  overrides: Partial<{ cap: bigint; minDeposit: bigint; lidoShares: boolean }> = {},
-) {
-  return {
-    cap: PARAMS.cap,
-    minDeposit: PARAMS.minDeposit,
-    lidoShares: false,
-    adapter,
-    maxRiseBpsPerDay: PARAMS.maxRiseBpsPerDay,
-    maxFallBps: PARAMS.maxFallBps,
-    ...overrides,
-  };
 }
 
 /** A token that burns 1% on transfer, priced 1:1 by a ParityAdapter and added to the vault (synced at `at`). */
@@ -1242,10 +1226,7 @@ describe("LRTVault", function () {
       l.settle("ETH", units);
       l.supply -= shares;
       const info = await f.vault.assetInfo(ETH);
-      expect([info.headroom, info.bufferUnits]).to.deep.equal([
-        units - excess,
-        PARAMS.seed + PRICED.aliceETH - units,
-      ]);
+      expect([info.headroom, info.bufferUnits]).to.deep.equal([units - excess, PARAMS.seed + PRICED.aliceETH - units]);
       expect(await f.vault.totalSupply()).to.equal(l.supply);
       await expectBooks(f, l);
       await expectRejected(
@@ -2025,10 +2006,7 @@ describe("LRTVault", function () {
         expect([input.maxRiseBpsPerDay, input.maxFallBps]).to.deep.equal([BigInt(rise), BigInt(fall)]);
       }
       // The other assets keep theirs.
-      expect(await bounds(cbETH)).to.deep.equal([
-        BigInt(PARAMS.maxRiseBpsPerDay),
-        BigInt(PARAMS.maxFallBps),
-      ]);
+      expect(await bounds(cbETH)).to.deep.equal([BigInt(PARAMS.maxRiseBpsPerDay), BigInt(PARAMS.maxFallBps)]);
       const before = await observable(f);
       for (const [rise, fall] of [
         [MAX_RISE_BPS_PER_DAY + 1, 333],

@@ -21,6 +21,7 @@ import { pricedVaultFixture, replayPriced } from "../fixtures/priced";
 import type { PricedFixture } from "../fixtures/priced";
 import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE } from "../fixtures/tokens";
 import { ASSET_ORDER, ETH, PARAMS, deployVaultFixture } from "../fixtures/vault";
+import { assetParams } from "../../scripts/lib/suite";
 import type { AssetKey, VaultFixture } from "../fixtures/vault";
 import { KEYS } from "../helpers/ledger";
 import type { Ledger } from "../helpers/ledger";
@@ -296,14 +297,7 @@ describe("PriceBounds (applied by accountant.sync, bounds stored in the vault)",
       await token.initialize(admin.address, admin.address, parseEther("3"));
       const adapter = await new CbETHAdapter__factory(admin).deploy(token, ZeroAddress, 0);
       const asset = await token.getAddress();
-      const params = {
-        cap: PARAMS.cap,
-        minDeposit: PARAMS.minDeposit,
-        lidoShares: false,
-        adapter: await adapter.getAddress(),
-        maxRiseBpsPerDay: 100,
-        maxFallBps: 200,
-      };
+      const params = assetParams(await adapter.getAddress(), { maxRiseBpsPerDay: 100, maxFallBps: 200 });
       await expect(f.vault.addAsset(token, params)).to.emit(f.vault, "AssetAdded");
       const index = KEYS.length;
       expect((await f.vault.assets())[index]).to.equal(asset);
@@ -362,14 +356,7 @@ describe("PriceBounds (applied by accountant.sync, bounds stored in the vault)",
       const reverting = await new CbETHAdapter__factory(admin).deploy(steth, ZeroAddress, 0);
       await expect(reverting.price()).to.be.reverted;
       const asset = await steth.getAddress();
-      await f.vault.addAsset(steth, {
-        cap: PARAMS.cap,
-        minDeposit: PARAMS.minDeposit,
-        lidoShares: true,
-        adapter: zero,
-        maxRiseBpsPerDay: RISE,
-        maxFallBps: FALL,
-      });
+      await f.vault.addAsset(steth, assetParams(zero, { lidoShares: true, maxRiseBpsPerDay: RISE, maxFallBps: FALL }));
       model.add("new", RISE, FALL);
       const all: [string, string][] = [...order, ["new", asset]];
       const base = readings({ lido: WAD, rETH: RETH_INITIAL_RATE, cbETH: CBETH_INITIAL_RATE });
@@ -756,14 +743,7 @@ describe("PriceBounds (applied by accountant.sync, bounds stored in the vault)",
         [RISE, 0n],
         [RISE, BPS + 1n],
       ]) {
-        const params = {
-          cap: PARAMS.cap,
-          minDeposit: PARAMS.minDeposit,
-          lidoShares: false,
-          adapter: await adapter.getAddress(),
-          maxRiseBpsPerDay: rise,
-          maxFallBps: fall,
-        };
+        const params = assetParams(await adapter.getAddress(), { maxRiseBpsPerDay: rise, maxFallBps: fall });
         await expect(f.vault.addAsset(token, params))
           .to.be.revertedWithCustomError(f.vault, "LRTVaultInvalidBounds")
           .withArgs(asset, rise, fall);
