@@ -14,13 +14,11 @@ import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE } from "./fixtures/tokens";
 import { ASSET_ORDER, ETH, PARAMS, deployVaultFixture } from "./fixtures/vault";
 import type { VaultFixture } from "./fixtures/vault";
 import { restaked } from "./fixtures/restaked";
-import { SET_ID } from "../scripts/lib/suite";
-import { ascending } from "../scripts/lib/eigenlayer";
 import { WAD, max, mulDiv, mulWad } from "./helpers/math";
 import { KEYS, Ledger, ledgerAddresses } from "./helpers/ledger";
 import type { Key } from "./helpers/ledger";
 import { Outcome, bound, type OutcomeCode } from "./helpers/priceBoundsModel";
-import { blockOf } from "./helpers/restaking";
+import { slashOperator } from "./helpers/restaking";
 import { HOUR, DAY } from "../scripts/lib/constants";
 
 const { parseEther, ZeroAddress } = ethers;
@@ -546,18 +544,7 @@ describe("LRTLens", function () {
       expect(before.slashedSinceSync).to.equal(false);
 
       // The AVS slashes 20% of operator 0's allocation to every strategy; nobody has synced since.
-      const strategies = ascending(await Promise.all(s.strategies.map((x) => x.getAddress())));
-      const wad = parseEther("0.2");
-      const block = await blockOf(
-        s.avs.slash(
-          s.operators[0],
-          SET_ID,
-          strategies,
-          strategies.map(() => wad),
-          "lens",
-        ),
-      );
-      m.slash(s.operators[0].address, m.tokens, wad, block);
+      const block = await slashOperator(s, m, s.operators[0], parseEther("0.2"), "lens");
       const slashed = await lens.summary(s.vault);
       expect(slashed.slashedSinceSync).to.equal(true);
       // The positions show the slash at once (the model's units); the rate does not until a sync, so the vault

@@ -1838,6 +1838,7 @@ describe("LRTVault", function () {
           .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
           .withArgs(asset);
       }
+      expect((await f.vault.priceOf(rETH))[0], "refused: the adapter stays").to.equal(f.adapters.rETH);
       // With the rETH feed down deposits wait; an adapter without a feed prices them again (at the stored price).
       await f.feeds.rETH.setDown(true);
       await expect(deposit(f, "rETH", f.signers.bob, parseEther("1"), f.signers.bob.address))

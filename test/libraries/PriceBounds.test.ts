@@ -712,25 +712,6 @@ describe("PriceBounds (applied by accountant.sync, bounds stored in the vault)",
       expect(await storedPrice(f, rETH)).to.equal(used);
     });
 
-    it("setAdapter refuses an adapter of another token, zero, the same adapter, ETH and unknown assets", async function () {
-      const f = await loadFixture(pricedVaultFixture);
-      const rETH = await f.tokens.rETH.getAddress();
-      for (const adapter of [f.adapters.cbETH, ZeroAddress]) {
-        await expect(f.vault.setAdapter(rETH, adapter))
-          .to.be.revertedWithCustomError(f.vault, "LRTVaultInvalidAdapter")
-          .withArgs(rETH, adapter);
-      }
-      await expect(f.vault.setAdapter(rETH, f.adapters.rETH))
-        .to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange")
-        .withArgs(rETH);
-      for (const asset of [ETH, f.signers.bob.address]) {
-        await expect(f.vault.setAdapter(asset, f.adapters.rETH))
-          .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
-          .withArgs(asset);
-      }
-      expect((await f.vault.priceOf(rETH))[0]).to.equal(f.adapters.rETH);
-    });
-
     it("addAsset refuses bounds out of range (LRTVaultInvalidBounds)", async function () {
       const f = await loadFixture(deployVaultFixture);
       const { admin } = f.signers;
