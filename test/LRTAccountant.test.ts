@@ -17,18 +17,19 @@ import {
 } from "../typechain-types";
 import { PRICED, pricedVaultFixture, replayPriced } from "./fixtures/priced";
 import type { PricedFixture } from "./fixtures/priced";
-import { ETH, VAULT_PARAMS, deployProxy } from "./fixtures/vault";
+import { ETH, PARAMS, deployProxy } from "./fixtures/vault";
 import { DEAD, KEYS } from "./helpers/ledger";
 import type { Key, Ledger, LedgerSync } from "./helpers/ledger";
 import { WAD, mulDiv, mulWad } from "./helpers/math";
 import { Outcome, bound } from "./helpers/priceBoundsModel";
+import { booksOf, modelBooks, stateList } from "./helpers/rateModel";
 import { INVARIANT_RUNS } from "./common/env";
 import { HOUR, DAY, BPS } from "../scripts/lib/constants";
 
 const { parseEther, ZeroAddress } = ethers;
-const WINDOW = BigInt(VAULT_PARAMS.streamWindow);
-const RISE = BigInt(VAULT_PARAMS.maxRiseBpsPerDay);
-const FALL = BigInt(VAULT_PARAMS.maxFallBps);
+const WINDOW = BigInt(PARAMS.streamWindow);
+const RISE = BigInt(PARAMS.maxRiseBpsPerDay);
+const FALL = BigInt(PARAMS.maxFallBps);
 /** `LRTAccountant.MAX_FEE_BPS`, restated. */
 const MAX_FEE_BPS = 2_000n;
 
@@ -71,28 +72,9 @@ async function syncAt(
   return { tx, out: l.sync(t) };
 }
 
-/** The model's books in the order of `accountant.books()`, without the sync's block number. */
-function modelBooks(l: Ledger): bigint[] {
-  const m = l.rates;
-  return [
-    m.base,
-    m.t1.amount,
-    m.t1.start,
-    m.t1.end,
-    m.t2.amount,
-    m.t2.start,
-    m.t2.end,
-    m.heldBack,
-    m.highWaterMark,
-    m.recognizedAt,
-    m.lastValue,
-    m.lastSync,
-  ];
-}
-
 /** The accountant's books equal the model's (the last sync's block number is checked where a test knows it). */
 async function expectBooks(f: PricedFixture, l: Ledger): Promise<void> {
-  expect([...(await f.accountant.books())].slice(0, 12)).to.deep.equal(modelBooks(l));
+  expect(booksOf(await f.accountant.books())).to.deep.equal(modelBooks(l.rates));
 }
 
 /** Every lrETH holder the fixtures create. */
@@ -155,7 +137,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       kind: fc.constant("deposit" as const),
       key: fc.constantFrom(...KEYS),
       receiver: fc.constantFrom("alice" as const, "bob" as const),
-      amount: fc.bigInt(VAULT_PARAMS.minDeposit, 2n * WAD),
+      amount: fc.bigInt(PARAMS.minDeposit, 2n * WAD),
     }),
   },
   { weight: 3, arbitrary: fc.constant({ kind: "sync" as const }) },
@@ -231,7 +213,7 @@ describe("LRTAccountant", function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       const { bob } = f.signers;
-      const booksBefore = modelBooks(l).slice(0, 8);
+      const booksBefore = stateList(modelBooks(l.rates)).slice(0, 8);
       // Small enough not to be clamped an hour after the last refresh (5% a day allows 0.208% an hour).
       await moveRate(f, l, "rETH", 15n);
       await rebaseStETH(f, l, 10n);
@@ -243,7 +225,7 @@ describe("LRTAccountant", function () {
       expect([out.streamed, out.heldBack, out.loss]).to.deep.equal([0n, 0n, 0n]);
       expect(out.rate).to.equal(rateEarly);
       // The tranches and held-back gains are as they were; the value per share moved past the books.
-      expect(modelBooks(l).slice(0, 8)).to.deep.equal(booksBefore);
+      expect(stateList(modelBooks(l.rates)).slice(0, 8)).to.deep.equal(booksBefore);
       await expectBooks(f, l);
       const unbooked = l.rates.lastValue - l.rates.books();
       expect(unbooked).to.be.greaterThan(0n);
@@ -311,7 +293,7 @@ describe("LRTAccountant", function () {
     it("with streamWindow 0 a gain counts at once, still bounded by the APR", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
-      const { maxAprBps, maxRateAge } = VAULT_PARAMS;
+      const { maxAprBps, maxRateAge } = PARAMS;
       await expect(f.accountant.setStreaming(0, maxAprBps, maxRateAge))
         .to.emit(f.accountant, "StreamingUpdated")
         .withArgs(0, maxAprBps, maxRateAge);
@@ -690,32 +672,8 @@ describe("LRTAccountant", function () {
       const receipt = await tx.wait();
       const b = await f.accountant.books();
       const m = l.rates;
-      expect({
-        base: b.base,
-        amount1: b.amount1,
-        start1: b.start1,
-        end1: b.end1,
-        amount2: b.amount2,
-        start2: b.start2,
-        end2: b.end2,
-        heldBack: b.heldBack,
-        highWaterMark: b.highWaterMark,
-        recognizedAt: b.recognizedAt,
-        lastValue: b.lastValue,
-        lastSync: b.lastSync,
-        lastSyncBlock: b.lastSyncBlock,
-      }).to.deep.equal({
-        base: m.base,
-        amount1: m.t1.amount,
-        start1: m.t1.start,
-        end1: m.t1.end,
-        amount2: m.t2.amount,
-        start2: m.t2.start,
-        end2: m.t2.end,
-        heldBack: m.heldBack,
-        highWaterMark: m.highWaterMark,
-        recognizedAt: m.recognizedAt,
-        lastValue: m.lastValue,
+      expect({ ...booksOf(b), lastSyncBlock: b.lastSyncBlock }).to.deep.equal({
+        ...modelBooks(m),
         lastSync: t,
         lastSyncBlock: BigInt(receipt!.blockNumber),
       });
@@ -852,7 +810,7 @@ describe("LRTAccountant", function () {
     it("setStreaming: emits StreamingUpdated; out of range LRTAccountantInvalidConfig; the new maxRateAge sets the next expiry", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
-      const { streamWindow, maxAprBps, maxRateAge } = VAULT_PARAMS;
+      const { streamWindow, maxAprBps, maxRateAge } = PARAMS;
       const bad: [number | bigint, number, number | bigint][] = [
         [streamWindow, maxAprBps, 0],
         [streamWindow, maxAprBps, 7n * DAY + 1n],
@@ -906,10 +864,10 @@ describe("LRTAccountant", function () {
       const params: { treasury: string; feeBps: number; streamWindow: number; maxAprBps: number; maxRateAge: number } =
         {
           treasury: treasury.address,
-          feeBps: VAULT_PARAMS.feeBps,
-          streamWindow: VAULT_PARAMS.streamWindow,
-          maxAprBps: VAULT_PARAMS.maxAprBps,
-          maxRateAge: VAULT_PARAMS.maxRateAge,
+          feeBps: PARAMS.feeBps,
+          streamWindow: PARAMS.streamWindow,
+          maxAprBps: PARAMS.maxAprBps,
+          maxRateAge: PARAMS.maxRateAge,
         };
       await expect(f.accountant.initialize(authority, params)).to.be.revertedWithCustomError(
         f.accountant,
@@ -929,9 +887,9 @@ describe("LRTAccountant", function () {
         .to.be.revertedWithCustomError(f.accountant, "LRTAccountantFeeTooHigh")
         .withArgs(MAX_FEE_BPS + 1n, MAX_FEE_BPS);
       for (const [streamWindow, maxRateAge] of [
-        [VAULT_PARAMS.streamWindow, 0],
-        [VAULT_PARAMS.streamWindow, 7 * 86_400 + 1],
-        [90 * 86_400 + 1, VAULT_PARAMS.maxRateAge],
+        [PARAMS.streamWindow, 0],
+        [PARAMS.streamWindow, 7 * 86_400 + 1],
+        [90 * 86_400 + 1, PARAMS.maxRateAge],
       ]) {
         await expect(init(authority, { ...params, streamWindow, maxRateAge }))
           .to.be.revertedWithCustomError(f.accountant, "LRTAccountantInvalidConfig")
@@ -1000,7 +958,7 @@ describe("LRTAccountant", function () {
       const accountantImpl = await new LRTAccountant__factory(admin).deploy(links);
       await ProxyBootstrap__factory.connect(vault, admin).upgradeToAndCall(
         vaultImpl,
-        LRTVault__factory.createInterface().encodeFunctionData("initialize", [authority, VAULT_PARAMS.cap, 10n ** 15n]),
+        LRTVault__factory.createInterface().encodeFunctionData("initialize", [authority, PARAMS.cap, 10n ** 15n]),
       );
       await ProxyBootstrap__factory.connect(accountant, admin).upgradeToAndCall(
         accountantImpl,
@@ -1008,10 +966,10 @@ describe("LRTAccountant", function () {
           authority,
           {
             treasury: treasury.address,
-            feeBps: VAULT_PARAMS.feeBps,
-            streamWindow: VAULT_PARAMS.streamWindow,
-            maxAprBps: VAULT_PARAMS.maxAprBps,
-            maxRateAge: VAULT_PARAMS.maxRateAge,
+            feeBps: PARAMS.feeBps,
+            streamWindow: PARAMS.streamWindow,
+            maxAprBps: PARAMS.maxAprBps,
+            maxRateAge: PARAMS.maxRateAge,
           },
         ]),
       );
@@ -1086,7 +1044,7 @@ describe("LRTAccountant", function () {
       expect(l.rates.lastSync - f.firstSyncAt).to.equal(PRICED.syncDelay);
       // The first gain streamed the APR bound counted from the accountant's initialization (no gain before it), as
       // one tranche from the sync over the window; the rest is held back.
-      const bound = mulDiv(WAD, BigInt(VAULT_PARAMS.maxAprBps) * (f.syncAt - f.accountantInitAt), BPS * 365n * DAY);
+      const bound = mulDiv(WAD, BigInt(PARAMS.maxAprBps) * (f.syncAt - f.accountantInitAt), BPS * 365n * DAY);
       expect(l.rates.t1).to.deep.equal({ amount: bound, start: f.syncAt, end: f.syncAt + WINDOW });
       expect(l.rates.t2.amount).to.equal(0n);
       expect(l.rates.heldBack).to.be.greaterThan(0n);

@@ -11,16 +11,14 @@ import {
 import type { ILRTLens } from "../typechain-types/contracts/LRTLens";
 import type { IRestakingManager } from "../typechain-types/contracts/test/RestakingManagerMock";
 import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE } from "./fixtures/tokens";
-import { ASSET_ORDER, ETH, VAULT_PARAMS, deployVaultFixture } from "./fixtures/vault";
+import { ASSET_ORDER, ETH, PARAMS, deployVaultFixture } from "./fixtures/vault";
 import type { VaultFixture } from "./fixtures/vault";
 import { restaked } from "./fixtures/restaked";
-import { SET_ID } from "../scripts/lib/suite";
-import { ascending } from "../scripts/lib/eigenlayer";
 import { WAD, max, mulDiv, mulWad } from "./helpers/math";
 import { KEYS, Ledger, ledgerAddresses } from "./helpers/ledger";
 import type { Key } from "./helpers/ledger";
 import { Outcome, bound, type OutcomeCode } from "./helpers/priceBoundsModel";
-import { blockOf } from "./helpers/restaking";
+import { slashOperator } from "./helpers/restaking";
 import { HOUR, DAY } from "../scripts/lib/constants";
 
 const { parseEther, ZeroAddress } = ethers;
@@ -182,7 +180,7 @@ function expectSummary(
     totalSupply: l.supply,
     pendingGains,
     lastSync: l.rates.lastSync,
-    rateExpiry: l.rates.lastSync + BigInt(VAULT_PARAMS.maxRateAge),
+    rateExpiry: l.rates.lastSync + BigInt(PARAMS.maxRateAge),
     highWaterMark: l.rates.highWaterMark,
     slashedSinceSync: slashed,
     liveAssets,
@@ -213,16 +211,16 @@ function expectSummary(
       adapter: listed.adapters[i],
       // The price the vault stored at the last sync.
       price: l.price.get(key),
-      maxRiseBpsPerDay: key === "ETH" ? 0n : BigInt(VAULT_PARAMS.maxRiseBpsPerDay),
-      maxFallBps: key === "ETH" ? 0n : BigInt(VAULT_PARAMS.maxFallBps),
+      maxRiseBpsPerDay: key === "ETH" ? 0n : BigInt(PARAMS.maxRiseBpsPerDay),
+      maxFallBps: key === "ETH" ? 0n : BigInt(PARAMS.maxFallBps),
       strategy: ZeroAddress,
       outsideUnits: outside[key] ?? 0n,
       bufferUnits: l.buffer.get(key),
       sharesPerUnit: l.perUnit.get(key),
       headroom: l.headroom.get(key),
-      cap: VAULT_PARAMS.cap,
+      cap: PARAMS.cap,
       // Stored in gwei, rounded up: 1e15 is a whole number of gwei.
-      minDeposit: VAULT_PARAMS.minDeposit,
+      minDeposit: PARAMS.minDeposit,
       expiry: l.expiry,
       lidoShares: key === "stETH",
       paused: false,
@@ -284,8 +282,8 @@ describe("LRTLens", function () {
       expect(s.assets.map((a) => a.live.price)).to.deep.equal(initial);
       expect(s.assets.map((a) => a.live.outcome)).to.deep.equal(initial.map(() => Outcome.Taken));
       expect(s.rate).to.equal(WAD);
-      expect(s.totalSupply).to.equal(VAULT_PARAMS.seed);
-      expect(s.liveAssets).to.equal(VAULT_PARAMS.seed);
+      expect(s.totalSupply).to.equal(PARAMS.seed);
+      expect(s.liveAssets).to.equal(PARAMS.seed);
       expect(s.unrecognised).to.equal(0n);
       expect(s.pendingGains).to.equal(0n);
       expect(s.positions).to.deep.equal([]);
@@ -546,18 +544,7 @@ describe("LRTLens", function () {
       expect(before.slashedSinceSync).to.equal(false);
 
       // The AVS slashes 20% of operator 0's allocation to every strategy; nobody has synced since.
-      const strategies = ascending(await Promise.all(s.strategies.map((x) => x.getAddress())));
-      const wad = parseEther("0.2");
-      const block = await blockOf(
-        s.avs.slash(
-          s.operators[0],
-          SET_ID,
-          strategies,
-          strategies.map(() => wad),
-          "lens",
-        ),
-      );
-      m.slash(s.operators[0].address, m.tokens, wad, block);
+      const block = await slashOperator(s, m, s.operators[0], parseEther("0.2"), "lens");
       const slashed = await lens.summary(s.vault);
       expect(slashed.slashedSinceSync).to.equal(true);
       // The positions show the slash at once (the model's units); the rate does not until a sync, so the vault
@@ -581,12 +568,12 @@ describe("LRTLens", function () {
 
     it("reports rateExpiry with the accountant's current maxRateAge; each asset keeps the stored expiry", async function () {
       const f = await loadFixture(yieldFixture);
-      const { streamWindow, maxAprBps } = VAULT_PARAMS;
+      const { streamWindow, maxAprBps } = PARAMS;
       await f.accountant.connect(f.signers.admin).setStreaming(streamWindow, maxAprBps, 2n * DAY);
       const s = await f.lens.summary(f.vault);
       expect(s.lastSync).to.equal(f.sync2At);
       expect(s.rateExpiry).to.equal(f.sync2At + 2n * DAY);
-      for (const a of s.assets) expect(a.info.expiry).to.equal(f.sync2At + BigInt(VAULT_PARAMS.maxRateAge));
+      for (const a of s.assets) expect(a.info.expiry).to.equal(f.sync2At + BigInt(PARAMS.maxRateAge));
     });
 
     it("needs no wiring check: a vault cannot be built without an accountant or a queue (LRTVaultZeroAddress)", async function () {
@@ -640,18 +627,18 @@ describe("LRTLens", function () {
         const info = await f.vault.assetInfo(f.tokens[key]);
         expect(info.adapter, key).to.equal(f.adapters[key]);
         expect([info.maxRiseBpsPerDay, info.maxFallBps], key).to.deep.equal([
-          BigInt(VAULT_PARAMS.maxRiseBpsPerDay),
-          BigInt(VAULT_PARAMS.maxFallBps),
+          BigInt(PARAMS.maxRiseBpsPerDay),
+          BigInt(PARAMS.maxFallBps),
         ]);
         expect([...(await f.vault.priceOf(f.tokens[key]))], key).to.deep.equal([f.adapters[key], initial[key]]);
       }
       expect((await f.vault.assetInfo(ETH)).adapter).to.equal(ZeroAddress);
       expect([...(await f.vault.priceOf(ETH))]).to.deep.equal([ZeroAddress, WAD]);
       expect([...(await f.accountant.parameters())]).to.deep.equal([
-        BigInt(VAULT_PARAMS.streamWindow),
-        BigInt(VAULT_PARAMS.maxAprBps),
-        BigInt(VAULT_PARAMS.maxRateAge),
-        BigInt(VAULT_PARAMS.feeBps),
+        BigInt(PARAMS.streamWindow),
+        BigInt(PARAMS.maxAprBps),
+        BigInt(PARAMS.maxRateAge),
+        BigInt(PARAMS.feeBps),
         f.signers.treasury.address,
       ]);
       expect(await f.vault.previewDeposit(ETH, parseEther("1"))).to.equal(parseEther("1"));

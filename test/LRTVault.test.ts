@@ -24,8 +24,8 @@ import { EIGEN_DELAYS, deployStrategy } from "../scripts/lib/eigenlayer";
 import { pricedVaultFixture, replayPriced, PRICED } from "./fixtures/priced";
 import type { PricedFixture } from "./fixtures/priced";
 import { QUEUE_DEPOSITS, deployQueueFixture } from "./fixtures/queue";
-import { deploySuite, depositLST } from "../scripts/lib/suite";
-import { ETH, VAULT_PARAMS, deployProxy, deployVaultFixture } from "./fixtures/vault";
+import { assetParams, deploySuite, depositLST } from "../scripts/lib/suite";
+import { ETH, PARAMS, deployProxy, deployVaultFixture } from "./fixtures/vault";
 import type { VaultFixture } from "./fixtures/vault";
 import { DEAD, KEYS, Ledger, ledgerAddresses } from "./helpers/ledger";
 import type { Key } from "./helpers/ledger";
@@ -222,22 +222,6 @@ async function expectDepositAt(
   return expected;
 }
 
-/** `AssetParams` for a token priced by `adapter`, with the fixture's cap, minimum and price bounds. */
-function assetParams(
-  adapter: string,
-  overrides: Partial<{ cap: bigint; minDeposit: bigint; lidoShares: boolean }> = {},
-) {
-  return {
-    cap: VAULT_PARAMS.cap,
-    minDeposit: VAULT_PARAMS.minDeposit,
-    lidoShares: false,
-    adapter,
-    maxRiseBpsPerDay: VAULT_PARAMS.maxRiseBpsPerDay,
-    maxFallBps: VAULT_PARAMS.maxFallBps,
-    ...overrides,
-  };
-}
-
 /** A token that burns 1% on transfer, priced 1:1 by a ParityAdapter and added to the vault (synced at `at`). */
 async function feeOnTransferFixture() {
   const f = await pricedVaultFixture();
@@ -302,7 +286,7 @@ async function relinkManager(f: VaultFixture, manager: string): Promise<void> {
 async function freshVaultFixture() {
   const f = await deployVaultFixture();
   const { admin, treasury } = f.signers;
-  const p = VAULT_PARAMS;
+  const p = PARAMS;
   const authority = await f.accessManager.getAddress();
   const bootstrap = await new ProxyBootstrap__factory(admin).deploy();
   const bootstrapCall = bootstrap.interface.encodeFunctionData("bootstrap");
@@ -537,7 +521,7 @@ describe("LRTVault", function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       const now = BigInt(await time.latest());
-      await f.feeds.stETH.setAnswerAt(WAD, now + 1n - BigInt(VAULT_PARAMS.maxFeedAge) - 1n);
+      await f.feeds.stETH.setAnswerAt(WAD, now + 1n - BigInt(PARAMS.maxFeedAge) - 1n);
       for (const key of ["stETH", "wstETH"] as const) {
         const asset = await f.tokens[key].getAddress();
         const sender = holderOf(f, key);
@@ -633,8 +617,8 @@ describe("LRTVault", function () {
       const assets = await Promise.all(KEYS.map((k) => addressOf(f, k)));
       const adapters = KEYS.map((k) => (k === "ETH" ? ZeroAddress : f.adapters[k]));
       // ETH has no adapter and no bounds (priced at 1); every LST has the fixture's.
-      const rise = KEYS.map((k) => (k === "ETH" ? 0n : BigInt(VAULT_PARAMS.maxRiseBpsPerDay)));
-      const fall = KEYS.map((k) => (k === "ETH" ? 0n : BigInt(VAULT_PARAMS.maxFallBps)));
+      const rise = KEYS.map((k) => (k === "ETH" ? 0n : BigInt(PARAMS.maxRiseBpsPerDay)));
+      const fall = KEYS.map((k) => (k === "ETH" ? 0n : BigInt(PARAMS.maxFallBps)));
       expect(await f.vault.assets()).to.deep.equal(assets);
       for (const [i, key] of KEYS.entries()) {
         expect([...(await f.vault.priceOf(assets[i]))], key).to.deep.equal([adapters[i], l.price.get(key)]);
@@ -704,7 +688,7 @@ describe("LRTVault", function () {
       // A cap change checkpoints the buffer and moves the headroom: the buffer does not move.
       const rETH = await f.tokens.rETH.getAddress();
       const low = parseEther("1");
-      await f.vault.setAssetLimits(rETH, low, VAULT_PARAMS.minDeposit);
+      await f.vault.setAssetLimits(rETH, low, PARAMS.minDeposit);
       l.setCap("rETH", low);
       await expectInputs("after a lowered cap");
       // A payout debits the buffer (and gives headroom back); the next deposit counts from there.
@@ -716,8 +700,8 @@ describe("LRTVault", function () {
       await stopImpersonatingAccount(queue);
       l.settle("rETH", paid);
       await expectInputs("after a payout");
-      await f.vault.setAssetLimits(rETH, VAULT_PARAMS.cap, VAULT_PARAMS.minDeposit);
-      l.setCap("rETH", VAULT_PARAMS.cap);
+      await f.vault.setAssetLimits(rETH, PARAMS.cap, PARAMS.minDeposit);
+      l.setCap("rETH", PARAMS.cap);
       await deposit(f, "rETH", bob, parseEther("2"), bob.address);
       l.depositTokens(bob.address, bob.address, "rETH", parseEther("2"));
       await deposit(f, "stETH", alice, parseEther("0.3"), alice.address);
@@ -806,7 +790,7 @@ describe("LRTVault", function () {
 
     it("LRTVaultBelowMinimum: one wei under the minimum; the minimum itself passes", async function () {
       const f = await loadFixture(pricedVaultFixture);
-      const min = VAULT_PARAMS.minDeposit;
+      const min = PARAMS.minDeposit;
       for (const key of ["ETH", "stETH", "cbETH"] as const) {
         const sender = holderOf(f, key);
         const asset = await addressOf(f, key);
@@ -824,12 +808,12 @@ describe("LRTVault", function () {
         const sender = holderOf(f, key);
         const asset = await addressOf(f, key);
         // The cap bounds net deposits (the seed's ETH is in the buffer but took no headroom).
-        const net = VAULT_PARAMS.cap - l.headroom.get(key)!;
-        expect(net, key).to.equal(l.holdings(key) - (key === "ETH" ? VAULT_PARAMS.seed : 0n));
+        const net = PARAMS.cap - l.headroom.get(key)!;
+        expect(net, key).to.equal(l.holdings(key) - (key === "ETH" ? PARAMS.seed : 0n));
         const cap = net + parseEther("1");
-        await expect(f.vault.setAssetLimits(asset, cap, VAULT_PARAMS.minDeposit))
+        await expect(f.vault.setAssetLimits(asset, cap, PARAMS.minDeposit))
           .to.emit(f.vault, "AssetLimitsUpdated")
-          .withArgs(asset, cap, VAULT_PARAMS.minDeposit);
+          .withArgs(asset, cap, PARAMS.minDeposit);
         l.setCap(key, cap);
         const headroom = l.headroom.get(key)!;
         expect(headroom).to.equal(parseEther("1"));
@@ -861,7 +845,7 @@ describe("LRTVault", function () {
         await expectRejected(f, call, f.vault, "LRTVaultSlippage", [exact, exact + 1n]);
       }
       // A minimum below 1 gwei cannot be configured (the deposit path relies on it to reject zero amounts).
-      await expect(f.vault.setAssetLimits(f.tokens.weth, VAULT_PARAMS.cap, 0))
+      await expect(f.vault.setAssetLimits(f.tokens.weth, PARAMS.cap, 0))
         .to.be.revertedWithCustomError(f.vault, "LRTVaultZeroAmount")
         .withArgs(f.tokens.weth);
     });
@@ -937,7 +921,7 @@ describe("LRTVault", function () {
     it("LRTVaultRateStale: open at the expiry, refused maxRateAge + 1 s after the last sync; a sync reopens", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
-      const expiry = f.syncAt + BigInt(VAULT_PARAMS.maxRateAge);
+      const expiry = f.syncAt + BigInt(PARAMS.maxRateAge);
       expect(l.expiry).to.equal(expiry);
       const alice = f.signers.alice;
       const amount = parseEther("1");
@@ -983,9 +967,9 @@ describe("LRTVault", function () {
       const { alice } = f.signers;
       // ETH deposited so far: alice's (the seed's ETH is in the buffer but takes no headroom).
       const net = PRICED.aliceETH;
-      expect((await f.vault.assetInfo(ETH)).headroom).to.equal(VAULT_PARAMS.cap - net);
+      expect((await f.vault.assetInfo(ETH)).headroom).to.equal(PARAMS.cap - net);
       const low = net / 2n;
-      await f.vault.setAssetLimits(ETH, low, VAULT_PARAMS.minDeposit);
+      await f.vault.setAssetLimits(ETH, low, PARAMS.minDeposit);
       l.setCap("ETH", low);
       expect(l.headroom.get("ETH")).to.equal(0n);
       expect(l.excess.get("ETH")).to.equal(net - low);
@@ -997,12 +981,12 @@ describe("LRTVault", function () {
         [ETH, parseEther("1"), 0n],
       );
       // Still below the net deposits after a partial raise: nothing opens.
-      await f.vault.setAssetLimits(ETH, net - 1n, VAULT_PARAMS.minDeposit);
+      await f.vault.setAssetLimits(ETH, net - 1n, PARAMS.minDeposit);
       l.setCap("ETH", net - 1n);
       expect((await f.vault.assetInfo(ETH)).headroom).to.equal(0n);
 
       const cap = net + parseEther("2");
-      await f.vault.setAssetLimits(ETH, cap, VAULT_PARAMS.minDeposit);
+      await f.vault.setAssetLimits(ETH, cap, PARAMS.minDeposit);
       l.setCap("ETH", cap);
       expect(l.headroom.get("ETH")).to.equal(parseEther("2"));
       await expectBooks(f, l);
@@ -1015,7 +999,7 @@ describe("LRTVault", function () {
       );
       await deposit(f, "ETH", alice, parseEther("2"), alice.address);
       l.depositTokens(alice.address, alice.address, "ETH", parseEther("2"));
-      expect((await f.vault.assetInfo(ETH)).bufferUnits).to.equal(VAULT_PARAMS.seed + cap);
+      expect((await f.vault.assetInfo(ETH)).bufferUnits).to.equal(PARAMS.seed + cap);
       // A sync does not move the headroom: still none.
       const at = f.syncAt + DAY;
       await time.setNextBlockTimestamp(at);
@@ -1028,23 +1012,23 @@ describe("LRTVault", function () {
     it("stores the minimum rounded up to whole gwei; a change that rounds to the stored values is LRTVaultNoChange", async function () {
       const f = await loadFixture(pricedVaultFixture);
       const rETH = await f.tokens.rETH.getAddress();
-      const cap = VAULT_PARAMS.cap;
-      await expect(f.vault.setAssetLimits(rETH, cap, VAULT_PARAMS.minDeposit))
+      const cap = PARAMS.cap;
+      await expect(f.vault.setAssetLimits(rETH, cap, PARAMS.minDeposit))
         .to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange")
         .withArgs(rETH);
       // 1e15 - 1 wei rounds up to the stored 1e6 gwei.
-      await expect(f.vault.setAssetLimits(rETH, cap, VAULT_PARAMS.minDeposit - 1n))
+      await expect(f.vault.setAssetLimits(rETH, cap, PARAMS.minDeposit - 1n))
         .to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange")
         .withArgs(rETH);
-      const min = VAULT_PARAMS.minDeposit + 1n;
+      const min = PARAMS.minDeposit + 1n;
       await expect(f.vault.setAssetLimits(rETH, cap, min))
         .to.emit(f.vault, "AssetLimitsUpdated")
         .withArgs(rETH, cap, min);
-      expect((await f.vault.assetInfo(rETH)).minDeposit).to.equal(VAULT_PARAMS.minDeposit + 10n ** 9n);
+      expect((await f.vault.assetInfo(rETH)).minDeposit).to.equal(PARAMS.minDeposit + 10n ** 9n);
       const bob = f.signers.bob;
-      await expect(deposit(f, "rETH", bob, VAULT_PARAMS.minDeposit + 10n ** 9n - 1n, bob.address))
+      await expect(deposit(f, "rETH", bob, PARAMS.minDeposit + 10n ** 9n - 1n, bob.address))
         .to.be.revertedWithCustomError(f.vault, "LRTVaultBelowMinimum")
-        .withArgs(rETH, VAULT_PARAMS.minDeposit + 10n ** 9n - 1n, VAULT_PARAMS.minDeposit + 10n ** 9n);
+        .withArgs(rETH, PARAMS.minDeposit + 10n ** 9n - 1n, PARAMS.minDeposit + 10n ** 9n);
       await expect(f.vault.setAssetLimits(f.signers.bob.address, cap, min))
         .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
         .withArgs(f.signers.bob.address);
@@ -1068,7 +1052,7 @@ describe("LRTVault", function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       const { admin, alice, bob } = f.signers;
-      const cap = VAULT_PARAMS.cap;
+      const cap = PARAMS.cap;
       // The fixture's deposits: alice's ETH, funder's stETH (the Lido shares it moved), bob's rETH; nothing else.
       const stETHUnits = l.buffer.get("stETH")!;
       const expected = (): bigint[] =>
@@ -1115,7 +1099,7 @@ describe("LRTVault", function () {
       const f = await loadFixture(pricedVaultFixture);
       const l = await replayPriced(f);
       const { alice } = f.signers;
-      const cap = VAULT_PARAMS.cap;
+      const cap = PARAMS.cap;
       const [vault, queue, stETH, rETH] = await Promise.all(
         [f.vault, f.queue, f.tokens.stETH, f.tokens.rETH].map((c) => c.getAddress()),
       );
@@ -1162,7 +1146,7 @@ describe("LRTVault", function () {
       l.settle("ETH", eth);
       expect(await ethers.provider.getBalance(vault)).to.equal(vaultETH - eth);
       const ethInfo = await f.vault.assetInfo(ETH);
-      expect([ethInfo.headroom, ethInfo.bufferUnits]).to.deep.equal([cap, VAULT_PARAMS.seed - parseEther("0.5")]);
+      expect([ethInfo.headroom, ethInfo.bufferUnits]).to.deep.equal([cap, PARAMS.seed - parseEther("0.5")]);
       await expectBooks(f, l);
       // Deposits take it again from the cap.
       await deposit(f, "ETH", alice, parseEther("2"), alice.address);
@@ -1178,14 +1162,14 @@ describe("LRTVault", function () {
       const rETH = await f.tokens.rETH.getAddress();
       // bob deposited PRICED.bobRETH (~2.718) rETH; the cap drops to 1: ~1.718 above it.
       const low = parseEther("1");
-      await f.vault.setAssetLimits(rETH, low, VAULT_PARAMS.minDeposit);
+      await f.vault.setAssetLimits(rETH, low, PARAMS.minDeposit);
       l.setCap("rETH", low);
       expect(l.excess.get("rETH")).to.equal(PRICED.bobRETH - low);
       // A 1 rETH payout: net deposits ~1.718, still above the cap: no headroom.
       await settleAsQueue(f, [rETH], [parseEther("1")]);
       l.settle("rETH", parseEther("1"));
       expect((await f.vault.assetInfo(rETH)).headroom).to.equal(0n);
-      const min = VAULT_PARAMS.minDeposit;
+      const min = PARAMS.minDeposit;
       await expectRejected(f, () => deposit(f, "rETH", bob, min, bob.address), f.vault, "LRTVaultCapExceeded", [
         rETH,
         min,
@@ -1208,7 +1192,7 @@ describe("LRTVault", function () {
       l.depositTokens(bob.address, bob.address, "rETH", room);
       expect((await f.vault.assetInfo(rETH)).headroom).to.equal(0n);
       // Net deposits now equal the cap: raising it by 1 opens exactly 1; nothing was left above it.
-      await f.vault.setAssetLimits(rETH, 2n * low, VAULT_PARAMS.minDeposit);
+      await f.vault.setAssetLimits(rETH, 2n * low, PARAMS.minDeposit);
       l.setCap("rETH", 2n * low);
       expect((await f.vault.assetInfo(rETH)).headroom).to.equal(low);
       await expectBooks(f, l);
@@ -1220,7 +1204,7 @@ describe("LRTVault", function () {
       const l = await replayPriced(f);
       const { alice } = f.signers;
       const low = parseEther("2");
-      await f.vault.setAssetLimits(ETH, low, VAULT_PARAMS.minDeposit);
+      await f.vault.setAssetLimits(ETH, low, PARAMS.minDeposit);
       l.setCap("ETH", low);
       const excess = PRICED.aliceETH - low;
       expect(l.excess.get("ETH")).to.equal(excess);
@@ -1242,10 +1226,7 @@ describe("LRTVault", function () {
       l.settle("ETH", units);
       l.supply -= shares;
       const info = await f.vault.assetInfo(ETH);
-      expect([info.headroom, info.bufferUnits]).to.deep.equal([
-        units - excess,
-        VAULT_PARAMS.seed + PRICED.aliceETH - units,
-      ]);
+      expect([info.headroom, info.bufferUnits]).to.deep.equal([units - excess, PARAMS.seed + PRICED.aliceETH - units]);
       expect(await f.vault.totalSupply()).to.equal(l.supply);
       await expectBooks(f, l);
       await expectRejected(
@@ -1373,7 +1354,7 @@ describe("LRTVault", function () {
       expect(await vault.balanceOf(DEAD)).to.equal(MIN_SEED);
       // The seed is in the buffer but takes no headroom.
       const seeded = await vault.assetInfo(ETH);
-      expect([seeded.bufferUnits, seeded.headroom]).to.deep.equal([MIN_SEED, VAULT_PARAMS.cap]);
+      expect([seeded.bufferUnits, seeded.headroom]).to.deep.equal([MIN_SEED, PARAMS.cap]);
       await expect(vault.seed({ value: MIN_SEED }))
         .to.be.revertedWithCustomError(vault, "LRTVaultAlreadySeeded")
         .withArgs(MIN_SEED);
@@ -1414,7 +1395,7 @@ describe("LRTVault", function () {
       const twin = await attack(false);
       expect(donated).to.deep.equal(twin);
 
-      const p = VAULT_PARAMS;
+      const p = PARAMS;
       const m = new RateModel(
         {
           feeBps: BigInt(p.feeBps),
@@ -1860,6 +1841,7 @@ describe("LRTVault", function () {
           .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
           .withArgs(asset);
       }
+      expect((await f.vault.priceOf(rETH))[0], "refused: the adapter stays").to.equal(f.adapters.rETH);
       // With the rETH feed down deposits wait; an adapter without a feed prices them again (at the stored price).
       await f.feeds.rETH.setDown(true);
       await expect(deposit(f, "rETH", f.signers.bob, parseEther("1"), f.signers.bob.address))
@@ -2028,10 +2010,7 @@ describe("LRTVault", function () {
         expect([input.maxRiseBpsPerDay, input.maxFallBps]).to.deep.equal([BigInt(rise), BigInt(fall)]);
       }
       // The other assets keep theirs.
-      expect(await bounds(cbETH)).to.deep.equal([
-        BigInt(VAULT_PARAMS.maxRiseBpsPerDay),
-        BigInt(VAULT_PARAMS.maxFallBps),
-      ]);
+      expect(await bounds(cbETH)).to.deep.equal([BigInt(PARAMS.maxRiseBpsPerDay), BigInt(PARAMS.maxFallBps)]);
       const before = await observable(f);
       for (const [rise, fall] of [
         [MAX_RISE_BPS_PER_DAY + 1, 333],
@@ -2060,7 +2039,7 @@ describe("LRTVault", function () {
       const [rETH, cbETH] = await Promise.all([f.tokens.rETH, f.tokens.cbETH].map((t) => t.getAddress()));
       // rETH: no rise at all, a 1% fall trips; cbETH: 1% a day up; the others keep 5% / 5%.
       await f.vault.setBounds(rETH, 0, 100);
-      await f.vault.setBounds(cbETH, 100, VAULT_PARAMS.maxFallBps);
+      await f.vault.setBounds(cbETH, 100, PARAMS.maxFallBps);
       l.oracle.get("rETH")!.maxRiseBpsPerDay = 0n;
       l.oracle.get("rETH")!.maxFallBps = 100n;
       l.oracle.get("cbETH")!.maxRiseBpsPerDay = 100n;

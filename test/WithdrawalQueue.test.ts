@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
-import type { BaseContract, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
+import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
   ERC20Mock__factory,
@@ -11,7 +11,7 @@ import {
   RevertingReceiverMock__factory,
   WithdrawalQueue__factory,
 } from "../typechain-types";
-import { ETH, VAULT_PARAMS, deployProxy } from "./fixtures/vault";
+import { ETH, PARAMS, deployProxy } from "./fixtures/vault";
 import {
   MAX_SHARES,
   MIN_SHARES,
@@ -35,10 +35,13 @@ import {
 } from "./helpers/queueLedger";
 import type { Finalization, Key, LedgerRequest, LedgerSync } from "./helpers/queueLedger";
 import { INVARIANT_RUNS } from "./common/env";
+import { assetParams } from "../scripts/lib/suite";
+import { EVENTS, LIVENESS, queueActionArb, replay } from "./invariant/world";
+import { eventsOf } from "./invariant/chain";
 import { HOUR, DAY } from "../scripts/lib/constants";
 
 const { parseEther, parseUnits, MaxUint256, ZeroAddress } = ethers;
-const MAX_WAIT = BigInt(VAULT_PARAMS.maxWait);
+const MAX_WAIT = BigInt(PARAMS.maxWait);
 
 /** The assets the queue tests move (the vault's other assets hold nothing). */
 const MOVED = ["ETH", "stETH", "rETH"] as const;
@@ -158,16 +161,6 @@ async function mined(tx: ContractTransactionResponse): Promise<ContractTransacti
   const receipt = await tx.wait();
   if (receipt === null) throw new Error("not mined");
   return receipt;
-}
-
-/** The arguments of every `name` event `contract` emitted in `receipt`, in log order. */
-function eventsOf(receipt: ContractTransactionReceipt, contract: BaseContract, name: string): unknown[][] {
-  const address = String(contract.target).toLowerCase();
-  return receipt.logs
-    .filter((log) => log.address.toLowerCase() === address)
-    .map((log) => contract.interface.parseLog(log))
-    .filter((parsed) => parsed !== null && parsed.name === name)
-    .map((parsed) => parsed!.args.toArray());
 }
 
 /** The vault's buffer of every asset, in `vault.assets()` order (`syncInputs`). */
@@ -473,16 +466,7 @@ describe("WithdrawalQueue", function () {
       const asset = await token.getAddress();
       const adapter = await new ParityAdapter__factory(admin).deploy(token);
       let t = BigInt(await time.latest()) + 10n;
-      await at(t, () =>
-        f.vault.addAsset(token, {
-          cap: VAULT_PARAMS.cap,
-          minDeposit: VAULT_PARAMS.minDeposit,
-          lidoShares: false,
-          adapter,
-          maxRiseBpsPerDay: VAULT_PARAMS.maxRiseBpsPerDay,
-          maxFallBps: VAULT_PARAMS.maxFallBps,
-        }),
-      );
+      await at(t, () => f.vault.addAsset(token, assetParams(adapter)));
       await at((t += 1n), () => f.vault.connect(alice).approve(f.queue, MaxUint256));
 
       // Listed, so supported; but the vault holds none of it: no route. A parity token's payout price is 1e18.
@@ -1144,7 +1128,7 @@ describe("WithdrawalQueue", function () {
       const l = await ledgerOf(f);
       const A = l.q.assets;
       const { admin, alice, bob, carol } = f.signers;
-      const cap = VAULT_PARAMS.cap;
+      const cap = PARAMS.cap;
       const headroomOf = async (key: Key) => (await f.vault.assetInfo(A[key])).headroom;
       const expectHeadroom = async (label: string) => {
         for (const key of MOVED)
@@ -1159,13 +1143,13 @@ describe("WithdrawalQueue", function () {
       l.sync(t);
       expect(l.headroom.get("ETH")).to.equal(cap - ethDeposits);
       expect(l.headroom.get("rETH")).to.equal(cap - rETHDeposits);
-      expect(l.buffer.get("ETH")).to.equal(ethDeposits + VAULT_PARAMS.seed);
+      expect(l.buffer.get("ETH")).to.equal(ethDeposits + PARAMS.seed);
       await expectHeadroom("after a sync");
 
       // rETH's cap lowered 1 rETH below its net deposits: no headroom, 1 rETH of excess.
       const excess = parseEther("1") + 11n;
       const low = rETHDeposits - excess;
-      await at((t += 1n), () => f.vault.connect(admin).setAssetLimits(A.rETH, low, VAULT_PARAMS.minDeposit));
+      await at((t += 1n), () => f.vault.connect(admin).setAssetLimits(A.rETH, low, PARAMS.minDeposit));
       l.setCap("rETH", low);
       expect([l.headroom.get("rETH"), l.excess.get("rETH")]).to.deep.equal([0n, excess]);
       await expectHeadroom("after the cap was lowered");
@@ -1201,7 +1185,7 @@ describe("WithdrawalQueue", function () {
       const { r: big } = await requestAt(f, l, (t += 2n), bob, parseEther("1.5"), "rETH", bob.address);
       await finalizeAt(f, l, (t += 1n), MaxUint256);
       const opened = small.payoutUnits + big.payoutUnits - excess;
-      expect(opened).to.be.greaterThan(VAULT_PARAMS.minDeposit);
+      expect(opened).to.be.greaterThan(PARAMS.minDeposit);
       expect([l.headroom.get("rETH"), l.excess.get("rETH")]).to.deep.equal([opened, 0n]);
       await expectHeadroom("after the second payout");
 
@@ -1922,472 +1906,35 @@ describe("WithdrawalQueue", function () {
   });
 
   describe("invariants", function () {
-    // A quick pass in `npm test`, full strength in CI (`INVARIANT_RUNS`, test/common/env.ts).
+    // A quick pass in `npm test`, full strength in CI (`INVARIANT_RUNS`, test/common/env.ts). The one invariant
+    // harness (test/invariant/world.ts) on the whole suite, drawing the queue's actions: after every step it checks
+    // P1 (holdings >= reserved == finalized unclaimed payouts; claimed + reserved == finalized), P5 (the queue holds
+    // the pending shares), P6 and P13 (payouts frozen, paid once, to the units), every request's state and event,
+    // the lanes (liability == pending most units <= buffer + outside - ROUTE_MARGIN), refused claims and
+    // re-denominations with their errors, and lane liveness (a lane its buffer covers is emptied by a finalize with
+    // steps for every entry, whatever the other lanes hold).
     const runs = INVARIANT_RUNS;
     it(`P1, P5, P6, P13 and lane liveness hold after every step of ${runs} seeded random sequences`, async function () {
-      const seen = { blockedBesideCovered: 0, coveredLanes: 0, moved: 0 };
+      this.timeout(60 * 60_000);
+      const seen = () => Object.values(LIVENESS).map((k) => EVENTS.get(k) ?? 0);
+      const before = seen();
       await fc.assert(
-        fc.asyncProperty(fc.array(actionArb, { minLength: 8, maxLength: 28, size: "max" }), async (actions) => {
-          const run = await InvariantRun.start(await loadFixture(outsideQueueFixture), seen);
-          for (const action of actions) {
-            await run.step(action);
-            await run.check();
-          }
+        fc.asyncProperty(fc.array(queueActionArb, { minLength: 8, maxLength: 28, size: "max" }), async (actions) => {
+          await replay(actions);
         }),
         { numRuns: runs, seed: 0x0bad5eed },
       );
       // The sequences reach the cases the lane property is about: a lane the buffer could not cover beside one it
       // could, in the same finalization (at 200 runs; a coverage run of a few sequences may not).
+      const [covered, blockedBesideCovered, moved] = seen().map((n, k) => n - before[k]);
+      console.log(
+        `    ${covered} covered lanes emptied, ${blockedBesideCovered} beside a blocked one, ${moved} re-denominations`,
+      );
       if (runs >= 50) {
-        expect(seen.coveredLanes, "covered lanes checked").to.be.greaterThan(0);
-        expect(seen.blockedBesideCovered, "a blocked lane beside a covered one").to.be.greaterThan(0);
-        expect(seen.moved, "re-denominations").to.be.greaterThan(0);
+        expect(covered, "covered lanes checked").to.be.greaterThan(0);
+        expect(blockedBesideCovered, "a blocked lane beside a covered one").to.be.greaterThan(0);
+        expect(moved, "re-denominations").to.be.greaterThan(0);
       }
     });
   });
 });
-
-/* ------------------------------------------------------------------------------------------------------------- */
-/*                                       random sequences for the invariants                                      */
-/* ------------------------------------------------------------------------------------------------------------- */
-
-type Action =
-  | { kind: "deposit"; actor: number; asset: number; amount: bigint }
-  | { kind: "request"; actor: number; receiver: number; asset: number; bps: bigint }
-  | { kind: "finalize"; max: bigint }
-  | { kind: "claim"; actor: number; pick: number; recipient: number }
-  | { kind: "transfer"; actor: number; to: number; pick: number }
-  | { kind: "redenominate"; pick: number; asset: number; admin: boolean; early: boolean }
-  | { kind: "yield"; asset: "stETH" | "rETH"; bps: bigint }
-  | { kind: "loss"; bps: bigint }
-  | { kind: "sync" }
-  | { kind: "wait"; seconds: bigint };
-
-const actorArb = fc.integer({ min: 0, max: 2 });
-const assetArb = fc.integer({ min: 0, max: MOVED.length - 1 });
-const actionArb: fc.Arbitrary<Action> = fc.oneof(
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      kind: fc.constant("deposit" as const),
-      actor: actorArb,
-      asset: assetArb,
-      amount: fc.bigInt({ min: 10n ** 16n, max: 30n * 10n ** 18n }),
-    }),
-  },
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant("request" as const),
-      actor: actorArb,
-      receiver: actorArb,
-      asset: assetArb,
-      // Mostly up to a fifth of the balance, sometimes up to all of it (large requests need the restaked units).
-      bps: fc.oneof(
-        { weight: 3, arbitrary: fc.bigInt({ min: 1n, max: 2_000n }) },
-        { weight: 1, arbitrary: fc.bigInt({ min: 1n, max: 10_000n }) },
-      ),
-    }),
-  },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      kind: fc.constant("finalize" as const),
-      // A few steps (lanes share them), or more than enough for every pending request.
-      max: fc.oneof(
-        { weight: 2, arbitrary: fc.bigInt({ min: 0n, max: 6n }) },
-        { weight: 1, arbitrary: fc.constant(1_000n) },
-      ),
-    }),
-  },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      kind: fc.constant("claim" as const),
-      actor: actorArb,
-      pick: fc.integer({ min: 0, max: 1023 }),
-      recipient: actorArb,
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant("transfer" as const),
-      actor: actorArb,
-      to: actorArb,
-      pick: fc.integer({ min: 0, max: 255 }),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant("redenominate" as const),
-      pick: fc.integer({ min: 0, max: 255 }),
-      asset: assetArb,
-      admin: fc.boolean(),
-      early: fc.boolean(),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant("yield" as const),
-      asset: fc.constantFrom("stETH" as const, "rETH" as const),
-      bps: fc.bigInt({ min: 1n, max: 300n }),
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("loss" as const), bps: fc.bigInt({ min: 1n, max: 400n }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("sync" as const) }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({ kind: fc.constant("wait" as const), seconds: fc.bigInt({ min: 1n, max: 2n * DAY }) }),
-  },
-);
-
-/**
- * One random sequence on `outsideQueueFixture` (rETH and stETH partly restaked, so a lane can hold requests its
- * buffer cannot pay yet): every action is applied on chain and to a `QueueLedger`, and `check()` then compares the
- * chain with both the ledger and ghost values kept from what the chain reported (events and balances).
- */
-class InvariantRun {
-  /** Ghosts from the chain's own reports: per id its asset and frozen payout, and what was claimed. */
-  private readonly assetOf = new Map<bigint, Moved>();
-  private readonly frozen = new Map<bigint, bigint>();
-  private readonly claimedPerId = new Map<bigint, bigint>();
-  private readonly finalizedTotal = new Map<Moved, bigint>(MOVED.map((k) => [k, 0n]));
-  private readonly claimedTotal = new Map<Moved, bigint>(MOVED.map((k) => [k, 0n]));
-  private pendingShares = 0n;
-
-  private constructor(
-    private readonly f: OutsideFixture,
-    private readonly l: QueueLedger,
-    private readonly A: Record<Key, string>,
-    private readonly queue: string,
-    private readonly vault: string,
-    private readonly actors: HardhatEthersSigner[],
-    private readonly recipients: string[],
-    private readonly seen: { blockedBesideCovered: number; coveredLanes: number; moved: number },
-    private t: bigint,
-  ) {}
-
-  static async start(
-    f: OutsideFixture,
-    seen: { blockedBesideCovered: number; coveredLanes: number; moved: number },
-  ): Promise<InvariantRun> {
-    const { alice, bob, carol } = f.signers;
-    const l = await outsideLedgerOf(f);
-    return new InvariantRun(
-      f,
-      l,
-      l.q.assets,
-      await f.queue.getAddress(),
-      await f.vault.getAddress(),
-      [alice, bob, carol],
-      ["r0", "r1", "r2"].map(keyless),
-      seen,
-      BigInt(await time.latest()),
-    );
-  }
-
-  private tick(): bigint {
-    this.t += 1n;
-    return this.t;
-  }
-
-  async step(a: Action): Promise<void> {
-    switch (a.kind) {
-      case "deposit":
-        return this.deposit(a.actor, MOVED[a.asset], a.amount);
-      case "request":
-        return this.request(a.actor, a.receiver, MOVED[a.asset], a.bps);
-      case "finalize":
-        return this.finalize(a.max);
-      case "claim":
-        return this.claim(a.actor, a.pick, a.recipient);
-      case "transfer":
-        return this.transfer(a.actor, a.to, a.pick);
-      case "redenominate":
-        return this.redenominate(a.pick, MOVED[a.asset], a.admin, a.early);
-      case "yield":
-        return this.move(a.asset, a.bps);
-      case "loss":
-        return this.move("stETH", -a.bps);
-      case "sync":
-        return this.sync();
-      case "wait":
-        this.t += a.seconds;
-        await time.increaseTo(this.t);
-    }
-  }
-
-  private async deposit(actor: number, asked: Moved, amount: bigint): Promise<void> {
-    const { f, l } = this;
-    const who = this.actors[actor];
-    if (this.t + 4n > l.expiry) await this.sync();
-    // A tripped asset takes no deposits until an admin clears it; deposit ETH instead.
-    const key = l.tripped.get(asked) ? "ETH" : asked;
-    expect(l.depositsOpen(key, this.t + 1n)).to.equal(true);
-    if (key === "ETH") {
-      await at(this.tick(), () => f.vault.connect(who).depositETH(who.address, 0, 0, { value: amount }));
-      l.deposit(who.address, "ETH", amount);
-    } else if (key === "stETH") {
-      const part = amount - amount / 100n;
-      await at(this.tick(), () => f.tokens.stETH.connect(who).submit(ZeroAddress, { value: amount }));
-      await at(this.tick(), () => f.tokens.stETH.connect(who).approve(f.vault, part));
-      await at(this.tick(), () => f.vault.connect(who).depositLST(f.tokens.stETH, part, who.address, 0, 0));
-      l.depositStETH(who.address, amount, part);
-    } else {
-      const minted = l.rETHFor(amount);
-      await at(this.tick(), () => f.tokens.rETH.connect(who).deposit({ value: amount }));
-      await at(this.tick(), () => f.tokens.rETH.connect(who).approve(f.vault, minted));
-      await at(this.tick(), () => f.vault.connect(who).depositLST(f.tokens.rETH, minted, who.address, 0, 0));
-      l.deposit(who.address, "rETH", minted);
-    }
-  }
-
-  private async request(actor: number, receiverIndex: number, key: Moved, bps: bigint): Promise<void> {
-    const { f, l } = this;
-    const who = this.actors[actor];
-    const balance = l.balanceOf(who.address);
-    if (balance < MIN_SHARES) return;
-    let shares = (balance * bps) / 10_000n;
-    if (shares < MIN_SHARES) shares = MIN_SHARES;
-    if (shares > MAX_SHARES) shares = MAX_SHARES;
-    const receiver = this.actors[receiverIndex].address;
-    await at(this.tick(), () => f.vault.connect(who).approve(f.queue, shares));
-    const t = this.tick();
-    const route = l.routeOf(t, shares, key);
-    if (!route.ok) {
-      // No route: the exact units and room, and nothing changes (the reverted transaction is mined at t).
-      await expect(at(t, () => f.queue.connect(who).requestWithdrawal(shares, this.A[key], receiver)))
-        .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueNoRoute")
-        .withArgs(this.A[key], route.units, route.room);
-      return;
-    }
-    const receipt = await mined(
-      await at(t, () => f.queue.connect(who).requestWithdrawal(shares, this.A[key], receiver)),
-    );
-    const r = l.request(t, who.address, receiver, shares, key);
-    const events = eventsOf(receipt, f.queue, "WithdrawalRequested");
-    expect(events).to.deep.equal([requestedArgs(l, r)]);
-    this.assetOf.set(r.id, key);
-    this.pendingShares += events[0][4] as bigint;
-  }
-
-  private async finalize(max: bigint): Promise<void> {
-    const { f, l } = this;
-    const t = this.tick();
-    const fin = l.finalize(t, max);
-    const receipt = await mined(await at(t, () => f.queue.connect(f.signers.keeper).finalize(max)));
-    expect(eventsOf(receipt, f.accountant, "Synced")).to.deep.equal([syncedArgs(fin.sync)]);
-    const events = eventsOf(receipt, f.queue, "WithdrawalFinalized");
-    expect(events).to.deep.equal(fin.finalized.map(finalizedArgs));
-    for (const [id, shares, , , , units] of events as bigint[][]) {
-      this.frozen.set(id, units);
-      const key = this.assetOf.get(id)!;
-      this.finalizedTotal.set(key, this.finalizedTotal.get(key)! + units);
-      this.pendingShares -= shares;
-    }
-    // Lane liveness: with steps to spare, every lane its asset's buffer covered is now empty (each of its requests
-    // finalized, whatever the other lanes hold), on chain as in the ledger.
-    if (fin.exhausted) return;
-    const covered = MOVED.filter(
-      (k) => fin.liabilityBefore.get(k)! > 0n && fin.bufferAtSync.get(k)! >= fin.liabilityBefore.get(k)!,
-    );
-    const blocked = MOVED.filter((k) => fin.bufferAtSync.get(k)! < fin.liabilityBefore.get(k)!);
-    for (const key of covered) {
-      const lane = await f.queue.lane(this.A[key]);
-      expect([lane.processed, lane.liability], `${key} lane covered by its buffer`).to.deep.equal([lane.requested, 0n]);
-      expect(l.pendingIn(key), `${key} pending (ledger)`).to.deep.equal([]);
-    }
-    this.seen.coveredLanes += covered.length;
-    if (covered.length > 0 && blocked.length > 0) this.seen.blockedBesideCovered += 1;
-  }
-
-  private async claim(actor: number, pick: number, recipientIndex: number): Promise<void> {
-    const { f, l } = this;
-    const recipient = this.recipients[recipientIndex];
-    // Mostly an owner of finalized requests claims some of them; one time in eight, `actor` tries some id (or an
-    // unknown one) and the error the ledger predicts is expected.
-    const owners = [...new Set(l.requests.filter((r) => r.status === FINALIZED).map((r) => r.owner))];
-    const who =
-      owners.length > 0 && pick % 8 !== 0
-        ? this.actors.find((s) => s.address === owners[actor % owners.length])!
-        : this.actors[actor];
-    const owned = l.requests.filter((r) => r.owner === who.address && r.status === FINALIZED);
-    if (owned.length === 0) {
-      const all = l.requests;
-      const index = (pick >> 3) % (all.length + 2);
-      const ids = [index < all.length ? all[index].id : index === all.length ? 0n : laneId(ETH, 1_000n)];
-      const error = l.claimError(who.address, ids)!;
-      await expect(at(this.tick(), () => f.queue.connect(who).claim(ids, recipient)))
-        .to.be.revertedWithCustomError(f.queue, error.name)
-        .withArgs(...error.args);
-      return;
-    }
-    const ids = owned.filter((_, i) => ((pick >> (3 + i)) & 1) === 1).map((r) => r.id);
-    if (ids.length === 0) ids.push(owned[0].id);
-    const before = await Promise.all(MOVED.map((k) => unitsHeld(f, k, recipient)));
-    const receipt = await mined(await at(this.tick(), () => f.queue.connect(who).claim(ids, recipient)));
-    const paid = l.claim(ids, recipient);
-    const after = await Promise.all(MOVED.map((k) => unitsHeld(f, k, recipient)));
-    MOVED.forEach((key, i) => {
-      const delta = after[i] - before[i];
-      expect(delta, `${key} paid`).to.equal(paid.get(key));
-      this.claimedTotal.set(key, this.claimedTotal.get(key)! + delta);
-    });
-    const events = eventsOf(receipt, f.queue, "WithdrawalClaimed");
-    expect(events).to.deep.equal(
-      ids.map((id) => [id, who.address, recipient, this.A[l.get(id).asset], this.frozen.get(id)]),
-    );
-    for (const [id, , , , amount] of events as [bigint, string, string, string, bigint][]) {
-      this.claimedPerId.set(id, (this.claimedPerId.get(id) ?? 0n) + amount);
-    }
-  }
-
-  private async transfer(actor: number, to: number, pick: number): Promise<void> {
-    const { f, l } = this;
-    const who = this.actors[actor];
-    const owned = l.requests.filter((r) => r.owner === who.address && (r.status === PENDING || r.status === FINALIZED));
-    if (owned.length === 0) return;
-    const id = owned[pick % owned.length].id;
-    const receiver = this.actors[to].address;
-    await at(this.tick(), () => f.queue.connect(who).transferFrom(who.address, receiver, id));
-    l.transferRequest(id, receiver);
-  }
-
-  /**
-   * A pending request is re-denominated into `key` by its owner (or an admin): `early`, first one second before it
-   * may be (NotStuck); then time moves to when it may, and the ledger's outcome (a move, or the error it predicts:
-   * NoRoute, or SameAsset for its own asset) is expected.
-   */
-  private async redenominate(pick: number, key: Moved, admin: boolean, early: boolean): Promise<void> {
-    const { f, l } = this;
-    const pending = l.requests.filter((r) => r.status === PENDING);
-    if (pending.length === 0) return;
-    const r = pending[pick % pending.length];
-    const owner = this.actors.find((s) => s.address === r.owner)!;
-    const caller = admin ? f.signers.admin : owner;
-    const send = () =>
-      admin
-        ? f.queue.connect(caller).redenominateStuck(r.id, this.A[key])
-        : f.queue.connect(caller).redenominate(r.id, this.A[key]);
-    const readyAt = r.requestedAt + l.maxWait;
-    if (early && this.t + 1n < readyAt) {
-      await expect(at(readyAt - 1n, send))
-        .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueNotStuck")
-        .withArgs(r.id, readyAt);
-    }
-    if (this.t < readyAt) this.t = readyAt - 1n;
-    const t = this.tick();
-    const error = l.redenominateError(t, caller.address, r.id, key, admin);
-    if (error !== undefined) {
-      await expect(at(t, send))
-        .to.be.revertedWithCustomError(f.queue, error.name)
-        .withArgs(...error.args);
-      return;
-    }
-    const receipt = await mined(await at(t, send));
-    const moved = l.redenominate(t, r.id, key);
-    expect(eventsOf(receipt, f.queue, "WithdrawalRedenominated")).to.deep.equal([
-      [r.id, moved.id, this.A[key], moved.maxUnits],
-    ]);
-    this.assetOf.set(moved.id, key);
-    this.seen.moved += 1;
-  }
-
-  /** A yield (bps > 0) or a loss (bps < 0) on stETH (a Lido rebase) or rETH (its rate). */
-  private async move(asset: "stETH" | "rETH", bps: bigint): Promise<void> {
-    const { f, l } = this;
-    const { admin } = f.signers;
-    if (asset === "stETH") {
-      const delta = (l.steth.pooledEther * bps) / 10_000n + (bps > 0n ? 1n : -1n);
-      await at(this.tick(), () => f.tokens.stETH.connect(admin).rebase(delta));
-      l.steth.rebase(delta);
-    } else {
-      const rate = l.rETHRate + (l.rETHRate * bps) / 10_000n + 1n;
-      await at(this.tick(), () => f.tokens.rETH.connect(admin).setExchangeRate(rate));
-      l.rETHRate = rate;
-    }
-  }
-
-  private async sync(): Promise<void> {
-    const { f, l } = this;
-    const t = this.tick();
-    const receipt = await mined(await at(t, () => f.accountant.connect(f.signers.keeper).sync()));
-    expect(eventsOf(receipt, f.accountant, "Synced")).to.deep.equal([syncedArgs(l.sync(t))]);
-  }
-
-  /** Every invariant, against the chain's reports (ghosts) and against the ledger. */
-  async check(): Promise<void> {
-    const { f, l, A } = this;
-    const { vault, queue } = f;
-
-    // P1: per asset, what the queue holds >= reserved >= what finalized, unclaimed requests are owed; and every
-    // unit finalized is either claimed or still reserved.
-    for (const key of MOVED) {
-      const [held, reserved] = await Promise.all([unitsHeld(f, key, this.queue), queue.reserved(A[key])]);
-      let owed = 0n;
-      for (const [id, units] of this.frozen) {
-        if (this.assetOf.get(id) === key && !this.claimedPerId.has(id)) owed += units;
-      }
-      expect(held, `${key}: held >= reserved`).to.be.at.least(reserved);
-      expect(reserved, `${key}: reserved >= owed`).to.be.at.least(owed);
-      expect(reserved, `${key}: reserved (ledger)`).to.equal(l.reserved.get(key));
-      expect(owed, `${key}: owed (ledger)`).to.equal(l.unclaimed(key));
-      expect(this.claimedTotal.get(key)! + reserved, `${key}: claimed + reserved == finalized`).to.equal(
-        this.finalizedTotal.get(key),
-      );
-    }
-
-    // P6 and P13: a finalized payout never changes; no request is paid more than once or more than its payout;
-    // every request's status is the ledger's (re-denominated ones: 4, no payout).
-    const requests = l.requests;
-    const stored = await Promise.all(requests.map((r) => queue.getRequest(r.id)));
-    requests.forEach((r, i) => {
-      const got = stored[i];
-      expect(got.status, `status ${r.id}`).to.equal(r.status);
-      expect(got.payoutUnits, `payout ${r.id} (ledger)`).to.equal(r.payoutUnits);
-      if (this.frozen.has(r.id)) expect(got.payoutUnits, `payout ${r.id}`).to.equal(this.frozen.get(r.id));
-      const claimed = this.claimedPerId.get(r.id) ?? 0n;
-      expect(claimed, `claimed ${r.id}`).to.equal(r.status === CLAIMED ? r.payoutUnits : 0n);
-    });
-
-    // P5: the lrETH the queue holds is exactly the pending requests' shares.
-    const queueShares = await vault.balanceOf(this.queue);
-    expect(queueShares, "lrETH in the queue").to.equal(this.pendingShares);
-    expect(queueShares, "lrETH in the queue (ledger)").to.equal(l.pendingShares());
-
-    // The vault never owes more than it has: buffers read without underflow, match the ledger, and are held. Every
-    // lane's liability is the sum of its pending requests' most units, and fits the asset's buffer + outside units
-    // less ROUTE_MARGIN (the outside units are fixed here, so what a request was routed against stays).
-    const buffers = await buffersOf(f);
-    expect([...buffers], "buffers").to.deep.equal(KEYS.map((k) => l.buffer.get(k)));
-    for (const [i, key] of KEYS.entries()) {
-      if (!(MOVED as readonly string[]).includes(key)) continue;
-      const k = key as Moved;
-      expect(await unitsHeld(f, k, this.vault), `${key} held by the vault`).to.be.at.least(buffers[i]);
-      const [lane, info] = await Promise.all([queue.lane(A[k]), vault.assetInfo(A[k])]);
-      expect([...lane], `${key} lane`).to.deep.equal(l.laneView(k));
-      expect(lane.liability, `${key} liability = pending most units`).to.equal(
-        l.pendingIn(k).reduce((s, r) => s + r.maxUnits, 0n),
-      );
-      expect(info.headroom, `${key} headroom (ledger)`).to.equal(l.headroom.get(k));
-      const counted = info.outsideUnits > ROUTE_MARGIN ? info.outsideUnits - ROUTE_MARGIN : 0n;
-      expect(lane.liability, `${key} liability <= buffer + outside - margin`).to.be.at.most(info.bufferUnits + counted);
-      expect(info.outsideUnits, `${key} outside`).to.equal(l.outside(k));
-    }
-
-    // The books and every lrETH holder.
-    const holders = [...this.actors.map((s) => s.address), f.signers.treasury.address];
-    const [supply, rate, now, balances] = await Promise.all([
-      vault.totalSupply(),
-      vault.getRate(),
-      time.latest(),
-      Promise.all(holders.map((h) => vault.balanceOf(h))),
-    ]);
-    expect(supply, "supply").to.equal(l.supply);
-    expect(rate, "rate").to.equal(l.rateAt(BigInt(now)));
-    expect(balances, "lrETH balances").to.deep.equal(holders.map((h) => l.balanceOf(h)));
-  }
-}

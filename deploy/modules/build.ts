@@ -67,9 +67,13 @@ export function parameterAssets(m: IgnitionModuleBuilder): AssetInput[] {
 
 const selectors = (signatures: readonly string[]) => signatures.map((s) => ethers.id(s).slice(0, 10));
 
-/** What `buildCore` deploys besides the core: whether the suite gets a restaking side (a manager proxy). */
+/**
+ * What `buildCore` deploys besides the core: whether the suite gets a restaking side (a manager proxy); without one,
+ * `manager` is the manager link built into the implementations (a stand-in in tests; zero when absent).
+ */
 export interface CoreOptions {
   restaking: boolean;
+  manager?: Addr;
 }
 
 /**
@@ -78,7 +82,7 @@ export interface CoreOptions {
  * the proxies' addresses as immutables (`LRTLinks`), and each proxy upgraded to its implementation with its
  * `initialize` call; one price adapter per LST (with its market feed), the lens; every LST listed in the vault with
  * its cap, minimum, adapter and price bounds; the PAUSER role wired, the vault seeded, synced once and opened for
- * deposits.
+ * deposits. Without `restaking`, the manager link is `options.manager` (zero when absent).
  */
 export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[], options: CoreOptions = { restaking: false }) {
   const deployer = m.getAccount(0);
@@ -119,7 +123,7 @@ export function buildCore(m: IgnitionModuleBuilder, assets: AssetInput[], option
     vault: proxies.vault,
     accountant: proxies.accountant,
     queue: proxies.queue,
-    manager: proxies.manager ?? ethers.ZeroAddress,
+    manager: proxies.manager ?? options.manager ?? ethers.ZeroAddress,
   };
   // The vault's cold paths live in an external library (DELEGATECALL), linked into its implementation.
   const vaultAssets = m.library("VaultAssets");

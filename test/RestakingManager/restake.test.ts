@@ -2,14 +2,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { parseEther } from "ethers";
-import {
-  CBETH_RATE,
-  RETH_RATE,
-  deploySuiteFixture,
-  depositLST,
-  type Restakable,
-  type Suite,
-} from "../../scripts/lib/suite";
+import { deploySuiteFixture, depositLST, type Restakable, type Suite } from "../../scripts/lib/suite";
+import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE } from "../../scripts/lib/constants";
 import { RestakingModel } from "../helpers/restakingModel";
 import { WAD, mulDiv } from "../helpers/math";
 import { payoutPrice } from "../helpers/priceBoundsModel";
@@ -220,13 +214,17 @@ describe("RestakingManager.restake", function () {
       // A cbETH request reserves cbETH only.
       const cbShares = parseEther("3") + 1n;
       await s.queue.connect(alice).requestWithdrawal(cbShares, s.tokens.cbETH, alice);
-      const cbLiability = mulDiv(cbShares, WAD, payoutPrice(m.price.get("cbETH")!, CBETH_RATE, CBETH_RATE));
+      const cbLiability = mulDiv(
+        cbShares,
+        WAD,
+        payoutPrice(m.price.get("cbETH")!, CBETH_INITIAL_RATE, CBETH_INITIAL_RATE),
+      );
       expect(await s.queue.liability(s.tokens.cbETH)).to.equal(cbLiability);
       // An rETH request: the most it can be paid is its value at the payout price (the highest of stored, live and
       // market; all 1.1 here), rounded down, and that much of the rETH buffer is now the queue's.
       const shares = parseEther("20") + 7n;
       await s.queue.connect(alice).requestWithdrawal(shares, s.tokens.rETH, alice);
-      const liability = mulDiv(shares, WAD, payoutPrice(m.price.get("rETH")!, RETH_RATE, RETH_RATE));
+      const liability = mulDiv(shares, WAD, payoutPrice(m.price.get("rETH")!, RETH_INITIAL_RATE, RETH_INITIAL_RATE));
       expect(await s.queue.liability(s.tokens.rETH)).to.equal(liability);
       const buffer = m.buffer.get("rETH")!;
       const free = buffer - liability;

@@ -7,7 +7,15 @@ import { restaked } from "../fixtures/restaked";
 import { ALLOCATED_MAGNITUDE, SET_ID, type Restakable, type Suite } from "../../scripts/lib/suite";
 import type { RestakingModel } from "../helpers/restakingModel";
 import { WAD, mulDiv } from "../helpers/math";
-import { blockOf, expectBuffers, expectOutside, expectPositions, outsideOf, queuedOf } from "../helpers/restaking";
+import {
+  blockOf,
+  expectBuffers,
+  expectOutside,
+  expectPositions,
+  outsideOf,
+  queuedOf,
+  slashOperator,
+} from "../helpers/restaking";
 
 const DELAY = EIGEN_DELAYS.minWithdrawalDelayBlocks;
 
@@ -27,18 +35,7 @@ describe("RestakingManager valuation under slashing", function () {
     const before = m.positions(await ethers.provider.getBlockNumber());
 
     // The AVS slashes 25% of operator 0's allocation (half its magnitude) to every strategy: 12.5% of d0's shares.
-    const strategies = ascending(await Promise.all(s.strategies.map((x) => x.getAddress())));
-    const wad = parseEther("0.25");
-    const block = await blockOf(
-      s.avs.slash(
-        s.operators[0],
-        SET_ID,
-        strategies,
-        strategies.map(() => wad),
-        "bad",
-      ),
-    );
-    m.slash(s.operators[0].address, m.tokens, wad, block);
+    const block = await slashOperator(s, m, s.operators[0], parseEther("0.25"), "bad");
     await expectPositions(s, m);
     const after = m.positions(block);
     // d0 restaked stETH and rETH only; operator 0 has no cbETH delegated.

@@ -5,7 +5,8 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { deploySuiteFixture, PARAMS, type Suite } from "../../scripts/lib/suite";
+import { deploySuiteFixture, type Suite } from "../../scripts/lib/suite";
+import { PARAMS } from "../../scripts/lib/constants";
 import {
   guardedInSource,
   shouldBehaveLikeInitializeOnce,

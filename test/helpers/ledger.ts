@@ -12,7 +12,7 @@
  * takes none.
  */
 import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE, STETH_SEED } from "../fixtures/tokens";
-import { ASSET_ORDER, VAULT_PARAMS } from "../fixtures/vault";
+import { ASSET_ORDER, PARAMS } from "../fixtures/vault";
 import type { VaultFixture } from "../fixtures/vault";
 import { WAD, mulWad } from "./math";
 import { OracleModel, depositPerUnit, payoutPrice } from "./oracleModel";
@@ -64,16 +64,16 @@ export class Ledger {
    * the price the vault stores and when the last sync ran (set `maxRiseBpsPerDay`/`maxFallBps` after a `setBounds`).
    */
   readonly oracle = new Map<Key, OracleModel>(
-    KEYS.map((k) => [k, new OracleModel(BigInt(VAULT_PARAMS.maxRiseBpsPerDay), BigInt(VAULT_PARAMS.maxFallBps))]),
+    KEYS.map((k) => [k, new OracleModel(BigInt(PARAMS.maxRiseBpsPerDay), BigInt(PARAMS.maxFallBps))]),
   );
   readonly buffer = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
   readonly restaked = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
   readonly queued = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
   readonly price = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
   readonly perUnit = new Map<Key, bigint>(KEYS.map((k) => [k, 0n]));
-  readonly cap = new Map<Key, bigint>(KEYS.map((k) => [k, VAULT_PARAMS.cap]));
+  readonly cap = new Map<Key, bigint>(KEYS.map((k) => [k, PARAMS.cap]));
   /** Units that may still be deposited: the cap less net deposits (deposits less payouts), never below zero. */
-  readonly headroom = new Map<Key, bigint>(KEYS.map((k) => [k, VAULT_PARAMS.cap]));
+  readonly headroom = new Map<Key, bigint>(KEYS.map((k) => [k, PARAMS.cap]));
   /**
    * Net deposits above a lowered cap (headroom is then zero): cap - net deposits = headroom - excess, as a signed
    * number. Payouts absorb it before any headroom opens.
@@ -96,17 +96,17 @@ export class Ledger {
   ) {
     this.rates = new RateModel(
       {
-        feeBps: BigInt(VAULT_PARAMS.feeBps),
-        streamWindow: BigInt(VAULT_PARAMS.streamWindow),
-        maxAprBps: BigInt(VAULT_PARAMS.maxAprBps),
-        maxRateAge: BigInt(VAULT_PARAMS.maxRateAge),
+        feeBps: BigInt(PARAMS.feeBps),
+        streamWindow: BigInt(PARAMS.streamWindow),
+        maxAprBps: BigInt(PARAMS.maxAprBps),
+        maxRateAge: BigInt(PARAMS.maxRateAge),
       },
       initializedAt,
     );
     this.steth.submit(a.funder, STETH_SEED);
-    this.buffer.set("ETH", VAULT_PARAMS.seed);
-    this.supply = VAULT_PARAMS.seed;
-    this.credit(DEAD, VAULT_PARAMS.seed);
+    this.buffer.set("ETH", PARAMS.seed);
+    this.supply = PARAMS.seed;
+    this.credit(DEAD, PARAMS.seed);
     this.sync(firstSyncAt);
   }
 

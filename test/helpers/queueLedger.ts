@@ -35,7 +35,7 @@ import type { Key, LedgerAddresses, LedgerSync } from "./ledger";
 import { WAD, min, mulDiv, mulWad } from "./math";
 import { QUEUE_DEPOSITS } from "../fixtures/queue";
 import type { QueueDeposit } from "../fixtures/queue";
-import { VAULT_PARAMS } from "../fixtures/vault";
+import { PARAMS } from "../fixtures/vault";
 
 export { DEAD, KEYS };
 export type { Key, LedgerSync };
@@ -133,7 +133,7 @@ export class QueueLedger extends Ledger {
   /** Units per asset the queue holds for finalized, unclaimed requests. */
   readonly reserved = zeroes();
   /** `limits().maxWait` (seconds). */
-  maxWait = BigInt(VAULT_PARAMS.maxWait);
+  maxWait = BigInt(PARAMS.maxWait);
   /**
    * Per asset, the units restaked or queued as of the last sync (the vault's `outsideUnits`). Set by `sync`, which
    * the base constructor already calls, so it is declared (no initializer would overwrite it after `super`).

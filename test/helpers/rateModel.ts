@@ -228,3 +228,51 @@ export class RateModel {
     return forfeited;
   }
 }
+
+/** The rate library's `State` fields, in its order (the first ten of the accountant's `books()`). */
+export const STATE_FIELDS = [
+  "base",
+  "amount1",
+  "start1",
+  "end1",
+  "amount2",
+  "start2",
+  "end2",
+  "heldBack",
+  "highWaterMark",
+  "recognizedAt",
+] as const;
+/** `ILRTAccountant.Books` fields, in its order, without the last sync's block number (a chain fact, no model's). */
+export const BOOKS_FIELDS = [...STATE_FIELDS, "lastValue", "lastSync"] as const;
+/** The books by field name (`ILRTAccountant.Books` without `lastSyncBlock`). */
+export type Books = Record<(typeof BOOKS_FIELDS)[number], bigint>;
+/** The library's `State` by field name. */
+export type State = Record<(typeof STATE_FIELDS)[number], bigint>;
+
+/** A model's books named as the accountant's `books()` names them (one home for the mapping). */
+export function modelBooks(m: RateModel): Books {
+  return {
+    base: m.base,
+    amount1: m.t1.amount,
+    start1: m.t1.start,
+    end1: m.t1.end,
+    amount2: m.t2.amount,
+    start2: m.t2.start,
+    end2: m.t2.end,
+    heldBack: m.heldBack,
+    highWaterMark: m.highWaterMark,
+    recognizedAt: m.recognizedAt,
+    lastValue: m.lastValue,
+    lastSync: m.lastSync,
+  };
+}
+
+/** The `Books` fields of a struct read from the chain (`books()`; extra fields such as `lastSyncBlock` dropped). */
+export function booksOf(b: Books): Books {
+  return Object.fromEntries(BOOKS_FIELDS.map((k) => [k, b[k]])) as Books;
+}
+
+/** A `State` (or books) as the list of its `State` fields, in the library's order. */
+export function stateList(s: State): bigint[] {
+  return STATE_FIELDS.map((k) => s[k]);
+}

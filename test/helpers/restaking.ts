@@ -4,13 +4,40 @@ import { ethers } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
 import { asWithdrawal as plainWithdrawal } from "../../scripts/lib/withdrawal";
 import type { IDelegationManagerTypes } from "../../typechain-types/contracts/RestakingManager";
-import type { Restakable, Suite } from "../../scripts/lib/suite";
+import { SET_ID, type Restakable, type Suite } from "../../scripts/lib/suite";
+import { ascending } from "../../scripts/lib/eigenlayer";
 import type { RestakingModel } from "./restakingModel";
 
 /** The block a transaction was mined in. */
 export async function blockOf(tx: Promise<ContractTransactionResponse> | ContractTransactionResponse): Promise<number> {
   const receipt = await (await tx).wait();
   return receipt!.blockNumber;
+}
+
+/**
+ * The suite's AVS slashes `wad` of `operator`'s allocation to the strategies of `tokens` (every restakable LST unless
+ * given), and the model `m` replays the slash at its block. Returns that block.
+ */
+export async function slashOperator(
+  s: Suite,
+  m: RestakingModel,
+  operator: { address: string },
+  wad: bigint,
+  description: string,
+  tokens: Restakable[] = m.tokens,
+): Promise<number> {
+  const strategies = ascending(tokens.map((t) => m.strategyOf(t)));
+  const block = await blockOf(
+    s.avs.slash(
+      operator.address,
+      SET_ID,
+      strategies,
+      strategies.map(() => wad),
+      description,
+    ),
+  );
+  m.slash(operator.address, tokens, wad, block);
+  return block;
 }
 
 /** A plain, mutable copy of an ethers `Withdrawal` result, to pass back to a contract. */

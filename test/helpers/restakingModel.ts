@@ -5,21 +5,11 @@
  * reads contract state except the addresses it is built from.
  */
 import { EIGEN_DELAYS } from "../../scripts/lib/eigenlayer";
-import {
-  ALLOCATED_MAGNITUDE,
-  CBETH_RATE,
-  RETH_RATE,
-  SEED,
-  SET_ID,
-  STETH_REBASE,
-  STETH_SUBMITTED,
-  type Restakable,
-  type Suite,
-} from "../../scripts/lib/suite";
+import { ALLOCATED_MAGNITUDE, SEED, SET_ID, STETH_REBASE, type Restakable, type Suite } from "../../scripts/lib/suite";
 import { EigenModel, StrategyModel, type QueuedWithdrawalModel } from "./eigenlayerModel";
 import { WAD, mulDiv } from "./math";
 import { StEthModel } from "./steth";
-import { BPS } from "../../scripts/lib/constants";
+import { BPS, CBETH_INITIAL_RATE, RETH_INITIAL_RATE, STETH_SEED } from "../../scripts/lib/constants";
 
 export const RESTAKABLE: Restakable[] = ["stETH", "rETH", "cbETH"];
 /** Every address in the model is lower-case (the Lido model keys accounts by the exact string). */
@@ -81,7 +71,7 @@ export class RestakingModel {
       lc(await s.vault.getAddress()),
       lc(await s.manager.getAddress()),
     );
-    m.steth.submit(lc(s.signers.admin.address), STETH_SUBMITTED);
+    m.steth.submit(lc(s.signers.admin.address), STETH_SEED);
     m.steth.rebase(STETH_REBASE);
     for (const t of tokens) {
       m.strategies.set(t, new StrategyModel());
@@ -101,8 +91,8 @@ export class RestakingModel {
   /** Records the prices a sync stores now: the tokens' own rates (taken as they are while they do not move). */
   markSynced(): void {
     this.price.set("stETH", this.steth.pooledEthByShares(WAD));
-    this.price.set("rETH", RETH_RATE);
-    this.price.set("cbETH", CBETH_RATE);
+    this.price.set("rETH", RETH_INITIAL_RATE);
+    this.price.set("cbETH", CBETH_INITIAL_RATE);
   }
 
   strategyOf(token: Restakable): string {
@@ -129,7 +119,7 @@ export class RestakingModel {
       amount = this.steth.balanceOf(user);
       units = this.steth.transfer(user, this.vault, amount);
     } else {
-      amount = mulDiv(eth, WAD, token === "rETH" ? RETH_RATE : CBETH_RATE);
+      amount = mulDiv(eth, WAD, token === "rETH" ? RETH_INITIAL_RATE : CBETH_INITIAL_RATE);
       units = amount;
     }
     this.buffer.set(token, this.buffer.get(token)! + units);

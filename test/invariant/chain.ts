@@ -1,5 +1,5 @@
 /**
- * Chain plumbing for the system property test (test/invariant/system.property.test.ts): batched reads through
+ * Chain plumbing for the invariant harness (test/invariant/world.ts) and the tests: batched reads through
  * `StaticMulticall`, custom-error decoding over every contract an action can reach, transactions whose revert is
  * accepted only when it is one of the errors the action may legitimately hit, and several transactions mined in one
  * block (automine switched off for them).
@@ -7,6 +7,7 @@
 import { ethers } from "hardhat";
 import {
   Interface,
+  type BaseContract,
   type ContractTransactionReceipt,
   type ContractTransactionResponse,
   type ErrorFragment,
@@ -153,4 +154,18 @@ export async function inOneBlock(
   const blocks = new Set(receipts.map((r) => r.blockNumber));
   if (blocks.size !== 1) throw new Error(`in one block: mined in ${blocks.size} blocks`);
   return receipts;
+}
+
+/** The arguments of every `name` event `contract` emitted in `receipt`, in log order. */
+export function eventsOf(
+  receipt: ContractTransactionReceipt | TransactionReceipt,
+  contract: BaseContract,
+  name: string,
+): unknown[][] {
+  const address = String(contract.target).toLowerCase();
+  return receipt.logs
+    .filter((log) => log.address.toLowerCase() === address)
+    .map((log) => contract.interface.parseLog(log))
+    .filter((parsed) => parsed !== null && parsed.name === name)
+    .map((parsed) => parsed!.args.toArray());
 }

@@ -20,7 +20,8 @@ import {
 import { pricedVaultFixture, replayPriced } from "../fixtures/priced";
 import type { PricedFixture } from "../fixtures/priced";
 import { CBETH_INITIAL_RATE, RETH_INITIAL_RATE } from "../fixtures/tokens";
-import { ASSET_ORDER, ETH, VAULT_PARAMS, deployVaultFixture } from "../fixtures/vault";
+import { ASSET_ORDER, ETH, PARAMS, deployVaultFixture } from "../fixtures/vault";
+import { assetParams } from "../../scripts/lib/suite";
 import type { AssetKey, VaultFixture } from "../fixtures/vault";
 import { KEYS } from "../helpers/ledger";
 import type { Ledger } from "../helpers/ledger";
@@ -30,8 +31,8 @@ import type { OutcomeCode } from "../helpers/priceBoundsModel";
 import { HOUR, DAY, BPS } from "../../scripts/lib/constants";
 
 const { parseEther, ZeroAddress } = ethers;
-const RISE = BigInt(VAULT_PARAMS.maxRiseBpsPerDay);
-const FALL = BigInt(VAULT_PARAMS.maxFallBps);
+const RISE = BigInt(PARAMS.maxRiseBpsPerDay);
+const FALL = BigInt(PARAMS.maxFallBps);
 /** `PriceBounds.MAX_RISE_BPS_PER_DAY`, restated. */
 const MAX_RISE = 1_000n;
 
@@ -296,14 +297,7 @@ describe("PriceBounds (applied by accountant.sync, bounds stored in the vault)",
       await token.initialize(admin.address, admin.address, parseEther("3"));
       const adapter = await new CbETHAdapter__factory(admin).deploy(token, ZeroAddress, 0);
       const asset = await token.getAddress();
-      const params = {
-        cap: VAULT_PARAMS.cap,
-        minDeposit: VAULT_PARAMS.minDeposit,
-        lidoShares: false,
-        adapter: await adapter.getAddress(),
-        maxRiseBpsPerDay: 100,
-        maxFallBps: 200,
-      };
+      const params = assetParams(await adapter.getAddress(), { maxRiseBpsPerDay: 100, maxFallBps: 200 });
       await expect(f.vault.addAsset(token, params)).to.emit(f.vault, "AssetAdded");
       const index = KEYS.length;
       expect((await f.vault.assets())[index]).to.equal(asset);
@@ -362,14 +356,7 @@ describe("PriceBounds (applied by accountant.sync, bounds stored in the vault)",
       const reverting = await new CbETHAdapter__factory(admin).deploy(steth, ZeroAddress, 0);
       await expect(reverting.price()).to.be.reverted;
       const asset = await steth.getAddress();
-      await f.vault.addAsset(steth, {
-        cap: VAULT_PARAMS.cap,
-        minDeposit: VAULT_PARAMS.minDeposit,
-        lidoShares: true,
-        adapter: zero,
-        maxRiseBpsPerDay: RISE,
-        maxFallBps: FALL,
-      });
+      await f.vault.addAsset(steth, assetParams(zero, { lidoShares: true, maxRiseBpsPerDay: RISE, maxFallBps: FALL }));
       model.add("new", RISE, FALL);
       const all: [string, string][] = [...order, ["new", asset]];
       const base = readings({ lido: WAD, rETH: RETH_INITIAL_RATE, cbETH: CBETH_INITIAL_RATE });
@@ -714,7 +701,7 @@ describe("PriceBounds (applied by accountant.sync, bounds stored in the vault)",
       // And a fresh RETHAdapter after it is clamped against the stored 1 ETH, over the hour since that sync.
       await f.vault.setAdapter(
         rETH,
-        await new RETHAdapter__factory(admin).deploy(rETH, f.feeds.rETH, VAULT_PARAMS.maxFeedAge),
+        await new RETHAdapter__factory(admin).deploy(rETH, f.feeds.rETH, PARAMS.maxFeedAge),
       );
       const t2 = t1 + HOUR;
       const used = ceiling(WAD, RISE, HOUR);
@@ -723,25 +710,6 @@ describe("PriceBounds (applied by accountant.sync, bounds stored in the vault)",
         .to.emit(f.accountant, "PriceClamped")
         .withArgs(rETH, l.rETHRate, used);
       expect(await storedPrice(f, rETH)).to.equal(used);
-    });
-
-    it("setAdapter refuses an adapter of another token, zero, the same adapter, ETH and unknown assets", async function () {
-      const f = await loadFixture(pricedVaultFixture);
-      const rETH = await f.tokens.rETH.getAddress();
-      for (const adapter of [f.adapters.cbETH, ZeroAddress]) {
-        await expect(f.vault.setAdapter(rETH, adapter))
-          .to.be.revertedWithCustomError(f.vault, "LRTVaultInvalidAdapter")
-          .withArgs(rETH, adapter);
-      }
-      await expect(f.vault.setAdapter(rETH, f.adapters.rETH))
-        .to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange")
-        .withArgs(rETH);
-      for (const asset of [ETH, f.signers.bob.address]) {
-        await expect(f.vault.setAdapter(asset, f.adapters.rETH))
-          .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
-          .withArgs(asset);
-      }
-      expect((await f.vault.priceOf(rETH))[0]).to.equal(f.adapters.rETH);
     });
 
     it("addAsset refuses bounds out of range (LRTVaultInvalidBounds)", async function () {
@@ -756,14 +724,7 @@ describe("PriceBounds (applied by accountant.sync, bounds stored in the vault)",
         [RISE, 0n],
         [RISE, BPS + 1n],
       ]) {
-        const params = {
-          cap: VAULT_PARAMS.cap,
-          minDeposit: VAULT_PARAMS.minDeposit,
-          lidoShares: false,
-          adapter: await adapter.getAddress(),
-          maxRiseBpsPerDay: rise,
-          maxFallBps: fall,
-        };
+        const params = assetParams(await adapter.getAddress(), { maxRiseBpsPerDay: rise, maxFallBps: fall });
         await expect(f.vault.addAsset(token, params))
           .to.be.revertedWithCustomError(f.vault, "LRTVaultInvalidBounds")
           .withArgs(asset, rise, fall);

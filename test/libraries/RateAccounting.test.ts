@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { pricedVaultFixture, replayPriced } from "../fixtures/priced";
 import type { PricedFixture } from "../fixtures/priced";
 import { mulDiv } from "../helpers/math";
-import { RateModel, UNIT, vestedOf } from "../helpers/rateModel";
+import { RateModel, UNIT, modelBooks, stateList, vestedOf } from "../helpers/rateModel";
 import type { Tranche } from "../helpers/rateModel";
 import { HOUR, DAY, BPS } from "../../scripts/lib/constants";
 
@@ -60,47 +60,7 @@ function modelWith(b: Books, params: { streamWindow: bigint; maxAprBps: bigint; 
 }
 
 /** The model's books, in the order of the library's `State`. */
-function modelState(m: RateModel): bigint[] {
-  return [
-    m.base,
-    m.t1.amount,
-    m.t1.start,
-    m.t1.end,
-    m.t2.amount,
-    m.t2.start,
-    m.t2.end,
-    m.heldBack,
-    m.highWaterMark,
-    m.recognizedAt,
-  ];
-}
-
-/** The harness's `State` result as a list. */
-function stateList(s: {
-  base: bigint;
-  amount1: bigint;
-  start1: bigint;
-  end1: bigint;
-  amount2: bigint;
-  start2: bigint;
-  end2: bigint;
-  heldBack: bigint;
-  highWaterMark: bigint;
-  recognizedAt: bigint;
-}): bigint[] {
-  return [
-    s.base,
-    s.amount1,
-    s.start1,
-    s.end1,
-    s.amount2,
-    s.start2,
-    s.end2,
-    s.heldBack,
-    s.highWaterMark,
-    s.recognizedAt,
-  ];
-}
+const modelState = (m: RateModel): bigint[] => stateList(modelBooks(m));
 
 describe("RateAccounting (library) against the TypeScript reference", function () {
   it("a tranche vests linearly from its start to its end (floor); books count it whole at any time", async function () {

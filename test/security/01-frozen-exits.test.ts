@@ -16,14 +16,8 @@ import { expect } from "chai";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, parseEther } from "ethers";
 import { EIGEN_DELAYS } from "../../scripts/lib/eigenlayer";
-import {
-  PARAMS,
-  RETH_RATE,
-  STETH_REBASE,
-  STETH_SUBMITTED,
-  deploySuiteFixture,
-  depositLST,
-} from "../../scripts/lib/suite";
+import { STETH_REBASE, deploySuiteFixture, depositLST } from "../../scripts/lib/suite";
+import { PARAMS, RETH_INITIAL_RATE, STETH_SEED } from "../../scripts/lib/constants";
 import { StEthModel } from "../helpers/steth";
 import { WAD, mulDiv } from "../helpers/math";
 import { payoutPrice } from "../helpers/oracleModel";
@@ -63,7 +57,7 @@ describe("Security 1: no request can freeze exits", function () {
     expect((await info(ETH)).bufferUnits).to.equal(parseEther("21"));
     // Lido shares carol's whole balance moved (she staked 50 ETH into the suite's 105-ETH / 100-share pool).
     const lido = new StEthModel();
-    lido.submit("lido seed", STETH_SUBMITTED);
+    lido.submit("lido seed", STETH_SEED);
     lido.rebase(STETH_REBASE);
     lido.submit("carol", parseEther("50"));
     const moved = lido.transfer("carol", "vault", lido.balanceOf("carol"));
@@ -133,7 +127,7 @@ describe("Security 1: no request can freeze exits", function () {
     const rId = await requestIdOf(s.queue, requestTx);
     const requestedAt = await timeOf(requestTx);
     const requestBlock = (await mined(requestTx)).blockNumber;
-    const rUnits = mulDiv(parseEther("10"), WAD, RETH_RATE);
+    const rUnits = mulDiv(parseEther("10"), WAD, RETH_INITIAL_RATE);
     expect((await s.queue.getRequest(rId)).payoutUnits).to.equal(rUnits);
     const ethId = await requestIdOf(s.queue, await s.queue.connect(bob).requestWithdrawal(parseEther("5"), ETH, bob));
     const stId = await requestIdOf(

@@ -18,11 +18,10 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress, parseEther } from "ethers";
 import { deployVaultFixture, type VaultFixture } from "../fixtures/vault";
 import { restaked } from "../fixtures/restaked";
-import { ascending } from "../../scripts/lib/eigenlayer";
-import { SEED, SET_ID } from "../../scripts/lib/suite";
+import { SEED } from "../../scripts/lib/suite";
 import { Ledger, ledgerAddresses, type Key } from "../helpers/ledger";
 import { WAD, min, mulDiv } from "../helpers/math";
-import { blockOf } from "../helpers/restaking";
+import { blockOf, slashOperator } from "../helpers/restaking";
 import { ETH, claimToFresh, eth, mined, requestIdOf, timeOf } from "./helpers";
 
 /** What the honest holders hold before the attack (ETH each spends). */
@@ -172,17 +171,7 @@ describe("Security 2: a newcomer depositing after an EigenLayer slash, before th
   /** The restaked suite with operator 0 slashed (model updated); the newcomer is the stranger. */
   async function slashed() {
     const { s, m } = await restaked();
-    const strategies = ascending(await Promise.all(s.strategies.map((x) => x.getAddress())));
-    const block = await blockOf(
-      s.avs.slash(
-        s.operators[0],
-        SET_ID,
-        strategies,
-        strategies.map(() => WAD_SLASHED),
-        "security 2",
-      ),
-    );
-    m.slash(s.operators[0].address, m.tokens, WAD_SLASHED, block);
+    await slashOperator(s, m, s.operators[0], WAD_SLASHED, "security 2");
     return { s, m, newcomer: s.signers.stranger };
   }
 

@@ -13,7 +13,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { parseEther } from "ethers";
 import { CBETH_INITIAL_RATE } from "../fixtures/tokens";
-import { VAULT_PARAMS, deployVaultFixture } from "../fixtures/vault";
+import { PARAMS, deployVaultFixture } from "../fixtures/vault";
 import { Ledger, ledgerAddresses } from "../helpers/ledger";
 import { WAD, min, mulDiv } from "../helpers/math";
 import { OracleModel, payoutPrice } from "../helpers/oracleModel";
@@ -22,8 +22,8 @@ import { HOUR, DAY } from "../../scripts/lib/constants";
 
 /** cbETH's posted rate, 50% above its true 1.05 (the market feed stays at 1.05). */
 const POSTED = (CBETH_INITIAL_RATE * 3n) / 2n;
-const RISE = BigInt(VAULT_PARAMS.maxRiseBpsPerDay);
-const FALL = BigInt(VAULT_PARAMS.maxFallBps);
+const RISE = BigInt(PARAMS.maxRiseBpsPerDay);
+const FALL = BigInt(PARAMS.maxFallBps);
 const BOUGHT = parseEther("100");
 /** What 100 cbETH cost at the market (1.05). */
 const PAID = parseEther("105");

@@ -11,13 +11,13 @@ import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { parseEther } from "ethers";
 import { CBETH_INITIAL_RATE } from "../fixtures/tokens";
-import { VAULT_PARAMS, deployVaultFixture } from "../fixtures/vault";
+import { PARAMS, deployVaultFixture } from "../fixtures/vault";
 import { Ledger, ledgerAddresses } from "../helpers/ledger";
 import { mulDiv } from "../helpers/math";
 import { mined } from "./helpers";
 import { HOUR, DAY } from "../../scripts/lib/constants";
 
-const WINDOW = BigInt(VAULT_PARAMS.streamWindow);
+const WINDOW = BigInt(PARAMS.streamWindow);
 /** The gain is recognised this long after the first sync, so the APR bound (15% a year) covers all of it. */
 const GAIN_AT = 30n * DAY;
 /** cbETH's rate rises 1% before that sync: the gain. */
