@@ -20,7 +20,7 @@ import {
   type ContractTransactionResponse,
 } from "ethers";
 import { ERC20Mock__factory, ParityAdapter__factory, type ERC20Mock } from "../typechain-types";
-import { PARAMS, deploySuite, type Suite } from "./lib/suite";
+import { PARAMS, assetParams, deploySuite, type Suite } from "./lib/suite";
 import { deployStrategy } from "./lib/eigenlayer";
 import { asWithdrawal } from "./lib/withdrawal";
 
@@ -287,14 +287,7 @@ async function worstCase(): Promise<{ rows: Row[]; notes: string[] }> {
     const n = extra.length;
     const token = await new ERC20Mock__factory(admin).deploy(`Bench Token ${n}`, `BT${n}`);
     const adapter = await new ParityAdapter__factory(admin).deploy(token);
-    await s.vault.addAsset(token, {
-      cap: PARAMS.cap,
-      minDeposit: PARAMS.minDeposit,
-      lidoShares: false,
-      adapter,
-      maxRiseBpsPerDay: PARAMS.maxRiseBpsPerDay,
-      maxFallBps: PARAMS.maxFallBps,
-    });
+    await s.vault.addAsset(token, assetParams(adapter));
     extra.push(token);
   }
   // A 4th strategy (MAX_STRATEGIES) for the first extra token.
