@@ -2,7 +2,8 @@
 // and mocks under contracts/test/ are test tooling; interfaces have no code).
 module.exports = {
   skipFiles: ["test/", "interfaces/", "Dependencies.sol"],
-  // Fork tests reset the chain: `npm run coverage` runs every test but those in test/fork/.
+  // `npm run coverage` picks the test files (package.json): what `npm test` runs (the quick subset of the heavy
+  // matrices) but the fork and task tests, the stand-ins' own tests and the gas-only files (see docs/testing.md).
   mocha: { timeout: 600000 },
   // coverage/coverage-summary.json feeds the CI gate (scripts/ci/coverage.mjs).
   istanbulReporter: ["text-summary", "json-summary", "lcov"],
