@@ -270,9 +270,7 @@ export class BeaconBlock {
   }
 
   /** The arguments of `EigenPod.verifyWithdrawalCredentials`, in order. */
-  verifyWithdrawalCredentialsArgs(
-    validatorIndices: number[],
-  ): [bigint, StateRootProof, bigint[], Hex[], Hex[][]] {
+  verifyWithdrawalCredentialsArgs(validatorIndices: number[]): [bigint, StateRootProof, bigint[], Hex[], Hex[][]] {
     const proofs = validatorIndices.map((i) => this.validatorProof(i));
     return [
       BigInt(this.timestamp),

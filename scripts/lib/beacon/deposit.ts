@@ -96,7 +96,13 @@ export function signDeposit(
   const { pubkey } = validatorKey(libs, secretKey);
   const signingRoot = depositSigningRoot(libs, { pubkey, withdrawalCredentials, amountGwei }, genesisForkVersion);
   const signature = toHex(bls.Signature.toBytes(bls.sign(bls.hash(signingRoot, BLS_DST), secretKey)));
-  return { pubkey, withdrawalCredentials, amountGwei, signature, depositDataRoot: depositDataRoot(libs, pubkey, withdrawalCredentials, amountGwei, signature) };
+  return {
+    pubkey,
+    withdrawalCredentials,
+    amountGwei,
+    signature,
+    depositDataRoot: depositDataRoot(libs, pubkey, withdrawalCredentials, amountGwei, signature),
+  };
 }
 
 /** hash_tree_root(DepositData): what the deposit contract reconstructs and compares with `deposit_data_root`. */
@@ -125,7 +131,11 @@ export function isValidDepositSignature(
 ): boolean {
   const bls = libs.bls12_381.longSignatures;
   try {
-    return bls.verify(fromHex(d.signature), bls.hash(depositSigningRoot(libs, d, genesisForkVersion), BLS_DST), fromHex(d.pubkey));
+    return bls.verify(
+      fromHex(d.signature),
+      bls.hash(depositSigningRoot(libs, d, genesisForkVersion), BLS_DST),
+      fromHex(d.pubkey),
+    );
   } catch {
     return false; // not a point on the curve
   }
