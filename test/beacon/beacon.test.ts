@@ -6,6 +6,7 @@ import {
   loadBeaconLibs,
   podDepositData,
   podWithdrawalCredentials,
+  pubkeyHash,
   type BeaconBlock,
   type BeaconLibs,
 } from "../../scripts/lib/beacon";
@@ -207,7 +208,8 @@ describe("TypeScript beacon chain (scripts/lib/beacon) against an independent Be
       expect(chunk.readBigUInt64LE(8)).to.equal(BigInt(ETH32));
       expect(h(chunk)).to.equal(blk.balanceProof(4).balanceRoot);
       // the balance proof carries the validator's pubkey hash (field 0)
-      expect(blk.balanceProof(2).pubkeyHash).to.equal(blk.validatorFields(2)[0]);
+      expect(blk.balanceProof(2).pubkeyHash).to.equal(h(sha256(b(c.validator(2).pubkey), Buffer.alloc(16))));
+      expect(pubkeyHash(c.validator(2).pubkey)).to.equal(blk.balanceProof(2).pubkeyHash);
 
       const skimmed = c.skim();
       expect(skimmed.map((w) => [w.validatorIndex, w.address, w.amountWei, w.kind])).to.deep.equal([
@@ -293,6 +295,8 @@ describe("TypeScript beacon chain (scripts/lib/beacon) against an independent Be
       const fake = forged.blockRoot(real.timestamp);
       expect(fake.slot).to.equal(real.slot);
       expect(fake.root).to.not.equal(real.root);
+      expect(fake.header.parentRoot).to.equal(real.header.parentRoot);
+      expect(base.validator(3).effectiveBalanceGwei).to.equal(ETH32); // the copy did not touch the original
       // consistent in itself ...
       const selfRoots = new BeaconRoots();
       selfRoots.post(fake.timestamp, fake.root);
@@ -370,6 +374,10 @@ describe("TypeScript beacon chain (scripts/lib/beacon) against an independent Be
         () => podVerifyCheckpointProofs(now.root, "PECTRA", [0], ...old.verifyCheckpointProofsArgs([0])),
         "InvalidProof",
       );
+      // the older block is immutable: its proofs still hold against its own root
+      podVerifyCheckpointProofs(old.root, "PECTRA", [0], ...old.verifyCheckpointProofsArgs([0]));
+      expect(old.balanceGwei(0)).to.equal(ETH32);
+      expect(now.balanceGwei(0)).to.equal(ETH32 + REWARD);
       // an unposted timestamp
       refusedWith(
         () => podVerifyWithdrawalCredentials(roots, POD, "PECTRA", 1n, oldSrp, idx, proofs, fields),
@@ -407,6 +415,29 @@ describe("TypeScript beacon chain (scripts/lib/beacon) against an independent Be
         () => podVerifyWithdrawalCredentials(roots, POD, "DENEB", ts, dSrp, idx, dProofs, dFields),
         "InvalidProof",
       );
+    });
+  });
+
+  describe("clock", () => {
+    it("a timestamp sees the block of its parent slot; empty slots and epochs are processed up to it", () => {
+      const c = base.clone();
+      const t = GENESIS + 12 * 70 + 5; // slot 70: parent slot 69, two epoch boundaries crossed
+      const blk = c.blockRoot(t);
+      expect([blk.slot, blk.timestamp, c.slot, c.epoch]).to.deep.equal([69, t, 69, 2]);
+      expect(blk.balanceGwei(0)).to.equal(ETH32 + 2 * REWARD);
+      // another execution block in the same slot sees the same beacon block
+      const again = c.blockRoot(t + 1);
+      expect([again.root, again.timestamp]).to.deep.equal([blk.root, t + 1]);
+      // a move after the seal goes into slot 70, which only a slot-71 execution block sees
+      c.slash(1);
+      expect(c.slot).to.equal(70);
+      expect(() => c.blockRoot(t + 2)).to.throw(/cannot see it/);
+      expect(c.nextTimestamp()).to.equal(GENESIS + 12 * 71);
+      const next = c.blockRoot(c.nextTimestamp());
+      expect([next.slot, next.header.parentRoot]).to.deep.equal([70, blk.root]);
+      expect(next.validator(1).slashed).to.equal(true);
+      expect(blk.validator(1).slashed).to.equal(false);
+      expect(() => c.blockRoot(GENESIS + 5)).to.throw(/no parent beacon block/);
     });
   });
 

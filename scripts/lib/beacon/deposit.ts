@@ -29,6 +29,13 @@ export interface ValidatorKey {
 export const toHex = (b: Uint8Array): Hex => "0x" + Buffer.from(b).toString("hex");
 export const fromHex = (h: Hex): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/^0x/, ""), "hex"));
 
+/** The pod's `pubkeyHash`: sha256(pubkey || 16 zero bytes) = hash_tree_root of the 48-byte pubkey = validator field 0. */
+export function pubkeyHash(pubkey: Hex): Hex {
+  const pk = fromHex(pubkey);
+  if (pk.length !== 48) throw new Error("pubkey must be 48 bytes");
+  return toHex(createHash("sha256").update(pk).update(new Uint8Array(16)).digest());
+}
+
 /** `0x01 || 11 zero bytes || address`: the withdrawal credentials `EigenPod.stake` deposits with (0x02 for compounding). */
 export function podWithdrawalCredentials(pod: Hex, prefix: 1 | 2 = 1): Hex {
   const addr = pod.toLowerCase().replace(/^0x/, "");
