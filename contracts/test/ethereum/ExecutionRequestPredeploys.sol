@@ -40,16 +40,21 @@ abstract contract ExecutionRequestPredeploy {
         return _requests[index];
     }
 
-    /// @notice Empty calldata with value: the fee getter refuses value.
+    /// @notice Empty calldata: the fee getter, which returns the fee as one word and refuses value.
+    // solhint-disable-next-line no-complex-fallback
     receive() external payable {
-        _revertEmpty();
+        if (msg.value != 0) _revertEmpty();
+        uint256 fee = _fee();
+        assembly ("memory-safe") {
+            mstore(0, fee)
+            return(0, 32)
+        }
     }
 
-    /// @notice Fee getter (empty calldata) or request (exactly `_requestLength()` bytes, value >= fee).
+    /// @notice A request: exactly `_requestLength()` bytes, value >= fee.
     // solhint-disable-next-line no-complex-fallback
     fallback(bytes calldata input) external payable returns (bytes memory) {
         if (msg.sender == SYSTEM_ADDRESS) return "";
-        if (input.length == 0) return abi.encode(_fee());
         if (input.length != _requestLength()) _revertEmpty();
         if (msg.value < _fee()) _revertEmpty();
         bytes memory record = abi.encodePacked(msg.sender, input);
