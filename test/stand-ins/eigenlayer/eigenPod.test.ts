@@ -479,6 +479,30 @@ describe("EigenPod (stand-in)", function () {
     });
   });
 
+  it("a pod with no active validator completes a checkpoint at once, and cannot start another in the same block", async function () {
+    const f = await loadFixture(podsFixture);
+    await f.eigenPodManager.connect(f.stranger).createPod();
+    const pod = await ethers.getContractAt("EigenPod", await f.eigenPodManager.getPod(f.stranger));
+    const [, , , , , , , funder] = await ethers.getSigners();
+    await funder.sendTransaction({ to: await pod.getAddress(), value: parseEther("1") + 5n });
+    const c = await postRootForNextBlock(f, podState(await pod.getAddress(), "electra", "empty pod"));
+    await network.provider.send("evm_setAutomine", [false]);
+    try {
+      const first = await pod.connect(f.stranger).startCheckpoint(false);
+      // The pending block holds the first call; a second one there is refused.
+      await expect(
+        pod.connect(f.stranger).startCheckpoint.staticCall(false, { blockTag: "pending" }),
+      ).to.be.revertedWithCustomError(pod, "CannotCheckpointTwiceInSingleBlock");
+      await network.provider.send("evm_mine", []);
+      await expect(first).to.emit(pod, "CheckpointCreated").withArgs(c.ts, c.built.blockRoot, 0);
+      await expect(first).to.emit(pod, "CheckpointFinalized").withArgs(c.ts, parseEther("1"));
+    } finally {
+      await network.provider.send("evm_setAutomine", [true]);
+    }
+    expect(await pod.withdrawableRestakedExecutionLayerGwei()).to.equal(parseEther("1") / GWEI);
+    expect(await f.eigenPodManager.podOwnerDepositShares(f.stranger)).to.equal(parseEther("1"));
+  });
+
   describe("requests, tokens, access", function () {
     it("requestWithdrawal: one fee per request to the EIP-7002 predeploy, the rest refunded; full exit and partial amounts", async function () {
       const f = await verifiedFixture();
