@@ -248,6 +248,25 @@ describe("EigenPodManager (stand-in)", function () {
       );
     });
 
+    it("a balance falling to zero takes the beacon factor to 0 and the operator's shares with it; then any increase reverts FullySlashed", async function () {
+      const f: Pods = await verifiedFixture();
+      const total = 64_000_000_000n * GWEI;
+      const podSigner = await impersonate(f.podAddress);
+      const down = f.eigenPodManager.connect(podSigner).recordBeaconChainETHBalanceUpdate(f.staker, total, -total);
+      await expect(down)
+        .to.emit(f.eigenPodManager, "BeaconChainSlashingFactorDecreased")
+        .withArgs(f.staker.address, WAD, 0n);
+      await expect(down)
+        .to.emit(f.delegationManager, "OperatorSharesDecreased")
+        .withArgs(f.operator.address, f.staker.address, BEACON, total);
+      expect(await f.eigenPodManager.podOwnerDepositShares(f.staker)).to.equal(total);
+      const [w] = await f.delegationManager.getWithdrawableShares(f.staker, [BEACON]);
+      expect(w[0]).to.equal(0n);
+      await expect(
+        f.eigenPodManager.connect(podSigner).recordBeaconChainETHBalanceUpdate(f.staker, 0, GWEI),
+      ).to.be.revertedWithCustomError(f.delegationManager, "FullySlashed");
+    });
+
     it("beacon shares are listed last in getDepositedShares, queue, and come back as shares to the same operator", async function () {
       const f: Pods = await verifiedFixture();
       const total = 64_000_000_000n * GWEI;
