@@ -50,8 +50,9 @@ interface IAllocationDelaySetter {
 /// that window reaches them. Native restaking: once `initializeEigenPodManagerStandIn` wires an EigenPodManager,
 /// it is the share manager of `beaconChainETHStrategy` (deposit shares, queue removal, completion as shares or as ETH
 /// out of the pod, burnable shares) and the slashing factor of that strategy is `maxMagnitude x
-/// beaconChainSlashingFactor(staker)` (WAD multiply) everywhere: withdrawable shares, delegation, deposits,
-/// queueing, and completion (magnitude at the end of the delay, the CURRENT beacon factor). A beacon-chain balance
+/// beaconChainSlashingFactor(staker)` (WAD multiply) for withdrawable shares, deposits, queueing and completion
+/// (magnitude at the end of the delay, the CURRENT beacon factor); delegation divides the scaling factor by the
+/// operator's max magnitude alone, so a beacon slash taken before delegating is kept. A beacon-chain balance
 /// decrease lowers the operator's shares through `decreaseDelegatedShares`. Without an EigenPodManager the stand-in
 /// behaves as before (no beacon strategy).
 contract DelegationManager is IDelegationManager, Initializer, Pausable, PermissionMixin, ReentrancyGuardTransient {
@@ -574,13 +575,15 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
 
     function _delegate(address staker, address operator) private onlyWhenNotPaused(PAUSED_NEW_DELEGATION) {
         // An undelegated staker holds deposit shares at scaling factor WAD and slashing factor WAD.
+        // The scaling factor is divided by the operator's max magnitude only: delegation forgives the new operator's
+        // past slashing, not the staker's own beacon chain slashing (withdrawable shares are unchanged).
         (IStrategy[] memory strategies, ) = getDepositedShares(staker);
         (uint256[] memory withdrawable, ) = getWithdrawableShares(staker, strategies);
-        uint256[] memory factors = _slashingFactors(staker, operator, strategies);
+        uint64[] memory maxMagnitudes = _allocationManager.getMaxMagnitudes(operator, strategies);
         _delegatedTo[staker] = operator;
         emit StakerDelegated(staker, operator);
         for (uint256 i = 0; i < strategies.length; ++i) {
-            _increaseDelegation(operator, staker, strategies[i], 0, withdrawable[i], factors[i]);
+            _increaseDelegation(operator, staker, strategies[i], 0, withdrawable[i], maxMagnitudes[i]);
         }
     }
 

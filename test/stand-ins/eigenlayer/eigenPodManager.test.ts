@@ -1,10 +1,20 @@
 import { expect } from "chai";
 import { artifacts, ethers, network } from "hardhat";
 import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
-import { AbiCoder, ZeroAddress, concat, getCreate2Address, keccak256, parseEther, toBeHex, zeroPadValue } from "ethers";
-import { WAD } from "../../helpers/math";
+import {
+  AbiCoder,
+  ZeroAddress,
+  ZeroHash,
+  concat,
+  getCreate2Address,
+  keccak256,
+  parseEther,
+  toBeHex,
+  zeroPadValue,
+} from "ethers";
+import { WAD, divWad, mulWad, mulWadUp } from "../../helpers/math";
 import { credentials, pubkeyHash, stateRootProof, validatorFields, validatorProof } from "../../helpers/beaconMerkle";
-import { WITHDRAWAL_DELAY, bit, queueWithdrawal } from "./guards";
+import { MAGNITUDE, WAD_TO_SLASH, WITHDRAWAL_DELAY, bit, queueWithdrawal } from "./guards";
 import {
   BEACON,
   GWEI,
@@ -265,6 +275,48 @@ describe("EigenPodManager (stand-in)", function () {
       await expect(
         f.eigenPodManager.connect(podSigner).recordBeaconChainETHBalanceUpdate(f.staker, 0, GWEI),
       ).to.be.revertedWithCustomError(f.delegationManager, "FullySlashed");
+    });
+
+    it("delegating after a beacon slash keeps it: the scaling factor is divided by the operator's max magnitude only", async function () {
+      const f = await loadFixture(podsFixture);
+      // The operator is slashed by its AVS first (m < WAD).
+      await f.avs.connect(f.avsOwner).slash(f.operator, 1, [BEACON], [WAD_TO_SLASH], "before delegation");
+      const m = WAD - mulWadUp(MAGNITUDE, WAD_TO_SLASH);
+      // The stranger's pod: two validators proven while undelegated, then 1 ETH of them lost on the beacon chain.
+      await f.eigenPodManager.connect(f.stranger).createPod();
+      const podAddress = await f.eigenPodManager.getPod(f.stranger);
+      const pod = await ethers.getContractAt("EigenPod", podAddress);
+      const state = podState(podAddress, "electra", "undelegated pod");
+      const { ts, built } = await postRoot(f, state);
+      await pod.connect(f.stranger).verifyWithdrawalCredentials(
+        ts,
+        stateRootProof(built),
+        OURS,
+        OURS.map((i) => validatorProof(state, built, i)),
+        OURS.map((i) => validatorFields(state.validators[i])),
+      );
+      const s = 64_000_000_000n * GWEI;
+      const podSigner = await impersonate(podAddress);
+      await f.eigenPodManager.connect(podSigner).recordBeaconChainETHBalanceUpdate(f.stranger, s, -parseEther("1"));
+      const l = (WAD * (s - parseEther("1"))) / s;
+      expect(await f.eigenPodManager.beaconChainSlashingFactor(f.stranger)).to.equal(l);
+      const before = mulWad(s, l); // undelegated: k = WAD, m = WAD
+      const [w0] = await f.delegationManager.getWithdrawableShares(f.stranger, [BEACON]);
+      expect(w0[0]).to.equal(before);
+      await expect(
+        f.delegationManager.connect(f.stranger).delegateTo(f.operator, { signature: "0x", expiry: 0n }, ZeroHash),
+      )
+        .to.emit(f.delegationManager, "OperatorSharesIncreased")
+        .withArgs(f.operator.address, f.stranger.address, BEACON, before);
+      const k = divWad(WAD, m);
+      expect(await f.delegationManager.depositScalingFactor(f.stranger, BEACON)).to.equal(k);
+      const [w1] = await f.delegationManager.getWithdrawableShares(f.stranger, [BEACON]);
+      expect(w1[0]).to.equal(mulWad(mulWad(s, k), mulWad(m, l)));
+      // The 1 ETH beacon loss is still there (to within the WAD divisions' rounding, ~s / 1e18 wei); the AVS slash
+      // taken before delegating does not reach the staker.
+      const gap = before > w1[0] ? before - w1[0] : w1[0] - before;
+      expect(gap < s / 10n ** 17n, `gap ${gap}`).to.equal(true);
+      expect(w1[0] < s - parseEther("0.999")).to.equal(true);
     });
 
     it("beacon shares are listed last in getDepositedShares, queue, and come back as shares to the same operator", async function () {
