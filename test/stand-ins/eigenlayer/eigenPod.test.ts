@@ -503,6 +503,61 @@ describe("EigenPod (stand-in)", function () {
     expect(await f.eigenPodManager.podOwnerDepositShares(f.stranger)).to.equal(parseEther("1"));
   });
 
+  it("a validator proven during a checkpoint sits it out, but its balance joins the checkpoint's denominator", async function () {
+    const f = await loadFixture(podsFixture);
+    const state = podState(f.podAddress, "electra", "during");
+    // Validator 5 first, then a checkpoint starts with 1 proof to wait for.
+    const first = await postRoot(f, state);
+    await f.pod
+      .connect(f.staker)
+      .verifyWithdrawalCredentials(
+        first.ts,
+        stateRootProof(first.built),
+        [5],
+        [validatorProof(state, first.built, 5)],
+        [validatorFields(state.validators[5])],
+      );
+    const lost = structuredClone(state);
+    lost.salt = ethers.id("during, v5 lost 1 ETH");
+    lost.balancesGwei[5] = 31_000_000_000n;
+    const c = await postRootForNextBlock(f, lost);
+    await f.pod.connect(f.staker).startCheckpoint(false);
+    expect((await f.pod.currentCheckpoint()).proofsRemaining).to.equal(1n);
+    // Validator 6 is proven at a later timestamp while the checkpoint is open.
+    await mine(1);
+    const later = await postRoot(f, lost);
+    await expect(
+      f.pod
+        .connect(f.staker)
+        .verifyWithdrawalCredentials(
+          later.ts,
+          stateRootProof(later.built),
+          [6],
+          [validatorProof(lost, later.built, 6)],
+          [validatorFields(lost.validators[6])],
+        ),
+    )
+      .to.emit(f.pod, "ValidatorBalanceUpdated")
+      .withArgs(pubkeyHash(pubkeyOf(6)), c.ts, 32_000_000_000n);
+    expect((await f.pod.currentCheckpoint()).prevBeaconBalanceGwei).to.equal(32_000_000_000n);
+    // Validator 6's proof is skipped; validator 5's completes the checkpoint with a 1 ETH loss over 64 ETH.
+    const tx = f.pod.verifyCheckpointProofs(balanceContainerProof(lost, c.built), [
+      balanceProof(lost, c.built, 6),
+      balanceProof(lost, c.built, 5),
+    ]);
+    const prev = 64_000_000_000n * GWEI;
+    await expect(tx)
+      .to.emit(f.eigenPodManager, "BeaconChainSlashingFactorDecreased")
+      .withArgs(f.staker.address, WAD, (WAD * (prev - 1_000_000_000n * GWEI)) / prev);
+    const receipt = await (await tx).wait();
+    const checkpointed = receipt!.logs
+      .map((log) => f.pod.interface.parseLog(log))
+      .filter((parsed) => parsed?.name === "ValidatorCheckpointed")
+      .map((parsed) => parsed!.args.pubkeyHash);
+    expect(checkpointed).to.deep.equal([pubkeyHash(pubkeyOf(5))]);
+    expect((await f.pod.validatorPubkeyToInfo(pubkeyOf(6))).restakedBalanceGwei).to.equal(32_000_000_000n);
+  });
+
   describe("requests, tokens, access", function () {
     it("requestWithdrawal: one fee per request to the EIP-7002 predeploy, the rest refunded; full exit and partial amounts", async function () {
       const f = await verifiedFixture();
