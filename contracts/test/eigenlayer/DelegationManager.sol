@@ -32,6 +32,11 @@ interface IShareManager {
     function getDeposits(address staker) external view returns (IStrategy[] memory, uint256[] memory);
 }
 
+/// @notice The EigenPodManager's share-manager hooks plus the beacon chain slashing factor it keeps per pod owner.
+interface IBeaconShareManager is IShareManager {
+    function beaconChainSlashingFactor(address podOwner) external view returns (uint64);
+}
+
 /// @notice What the DelegationManager tells the AllocationManager at operator registration.
 interface IAllocationDelaySetter {
     function setAllocationDelay(address operator, uint32 delay) external;
@@ -42,7 +47,14 @@ interface IAllocationDelaySetter {
 /// @dev A staker's withdrawable shares are `depositShares x depositScalingFactor x slashingFactor` (WAD multiplies,
 /// floor), where the slashing factor is its operator's current max magnitude. Queued withdrawals store scaled shares
 /// and meet the operator's max magnitude at `startBlock + minWithdrawalDelayBlocks` on completion, so a slash inside
-/// that window reaches them. Native restaking (EigenPods, the beacon-chain strategy) is not modelled.
+/// that window reaches them. Native restaking: once `initializeEigenPodManagerStandIn` wires an EigenPodManager,
+/// it is the share manager of `beaconChainETHStrategy` (deposit shares, queue removal, completion as shares or as ETH
+/// out of the pod, burnable shares) and the slashing factor of that strategy is `maxMagnitude x
+/// beaconChainSlashingFactor(staker)` (WAD multiply) for withdrawable shares, deposits, queueing and completion
+/// (magnitude at the end of the delay, the CURRENT beacon factor); delegation divides the scaling factor by the
+/// operator's max magnitude alone, so a beacon slash taken before delegating is kept. A beacon-chain balance
+/// decrease lowers the operator's shares through `decreaseDelegatedShares`. Without an EigenPodManager the stand-in
+/// behaves as before (no beacon strategy).
 contract DelegationManager is IDelegationManager, Initializer, Pausable, PermissionMixin, ReentrancyGuardTransient {
     using Checkpoints for Checkpoints.Trace224;
     using EnumerableSet for EnumerableSet.Bytes32Set;
@@ -95,6 +107,8 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
     error OnlyAllocationManager();
     /// @notice Only the StrategyManager (or EigenPodManager) may call this.
     error OnlyStrategyManagerOrEigenPodManager();
+    /// @notice Only the EigenPodManager may call this.
+    error OnlyEigenPodManager();
     /// @notice The approver salt was already used.
     error SaltSpent();
     /// @notice The approver signature expired.
@@ -119,7 +133,7 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
     bytes32 internal constant DOMAIN_TYPEHASH = keccak256(
         "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
     );
-    /// @notice The placeholder strategy of native (beacon-chain) ETH; not modelled by the stand-in.
+    /// @notice The placeholder strategy of native (beacon-chain) ETH, whose shares the EigenPodManager keeps.
     // The mainnet getter name `beaconChainETHStrategy()`, not SNAKE_CASE.
     // solhint-disable-next-line const-name-snakecase
     IStrategy public constant beaconChainETHStrategy = IStrategy(0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0);
@@ -139,6 +153,7 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
     mapping(address staker => EnumerableSet.Bytes32Set) private _stakerRoots;
     /// @dev Cumulative scaled shares each operator has sent into the queue, by block: what a slash may still reach.
     mapping(address operator => mapping(IStrategy strategy => Checkpoints.Trace224)) private _cumulativeScaledShares;
+    IBeaconShareManager private _eigenPodManager;
 
     /// @notice Stand-in initializer: mainnet takes the managers, the pauser registry and the delay in its
     /// constructor and `initialPausedStatus` in `initialize`.
@@ -154,6 +169,14 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
         _allocationManager = allocationManager_;
         _minWithdrawalDelayBlocks = minWithdrawalDelayBlocks_;
         _initializePausable(pauserRegistry_, initialPausedStatus);
+    }
+
+    /// @notice Stand-in wiring of the EigenPodManager (mainnet: a constructor immutable). Once, by anyone, while
+    /// unset; until then the beacon chain ETH strategy is not served.
+    function initializeEigenPodManagerStandIn(address eigenPodManager_) external {
+        if (eigenPodManager_ == address(0)) revert InputAddressZero();
+        if (address(_eigenPodManager) != address(0)) revert AlreadyInitialized();
+        _eigenPodManager = IBeaconShareManager(eigenPodManager_);
     }
 
     /* OPERATORS */
@@ -239,7 +262,7 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
         address operator = _delegatedTo[msg.sender];
         for (uint256 i = 0; i < params.length; ++i) {
             if (params[i].strategies.length != params[i].depositShares.length) revert InputArrayLengthMismatch();
-            uint256[] memory factors = _slashingFactors(operator, params[i].strategies);
+            uint256[] memory factors = _slashingFactors(msg.sender, operator, params[i].strategies);
             roots[i] = _removeSharesAndQueue(
                 msg.sender,
                 operator,
@@ -275,17 +298,39 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
 
     /* HOOKS */
 
-    /// @notice Called by the StrategyManager after a deposit: updates the scaling factor and operator shares.
+    /// @notice Called by the StrategyManager after a deposit, or by the EigenPodManager after a beacon-chain balance
+    /// increase: updates the scaling factor and operator shares.
     function increaseDelegatedShares(
         address staker,
         IStrategy strategy,
         uint256 prevDepositShares,
         uint256 addedShares
     ) external nonReentrant {
-        if (msg.sender != address(_strategyManager)) revert OnlyStrategyManagerOrEigenPodManager();
+        if (msg.sender != address(_strategyManager) && msg.sender != address(_eigenPodManager)) {
+            revert OnlyStrategyManagerOrEigenPodManager();
+        }
         address operator = _delegatedTo[staker];
-        uint256 slashingFactor = _allocationManager.getMaxMagnitude(operator, strategy);
+        uint256 slashingFactor = _slashingFactor(staker, operator, strategy);
         _increaseDelegation(operator, staker, strategy, prevDepositShares, addedShares, slashingFactor);
+    }
+
+    /// @notice Called by the EigenPodManager after `staker`'s beacon chain slashing factor fell by
+    /// `beaconChainSlashingFactorDecrease`: removes the shares that fall took from the staker's operator, i.e.
+    /// `depositShares x dsf x (maxMagnitude x decrease)` (WAD multiplies, floor). Nothing if not delegated.
+    function decreaseDelegatedShares(
+        address staker,
+        uint256 curDepositShares,
+        uint64 beaconChainSlashingFactorDecrease
+    ) external nonReentrant {
+        if (msg.sender != address(_eigenPodManager)) revert OnlyEigenPodManager();
+        if (!isDelegated(staker)) return;
+        address operator = _delegatedTo[staker];
+        uint256 maxMagnitude = _allocationManager.getMaxMagnitude(operator, beaconChainETHStrategy);
+        uint256 sharesToDecrease = curDepositShares.calcWithdrawable(
+            SlashingMath.dsfOrWad(_dsf[staker][beaconChainETHStrategy]),
+            maxMagnitude.mulWad(beaconChainSlashingFactorDecrease)
+        );
+        _decreaseDelegation(operator, staker, beaconChainETHStrategy, sharesToDecrease);
     }
 
     /// @notice Called by the AllocationManager on a slash: removes the operator's slashed shares and the slashable
@@ -308,7 +353,12 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
         uint256 queueSlashed = queuedScaled.mulWad(prevMaxMagnitude - newMaxMagnitude);
         totalDepositSharesToSlash = operatorSharesSlashed + queueSlashed;
         _decreaseDelegation(operator, address(0), strategy, operatorSharesSlashed);
-        _strategyManager.increaseBurnOrRedistributableShares(operatorSet, slashId, strategy, totalDepositSharesToSlash);
+        _shareManager(strategy).increaseBurnOrRedistributableShares(
+            operatorSet,
+            slashId,
+            strategy,
+            totalDepositSharesToSlash
+        );
         emit OperatorSharesSlashed(operator, strategy, totalDepositSharesToSlash);
     }
 
@@ -319,11 +369,11 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
         address staker,
         IStrategy[] memory strategies
     ) public view returns (uint256[] memory withdrawableShares, uint256[] memory depositShares) {
-        uint256[] memory factors = _slashingFactors(_delegatedTo[staker], strategies);
+        uint256[] memory factors = _slashingFactors(staker, _delegatedTo[staker], strategies);
         withdrawableShares = new uint256[](strategies.length);
         depositShares = new uint256[](strategies.length);
         for (uint256 i = 0; i < strategies.length; ++i) {
-            depositShares[i] = _strategyManager.stakerDepositShares(staker, strategies[i]);
+            depositShares[i] = _shareManager(strategies[i]).stakerDepositShares(staker, strategies[i]);
             withdrawableShares[i] = depositShares[i].calcWithdrawable(
                 SlashingMath.dsfOrWad(_dsf[staker][strategies[i]]),
                 factors[i]
@@ -371,7 +421,7 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
         IStrategy[] memory strategies,
         uint256[] memory withdrawableShares
     ) external view returns (uint256[] memory depositShares) {
-        uint256[] memory factors = _slashingFactors(_delegatedTo[staker], strategies);
+        uint256[] memory factors = _slashingFactors(staker, _delegatedTo[staker], strategies);
         depositShares = new uint256[](strategies.length);
         for (uint256 i = 0; i < strategies.length; ++i) {
             depositShares[i] = withdrawableShares[i].calcDepositShares(
@@ -381,9 +431,22 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
         }
     }
 
-    /// @notice The strategies `staker` has deposit shares in, and those shares.
+    /// @notice The strategies `staker` has deposit shares in, and those shares; beacon chain ETH (if any) last.
     function getDepositedShares(address staker) public view returns (IStrategy[] memory, uint256[] memory) {
-        return _strategyManager.getDeposits(staker);
+        (IStrategy[] memory tokenStrategies, uint256[] memory tokenShares) = _strategyManager.getDeposits(staker);
+        if (address(_eigenPodManager) == address(0)) return (tokenStrategies, tokenShares);
+        uint256 podShares = _eigenPodManager.stakerDepositShares(staker, beaconChainETHStrategy);
+        if (podShares == 0) return (tokenStrategies, tokenShares);
+        uint256 length = tokenStrategies.length;
+        IStrategy[] memory strategies = new IStrategy[](length + 1);
+        uint256[] memory shares = new uint256[](length + 1);
+        for (uint256 i = 0; i < length; ++i) {
+            strategies[i] = tokenStrategies[i];
+            shares[i] = tokenShares[i];
+        }
+        strategies[length] = beaconChainETHStrategy;
+        shares[length] = podShares;
+        return (strategies, shares);
     }
 
     /// @notice Scaled shares `operator` sent into the queue that a slash could still reach, at its max magnitude.
@@ -493,6 +556,11 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
         return address(_strategyManager);
     }
 
+    /// @notice The EigenPodManager (zero until wired).
+    function eigenPodManager() external view returns (address) {
+        return address(_eigenPodManager);
+    }
+
     /// @notice The AllocationManager.
     function allocationManager() external view returns (address) {
         return address(_allocationManager);
@@ -507,6 +575,8 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
 
     function _delegate(address staker, address operator) private onlyWhenNotPaused(PAUSED_NEW_DELEGATION) {
         // An undelegated staker holds deposit shares at scaling factor WAD and slashing factor WAD.
+        // The scaling factor is divided by the operator's max magnitude only: delegation forgives the new operator's
+        // past slashing, not the staker's own beacon chain slashing (withdrawable shares are unchanged).
         (IStrategy[] memory strategies, ) = getDepositedShares(staker);
         (uint256[] memory withdrawable, ) = getWithdrawableShares(staker, strategies);
         uint64[] memory maxMagnitudes = _allocationManager.getMaxMagnitudes(operator, strategies);
@@ -524,7 +594,7 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
         _delegatedTo[staker] = address(0);
         emit StakerUndelegated(staker, operator);
         (IStrategy[] memory strategies, uint256[] memory depositShares) = getDepositedShares(staker);
-        uint256[] memory factors = _slashingFactors(operator, strategies);
+        uint256[] memory factors = _slashingFactors(staker, operator, strategies);
         roots = new bytes32[](strategies.length);
         for (uint256 i = 0; i < strategies.length; ++i) {
             IStrategy[] memory single = new IStrategy[](1);
@@ -583,7 +653,7 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
                 _addQueuedScaledShares(operator, strategies[i], scaledShares[i]);
                 _decreaseDelegation(operator, staker, strategies[i], withdrawable[i]);
             }
-            if (_strategyManager.removeDepositShares(staker, strategies[i], depositShares[i]) == 0) {
+            if (_shareManager(strategies[i]).removeDepositShares(staker, strategies[i], depositShares[i]) == 0) {
                 delete _dsf[staker][strategies[i]];
             }
         }
@@ -615,7 +685,8 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
         if (!_pending[root]) revert WithdrawalNotQueued();
         uint32 slashableUntil = withdrawal.startBlock + _minWithdrawalDelayBlocks;
         if (uint32(block.number) <= slashableUntil) revert WithdrawalDelayNotElapsed();
-        uint64[] memory prevFactors = _allocationManager.getMaxMagnitudesAtBlock(
+        uint256[] memory prevFactors = _slashingFactorsAtBlock(
+            withdrawal.staker,
             withdrawal.delegatedTo,
             withdrawal.strategies,
             slashableUntil
@@ -626,51 +697,95 @@ contract DelegationManager is IDelegationManager, Initializer, Pausable, Permiss
         delete _pending[root];
         emit SlashingWithdrawalCompleted(root);
 
-        address newOperator = _delegatedTo[withdrawal.staker];
         for (uint256 i = 0; i < withdrawal.strategies.length; ++i) {
             uint256 shares = withdrawal.scaledShares[i].mulWad(prevFactors[i]);
             if (shares == 0) continue;
-            if (receiveAsTokens) {
-                _strategyManager.withdrawSharesAsTokens(withdrawal.staker, withdrawal.strategies[i], tokens[i], shares);
-            } else {
-                (uint256 prev, uint256 added) = _strategyManager.addShares(
-                    withdrawal.staker,
-                    withdrawal.strategies[i],
-                    shares
-                );
-                uint256 factor = _allocationManager.getMaxMagnitude(newOperator, withdrawal.strategies[i]);
-                _increaseDelegation(newOperator, withdrawal.staker, withdrawal.strategies[i], prev, added, factor);
-            }
+            _payOut(withdrawal.staker, withdrawal.strategies[i], tokens[i], shares, receiveAsTokens);
         }
+    }
+
+    /// @dev Completion of one strategy: as tokens (ETH out of the pod for the beacon strategy), or as shares
+    /// re-delegated to the staker's current operator.
+    function _payOut(address staker, IStrategy strategy, IERC20 token, uint256 shares, bool receiveAsTokens) private {
+        if (receiveAsTokens) _shareManager(strategy).withdrawSharesAsTokens(staker, strategy, token, shares);
+        else _redeposit(staker, strategy, shares);
+    }
+
+    function _redeposit(address staker, IStrategy strategy, uint256 shares) private {
+        (uint256 prev, uint256 added) = _shareManager(strategy).addShares(staker, strategy, shares);
+        address operator = _delegatedTo[staker];
+        uint256 factor = _slashingFactor(staker, operator, strategy);
+        _increaseDelegation(operator, staker, strategy, prev, added, factor);
     }
 
     function _sharesByRoot(bytes32 root) private view returns (Withdrawal memory withdrawal, uint256[] memory shares) {
         withdrawal = _queued[root];
         shares = new uint256[](withdrawal.strategies.length);
         uint32 slashableUntil = withdrawal.startBlock + _minWithdrawalDelayBlocks;
-        // Past the window, the factors are final; inside it they are today's and may still fall.
-        uint64[] memory factors =
+        // Past the window, the magnitudes are final; inside it they are today's and may still fall. The beacon chain
+        // slashing factor is always today's (as on completion).
+        uint256[] memory factors =
             slashableUntil < uint32(block.number)
-                ? _allocationManager.getMaxMagnitudesAtBlock(
+                ? _slashingFactorsAtBlock(
+                    withdrawal.staker,
                     withdrawal.delegatedTo,
                     withdrawal.strategies,
                     slashableUntil
                 )
-                : _allocationManager.getMaxMagnitudes(withdrawal.delegatedTo, withdrawal.strategies);
+                : _slashingFactors(withdrawal.staker, withdrawal.delegatedTo, withdrawal.strategies);
         for (uint256 i = 0; i < withdrawal.strategies.length; ++i) {
             shares[i] = withdrawal.scaledShares[i].mulWad(factors[i]);
         }
     }
 
+    /// @dev Slashing factors of `staker` (delegated to `operator`): the operator's max magnitude, times the
+    /// staker's beacon chain slashing factor for the beacon strategy.
     function _slashingFactors(
+        address staker,
         address operator,
         IStrategy[] memory strategies
+    ) private view returns (uint256[] memory) {
+        return _withBeaconFactor(staker, strategies, _allocationManager.getMaxMagnitudes(operator, strategies));
+    }
+
+    /// @dev As `_slashingFactors`, with the max magnitudes at `blockNumber` (the beacon factor is today's).
+    function _slashingFactorsAtBlock(
+        address staker,
+        address operator,
+        IStrategy[] memory strategies,
+        uint32 blockNumber
+    ) private view returns (uint256[] memory) {
+        return
+            _withBeaconFactor(
+                staker,
+                strategies,
+                _allocationManager.getMaxMagnitudesAtBlock(operator, strategies, blockNumber)
+            );
+    }
+
+    function _slashingFactor(address staker, address operator, IStrategy strategy) private view returns (uint256) {
+        uint256 maxMagnitude = _allocationManager.getMaxMagnitude(operator, strategy);
+        if (strategy != beaconChainETHStrategy) return maxMagnitude;
+        return maxMagnitude.mulWad(_eigenPodManager.beaconChainSlashingFactor(staker));
+    }
+
+    function _withBeaconFactor(
+        address staker,
+        IStrategy[] memory strategies,
+        uint64[] memory maxMagnitudes
     ) private view returns (uint256[] memory factors) {
-        uint64[] memory maxMagnitudes = _allocationManager.getMaxMagnitudes(operator, strategies);
         factors = new uint256[](strategies.length);
         for (uint256 i = 0; i < strategies.length; ++i) {
             factors[i] = maxMagnitudes[i];
+            if (strategies[i] == beaconChainETHStrategy) {
+                factors[i] = factors[i].mulWad(_eigenPodManager.beaconChainSlashingFactor(staker));
+            }
         }
+    }
+
+    /// @dev The EigenPodManager for the beacon chain ETH strategy, the StrategyManager for every other.
+    function _shareManager(IStrategy strategy) private view returns (IShareManager) {
+        return strategy == beaconChainETHStrategy ? IShareManager(address(_eigenPodManager)) : _strategyManager;
     }
 
     function _addQueuedScaledShares(address operator, IStrategy strategy, uint256 scaledShares) private {

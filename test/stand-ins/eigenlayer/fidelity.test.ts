@@ -20,6 +20,8 @@ describe("EigenLayer stand-in fidelity (interfaces.json)", function () {
     AllocationManager: ["IAllocationManager", "IPausable"],
     RewardsCoordinator: ["IRewardsCoordinator", "IPausable"],
     PauserRegistry: ["IPauserRegistry"],
+    EigenPodManager: ["IEigenPodManager", "IPausable"],
+    EigenPod: ["IEigenPod"],
     // The vault-side interfaces (contracts/interfaces/external/eigenlayer): what lrt-vault itself calls.
     "contracts/interfaces/external/eigenlayer/IStrategy.sol:IStrategy": ["IStrategy"],
     "contracts/interfaces/external/eigenlayer/IStrategyManager.sol:IStrategyManager": ["IStrategyManager"],
@@ -71,6 +73,9 @@ describe("EigenLayer stand-in fidelity (interfaces.json)", function () {
       "depositScalingFactor(address,address)",
       "minWithdrawalDelayBlocks()",
       "increaseDelegatedShares(address,address,uint256,uint256)",
+      "decreaseDelegatedShares(address,uint256,uint64)",
+      "eigenPodManager()",
+      "beaconChainETHStrategy()",
       "slashOperatorShares(address,(address,uint32),uint256,address,uint64,uint64)",
     ],
     AllocationManager: [
@@ -141,6 +146,35 @@ describe("EigenLayer stand-in fidelity (interfaces.json)", function () {
       for (const sig of required) expect(known.has(sig), `${artifact}: ${sig}`).to.equal(true);
     }
   });
+
+  /** Stand-ins that must carry mainnet's WHOLE surface: every function, event and error of these sections. */
+  const COMPLETE: Record<string, string[]> = {
+    EigenPodManager: ["IEigenPodManager"],
+    EigenPod: ["IEigenPod"],
+  };
+
+  for (const [artifact, sections] of Object.entries(COMPLETE)) {
+    it(`${artifact} has every function, event and error of ${sections.join(" + ")}`, async function () {
+      const iface = new ethers.Interface((await artifacts.readArtifact(artifact)).abi);
+      const ours = {
+        functions: new Set<string>(),
+        events: new Set<string>(),
+        errors: new Set<string>(),
+      };
+      iface.forEachFunction((fn) => ours.functions.add(fn.format("sighash")));
+      iface.forEachEvent((ev) => ours.events.add(ev.format("sighash")));
+      iface.forEachError((er) => ours.errors.add(er.format("sighash")));
+      const missing: string[] = [];
+      for (const section of sections) {
+        for (const f of json[section].functions ?? []) if (!ours.functions.has(f.signature)) missing.push(f.signature);
+        for (const e of json[section].events ?? [])
+          if (!ours.events.has(e.signature)) missing.push(`event ${e.signature}`);
+        for (const e of json[section].errors ?? [])
+          if (!ours.errors.has(e.signature)) missing.push(`error ${e.signature}`);
+      }
+      expect(missing, `missing: ${missing.join(", ")}`).to.deep.equal([]);
+    });
+  }
 
   describe("the checker itself", function () {
     const surface = mainnetSurface(json, ["IStrategyManager", "IDelegationManager"]);

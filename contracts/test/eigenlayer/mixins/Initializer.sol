@@ -22,4 +22,10 @@ abstract contract Initializer {
         _;
         emit Initialized(1);
     }
+
+    /// @dev Locks an implementation behind a proxy for good (mainnet `_disableInitializers`: `Initialized(255)`).
+    function _disableInitializers() internal {
+        _initialized = true;
+        emit Initialized(type(uint8).max);
+    }
 }
