@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { artifacts, ethers, network } from "hardhat";
+import { ethers, network } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { concat, dataSlice, id, parseEther, parseUnits, sha256, toBeHex, zeroPadValue } from "ethers";
-import { SYSTEM_ADDRESSES } from "../../../scripts/lib/eigenlayer";
+import { SYSTEM_ADDRESSES, placeAt } from "../../../scripts/lib/eigenlayer";
 import { credentials, merkleize, uint64Chunk } from "../../helpers/beaconMerkle";
 
 /*
@@ -37,8 +37,7 @@ const depositTreeRoot = (leaves: string[]): string =>
   sha256(concat([merkleize(leaves, 32), le64(BigInt(leaves.length)), new Uint8Array(24)]));
 
 async function depositFixture() {
-  const { deployedBytecode } = await artifacts.readArtifact("DepositContract");
-  await network.provider.send("hardhat_setCode", [SYSTEM_ADDRESSES.depositContract, deployedBytecode]);
+  await placeAt("DepositContract", SYSTEM_ADDRESSES.depositContract, 33); // fresh: branch[32] and count zeroed
   const deposit = await ethers.getContractAt("DepositContract", SYSTEM_ADDRESSES.depositContract);
   const [staker] = await ethers.getSigners();
   return { deposit, staker };

@@ -91,11 +91,14 @@ describe("EigenPodManager (stand-in)", function () {
     const wc = credentials(1, pod);
     const value = parseEther("32");
     const root = depositDataRoot(pubkeyOf(0), wc, value, SIGNATURE);
+    // The deposit contract sits at its mainnet address for the whole run: a deposit's index is the count before it
+    // (8 bytes, little-endian), whatever other tests deposited (hardhat_setCode keeps storage).
+    const index = await f.depositContract.get_deposit_count();
     const tx = f.eigenPodManager.connect(f.stranger).stake(pubkeyOf(0), SIGNATURE, root, { value });
     await expect(tx).to.emit(f.eigenPodManager, "PodDeployed").withArgs(pod, f.stranger.address);
     await expect(tx)
       .to.emit(f.depositContract, "DepositEvent")
-      .withArgs(pubkeyOf(0), wc, "0x0040597307000000", SIGNATURE, "0x0200000000000000");
+      .withArgs(pubkeyOf(0), wc, "0x0040597307000000", SIGNATURE, index);
     await expect(tx)
       .to.emit(await ethers.getContractAt("EigenPod", pod), "EigenPodStaked")
       .withArgs(pubkeyHash(pubkeyOf(0)));
