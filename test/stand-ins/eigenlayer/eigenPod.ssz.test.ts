@@ -45,13 +45,24 @@ describe("EigenPod with real SSZ beacon states", function () {
     return block;
   }
 
-  it("the deposit's root is the SSZ DepositData root the deposit contract reconstructs, and the pod stakes it", async function () {
-    const { pods, deposit, podAddress } = await loadFixture(sszPodFixture);
-    // The pod's credentials, and the event of the deposit contract at its mainnet address.
-    expect(deposit.withdrawalCredentials).to.equal(
-      "0x01" + "00".repeat(11) + podAddress.toLowerCase().replace(/^0x/, ""),
-    );
-    expect(await pods.depositContract.get_deposit_count()).to.equal("0x0100000000000000");
+  it("the deposit contract logs a BLS-signed SSZ deposit exactly, and refuses it with one field changed", async function () {
+    const { pods, chain, staker, podAddress } = await loadFixture(sszPodFixture);
+    const wc = podWithdrawalCredentials(podAddress, 1);
+    const d = chain.depositData(4, wc, 32e9);
+    const index = await pods.depositContract.get_deposit_count();
+    // Every field as the TypeScript chain built it; 32e9 gwei as 8 little-endian bytes.
+    await expect(
+      pods.eigenPodManager.connect(staker).stake(d.pubkey, d.signature, d.depositDataRoot, { value: parseEther("32") }),
+    )
+      .to.emit(pods.depositContract, "DepositEvent")
+      .withArgs(d.pubkey, wc, "0x0040597307000000", d.signature, index);
+    // The root commits to the signature: another key's signature over the same deposit is refused.
+    const other = chain.depositData(5, wc, 32e9);
+    await expect(
+      pods.eigenPodManager
+        .connect(staker)
+        .stake(d.pubkey, other.signature, d.depositDataRoot, { value: parseEther("32") }),
+    ).to.be.revertedWith("DepositContract: reconstructed DepositData does not match supplied deposit_data_root");
   });
 
   it("verifyWithdrawalCredentials accepts the SSZ proofs and credits the 32 ETH effective balance as shares", async function () {
