@@ -235,7 +235,7 @@ contract LRTVault is
         uint256 tokenAmount,
         address from,
         bool fromPosition
-    ) external nonReentrant returns (uint256 units) {
+    ) external payable nonReentrant returns (uint256 units) {
         if (msg.sender != _manager) revert LRTVaultUnauthorized(msg.sender, _manager);
         return VaultAssets.absorb(asset, tokenAmount, from, fromPosition);
     }

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {IOperatorDelegator} from "./interfaces/IOperatorDelegator.sol";
 import {EigenLayerLinks} from "./interfaces/IRestakingManager.sol";
@@ -10,6 +11,9 @@ import {IStrategy} from "./interfaces/external/eigenlayer/IStrategy.sol";
 import {IStrategyManager} from "./interfaces/external/eigenlayer/IStrategyManager.sol";
 import {IDelegationManager} from "./interfaces/external/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinator} from "./interfaces/external/eigenlayer/IRewardsCoordinator.sol";
+import {IEigenPodManager, IEigenPod} from "./interfaces/external/eigenlayer/IEigenPod.sol";
+import {IValidatorKeyRegistry} from "./interfaces/IValidatorKeyRegistry.sol";
+import {VALIDATOR_DEPOSIT} from "./libraries/Constants.sol";
 import {ISignatureUtilsMixinTypes} from "./interfaces/external/eigenlayer/ISignatureUtilsMixin.sol";
 
 /// @title OperatorDelegator
@@ -135,6 +139,43 @@ contract OperatorDelegator is Initializable, IOperatorDelegator {
     /// @inheritdoc IOperatorDelegator
     function approveVault(IERC20 token, uint256 amount) external onlyManager {
         token.forceApprove(_vault, amount);
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function stakeValidators(IValidatorKeyRegistry.Key[] calldata keys) external onlyManager {
+        IEigenPodManager podManager = _podManager();
+        for (uint256 i = 0; i < keys.length; ++i) {
+            podManager.stake{value: VALIDATOR_DEPOSIT}(keys[i].pubkey, keys[i].signature, keys[i].depositDataRoot);
+        }
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function setProofSubmitter(address submitter) external onlyManager {
+        IEigenPodManager podManager = _podManager();
+        if (!podManager.hasPod(address(this))) podManager.createPod();
+        podManager.getPod(address(this)).setProofSubmitter(submitter);
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function sendETH(uint256 amount) external onlyManager {
+        Address.sendValue(payable(_manager), amount);
+    }
+
+    /// @inheritdoc IOperatorDelegator
+    function pod() external view returns (address) {
+        return address(_podManager().getPod(address(this)));
+    }
+
+    /// @notice ETH comes only from the vault (32 ETH per validator, staked in the same call) and from this delegator's
+    /// pod (a completed beacon chain ETH withdrawal, sent on to the vault in the same call).
+    receive() external payable {
+        if (msg.sender != _vault && msg.sender != address(_podManager().getPod(address(this)))) {
+            revert OperatorDelegatorUnexpectedETH(msg.sender);
+        }
+    }
+
+    function _podManager() private view returns (IEigenPodManager) {
+        return IEigenPodManager(_delegationManager.eigenPodManager());
     }
 
     /// @dev Delegates with an empty approver signature and a zero salt (operators without a delegation approver).

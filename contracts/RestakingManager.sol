@@ -3,8 +3,8 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {BeaconProxy} from "@openzeppelin/contracts/proxy/beacon/BeaconProxy.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
@@ -16,7 +16,9 @@ import {IStrategyManager} from "./interfaces/external/eigenlayer/IStrategyManage
 import {IDelegationManager} from "./interfaces/external/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinator} from "./interfaces/external/eigenlayer/IRewardsCoordinator.sol";
 import {IAllocationManager} from "./interfaces/external/eigenlayer/IAllocationManager.sol";
-import {BPS} from "./libraries/Constants.sol";
+import {IEigenPodManager} from "./interfaces/external/eigenlayer/IEigenPod.sol";
+import {IValidatorKeyRegistry} from "./interfaces/IValidatorKeyRegistry.sol";
+import {BPS, ETH, BEACON_CHAIN_ETH_STRATEGY, VALIDATOR_DEPOSIT} from "./libraries/Constants.sol";
 import {RestakingPositions} from "./libraries/RestakingPositions.sol";
 import {RestakingManagerStorage} from "./RestakingManagerStorage.sol";
 import {LRTLinks} from "./interfaces/LRTLinks.sol";
@@ -57,12 +59,15 @@ contract RestakingManager is
     IRewardsCoordinator private immutable _rewardsCoordinator;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     address private immutable _delegatorBeacon;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IValidatorKeyRegistry private immutable _keyRegistry;
 
     /// @param suite the suite's proxies (only the vault is read)
     /// @param eigenLayer the EigenLayer contracts (the AllocationManager is read from the DelegationManager) and the
     /// `UpgradeableBeacon` of the `OperatorDelegator` implementation
+    /// @param keyRegistry the validator key registry (its proxy; zero: no native restaking)
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(LRTLinks memory suite, EigenLayerLinks memory eigenLayer) {
+    constructor(LRTLinks memory suite, EigenLayerLinks memory eigenLayer, address keyRegistry) {
         if (
             suite.vault == address(0) ||
             eigenLayer.strategyManager == address(0) ||
@@ -76,6 +81,7 @@ contract RestakingManager is
         _allocationManager = IAllocationManager(IDelegationManager(eigenLayer.delegationManager).allocationManager());
         _rewardsCoordinator = IRewardsCoordinator(eigenLayer.rewardsCoordinator);
         _delegatorBeacon = eigenLayer.delegatorBeacon;
+        _keyRegistry = IValidatorKeyRegistry(keyRegistry);
         _disableInitializers();
     }
 
@@ -165,9 +171,7 @@ contract RestakingManager is
         // Interaction before the effects: the delegator's address is known only once its proxy exists, and the
         // proxy's constructor runs the initializer (EigenLayer's delegateTo and setClaimerFor). Reentrancy is
         // blocked, so nothing can observe the count before the delegator is recorded.
-        delegator = address(
-            new BeaconProxy(_delegatorBeacon, abi.encodeCall(IOperatorDelegator.initialize, (operator)))
-        );
+        delegator = RestakingPositions.createDelegator(_delegatorBeacon, operator);
         $.delegators[count] = delegator;
         // count < MAX_DELEGATORS = 16, so count + 1 fits uint8; total <= BPS fits uint16.
         $.delegatorCount = uint8(count + 1);
@@ -215,16 +219,7 @@ contract RestakingManager is
         // force as many later; undelegated: only the latter.
         bool delegated = _delegationManager.delegatedTo(delegator) != address(0);
         _checkPendingRoom(delegator, delegated ? 2 * MAX_STRATEGIES : MAX_STRATEGIES);
-        // `slashedSince` watches the last two operators: withdrawals queued under the one before must be done.
-        address previous = IOperatorDelegator(delegator).previousOperator();
-        if (previous != address(0)) {
-            (IDelegationManager.Withdrawal[] memory pending, ) = _delegationManager.getQueuedWithdrawals(delegator);
-            for (uint256 w = 0; w < pending.length; ++w) {
-                if (pending[w].delegatedTo == previous) {
-                    revert RestakingManagerPreviousOperatorPending(delegator, previous);
-                }
-            }
-        }
+        RestakingPositions.checkPreviousOperatorDone(_context(), delegator);
         emit Redelegated(delegator, operator);
         IOperatorDelegator(delegator).redelegate(operator);
     }
@@ -242,6 +237,7 @@ contract RestakingManager is
         ManagerStorage storage $ = RestakingPositions.load();
         uint256 targetBps = _checkDelegator($, delegator).targetBps;
         if (units == 0) revert RestakingManagerZeroInput();
+        if (asset == ETH) revert RestakingManagerNativeETH();
         IStrategy strategy = _strategy(asset);
         if (_delegationManager.delegatedTo(delegator) == address(0)) revert RestakingManagerNotDelegated(delegator);
         RestakingPositions.checkTarget(_context(), delegator, targetBps, asset, units);
@@ -328,6 +324,63 @@ contract RestakingManager is
     }
 
     /* ----------------------------------------------------------------------------------------------------------- */
+    /*                                             NATIVE RESTAKING                                                 */
+    /* ----------------------------------------------------------------------------------------------------------- */
+
+    /// @inheritdoc IRestakingManager
+    function stakeValidators(
+        address delegator,
+        IValidatorKeyRegistry.Key[] calldata keys,
+        bytes32 depositRoot
+    ) external restricted nonReentrant {
+        uint256 amount = _checkStake(delegator, keys.length, depositRoot);
+        // The keys go on to the registry and the delegator as they came: the array's encoding is copied, not decoded
+        // and encoded again (which would not fit the manager's size).
+        bytes32[] memory hashes = abi.decode(
+            _forwardKeys(address(_keyRegistry), abi.encodeWithSelector(IValidatorKeyRegistry.consumeKeys.selector, delegator, 0x40)),
+            (bytes32[])
+        );
+        ManagerStorage storage $ = RestakingPositions.load();
+        bytes32[] storage unverified = $.unverified[delegator];
+        for (uint256 i = 0; i < hashes.length; ++i) {
+            unverified.push(hashes[i]);
+        }
+        // At most MAX_UNVERIFIED (checked): fits.
+        $.unverifiedCount += uint16(hashes.length);
+        emit ValidatorsStaked(delegator, hashes);
+        _vault.releaseToDelegator(ETH, amount, delegator);
+        _forwardKeys(delegator, abi.encodeWithSelector(IOperatorDelegator.stakeValidators.selector, 0x20));
+    }
+
+    /// @inheritdoc IRestakingManager
+    function pruneVerified(address delegator) external nonReentrant returns (uint256 left) {
+        _checkDelegator(RestakingPositions.load(), delegator);
+        return RestakingPositions.pruneVerified(_context(), delegator);
+    }
+
+    /// @inheritdoc IRestakingManager
+    function setProofSubmitter(address delegator, address submitter) external restricted nonReentrant {
+        _checkDelegator(RestakingPositions.load(), delegator);
+        emit ProofSubmitterSet(delegator, submitter);
+        IOperatorDelegator(delegator).setProofSubmitter(submitter);
+    }
+
+    /// @inheritdoc IRestakingManager
+    function unverifiedValidators(address delegator) external view returns (bytes32[] memory) {
+        return RestakingPositions.load().unverified[delegator];
+    }
+
+    /// @inheritdoc IRestakingManager
+    function pendingStake() external view returns (uint256) {
+        return RestakingPositions.pendingStake(_context());
+    }
+
+    /// @notice ETH comes only from a delegator (a completed beacon chain ETH withdrawal on its way to the vault).
+    receive() external payable {
+        if (RestakingPositions.load().info[msg.sender].position == 0) revert RestakingManagerUnexpectedETH(msg.sender);
+    }
+
+    /* ----------------------------------------------------------------------------------------------------------- */
     /*                                                INTERNALS                                                     */
     /* ----------------------------------------------------------------------------------------------------------- */
 
@@ -340,18 +393,27 @@ contract RestakingManager is
         IERC20[] memory tokens = new IERC20[](n);
         uint256[] memory before = new uint256[](n);
         for (uint256 j = 0; j < n; ++j) {
-            tokens[j] = withdrawal.strategies[j].underlyingToken();
-            before[j] = tokens[j].balanceOf(delegator);
+            // Beacon chain ETH is paid as ETH out of the delegator's pod (EigenLayer ignores the token given).
+            tokens[j] = address(withdrawal.strategies[j]) == BEACON_CHAIN_ETH_STRATEGY
+                ? IERC20(ETH)
+                : withdrawal.strategies[j].underlyingToken();
+            before[j] = _balance(tokens[j], delegator);
         }
         IOperatorDelegator(delegator).completeWithdrawal(withdrawal, tokens);
         ILRTVault vault = _vault;
         for (uint256 j = 0; j < n; ++j) {
             if (_repeats(tokens, j)) continue;
-            uint256 received = tokens[j].balanceOf(delegator) - before[j];
+            uint256 received = _balance(tokens[j], delegator) - before[j];
             // A fully slashed entry pays nothing (EigenLayer skips it).
             if (received == 0) continue;
-            IOperatorDelegator(delegator).approveVault(tokens[j], received);
-            uint256 units = vault.absorbFromDelegator(address(tokens[j]), received, delegator, true);
+            uint256 units;
+            if (address(tokens[j]) == ETH) {
+                IOperatorDelegator(delegator).sendETH(received);
+                units = vault.absorbFromDelegator{value: received}(ETH, received, address(this), true);
+            } else {
+                IOperatorDelegator(delegator).approveVault(tokens[j], received);
+                units = vault.absorbFromDelegator(address(tokens[j]), received, delegator, true);
+            }
             emit WithdrawalCompleted(delegator, root, address(tokens[j]), units);
         }
     }
@@ -363,6 +425,26 @@ contract RestakingManager is
         if (pending + extra > MAX_PENDING_WITHDRAWALS) {
             revert RestakingManagerTooManyPending(delegator, pending, MAX_PENDING_WITHDRAWALS - extra);
         }
+    }
+
+    /// @dev `stakeValidators`' checks; returns the ETH `count` validators take.
+    function _checkStake(address delegator, uint256 count, bytes32 depositRoot) private returns (uint256) {
+        uint256 targetBps = _checkDelegator(RestakingPositions.load(), delegator).targetBps;
+        if (count == 0 || address(_keyRegistry) == address(0)) revert RestakingManagerZeroInput();
+        _strategy(ETH); // the vault's ETH restakes (its strategy can only be the beacon chain ETH strategy)
+        return RestakingPositions.checkStake(_context(), delegator, targetBps, count, depositRoot);
+    }
+
+    /// @dev Calls `target` with `head` followed by this call's `keys` argument (the second) as encoded in the
+    /// calldata: from its length word on, so `head` must end with the offset that points there.
+    function _forwardKeys(address target, bytes memory head) private returns (bytes memory) {
+        uint256 offset = uint256(bytes32(msg.data[36:68]));
+        return Address.functionCall(target, bytes.concat(head, msg.data[4 + offset:]));
+    }
+
+    /// @dev `account`'s balance of `token` (ETH: in wei).
+    function _balance(IERC20 token, address account) private view returns (uint256) {
+        return address(token) == ETH ? account.balance : token.balanceOf(account);
     }
 
     /// @dev Whether `tokens[i]` already appeared earlier in `tokens` (its balance change was handled then).

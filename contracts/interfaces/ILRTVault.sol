@@ -272,9 +272,9 @@ interface ILRTVault is IERC20 {
     /// @notice More than `max` assets (or, for strategies, more than `max` assets restaked).
     /// @param max the limit: `MAX_ASSETS` (8) or, for strategies, 4
     error LRTVaultTooMany(uint256 max);
-    /// @notice The strategy's underlying token is not the asset, or the strategy has no code (ETH is refused as
-    /// `LRTVaultUnsupportedAsset`).
-    /// @param asset the LST
+    /// @notice The strategy's underlying token is not the asset, or the strategy has no code; for ETH, a strategy
+    /// other than EigenLayer's beacon chain ETH strategy.
+    /// @param asset the asset
     /// @param strategy the strategy refused
     error LRTVaultStrategyMismatch(address asset, IStrategy strategy);
     /// @notice The asset's current strategy still holds shares or queued withdrawals of a delegator: replacing it
@@ -285,6 +285,10 @@ interface ILRTVault is IERC20 {
     /// @notice A sync update's lists do not have one entry per asset (`expected`).
     /// @param expected the entries each list must have (the vault's asset count; for a settlement, `assets.length`)
     error LRTVaultBadUpdate(uint256 expected);
+    /// @notice `absorbFromDelegator` was sent the wrong ETH: exactly the amount for ETH, none for a token.
+    /// @param expected the ETH it must carry
+    /// @param sent the ETH it carried
+    error LRTVaultValueMismatch(uint256 expected, uint256 sent);
 
     /* ----------------------------------------------------------------------------------------------------------- */
     /*                                                 DEPOSITS                                                     */
@@ -427,18 +431,20 @@ interface ILRTVault is IERC20 {
     /// @param sharesToBurn the lrETH the finalized requests locked
     function settleWithdrawals(address[] calldata assets, uint256[] calldata units, uint256 sharesToBurn) external;
 
-    /// @notice Sends `units` of `asset` from the buffer to `delegator` (restaking manager only). Never takes buffer
-    /// the withdrawal queue has promised to pending requests of the asset (`LRTVaultBufferReserved`).
-    /// @param asset a listed LST
+    /// @notice Sends `units` of `asset` from the buffer to `delegator` (restaking manager only): LSTs to restake,
+    /// ETH (32 per validator) to stake. Never takes buffer the withdrawal queue has promised to pending requests of the
+    /// asset (`LRTVaultBufferReserved`).
+    /// @param asset a listed asset
     /// @param units accounting units
     /// @param delegator the manager's delegator that restakes them
     function releaseToDelegator(address asset, uint256 units, address delegator) external;
 
     /// @notice Pulls `tokenAmount` of `asset` from `from` (which approved the vault) into the buffer (restaking
-    /// manager only). `fromPosition`: the units come back from EigenLayer (a completed withdrawal), so they leave
-    /// `outsideUnits`; rewards arrive with it false.
-    /// @param asset a listed LST
-    /// @param tokenAmount the token amount to pull (stETH: balance units)
+    /// manager only); ETH comes with the call instead (`msg.value` must be exactly `tokenAmount`, and zero for a
+    /// token: `LRTVaultValueMismatch`). `fromPosition`: the units come back from EigenLayer (a completed withdrawal),
+    /// so they leave `outsideUnits`; rewards arrive with it false.
+    /// @param asset a listed asset
+    /// @param tokenAmount the token amount to pull (stETH: balance units; ETH: wei sent with the call)
     /// @param from the delegator or the manager (rewards)
     /// @param fromPosition whether the units come back from a restaked or queued position
     /// @return units the accounting units that arrived
@@ -447,7 +453,7 @@ interface ILRTVault is IERC20 {
         uint256 tokenAmount,
         address from,
         bool fromPosition
-    ) external returns (uint256 units);
+    ) external payable returns (uint256 units);
 
     /* ----------------------------------------------------------------------------------------------------------- */
     /*                                                  ADMIN                                                       */
@@ -476,8 +482,9 @@ interface ILRTVault is IERC20 {
     function setBounds(address asset, uint16 maxRiseBpsPerDay, uint16 maxFallBps) external;
 
     /// @notice Sets the EigenLayer strategy `asset` restakes into (admin). Its underlying token must be the asset;
-    /// replacing a strategy needs the restaking manager to hold nothing in the old one. At most 4 assets restake.
-    /// @param asset a listed LST
+    /// ETH's is EigenLayer's beacon chain ETH strategy (native restaking: validators behind the delegators' pods).
+    /// Replacing a strategy needs the restaking manager to hold nothing in the old one. At most 4 assets restake.
+    /// @param asset a listed asset
     /// @param strategy its EigenLayer strategy (zero: stop restaking the asset)
     function setStrategy(address asset, IStrategy strategy) external;
 

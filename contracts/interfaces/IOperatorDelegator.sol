@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IStrategy} from "./external/eigenlayer/IStrategy.sol";
 import {IDelegationManagerTypes} from "./external/eigenlayer/IDelegationManager.sol";
+import {IValidatorKeyRegistry} from "./IValidatorKeyRegistry.sol";
 
 /// @title IOperatorDelegator
 /// @notice One EigenLayer staker account of lrt-vault, delegated to one operator. Deployed as a beacon proxy by the
@@ -20,6 +21,9 @@ interface IOperatorDelegator {
     error OperatorDelegatorOnlyManager(address caller);
     /// @notice A zero address was given to `initialize`.
     error OperatorDelegatorZeroAddress();
+    /// @notice ETH came from someone other than the vault or this delegator's pod.
+    /// @param sender who sent it
+    error OperatorDelegatorUnexpectedETH(address sender);
 
     /// @notice Delegates to `operator` (no approver signature: lrt-vault only uses operators without a delegation
     /// approver) and makes the manager the rewards claimer. The manager, the vault and the EigenLayer contracts are
@@ -73,4 +77,24 @@ interface IOperatorDelegator {
     /// @param token the token
     /// @param amount the exact allowance, in token units
     function approveVault(IERC20 token, uint256 amount) external;
+
+    /// @notice Stakes one validator per key, 32 of the ETH it holds each (the vault sent it in the same call), through
+    /// `EigenPodManager.stake`, with this delegator's pod as 0x01 withdrawal credentials (the first stake creates the
+    /// pod). The deposit contract refuses a key whose deposit data root does not match.
+    /// @param keys the validators' keys (pubkey, deposit signature, deposit data root)
+    function stakeValidators(IValidatorKeyRegistry.Key[] calldata keys) external;
+
+    /// @notice Sets the pod's proof submitter (creating the pod if it does not exist yet): the keeper account that
+    /// verifies withdrawal credentials, starts checkpoints and requests validator exits (EIP-7002) on the pod.
+    /// @param submitter the proof submitter (zero: only this delegator, which never submits proofs itself)
+    function setProofSubmitter(address submitter) external;
+
+    /// @notice Sends `amount` of the ETH it holds (a completed beacon chain ETH withdrawal) to the manager, which
+    /// puts it in the vault's buffer in the same call.
+    /// @param amount wei
+    function sendETH(uint256 amount) external;
+
+    /// @notice This delegator's EigenPod (or the address it will be created at).
+    /// @return the pod
+    function pod() external view returns (address);
 }

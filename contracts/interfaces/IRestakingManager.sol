@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ILRTVault} from "./ILRTVault.sol";
+import {IValidatorKeyRegistry} from "./IValidatorKeyRegistry.sol";
 import {IStrategy} from "./external/eigenlayer/IStrategy.sol";
 import {IDelegationManagerTypes} from "./external/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinatorTypes} from "./external/eigenlayer/IRewardsCoordinator.sol";
@@ -106,6 +107,19 @@ interface IRestakingManager {
     /// @param delegator the delegator
     /// @param operator its new operator
     event Redelegated(address indexed delegator, address indexed operator);
+    /// @notice Validators were staked with 32 ETH each from the vault through `delegator`'s pod.
+    /// @param delegator the delegator (the pod owner)
+    /// @param pubkeyHashes the validators' pubkey hashes (`sha256(pubkey || bytes16(0))`, EigenLayer's)
+    event ValidatorsStaked(address indexed delegator, bytes32[] pubkeyHashes);
+    /// @notice A staked validator's credentials were found verified by its pod (its ETH counts as shares now) and it
+    /// left the unverified list.
+    /// @param delegator the delegator
+    /// @param pubkeyHash the validator's pubkey hash
+    event ValidatorVerified(address indexed delegator, bytes32 pubkeyHash);
+    /// @notice The proof submitter of `delegator`'s pod was set.
+    /// @param delegator the delegator
+    /// @param submitter the proof submitter (the keeper)
+    event ProofSubmitterSet(address indexed delegator, address submitter);
 
     /// @notice Not one of our delegators.
     /// @param delegator the address given
@@ -153,6 +167,21 @@ interface IRestakingManager {
     /// @param pending its pending EigenLayer withdrawals
     /// @param allowed the most it may have for this action
     error RestakingManagerTooManyPending(address delegator, uint256 pending, uint256 allowed);
+    /// @notice ETH is staked in validators (`stakeValidators`), not restaked in a strategy.
+    error RestakingManagerNativeETH();
+    /// @notice The deposit contract's root is not the one the keeper checked the keys against: a deposit happened
+    /// since (possibly a front-run of one of the keys). Check again and retry.
+    /// @param expected the root the keeper checked
+    /// @param actual the deposit contract's root now
+    error RestakingManagerDepositRootMoved(bytes32 expected, bytes32 actual);
+    /// @notice Staking `count` more validators would leave more than `MAX_UNVERIFIED` unverified (`unverified` now):
+    /// verify credentials first.
+    /// @param unverified validators staked and not yet verified, over all delegators
+    /// @param count validators asked for
+    error RestakingManagerTooManyUnverified(uint256 unverified, uint256 count);
+    /// @notice ETH came from someone other than a delegator.
+    /// @param sender who sent it
+    error RestakingManagerUnexpectedETH(address sender);
 
     /// @notice Every asset with a strategy (in the vault's order, with its index) and its restaked and queued totals
     /// across delegators, in accounting units (converted with the asset's adapter), rounded down. Called by the
@@ -284,4 +313,49 @@ interface IRestakingManager {
     /// @param delegator the delegator
     /// @param operator the new operator (not zero, without a delegation approver)
     function redelegate(address delegator, address operator) external;
+
+    /* ----------------------------------------------------------------------------------------------------------- */
+    /*                                             NATIVE RESTAKING                                                 */
+    /* ----------------------------------------------------------------------------------------------------------- */
+
+    /// @notice Stakes one validator per key through `delegator`'s pod, 32 ETH each from the vault's buffer (never the
+    /// ETH pending requests were promised). The keys must be the delegator's next unused keys in the key registry
+    /// (which binds each to the pod's withdrawal credentials and uses it once). Keeper only.
+    /// @dev Refuses with `RestakingManagerDepositRootMoved` unless the deposit contract's root is `depositRoot`: the
+    /// keeper checks off chain, as of that root, that no key was deposited before (a front-run would send the 32 ETH
+    /// to a validator with someone else's credentials) and that each deposit signature verifies (an invalid one would
+    /// be ignored by the beacon chain and its ETH lost). The ETH counts in `positions()` from here until the pod
+    /// verifies the validator's credentials (then as beacon chain shares). Also refuses an unknown or undelegated
+    /// delegator, no keys, an ETH record with no strategy, a move away from the delegator's target, or more than
+    /// `MAX_UNVERIFIED` validators left unverified.
+    /// @param delegator the delegator whose pod the validators' credentials point at
+    /// @param keys the keys, in the registry's order
+    /// @param depositRoot the deposit contract's `get_deposit_root()` the keeper checked the keys against
+    function stakeValidators(
+        address delegator,
+        IValidatorKeyRegistry.Key[] calldata keys,
+        bytes32 depositRoot
+    ) external;
+
+    /// @notice Drops from `delegator`'s unverified list the validators its pod has verified (permissionless; the
+    /// valuation is the same before and after: a verified validator is counted as shares either way).
+    /// @param delegator the delegator
+    /// @return left validators still unverified
+    function pruneVerified(address delegator) external returns (uint256 left);
+
+    /// @notice Sets the proof submitter of `delegator`'s pod (creating the pod if needed): the keeper account that
+    /// verifies credentials, starts checkpoints and requests exits (EIP-7002) on the pod directly. Admin only.
+    /// @param delegator the delegator
+    /// @param submitter the keeper account (zero: none)
+    function setProofSubmitter(address delegator, address submitter) external;
+
+    /// @notice The pubkey hashes of `delegator`'s validators staked and not seen verified yet (some may be verified
+    /// since: `pruneVerified`).
+    /// @param delegator the delegator
+    /// @return the pubkey hashes
+    function unverifiedValidators(address delegator) external view returns (bytes32[] memory);
+
+    /// @notice ETH staked in validators whose credentials their pods have not verified yet (32 ETH each).
+    /// @return wei
+    function pendingStake() external view returns (uint256);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {BeaconProxy} from "@openzeppelin/contracts/proxy/beacon/BeaconProxy.sol";
 import {IRestakingManager} from "../interfaces/IRestakingManager.sol";
 import {IOperatorDelegator} from "../interfaces/IOperatorDelegator.sol";
 import {ILRTVault} from "../interfaces/ILRTVault.sol";
@@ -10,7 +11,8 @@ import {IDelegationManager} from "../interfaces/external/eigenlayer/IDelegationM
 import {IAllocationManager} from "../interfaces/external/eigenlayer/IAllocationManager.sol";
 import {RestakingManagerStorage} from "../RestakingManagerStorage.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {BPS, UNIT} from "./Constants.sol";
+import {IEigenPodManager, IEigenPod} from "../interfaces/external/eigenlayer/IEigenPod.sol";
+import {BPS, UNIT, ETH, BEACON_CHAIN_ETH_STRATEGY, VALIDATOR_DEPOSIT, MAX_UNVERIFIED_VALIDATORS} from "./Constants.sol";
 
 /// @title RestakingPositions
 /// @notice The restaking manager's reads of EigenLayer: the valuation `sync()` pays for (`positions`), the
@@ -34,7 +36,10 @@ library RestakingPositions {
     /* ----------------------------------------------------------------------------------------------------------- */
 
     /// @notice As `IRestakingManager.positions`: per restaked asset (the vault's order), the delegators' withdrawable
-    /// and queued shares summed, each sum converted once to tokens and then to units, every step rounded down.
+    /// and queued shares summed, each sum converted once to tokens and then to units, every step rounded down. ETH
+    /// (the beacon chain ETH strategy, shares are wei) also counts, as queued, the 32 ETH of every validator staked
+    /// whose credentials its pod has not verified yet: from the moment the ETH leaves the vault until the pod credits
+    /// it as shares, it is counted exactly once.
     function positions(Context memory c) public view returns (IRestakingManager.AssetPosition[] memory out) {
         (
             address[] memory assets,
@@ -59,7 +64,52 @@ library RestakingPositions {
                 toUnits(adapter, toTokens(list[s], withdrawable[s])),
                 toUnits(adapter, toTokens(list[s], queued[s]))
             );
+            if (address(list[s]) == BEACON_CHAIN_ETH_STRATEGY) out[s].queuedUnits += pendingStake(c);
         }
+    }
+
+    /// @notice The ETH of validators staked through the delegators' pods whose credentials are not verified yet:
+    /// 32 ETH for each of the delegators' unverified pubkey hashes that its pod still reports `INACTIVE`. Whoever
+    /// verifies a validator (the keeper as the pod's proof submitter, or the pod owner), its ETH moves from here to
+    /// the pod owner's shares in that same call, so nothing is counted twice or missed.
+    function pendingStake(Context memory c) public view returns (uint256 pending) {
+        RestakingManagerStorage.ManagerStorage storage $ = load();
+        if ($.unverifiedCount == 0) return 0;
+        IEigenPodManager podManager = IEigenPodManager(IDelegationManager(c.delegationManager).eigenPodManager());
+        uint256 count = $.delegatorCount;
+        for (uint256 d = 0; d < count; ++d) {
+            address delegator = $.delegators[d];
+            bytes32[] storage hashes = $.unverified[delegator];
+            uint256 n = hashes.length;
+            if (n == 0) continue;
+            IEigenPod pod = podManager.getPod(delegator);
+            for (uint256 i = 0; i < n; ++i) {
+                if (pod.validatorStatus(hashes[i]) == IEigenPod.VALIDATOR_STATUS.INACTIVE) pending += VALIDATOR_DEPOSIT;
+            }
+        }
+    }
+
+    /// @notice Drops from `delegator`'s unverified list every validator its pod has verified (they count as shares
+    /// now); returns how many stay unverified.
+    function pruneVerified(Context memory c, address delegator) public returns (uint256 left) {
+        RestakingManagerStorage.ManagerStorage storage $ = load();
+        bytes32[] storage hashes = $.unverified[delegator];
+        uint256 n = hashes.length;
+        if (n == 0) return 0;
+        IEigenPod pod = IEigenPodManager(IDelegationManager(c.delegationManager).eigenPodManager()).getPod(delegator);
+        uint256 i = 0;
+        while (i < n) {
+            if (pod.validatorStatus(hashes[i]) == IEigenPod.VALIDATOR_STATUS.INACTIVE) {
+                ++i;
+            } else {
+                emit IRestakingManager.ValidatorVerified(delegator, hashes[i]);
+                hashes[i] = hashes[n - 1];
+                hashes.pop();
+                --n;
+                --$.unverifiedCount;
+            }
+        }
+        return n;
     }
 
     /// @notice As `IRestakingManager.delegatorPositions`.
@@ -120,6 +170,8 @@ library RestakingPositions {
     /// @notice Whether any delegator still holds deposit shares of `strategy` or has a queued withdrawal from it.
     function inUse(Context memory c, address strategy) public view returns (bool) {
         RestakingManagerStorage.ManagerStorage storage $ = load();
+        // Validators staked and not yet verified hold ETH that only the beacon strategy's position counts.
+        if (strategy == BEACON_CHAIN_ETH_STRATEGY && $.unverifiedCount != 0) return true;
         IStrategy[] memory single = new IStrategy[](1);
         single[0] = IStrategy(strategy);
         IDelegationManager delegationManager = IDelegationManager(c.delegationManager);
@@ -159,18 +211,69 @@ library RestakingPositions {
         }
     }
 
+    /// @notice Reverts `RestakingManagerPreviousOperatorPending` while `delegator` has a withdrawal queued under its
+    /// previous operator: `slashedSince` watches the last two operators, so those must be done before a redelegation.
+    function checkPreviousOperatorDone(Context memory c, address delegator) public view {
+        address previous = IOperatorDelegator(delegator).previousOperator();
+        if (previous == address(0)) return;
+        (IDelegationManager.Withdrawal[] memory pending, ) = IDelegationManager(c.delegationManager)
+            .getQueuedWithdrawals(delegator);
+        for (uint256 w = 0; w < pending.length; ++w) {
+            if (pending[w].delegatedTo == previous) {
+                revert IRestakingManager.RestakingManagerPreviousOperatorPending(delegator, previous);
+            }
+        }
+    }
+
+    /// @notice The restaking manager's `stakeValidators` checks after the delegator's and the ETH strategy's: the
+    /// delegator is delegated, the deposit root is the one the keeper checked, room under `MAX_UNVERIFIED` (verified
+    /// validators pruned first) and the delegator's target. Returns the ETH the validators take.
+    function checkStake(
+        Context memory c,
+        address delegator,
+        uint256 targetBps,
+        uint256 count,
+        bytes32 depositRoot
+    ) public returns (uint256 amount) {
+        IDelegationManager delegationManager = IDelegationManager(c.delegationManager);
+        if (delegationManager.delegatedTo(delegator) == address(0)) {
+            revert IRestakingManager.RestakingManagerNotDelegated(delegator);
+        }
+        // The keeper checked off chain that no key was deposited before (a node operator front-running its own key
+        // with other withdrawal credentials) as of this deposit root: any deposit since moves it.
+        bytes32 root = IEigenPodManager(delegationManager.eigenPodManager()).ethPOS().get_deposit_root();
+        if (root != depositRoot) revert IRestakingManager.RestakingManagerDepositRootMoved(depositRoot, root);
+        pruneVerified(c, delegator);
+        uint256 unverified = load().unverifiedCount;
+        if (unverified + count > MAX_UNVERIFIED_VALIDATORS) {
+            revert IRestakingManager.RestakingManagerTooManyUnverified(unverified, count);
+        }
+        amount = count * VALIDATOR_DEPOSIT;
+        checkTarget(c, delegator, targetBps, ETH, amount);
+    }
+
+    /// @notice Deploys a delegator: a `BeaconProxy` of `beacon` whose constructor runs `initialize(operator)`
+    /// (EigenLayer's delegateTo and setClaimerFor). Runs in the manager (DELEGATECALL), which is the deployer, so the
+    /// manager's code does not carry the proxy's creation code.
+    function createDelegator(address beacon, address operator) public returns (address) {
+        return address(new BeaconProxy(beacon, abi.encodeCall(IOperatorDelegator.initialize, (operator))));
+    }
+
     /* ----------------------------------------------------------------------------------------------------------- */
     /*                                   HELPERS (inlined where they are used)                                       */
     /* ----------------------------------------------------------------------------------------------------------- */
 
-    /// @dev Tokens `shares` strategy shares are worth now, rounded down (no call for zero).
+    /// @dev Tokens `shares` strategy shares are worth now, rounded down (no call for zero; beacon chain ETH
+    /// strategy shares are wei).
     function toTokens(IStrategy strategy, uint256 shares) internal view returns (uint256) {
-        return shares == 0 ? 0 : strategy.sharesToUnderlyingView(shares);
+        if (shares == 0 || address(strategy) == BEACON_CHAIN_ETH_STRATEGY) return shares;
+        return strategy.sharesToUnderlyingView(shares);
     }
 
-    /// @dev Accounting units of `tokens`, rounded down by the asset's adapter (no call for zero).
+    /// @dev Accounting units of `tokens`, rounded down by the asset's adapter (no call for zero; ETH has no adapter:
+    /// its units are wei).
     function toUnits(IPriceAdapter adapter, uint256 tokens) internal view returns (uint256) {
-        return tokens == 0 ? 0 : adapter.toUnits(tokens);
+        return tokens == 0 || address(adapter) == address(0) ? tokens : adapter.toUnits(tokens);
     }
 
     /// @dev The delegators, in creation order.

@@ -11,7 +11,7 @@ import {IPriceAdapter} from "../interfaces/IPriceAdapter.sol";
 import {IRestakingManager} from "../interfaces/IRestakingManager.sol";
 import {IStrategy} from "../interfaces/external/eigenlayer/IStrategy.sol";
 import {ILidoShares} from "../interfaces/external/ILidoShares.sol";
-import {ETH, UNIT, BPS} from "./Constants.sol";
+import {ETH, UNIT, BPS, BEACON_CHAIN_ETH_STRATEGY} from "./Constants.sol";
 import {PriceBounds} from "./PriceBounds.sol";
 import {LRTVaultStorage} from "../LRTVaultStorage.sol";
 
@@ -145,12 +145,18 @@ library VaultAssets {
         emit ILRTVault.BoundsUpdated(asset, maxRiseBpsPerDay, maxFallBps);
     }
 
-    /// @notice Sets `asset`'s strategy; `manager` (zero: none) must hold nothing in the strategy it replaces.
+    /// @notice Sets `asset`'s strategy; `manager` (zero: none) must hold nothing in the strategy it replaces. ETH's
+    /// only strategy is EigenLayer's beacon chain ETH strategy (native restaking through EigenPods).
     function setStrategy(address asset, IStrategy strategy, address manager) public {
         LRTVaultStorage.VaultStorage storage $ = load();
-        if (asset == ETH || !known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
-        // A strategy with no code would answer nothing (and revert the call without a reason): refused the same way.
-        if (
+        if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        if (asset == ETH) {
+            if (address(strategy) != address(0) && address(strategy) != BEACON_CHAIN_ETH_STRATEGY) {
+                revert ILRTVault.LRTVaultStrategyMismatch(asset, strategy);
+            }
+        } else if (
+            // A strategy with no code would answer nothing (and revert the call without a reason): refused the same
+            // way (the beacon chain ETH strategy, which has none, among them).
             address(strategy) != address(0) &&
             (address(strategy).code.length == 0 || address(strategy.underlyingToken()) != asset)
         ) {
@@ -258,9 +264,11 @@ library VaultAssets {
                 emit ILRTVault.DepositsTripped(asset);
             }
             $.slots[asset] = slot;
-            if (i == 0) continue; // ETH: always priced at 1, never restaked
-            LRTVaultStorage.PriceSlot storage ps = $.prices[asset];
-            if (ps.price != price) ps.price = uint96(Math.min(price, type(uint96).max));
+            if (i != 0) {
+                // ETH is always priced at 1.
+                LRTVaultStorage.PriceSlot storage ps = $.prices[asset];
+                if (ps.price != price) ps.price = uint96(Math.min(price, type(uint96).max));
+            }
             LRTVaultStorage.AssetState storage st = $.states[asset];
             // Outside units come from EigenLayer share counts, far below 2^96.
             uint96 outside = uint96(Math.min(update.outsideUnits[i], type(uint96).max));
@@ -304,12 +312,13 @@ library VaultAssets {
         }
     }
 
-    /// @notice Moves `units` of a listed LST's buffer to a delegator for restaking, keeping what pending requests of
-    /// the asset were promised (`reserved`): restaking it would make them wait for an EigenLayer withdrawal.
+    /// @notice Moves `units` of a listed asset's buffer to a delegator for restaking (ETH: for its validators),
+    /// keeping what pending requests of the asset were promised (`reserved`): restaking it would make them wait for an
+    /// EigenLayer withdrawal.
     function release(address asset, uint256 units, address delegator, uint256 reserved) public {
         LRTVaultStorage.VaultStorage storage $ = load();
         if (units == 0) revert ILRTVault.LRTVaultZeroAmount(asset);
-        if (asset == ETH || !known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         uint256 available = checkpoint($, asset);
         uint256 free = available > reserved ? available - reserved : 0;
         if (units > free) revert ILRTVault.LRTVaultBufferReserved(asset, units, free);
@@ -321,8 +330,9 @@ library VaultAssets {
         send($, asset, delegator, units);
     }
 
-    /// @notice Pulls `tokenAmount` of a listed LST back from a delegator into the buffer; `fromPosition` when it left
-    /// a restaked position (it stops counting as outside units). Returns the units that arrived.
+    /// @notice Pulls `tokenAmount` of a listed asset back from a delegator into the buffer (ETH: sent with the call,
+    /// exactly `tokenAmount`); `fromPosition` when it left a restaked position (it stops counting as outside units).
+    /// Returns the units that arrived.
     function absorb(
         address asset,
         uint256 tokenAmount,
@@ -331,8 +341,11 @@ library VaultAssets {
     ) public returns (uint256 units) {
         LRTVaultStorage.VaultStorage storage $ = load();
         if (tokenAmount == 0) revert ILRTVault.LRTVaultZeroAmount(asset);
-        if (asset == ETH || !known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
-        units = pull(asset, tokenAmount, from, $.slots[asset].flags & FLAG_LIDO != 0);
+        if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        if (msg.value != (asset == ETH ? tokenAmount : 0)) {
+            revert ILRTVault.LRTVaultValueMismatch(asset == ETH ? tokenAmount : 0, msg.value);
+        }
+        units = asset == ETH ? tokenAmount : pull(asset, tokenAmount, from, $.slots[asset].flags & FLAG_LIDO != 0);
         LRTVaultStorage.AssetState storage st = $.states[asset];
         st.books.bufferCheckpoint = (checkpoint($, asset) + units).toUint112();
         if (fromPosition) {
@@ -477,8 +490,8 @@ library VaultAssets {
         indexes = new uint256[](count);
         adapters = new address[](count);
         uint256 k = 0;
-        for (uint256 i = 1; i < $.assets.length && k < count; ++i) {
-            address asset = $.assets[i];
+        for (uint256 i = 0; i < $.assets.length && k < count; ++i) {
+            address asset = i == 0 ? ETH : $.assets[i]; // ETH is always first
             LRTVaultStorage.AssetState storage st = $.states[asset];
             if (!st.books.restaked) continue;
             address strategy = address(st.restaking.strategy);

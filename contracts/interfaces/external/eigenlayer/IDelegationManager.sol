@@ -116,4 +116,7 @@ interface IDelegationManager is IDelegationManagerTypes, ISignatureUtilsMixinTyp
 
     /// @notice The AllocationManager this DelegationManager reads magnitudes from.
     function allocationManager() external view returns (address);
+
+    /// @notice The EigenPodManager, share manager of the beacon chain ETH strategy.
+    function eigenPodManager() external view returns (address);
 }
