@@ -185,7 +185,8 @@ contract ValidatorKeyRegistry is Initializable, AccessManagedUpgradeable, UUPSUp
         }
         h = DepositData.pubkeyHash(k.pubkey);
         bytes32 expected = DepositData.root(k.pubkey, k.signature, credentials, DepositData.STAKE_GWEI);
-        if (k.depositDataRoot != expected) revert ValidatorKeyRegistryBadDepositDataRoot(h, k.depositDataRoot, expected);
+        if (k.depositDataRoot != expected)
+            revert ValidatorKeyRegistryBadDepositDataRoot(h, k.depositDataRoot, expected);
         Record storage r = $.records[h];
         // A key queued (earlier in this batch too), used or removed has a record, whose delegator is never zero.
         if (r.delegator != address(0)) revert ValidatorKeyRegistryKeyExists(h);

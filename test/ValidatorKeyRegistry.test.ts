@@ -514,7 +514,10 @@ describe("ValidatorKeyRegistry", function () {
       const { registry, signers, podA } = f;
       const A = signers.delegatorA;
       expect(await registry.credentialsOf(A)).to.equal(podWithdrawalCredentials(podA));
-      expect(await registry.links()).to.deep.equal([signers.manager.address, await f.pods.eigenPodManager.getAddress()]);
+      expect(await registry.links()).to.deep.equal([
+        signers.manager.address,
+        await f.pods.eigenPodManager.getAddress(),
+      ]);
       const keys = f.keysFor([0, 1, 2]);
       const tx = registry.connect(signers.operatorA).submitKeys(A, keys);
       for (const [i, k] of keys.entries()) {
@@ -624,7 +627,11 @@ describe("ValidatorKeyRegistry", function () {
         .to.emit(pods.depositContract, "DepositEvent")
         .withArgs(k.pubkey, podWithdrawalCredentials(podA), "0x0040597307000000", k.signature, "0x0000000000000000");
       // The beacon chain takes it: the BLS signature verifies, a validator with the pod's credentials appears.
-      const index = chain.deposit({ ...k, withdrawalCredentials: podWithdrawalCredentials(podA), amountGwei: STAKE_GWEI });
+      const index = chain.deposit({
+        ...k,
+        withdrawalCredentials: podWithdrawalCredentials(podA),
+        amountGwei: STAKE_GWEI,
+      });
       expect(index).to.not.equal(undefined);
       expect(chain.validator(index!).withdrawalCredentials).to.equal(podWithdrawalCredentials(podA));
     });
