@@ -23,6 +23,7 @@ import {
 } from "../scripts/lib/keys";
 import { deployKeyRegistryFixture, type KeyRegistryFixture } from "./fixtures/keys";
 import { deployProxy } from "./fixtures/vault";
+import { expectUpgradeSafe } from "./helpers/upgrades";
 import { shouldBehaveLikeInitializeOnce, shouldBehaveLikeRestricted, shouldBehaveLikeUUPS } from "./common/behaviours";
 
 const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
@@ -711,6 +712,23 @@ describe("ValidatorKeyRegistry: shared behaviours", function () {
     await f.registry.connect(f.signers.manager).consumeKeys(f.signers.delegatorA, [keys[0]]);
     return f;
   }
+
+  it("keeps its state in the ERC-7201 namespace lrt.storage.ValidatorKeyRegistry, and is upgrade-safe", async function () {
+    const f = await loadFixture(withState);
+    const { registry, signers } = f;
+    const coder = ethers.AbiCoder.defaultAbiCoder();
+    const id = BigInt(ethers.id("lrt.storage.ValidatorKeyRegistry")) - 1n;
+    const base = BigInt(ethers.keccak256(coder.encode(["uint256"], [id]))) & ~0xffn;
+    // queues (the namespace's first mapping): nodeOperator, used (uint48), queued (uint48) packed in one slot.
+    const queueSlot = ethers.keccak256(coder.encode(["address", "uint256"], [signers.delegatorA.address, base]));
+    const word = BigInt(await ethers.provider.getStorage(registry, queueSlot));
+    expect(ethers.getAddress(ethers.toBeHex(word & (2n ** 160n - 1n), 20))).to.equal(signers.operatorA.address);
+    expect([(word >> 160n) & (2n ** 48n - 1n), word >> 208n]).to.deep.equal([1n, 1n]);
+    await expectUpgradeSafe("ValidatorKeyRegistry", await registry.getAddress(), [
+      signers.manager.address,
+      await f.pods.eigenPodManager.getAddress(),
+    ]);
+  });
 
   shouldBehaveLikeRestricted("ValidatorKeyRegistry", ["adminRemoveKeys", "setNodeOperator"], async () => {
     const f = await loadFixture(withState);
