@@ -337,7 +337,10 @@ contract RestakingManager is
         // The keys go on to the registry and the delegator as they came: the array's encoding is copied, not decoded
         // and encoded again (which would not fit the manager's size).
         bytes32[] memory hashes = abi.decode(
-            _forwardKeys(address(_keyRegistry), abi.encodeWithSelector(IValidatorKeyRegistry.consumeKeys.selector, delegator, 0x40)),
+            _forwardKeys(
+                address(_keyRegistry),
+                abi.encodeWithSelector(IValidatorKeyRegistry.consumeKeys.selector, delegator, 0x40)
+            ),
             (bytes32[])
         );
         ManagerStorage storage $ = RestakingPositions.load();
@@ -394,9 +397,10 @@ contract RestakingManager is
         uint256[] memory before = new uint256[](n);
         for (uint256 j = 0; j < n; ++j) {
             // Beacon chain ETH is paid as ETH out of the delegator's pod (EigenLayer ignores the token given).
-            tokens[j] = address(withdrawal.strategies[j]) == BEACON_CHAIN_ETH_STRATEGY
-                ? IERC20(ETH)
-                : withdrawal.strategies[j].underlyingToken();
+            tokens[j] =
+                address(withdrawal.strategies[j]) == BEACON_CHAIN_ETH_STRATEGY
+                    ? IERC20(ETH)
+                    : withdrawal.strategies[j].underlyingToken();
             before[j] = _balance(tokens[j], delegator);
         }
         IOperatorDelegator(delegator).completeWithdrawal(withdrawal, tokens);

@@ -260,10 +260,15 @@ export function buildRestaking(
   const beacon = m.contract("UpgradeableBeacon", [delegatorImpl, deployer], { id: "OperatorDelegatorBeacon" });
   // The manager's EigenLayer reads (valuation, positions, slash watch) live in a linked library (DELEGATECALL).
   const positions = m.library("RestakingPositions");
-  const managerImpl = m.contract("RestakingManager", [core.links, { ...eigenLayer, delegatorBeacon: beacon }], {
-    id: "RestakingManagerImpl",
-    libraries: { RestakingPositions: positions },
-  });
+  // No key registry yet: native restaking is added by an upgrade that links one (`test/fixtures/native.ts`).
+  const managerImpl = m.contract(
+    "RestakingManager",
+    [core.links, { ...eigenLayer, delegatorBeacon: beacon }, ethers.ZeroAddress],
+    {
+      id: "RestakingManagerImpl",
+      libraries: { RestakingPositions: positions },
+    },
+  );
   const manager = upgradeProxy(m, "RestakingManager", core.managerProxy, managerImpl, [
     core.accessManager,
     rewardsRecipient,

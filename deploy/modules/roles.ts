@@ -8,6 +8,7 @@ export const ROLE_FUNCTIONS = {
       "restake(address,address,uint256)",
       "queueWithdrawal(address,address,uint256)",
       "claimRewards(address,(uint32,uint32,bytes,(address,bytes32),uint32[],bytes[],(address,uint256)[]))",
+      "stakeValidators(address,(bytes,bytes,bytes32)[],bytes32)",
     ],
   },
   pauser: {

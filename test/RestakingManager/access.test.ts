@@ -61,7 +61,7 @@ async function listed(s: Suite, tokens: (keyof Suite["tokens"])[]): Promise<stri
 
 /** A manager implementation built with the suite's links (what the suite's proxy runs). */
 async function managerImplementation(s: Suite): Promise<RestakingManager> {
-  return (await managerFactory(s)).deploy(await suiteLinks(s), await eigenLayerLinks(s));
+  return (await managerFactory(s)).deploy(await suiteLinks(s), await eigenLayerLinks(s), ZeroAddress);
 }
 
 describe("RestakingManager and OperatorDelegator: access and configuration", function () {
@@ -191,23 +191,28 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
       const suite = await suiteLinks(s);
       const eigen = await eigenLayerLinks(s);
       // The constructor reads the vault, the three EigenLayer contracts and the beacon: a zero in any is refused.
-      await expect(factory.deploy({ ...suite, vault: ZeroAddress }, eigen), "vault").to.be.revertedWithCustomError(
-        factory,
-        "RestakingManagerZeroInput",
-      );
+      await expect(
+        factory.deploy({ ...suite, vault: ZeroAddress }, eigen, ZeroAddress),
+        "vault",
+      ).to.be.revertedWithCustomError(factory, "RestakingManagerZeroInput");
       for (const key of Object.keys(eigen) as (keyof EigenLayerLinks)[]) {
-        await expect(factory.deploy(suite, { ...eigen, [key]: ZeroAddress }), key).to.be.revertedWithCustomError(
-          factory,
-          "RestakingManagerZeroInput",
-        );
+        await expect(
+          factory.deploy(suite, { ...eigen, [key]: ZeroAddress }, ZeroAddress),
+          key,
+        ).to.be.revertedWithCustomError(factory, "RestakingManagerZeroInput");
       }
       // The suite's other links are not read by the manager: zeros there are accepted.
-      await factory.deploy({ ...suite, accountant: ZeroAddress, queue: ZeroAddress, manager: ZeroAddress }, eigen);
+      await factory.deploy(
+        { ...suite, accountant: ZeroAddress, queue: ZeroAddress, manager: ZeroAddress },
+        eigen,
+        ZeroAddress,
+      );
       // The AllocationManager is not a link: the constructor asks the DelegationManager for it, so a DelegationManager
       // address without code (an EOA) fails the construction.
-      await expect(factory.deploy(suite, { ...eigen, delegationManager: s.signers.stranger.address })).to.be.reverted;
+      await expect(factory.deploy(suite, { ...eigen, delegationManager: s.signers.stranger.address }, ZeroAddress)).to
+        .be.reverted;
 
-      const impl = await factory.deploy(suite, eigen);
+      const impl = await factory.deploy(suite, eigen, ZeroAddress);
       await expect(impl.initialize(s.accessManager, s.signers.rewardsRecipient)).to.be.revertedWithCustomError(
         impl,
         "InvalidInitialization",

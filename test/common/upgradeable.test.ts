@@ -101,12 +101,16 @@ const CONTRACTS = {
       });
       const [, eigenLayer] = await s.manager.links();
       return (
-        await factory.deploy(await links(s), {
-          strategyManager: eigenLayer.strategyManager,
-          delegationManager: eigenLayer.delegationManager,
-          rewardsCoordinator: eigenLayer.rewardsCoordinator,
-          delegatorBeacon: eigenLayer.delegatorBeacon,
-        })
+        await factory.deploy(
+          await links(s),
+          {
+            strategyManager: eigenLayer.strategyManager,
+            delegationManager: eigenLayer.delegationManager,
+            rewardsCoordinator: eigenLayer.rewardsCoordinator,
+            delegatorBeacon: eigenLayer.delegatorBeacon,
+          },
+          ethers.ZeroAddress,
+        )
       ).getAddress();
     },
     state: async (s: Suite) => [await s.manager.delegators(), await s.manager.rewardsRecipient()],
