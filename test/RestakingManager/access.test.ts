@@ -363,10 +363,10 @@ describe("RestakingManager and OperatorDelegator: access and configuration", fun
       await expect(s.vault.setStrategy(ZeroAddress, s.strategies[1]))
         .to.be.revertedWithCustomError(s.vault, "LRTVaultUnsupportedAsset")
         .withArgs(ZeroAddress);
-      // ETH never restakes.
+      // ETH restakes only natively: its one strategy is EigenLayer's beacon chain ETH strategy.
       await expect(s.vault.setStrategy(ETH, s.strategies[1]))
-        .to.be.revertedWithCustomError(s.vault, "LRTVaultUnsupportedAsset")
-        .withArgs(ETH);
+        .to.be.revertedWithCustomError(s.vault, "LRTVaultStrategyMismatch")
+        .withArgs(ETH, s.strategies[1]);
       await expect(s.vault.setStrategy(s.tokens.cbETH, s.strategies[1]))
         .to.be.revertedWithCustomError(s.vault, "LRTVaultStrategyMismatch")
         .withArgs(s.tokens.cbETH, s.strategies[1]);

@@ -91,6 +91,8 @@ const CONTRACTS = {
       "restake",
       "queueWithdrawal",
       "claimRewards",
+      "stakeValidators",
+      "setProofSubmitter",
     ],
     contract: (s: Suite) => s.manager,
     init: async (s: Suite) => [await s.accessManager.getAddress(), s.signers.rewardsRecipient.address],
@@ -141,7 +143,16 @@ for (const [name, spec] of Object.entries(CONTRACTS)) {
 }
 
 describe("OperatorDelegator: manager-only functions and initialize once", function () {
-  const MANAGER_ONLY = ["deposit", "queueWithdrawal", "completeWithdrawal", "redelegate", "approveVault"];
+  const MANAGER_ONLY = [
+    "deposit",
+    "queueWithdrawal",
+    "completeWithdrawal",
+    "redelegate",
+    "approveVault",
+    "stakeValidators",
+    "setProofSubmitter",
+    "sendETH",
+  ];
 
   it("lists every manager-only function of the source", function () {
     expect([...MANAGER_ONLY].sort()).to.deep.equal(guardedInSource("OperatorDelegator", "onlyManager"));
