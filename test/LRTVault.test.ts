@@ -20,7 +20,7 @@ import {
   StrategyBase__factory,
   WithdrawalQueue__factory,
 } from "../typechain-types";
-import { EIGEN_DELAYS, deployStrategy } from "../scripts/lib/eigenlayer";
+import { BEACON_CHAIN_ETH_STRATEGY, EIGEN_DELAYS, deployStrategy } from "../scripts/lib/eigenlayer";
 import { pricedVaultFixture, replayPriced, PRICED } from "./fixtures/priced";
 import type { PricedFixture } from "./fixtures/priced";
 import { QUEUE_DEPOSITS, deployQueueFixture } from "./fixtures/queue";
@@ -1501,7 +1501,7 @@ describe("LRTVault", function () {
       // A per-unit price beyond the slot's 72 bits, or a price beyond 96 bits, closes the asset's deposits (stored
       // per-unit 0; the price capped at 2^96 - 1); nothing reverts. WETH's 5 outside units (restaked or queued, as
       // the manager reported them) are stored as given; the buffer and the headroom do not move. ETH is always
-      // priced at 1 and never restaked: its entries are ignored. A trip halts the asset's deposits; the fee is minted
+      // priced at 1 (its price entry is ignored); its outside units (validators, natively restaked) are stored too. A trip halts the asset's deposits; the fee is minted
       // to the treasury given.
       const absurd = {
         ...update,
@@ -1541,7 +1541,7 @@ describe("LRTVault", function () {
       ]);
       expect((await f.vault.route(weth)).outside).to.equal(5n);
       const e = await f.vault.assetInfo(ETH);
-      expect([e.price, e.outsideUnits, e.headroom]).to.deep.equal([WAD, 0n, l.headroom.get("ETH")]);
+      expect([e.price, e.outsideUnits, e.headroom]).to.deep.equal([WAD, 7n, l.headroom.get("ETH")]);
       expect((await f.vault.assetInfo(stETH)).tripped).to.equal(true);
       for (const [key, asset] of [
         ["rETH", rETH],
@@ -1661,14 +1661,23 @@ describe("LRTVault", function () {
       await expect(vault.absorbFromDelegator(rETH, 0n, delegator.address, true))
         .to.be.revertedWithCustomError(f.vault, "LRTVaultZeroAmount")
         .withArgs(rETH);
-      for (const asset of [ETH, f.signers.bob.address]) {
-        await expect(vault.releaseToDelegator(asset, 1n, delegator.address))
-          .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
-          .withArgs(asset);
-        await expect(vault.absorbFromDelegator(asset, 1n, delegator.address, false))
-          .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
-          .withArgs(asset);
-      }
+      const bob = f.signers.bob.address;
+      await expect(vault.releaseToDelegator(bob, 1n, delegator.address))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+        .withArgs(bob);
+      await expect(vault.absorbFromDelegator(bob, 1n, delegator.address, false))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+        .withArgs(bob);
+      // ETH comes back with the call, exactly the amount; a token's absorb carries no ETH.
+      await expect(vault.absorbFromDelegator(ETH, 1n, delegator.address, false))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultValueMismatch")
+        .withArgs(1n, 0n);
+      await expect(vault.absorbFromDelegator(ETH, 2n, delegator.address, false, { value: 1n }))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultValueMismatch")
+        .withArgs(2n, 1n);
+      await expect(vault.absorbFromDelegator(rETH, 1n, delegator.address, false, { value: 1n }))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultValueMismatch")
+        .withArgs(0n, 1n);
       // With nothing promised to the queue, the whole buffer is free, and no more.
       const buffer = l.buffer.get("rETH")!;
       await expect(vault.releaseToDelegator(rETH, buffer + 1n, delegator.address))
@@ -2193,11 +2202,16 @@ describe("LRTVault", function () {
       await expect(f.vault.setStrategy(cbETH, f.signers.bob.address))
         .to.be.revertedWithCustomError(f.vault, "LRTVaultStrategyMismatch")
         .withArgs(cbETH, f.signers.bob.address);
-      for (const asset of [ETH, f.signers.bob.address]) {
-        await expect(f.vault.setStrategy(asset, f.strategies.weth))
-          .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
-          .withArgs(asset);
-      }
+      await expect(f.vault.setStrategy(f.signers.bob.address, f.strategies.weth))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+        .withArgs(f.signers.bob.address);
+      // ETH's only strategy is EigenLayer's beacon chain ETH strategy (native restaking), which no LST may take.
+      await expect(f.vault.setStrategy(ETH, f.strategies.weth))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultStrategyMismatch")
+        .withArgs(ETH, f.strategies.weth);
+      await expect(f.vault.setStrategy(weth, BEACON_CHAIN_ETH_STRATEGY))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultStrategyMismatch")
+        .withArgs(weth, BEACON_CHAIN_ETH_STRATEGY);
       // No strategy to drop.
       await expect(f.vault.setStrategy(weth, ZeroAddress))
         .to.be.revertedWithCustomError(f.vault, "LRTVaultNoChange")
