@@ -11,7 +11,7 @@ import {IStrategy} from "./interfaces/external/eigenlayer/IStrategy.sol";
 import {IStrategyManager} from "./interfaces/external/eigenlayer/IStrategyManager.sol";
 import {IDelegationManager} from "./interfaces/external/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinator} from "./interfaces/external/eigenlayer/IRewardsCoordinator.sol";
-import {IEigenPodManager, IEigenPod} from "./interfaces/external/eigenlayer/IEigenPod.sol";
+import {IEigenPodManager} from "./interfaces/external/eigenlayer/IEigenPod.sol";
 import {IValidatorKeyRegistry} from "./interfaces/IValidatorKeyRegistry.sol";
 import {VALIDATOR_DEPOSIT} from "./libraries/Constants.sol";
 import {ISignatureUtilsMixinTypes} from "./interfaces/external/eigenlayer/ISignatureUtilsMixin.sol";

@@ -16,9 +16,8 @@ import {IStrategyManager} from "./interfaces/external/eigenlayer/IStrategyManage
 import {IDelegationManager} from "./interfaces/external/eigenlayer/IDelegationManager.sol";
 import {IRewardsCoordinator} from "./interfaces/external/eigenlayer/IRewardsCoordinator.sol";
 import {IAllocationManager} from "./interfaces/external/eigenlayer/IAllocationManager.sol";
-import {IEigenPodManager} from "./interfaces/external/eigenlayer/IEigenPod.sol";
 import {IValidatorKeyRegistry} from "./interfaces/IValidatorKeyRegistry.sol";
-import {BPS, ETH, BEACON_CHAIN_ETH_STRATEGY, VALIDATOR_DEPOSIT} from "./libraries/Constants.sol";
+import {BPS, ETH, BEACON_CHAIN_ETH_STRATEGY} from "./libraries/Constants.sol";
 import {RestakingPositions} from "./libraries/RestakingPositions.sol";
 import {RestakingManagerStorage} from "./RestakingManagerStorage.sol";
 import {LRTLinks} from "./interfaces/LRTLinks.sol";

@@ -31,7 +31,9 @@ interface IEigenPodManager {
 
 /// @notice The parts of EigenLayer v1.12's `IEigenPod` that lrt-vault calls.
 interface IEigenPod {
-    /// @notice A validator's state in the pod: not proven, proven (restaked), or exited and checkpointed.
+    /// @notice A validator's state in the pod: not proven, proven (restaked), or exited and checkpointed (EigenLayer's
+    /// own name, kept for the ABI).
+    // solhint-disable-next-line contract-name-capwords
     enum VALIDATOR_STATUS {
         INACTIVE,
         ACTIVE,
