@@ -6,6 +6,7 @@ import { parseEther, sha256, concat } from "ethers";
 import { BEACON_CHAIN_ETH_STRATEGY, EIGEN_DELAYS } from "../../scripts/lib/eigenlayer";
 import { asWithdrawal } from "../../scripts/lib/withdrawal";
 import { ETH } from "../../scripts/lib/constants";
+import { podCredentials } from "../../scripts/lib/native";
 import { checkpoint, deployNativeFixture, postNextRoot, type NativeFixture } from "../fixtures/native";
 
 /**
