@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { parseEther, sha256, concat } from "ethers";
-import { BEACON_CHAIN_ETH_STRATEGY, EIGEN_DELAYS } from "../../scripts/lib/eigenlayer";
+import { BEACON_CHAIN_ETH_STRATEGY, EIGEN_DELAYS, deployAVS } from "../../scripts/lib/eigenlayer";
 import { asWithdrawal } from "../../scripts/lib/withdrawal";
 import { ETH } from "../../scripts/lib/constants";
 import { podCredentials } from "../../scripts/lib/native";
@@ -191,6 +191,51 @@ describe("RestakingManager: native restaking (EigenPods)", function () {
       expect(await totalValue(f)).to.equal(before - (2n * VALIDATOR - expected));
       await f.s.accountant.sync();
       expect(await f.s.vault.getRate()).to.be.lessThan(rate);
+    });
+  });
+
+  describe("operator and beacon slashing together", function () {
+    it("withdrawable beacon shares = deposit shares x (operator max magnitude x beacon slashing factor), to the wei", async function () {
+      const { f, indices } = await verified();
+      const { s } = f;
+      const operator = s.operators[0];
+      // The delegator's operator also allocates half its beacon chain ETH magnitude to a second AVS.
+      const avs = await deployAVS(s.el, s.signers.admin, 2, [BEACON_CHAIN_ETH_STRATEGY]);
+      const set = { avs: await avs.getAddress(), id: 2 };
+      const allocated = WAD / 2n;
+      await s.el.allocationManager
+        .connect(operator)
+        .modifyAllocations(operator, [
+          { operatorSet: set, strategies: [BEACON_CHAIN_ETH_STRATEGY], newMagnitudes: [allocated] },
+        ]);
+      await s.el.allocationManager
+        .connect(operator)
+        .registerForOperatorSets(operator, { avs: set.avs, operatorSetIds: [2], data: "0x" });
+      await mine(2);
+      await s.accountant.sync();
+      const before = await totalValue(f);
+      const [, slashedSince] = await s.accountant.freshness();
+      expect(slashedSince).to.equal(false);
+
+      // 1. The AVS slashes 30% of the allocation: max magnitude WAD - ceil(allocated * 0.3).
+      const wad = (WAD * 3n) / 10n;
+      await avs.slash(operator, 2, [BEACON_CHAIN_ETH_STRATEGY], [wad], "operator slash");
+      const maxMagnitude = WAD - (allocated * wad + WAD - 1n) / WAD;
+      const [, afterOperatorSlash] = await s.accountant.freshness();
+      expect(afterOperatorSlash).to.equal(true);
+      const deposit = 2n * VALIDATOR;
+      const mulWad = (a: bigint, b: bigint) => (a * b) / WAD;
+      expect(await beaconShares(f)).to.equal(mulWad(deposit, maxMagnitude));
+
+      // 2. The beacon chain slashes a validator; the checkpoint lowers the beacon slashing factor.
+      f.chain.slash(indices[1], { penaltyGwei: 2_000_000_000 });
+      await checkpoint(f, indices);
+      const nowWei = indices.reduce((sum, i) => sum + BigInt(f.chain.balanceGwei(i)), 0n) * GWEI;
+      const factor = (WAD * nowWei) / deposit;
+      const expected = mulWad(deposit, mulWad(maxMagnitude, factor));
+      expect(await beaconShares(f)).to.equal(expected);
+      expect(await totalValue(f)).to.equal(before - (deposit - expected));
+      expect(await ethPosition(f)).to.deep.equal({ withdrawable: expected, queued: 0n });
     });
   });
 
