@@ -368,6 +368,11 @@ contract RestakingManager is
     }
 
     /// @inheritdoc IRestakingManager
+    function writeOffUnverified(address delegator, bytes32 pubkeyHash) external restricted nonReentrant {
+        RestakingPositions.writeOffUnverified(delegator, pubkeyHash);
+    }
+
+    /// @inheritdoc IRestakingManager
     function unverifiedValidators(address delegator) external view returns (bytes32[] memory) {
         return RestakingPositions.load().unverified[delegator];
     }

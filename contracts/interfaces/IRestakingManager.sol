@@ -116,6 +116,11 @@ interface IRestakingManager {
     /// @param delegator the delegator
     /// @param pubkeyHash the validator's pubkey hash
     event ValidatorVerified(address indexed delegator, bytes32 pubkeyHash);
+    /// @notice A staked validator that can never be verified (front-run with other credentials) was written off: its
+    /// 32 ETH no longer counts, and the next sync books the loss.
+    /// @param delegator the delegator
+    /// @param pubkeyHash the validator's pubkey hash
+    event ValidatorWrittenOff(address indexed delegator, bytes32 pubkeyHash);
     /// @notice The proof submitter of `delegator`'s pod was set.
     /// @param delegator the delegator
     /// @param submitter the proof submitter (the keeper)
@@ -179,6 +184,10 @@ interface IRestakingManager {
     /// @param unverified validators staked and not yet verified, over all delegators
     /// @param count validators asked for
     error RestakingManagerTooManyUnverified(uint256 unverified, uint256 count);
+    /// @notice `pubkeyHash` is not in `delegator`'s unverified list.
+    /// @param delegator the delegator
+    /// @param pubkeyHash the pubkey hash given
+    error RestakingManagerUnknownValidator(address delegator, bytes32 pubkeyHash);
     /// @notice ETH came from someone other than a delegator.
     /// @param sender who sent it
     error RestakingManagerUnexpectedETH(address sender);
@@ -348,6 +357,13 @@ interface IRestakingManager {
     /// @param delegator the delegator
     /// @param submitter the keeper account (zero: none)
     function setProofSubmitter(address delegator, address submitter) external;
+
+    /// @notice Writes off a validator staked through `delegator` that can never be verified (its key was front-run
+    /// with other withdrawal credentials, which the keeper's checks exist to prevent): its 32 ETH stops counting and
+    /// the next sync books the loss. Admin only; a validator its pod verifies later counts as shares again then.
+    /// @param delegator the delegator
+    /// @param pubkeyHash the validator's pubkey hash (in `unverifiedValidators(delegator)`)
+    function writeOffUnverified(address delegator, bytes32 pubkeyHash) external;
 
     /// @notice The pubkey hashes of `delegator`'s validators staked and not seen verified yet (some may be verified
     /// since: `pruneVerified`).

@@ -225,6 +225,22 @@ library RestakingPositions {
         }
     }
 
+    /// @notice As `IRestakingManager.writeOffUnverified`: drops `pubkeyHash` from `delegator`'s unverified list.
+    function writeOffUnverified(address delegator, bytes32 pubkeyHash) public {
+        RestakingManagerStorage.ManagerStorage storage $ = load();
+        bytes32[] storage hashes = $.unverified[delegator];
+        uint256 n = hashes.length;
+        for (uint256 i = 0; i < n; ++i) {
+            if (hashes[i] != pubkeyHash) continue;
+            hashes[i] = hashes[n - 1];
+            hashes.pop();
+            --$.unverifiedCount;
+            emit IRestakingManager.ValidatorWrittenOff(delegator, pubkeyHash);
+            return;
+        }
+        revert IRestakingManager.RestakingManagerUnknownValidator(delegator, pubkeyHash);
+    }
+
     /// @notice The restaking manager's `stakeValidators` checks after the delegator's and the ETH strategy's: the
     /// delegator is delegated, the deposit root is the one the keeper checked, room under `MAX_UNVERIFIED` (verified
     /// validators pruned first) and the delegator's target. Returns the ETH the validators take.

@@ -132,6 +132,25 @@ describe("RestakingManager: native restaking (EigenPods)", function () {
       expect(await f.s.manager.pendingStake()).to.equal(0n);
     });
 
+    it("a validator that can never be verified is written off by the admin only: its 32 ETH stops counting", async function () {
+      const { f, keys } = await staked();
+      const hash = pubkeyHash(keys[0].pubkey);
+      const before = await totalValue(f);
+      await expect(
+        f.s.manager.connect(f.s.signers.keeper).writeOffUnverified(f.delegator, hash),
+      ).to.be.revertedWithCustomError(f.s.manager, "AccessManagedUnauthorized");
+      const unknown = pubkeyHash(f.keysFor([7])[0].pubkey);
+      await expect(f.s.manager.connect(f.s.signers.admin).writeOffUnverified(f.delegator, unknown))
+        .to.be.revertedWithCustomError(f.s.manager, "RestakingManagerUnknownValidator")
+        .withArgs(f.delegator, unknown);
+      await expect(f.s.manager.connect(f.s.signers.admin).writeOffUnverified(f.delegator, hash))
+        .to.emit(f.s.manager, "ValidatorWrittenOff")
+        .withArgs(f.delegator, hash);
+      expect(await f.s.manager.pendingStake()).to.equal(VALIDATOR);
+      expect(await f.s.manager.unverifiedValidators(f.delegator)).to.deep.equal([pubkeyHash(keys[1].pubkey)]);
+      expect(await totalValue(f)).to.equal(before - VALIDATOR);
+    });
+
     it("only the vault and the pod may send a delegator ETH, only delegators the manager", async function () {
       const f = await loadFixture(deployNativeFixture);
       const stranger = f.s.signers.stranger;

@@ -93,6 +93,7 @@ const CONTRACTS = {
       "claimRewards",
       "stakeValidators",
       "setProofSubmitter",
+      "writeOffUnverified",
     ],
     contract: (s: Suite) => s.manager,
     init: async (s: Suite) => [await s.accessManager.getAddress(), s.signers.rewardsRecipient.address],
