@@ -550,7 +550,8 @@ describe("LRTAccountant", function () {
               .and.to.equal(l.supply);
           }
         }),
-        { numRuns: INVARIANT_RUNS, seed: 20_251_126 },
+        // At least 20 runs: with this seed fewer meet no loss sync, and the path check below would fail.
+        { numRuns: Math.max(20, INVARIANT_RUNS), seed: 20_251_126 },
       );
       for (const [path, count] of Object.entries(seen)) {
         if (path !== "tripped") expect(count, path).to.be.greaterThan(0);
