@@ -6,12 +6,7 @@ import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/U
 import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
 import {IValidatorKeyRegistry} from "./interfaces/IValidatorKeyRegistry.sol";
 import {DepositData} from "./libraries/DepositData.sol";
-
-/// @notice The one EigenPodManager function the registry calls (EigenLayer v1.12 `getPod`: the owner's pod, or the
-/// CREATE2 address it will have; the ABI returns `IEigenPod`, an address).
-interface IEigenPodManagerPods {
-    function getPod(address podOwner) external view returns (address);
-}
+import {IEigenPodManager} from "./interfaces/external/eigenlayer/IEigenPod.sol";
 
 /// @title ValidatorKeyRegistry
 /// @notice Per-delegator queues of validator keys, each bound at submission to the delegator's EigenPod. See
@@ -25,7 +20,7 @@ contract ValidatorKeyRegistry is Initializable, AccessManagedUpgradeable, UUPSUp
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     address private immutable _manager;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
-    IEigenPodManagerPods private immutable _eigenPodManager;
+    IEigenPodManager private immutable _eigenPodManager;
 
     /// @dev A delegator's queue: keys `[0, used)` were consumed, `[used, used + queued)` wait.
     struct Queue {
@@ -57,7 +52,7 @@ contract ValidatorKeyRegistry is Initializable, AccessManagedUpgradeable, UUPSUp
     constructor(address manager, address eigenPodManager) {
         if (manager == address(0) || eigenPodManager == address(0)) revert ValidatorKeyRegistryZeroAddress();
         _manager = manager;
-        _eigenPodManager = IEigenPodManagerPods(eigenPodManager);
+        _eigenPodManager = IEigenPodManager(eigenPodManager);
         _disableInitializers();
     }
 
@@ -86,7 +81,7 @@ contract ValidatorKeyRegistry is Initializable, AccessManagedUpgradeable, UUPSUp
             revert ValidatorKeyRegistryNotNodeOperator(msg.sender, delegator, nodeOperator);
         }
         uint256 n = _checkBatch(keys.length);
-        bytes32 credentials = DepositData.podCredentials(_eigenPodManager.getPod(delegator));
+        bytes32 credentials = DepositData.podCredentials(address(_eigenPodManager.getPod(delegator)));
         uint256 first = used + queued;
         bytes32[] memory hashes = new bytes32[](n);
         for (uint256 i = 0; i < n; ++i) {
@@ -162,7 +157,7 @@ contract ValidatorKeyRegistry is Initializable, AccessManagedUpgradeable, UUPSUp
 
     /// @inheritdoc IValidatorKeyRegistry
     function credentialsOf(address delegator) external view returns (bytes32) {
-        return DepositData.podCredentials(_eigenPodManager.getPod(delegator));
+        return DepositData.podCredentials(address(_eigenPodManager.getPod(delegator)));
     }
 
     /// @inheritdoc IValidatorKeyRegistry

@@ -28,6 +28,8 @@ describe("EigenLayer stand-in fidelity (interfaces.json)", function () {
     "contracts/interfaces/external/eigenlayer/IDelegationManager.sol:IDelegationManager": ["IDelegationManager"],
     "contracts/interfaces/external/eigenlayer/IAllocationManager.sol:IAllocationManager": ["IAllocationManager"],
     "contracts/interfaces/external/eigenlayer/IRewardsCoordinator.sol:IRewardsCoordinator": ["IRewardsCoordinator"],
+    "contracts/interfaces/external/eigenlayer/IEigenPod.sol:IEigenPodManager": ["IEigenPodManager"],
+    "contracts/interfaces/external/eigenlayer/IEigenPod.sol:IEigenPod": ["IEigenPod"],
   };
 
   /** What the vault, its operator scripts and the tests call on each stand-in: these must exist. */
