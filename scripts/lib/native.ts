@@ -9,7 +9,7 @@
  */
 import { ethers } from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import type { Signer } from "ethers";
+import { Interface, type Signer } from "ethers";
 import {
   ERC1967Proxy__factory,
   RestakingManager__factory,
@@ -25,34 +25,43 @@ import type { BeaconBlock, BeaconChain } from "./beacon";
 
 /** The suite contracts native restaking touches (a `Suite` from `scripts/lib/suite.ts` has them all). */
 export interface NativeSuite {
-  vault: { getAddress(): Promise<string>; connect(s: Signer): { setStrategy(a: string, s: string): Promise<unknown> } };
+  vault: { getAddress(): Promise<string> };
   accountant: { getAddress(): Promise<string> };
   queue: { getAddress(): Promise<string> };
   manager: RestakingManager;
   accessManager: { getAddress(): Promise<string> };
 }
 
-/**
- * Turns native restaking on: deploys the key registry (proxy; manager and EigenPodManager as immutables, the suite's
- * access manager as authority), upgrades the restaking manager to an implementation linked to it and sets ETH's
- * strategy. `admin` must hold the suite's ADMIN role. Returns the registry.
- */
-export async function enableNativeRestaking(
-  s: NativeSuite,
-  admin: Signer,
-  eigenPodManager: string,
-): Promise<ValidatorKeyRegistry> {
-  const manager = await s.manager.getAddress();
-  const registryImpl = await new ValidatorKeyRegistry__factory(admin).deploy(manager, eigenPodManager);
-  const init = registryImpl.interface.encodeFunctionData("initialize", [await s.accessManager.getAddress()]);
-  const proxy = await new ERC1967Proxy__factory(admin).deploy(await registryImpl.getAddress(), init);
-  const registry = ValidatorKeyRegistry__factory.connect(await proxy.getAddress(), admin);
+/** What turning native restaking on deploys (anyone may) and the admin calls that then switch it on. */
+export interface NativeDeployment {
+  registry: ValidatorKeyRegistry;
+  /** The restaking manager's new implementation (linked to the registry). */
+  managerImplementation: string;
+  /** `[target, calldata]` of each admin call, in order: the manager's upgrade, then ETH's strategy. */
+  adminCalls: [string, string][];
+}
 
-  // The manager's new implementation: the same links, now with the key registry.
-  const library = await ethers.deployContract("RestakingPositions", admin);
+/**
+ * Deploys what native restaking needs on a suite: the key registry (proxy; manager and EigenPodManager as
+ * immutables, the suite's access manager as authority) and a restaking manager implementation with the same links
+ * and the registry. Returns them with the two admin calls that switch it on (`upgradeToAndCall`, `setStrategy(ETH,
+ * beacon chain ETH strategy)`), to send directly (`enableNativeRestaking`) or through a timelock.
+ */
+export async function deployNativeRestaking(
+  s: NativeSuite,
+  deployer: Signer,
+  eigenPodManager: string,
+): Promise<NativeDeployment> {
+  const manager = await s.manager.getAddress();
+  const registryImpl = await new ValidatorKeyRegistry__factory(deployer).deploy(manager, eigenPodManager);
+  const init = registryImpl.interface.encodeFunctionData("initialize", [await s.accessManager.getAddress()]);
+  const proxy = await new ERC1967Proxy__factory(deployer).deploy(await registryImpl.getAddress(), init);
+  const registry = ValidatorKeyRegistry__factory.connect(await proxy.getAddress(), deployer);
+
+  const library = await ethers.deployContract("RestakingPositions", deployer);
   const [, eigenLayer] = await s.manager.links();
   const factory = (await ethers.getContractFactory("RestakingManager", {
-    signer: admin,
+    signer: deployer,
     libraries: { RestakingPositions: await library.getAddress() },
   })) as unknown as RestakingManager__factory;
   const impl = await factory.deploy(
@@ -70,9 +79,30 @@ export async function enableNativeRestaking(
     },
     await registry.getAddress(),
   );
-  await (await s.manager.connect(admin).upgradeToAndCall(impl, "0x")).wait();
-  await s.vault.connect(admin).setStrategy(ETH, BEACON_CHAIN_ETH_STRATEGY);
-  return registry;
+  const managerImplementation = await impl.getAddress();
+  const vaultInterface = new Interface(["function setStrategy(address asset, address strategy)"]);
+  return {
+    registry,
+    managerImplementation,
+    adminCalls: [
+      [manager, s.manager.interface.encodeFunctionData("upgradeToAndCall", [managerImplementation, "0x"])],
+      [await s.vault.getAddress(), vaultInterface.encodeFunctionData("setStrategy", [ETH, BEACON_CHAIN_ETH_STRATEGY])],
+    ],
+  };
+}
+
+/**
+ * Turns native restaking on (`deployNativeRestaking`, then its admin calls sent by `admin`, who must hold the suite's
+ * ADMIN role). Returns the registry.
+ */
+export async function enableNativeRestaking(
+  s: NativeSuite,
+  admin: Signer,
+  eigenPodManager: string,
+): Promise<ValidatorKeyRegistry> {
+  const d = await deployNativeRestaking(s, admin, eigenPodManager);
+  for (const [to, data] of d.adminCalls) await (await admin.sendTransaction({ to, data })).wait();
+  return d.registry;
 }
 
 /** `0x01 || 0^11 || pod`: the withdrawal credentials every key of a pod is signed for. */

@@ -9,7 +9,8 @@
  * Chainlink market feeds of deploy/parameters/mainnet.json (stETH/ETH, rETH/ETH, cbETH/ETH; stand-ins in the
  * mainnet-shaped mode), and a deposit needs a fresh answer (maxFeedAge 90,000 s): deposits come before the
  * timelock's 48-hour delay, and on a fork the chain's clock starts at the fork block's time (a fork cannot receive
- * Chainlink updates).
+ * Chainlink updates). A second scenario turns native restaking on through the timelock and stakes a validator through
+ * a delegator's pod and the (real, on a fork) beacon deposit contract.
  */
 import { expect } from "chai";
 import hre, { ethers, network } from "hardhat";
@@ -17,7 +18,18 @@ import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, Wallet, ZeroAddress, ZeroHash, parseEther } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import LRTSuite from "../../deploy/modules/LRTSuite";
-import { FEED_ANSWERS, MAINNET, MAINNET_ALLOCATION_MANAGER, placeMainnetStandIns } from "./mainnetShaped";
+import {
+  FEED_ANSWERS,
+  MAINNET,
+  MAINNET_ALLOCATION_MANAGER,
+  MAINNET_EIGEN_POD_MANAGER,
+  placeMainnetPods,
+  placeMainnetStandIns,
+} from "./mainnetShaped";
+import { BEACON_CHAIN_ETH_STRATEGY, SYSTEM_ADDRESSES } from "../../scripts/lib/eigenlayer";
+import { deployNativeRestaking, podCredentials } from "../../scripts/lib/native";
+import { BeaconChain } from "../../scripts/lib/beacon";
+import { podKeys } from "../../scripts/lib/keys";
 import { mulDiv } from "../helpers/math";
 import { asWithdrawal } from "../helpers/restaking";
 import type {
@@ -29,7 +41,7 @@ import type {
   TestAVS,
   TimelockController,
 } from "../../typechain-types";
-import { UNIT } from "../../scripts/lib/constants";
+import { ETH, UNIT } from "../../scripts/lib/constants";
 
 /** A block after the v1.12.0 (slashing release) upgrade; override with MAINNET_FORK_BLOCK. */
 const DEFAULT_FORK_BLOCK = 23_600_000;
@@ -344,5 +356,82 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
       await expect(tx).to.emit(vault, "Deposit");
       expect((await ethers.provider.getBlock((await (await tx).wait())!.blockNumber))!.timestamp).to.equal(next + 10);
     }
+  });
+
+  it("turns native restaking on through the timelock and stakes a validator through a delegator's pod and the deposit contract", async function () {
+    if (!rpc) await placeMainnetPods(admin);
+    const deployed = await hre.ignition.deploy(LRTSuite, { parameters: { LRTSuite: MAINNET } });
+    const vault = (await ethers.getContractAt("LRTVault", await deployed.vault.getAddress())) as unknown as LRTVault;
+    const accountant = (await ethers.getContractAt(
+      "LRTAccountant",
+      await deployed.accountant.getAddress(),
+    )) as unknown as LRTAccountant;
+    const manager = (await ethers.getContractAt(
+      "RestakingManager",
+      await deployed.manager.getAddress(),
+    )) as unknown as RestakingManager;
+    const timelock = (await ethers.getContractAt(
+      "TimelockController",
+      await deployed.timelock.getAddress(),
+    )) as unknown as TimelockController;
+    const dm = await ethers.getContractAt("DelegationManager", MAINNET.delegationManager as string);
+    const operator = new Wallet(ethers.id("lrt-vault fork native operator"), ethers.provider);
+    await network.provider.send("hardhat_setBalance", [operator.address, ethers.toQuantity(parseEther("10"))]);
+    await dm.connect(operator).registerAsOperator(ZeroAddress, 1, "ipfs://lrt-vault-fork-native-operator");
+
+    // Anyone deploys the key registry and the manager's next implementation; the timelock switches them on.
+    const native = await deployNativeRestaking(
+      { vault, accountant, queue: deployed.queue, manager, accessManager: deployed.accessManager },
+      admin,
+      MAINNET_EIGEN_POD_MANAGER,
+    );
+    const viaTimelock = async (calls: [string, string][]) => {
+      const targets = calls.map(([t]) => t);
+      const data = calls.map(([, d]) => d);
+      const values = calls.map(() => 0n);
+      const delay = await timelock.getMinDelay();
+      await timelock.scheduleBatch(targets, values, data, ZeroHash, ZeroHash, delay);
+      await time.increase(delay);
+      await timelock.executeBatch(targets, values, data, ZeroHash, ZeroHash);
+    };
+    const managerAddress = await manager.getAddress();
+    await viaTimelock([
+      ...native.adminCalls,
+      [managerAddress, manager.interface.encodeFunctionData("addDelegator", [operator.address, 10_000])],
+    ]);
+    const [delegatorAddress] = await manager.delegators();
+    const registry = native.registry;
+    await viaTimelock([
+      [
+        await registry.getAddress(),
+        registry.interface.encodeFunctionData("setNodeOperator", [delegatorAddress, bob.address]),
+      ],
+      [managerAddress, manager.interface.encodeFunctionData("setProofSubmitter", [delegatorAddress, admin.address])],
+    ]);
+    const delegator = await ethers.getContractAt("OperatorDelegator", delegatorAddress);
+    const pod = await delegator.pod();
+    const epm = await ethers.getContractAt("IEigenPodManager", MAINNET_EIGEN_POD_MANAGER);
+    expect(await epm.hasPod(delegatorAddress)).to.equal(true); // setProofSubmitter created it
+    expect(await vault.strategyOf(ETH)).to.equal(BEACON_CHAIN_ETH_STRATEGY);
+
+    // ETH in the buffer (a sync first: the rate expired during the timelock's delays).
+    await accountant.sync();
+    await vault.connect(alice).depositETH(alice, 0, 0, { value: parseEther("40") });
+
+    // The node operator registers a key signed for the pod (mainnet's genesis fork version); the keeper stakes it.
+    const chain = await BeaconChain.create({ genesisTime: (await time.latest()) - 12 * 64 });
+    const keys = podKeys(chain, pod as `0x${string}`, [0]);
+    await registry.connect(bob).submitKeys(delegatorAddress, keys);
+    const deposit = await ethers.getContractAt("DepositContract", SYSTEM_ADDRESSES.depositContract); // mainnet's ABI
+    const root = await deposit.get_deposit_root();
+    const count = await deposit.get_deposit_count();
+    const balance = await ethers.provider.getBalance(deposit);
+    const value = (await accountant.valuation()).totalValue;
+    await expect(manager.stakeValidators(delegatorAddress, keys, root))
+      .to.emit(deposit, "DepositEvent")
+      .withArgs(keys[0].pubkey, podCredentials(pod), "0x0040597307000000", keys[0].signature, count);
+    expect(await ethers.provider.getBalance(deposit)).to.equal(balance + parseEther("32"));
+    expect(await manager.pendingStake()).to.equal(parseEther("32"));
+    expect((await accountant.valuation()).totalValue).to.equal(value);
   });
 });

@@ -11,6 +11,7 @@ import path from "node:path";
 import { artifacts, ethers, network } from "hardhat";
 import { ZeroAddress, parseEther } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { SYSTEM_ADDRESSES, placeAt } from "../../scripts/lib/eigenlayer";
 
 export const MAINNET = JSON.parse(
   fs.readFileSync(path.join(__dirname, "../../deploy/parameters/mainnet.json"), "utf8"),
@@ -117,4 +118,35 @@ export async function placeMainnetStandIns(admin: HardhatEthersSigner): Promise<
   const steth = await at("StETHMock", MAINNET.stETH as string);
   await steth.submit(ZeroAddress, { value: parseEther("1000") });
   await steth.rebase(parseEther("187.5"));
+}
+
+/** EigenLayer's mainnet EigenPodManager (its proxy). */
+export const MAINNET_EIGEN_POD_MANAGER: string = ADDRESSES.mainnet.Core.EigenPodManager.proxy;
+
+/**
+ * Native restaking at the mainnet addresses: the EigenPodManager stand-in at EigenLayer's mainnet EigenPodManager
+ * (wired into the DelegationManager stand-in), the EigenPod implementation behind its beacon, and the deposit
+ * contract and EIP-4788 stand-ins at their system addresses (`placeAt` starts them fresh).
+ */
+export async function placeMainnetPods(admin: HardhatEthersSigner): Promise<void> {
+  await placeAt("BeaconRoots", SYSTEM_ADDRESSES.beaconRoots);
+  await placeAt("DepositContract", SYSTEM_ADDRESSES.depositContract, 33);
+  await place("EigenPodManager", MAINNET_EIGEN_POD_MANAGER);
+  const podImplementation = await ethers.deployContract(
+    "EigenPod",
+    [SYSTEM_ADDRESSES.depositContract, MAINNET_EIGEN_POD_MANAGER],
+    admin,
+  );
+  const podBeacon = await ethers.deployContract("EigenPodBeacon", [podImplementation, admin.address], admin);
+  const epm = await ethers.getContractAt("EigenPodManager", MAINNET_EIGEN_POD_MANAGER, admin);
+  await epm.initializeStandIn(
+    SYSTEM_ADDRESSES.depositContract,
+    podBeacon,
+    MAINNET.delegationManager as string,
+    MAINNET_PAUSER_REGISTRY,
+    admin.address,
+    0,
+  );
+  const dm = await ethers.getContractAt("DelegationManager", MAINNET.delegationManager as string, admin);
+  await dm.initializeEigenPodManagerStandIn(MAINNET_EIGEN_POD_MANAGER);
 }
