@@ -3,9 +3,9 @@
  *
  * `npm test` is the quick pass a developer runs (under 3 minutes on a 2-core machine); CI runs everything at full
  * strength as well, in separate scripts (see `.ci/run`):
- * - `INVARIANT_RUNS`: how many random sequences the property tests run: 20 by default (also in the instrumented
- *   coverage run), 200 in `npm run test:properties`. Not fewer: at 10, LRTAccountant's P2 property finds no loss
- *   sync with its seed, and its check that every path ran fails.
+ * - `INVARIANT_RUNS`: how many random sequences the property tests run: 20 by default, 4 in the instrumented
+ *   coverage run, 200 in `npm run test:properties`. LRTAccountant's P2 property runs at least 20: below, its seed
+ *   finds no loss sync, and its check that every path ran fails.
  * - `TEST_FULL=1` (`npm run test:full`): every case of the heavy matrices: the whole re-entrancy matrix
  *   (`test/security/05-reentrancy.test.ts`: 5 scenarios x hook before/after x 16 entry points; without it, every
  *   entry point once, every scenario both ways, and the original attack both ways), and the `positions()` gas table
