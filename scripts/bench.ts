@@ -2,10 +2,12 @@
  * `npm run bench`: measures receipt gasUsed (intrinsic included) of the user and keeper operations at
  * (operators, strategies) = (1, 1), (4, 3), (16, 3) on Hardhat's in-process network, then the worst cases of
  * `sync()` and `finalize()` at the largest configuration the contracts allow (8 vault assets, 16 delegators,
- * 4 strategies, 10 pending EigenLayer withdrawals per delegator, 50 payable requests), and writes
- * reports/gas.json (rows { operation, operators, strategies, gasUsed }, the worst-case rows with their
- * configuration) and reports/gas.md (the same tables beside the figures before issue 9, the targets and the peers'
- * figures from our research on their code and on the real EigenLayer core, kept in this file). `BENCH_ONLY=sizes` or `BENCH_ONLY=worst` runs one part and writes nothing.
+ * 4 strategies, 10 pending EigenLayer withdrawals per delegator, 50 payable requests), then native restaking at
+ * (1, 1) (`native.*` rows: staking, credential proofs and checkpoints over 1 and 10 validators, sync with validators
+ * verified and pending), and writes reports/gas.json (rows { operation, operators, strategies, gasUsed }, the
+ * worst-case and native rows with their configuration) and reports/gas.md (the same tables beside the figures before
+ * issue 9, the targets and the peers' figures from our research on their code and on the real EigenLayer core, kept
+ * in this file). `BENCH_ONLY=sizes`, `BENCH_ONLY=worst` or `BENCH_ONLY=native` runs one part and writes nothing.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -19,10 +21,13 @@ import {
   type ContractTransactionReceipt,
   type ContractTransactionResponse,
 } from "ethers";
-import { ERC20Mock__factory, ParityAdapter__factory, type ERC20Mock } from "../typechain-types";
+import { ERC20Mock__factory, ParityAdapter__factory, type EigenPod, type ERC20Mock } from "../typechain-types";
 import { PARAMS, assetParams, deploySuite, type Suite } from "./lib/suite";
-import { deployStrategy } from "./lib/eigenlayer";
+import { deployEigenPods, deployStrategy } from "./lib/eigenlayer";
 import { asWithdrawal } from "./lib/withdrawal";
+import { BeaconChain } from "./lib/beacon";
+import { podKeys } from "./lib/keys";
+import { enableNativeRestaking, podCredentials, postNextRoot } from "./lib/native";
 
 const CONFIGS = [
   { operators: 1, strategies: 1 },
@@ -44,6 +49,14 @@ interface Row {
   pendingWithdrawals?: number;
   /** finalize.worst only: requests finalized in the transaction */
   requests?: number;
+  /** native rows only: validators the operation handles (sync: verified validators of the pod) */
+  validators?: number;
+  /** native sync rows only: staked validators whose credentials the pod has not verified yet */
+  pendingValidators?: number;
+  /** native rows over several validators: gasUsed / validators */
+  perValidator?: number;
+  /** native checkpoint rows: the transactions the row adds up */
+  parts?: Record<string, number>;
 }
 
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
@@ -393,6 +406,127 @@ async function worstCase(): Promise<{ rows: Row[]; notes: string[] }> {
   return { rows, notes };
 }
 
+const DAY = 24 * 3600;
+/** Validators staked but not verified yet when `native.sync.pending` is measured. */
+const PENDING_VALIDATORS = 4;
+
+/**
+ * Native restaking at (1, 1): the bench's steady state, then native restaking turned on as a live suite would
+ * (`enableNativeRestaking`: EigenPods, the key registry, the manager upgraded, ETH's strategy the beacon chain ETH
+ * strategy), a node operator for the delegator, the keeper as its pod's proof submitter and 500 ETH more in the
+ * buffer. The TypeScript beacon chain signs the keys and builds every proof. Measured, each time on a pod with nothing
+ * unverified and nothing staked before (the state is restored between the 1- and the 10-validator runs):
+ * `stakeValidators`, `verifyWithdrawalCredentials` (the keeper as proof submitter), a checkpoint a day later
+ * (`startCheckpoint` + `verifyCheckpointProofs`, consensus rewards to credit) over 1 and over 10 validators; then, with
+ * the 10 verified (and pruned) and a day of yield (stETH rebase, beacon rewards checkpointed), `sync`; then the same
+ * after `PENDING_VALIDATORS` more validators were staked and not verified yet (the sync asks their pod for each).
+ */
+async function nativeBench(): Promise<Row[]> {
+  const config = { operators: 1, strategies: 1 };
+  const rows: Row[] = [];
+  const add = (row: Omit<Row, "operators" | "strategies">) => {
+    rows.push({ ...row, ...config });
+    const per = row.perValidator ? ` (${fmt(row.perValidator)} per validator)` : "";
+    log(`  ${row.operation.padEnd(40)} ${fmt(row.gasUsed).padStart(11)}${per}`);
+  };
+  log("native restaking (1 operator, 1 strategy): deploying...");
+  const s = await deploySuite(config);
+  await steadyState(s);
+  const { admin, alice, keeper } = s.signers;
+  const pods = await deployEigenPods(s.el);
+  const registry = await enableNativeRestaking(s, admin, await pods.eigenPodManager.getAddress());
+  const nodeOperator = await freshAccount();
+  const delegator = s.delegators[0];
+  await registry.setNodeOperator(delegator, nodeOperator);
+  await s.manager.connect(admin).setProofSubmitter(delegator, keeper); // creates the delegator's pod
+  const podAddress = (await delegator.pod()) as `0x${string}`;
+  const pod = (await ethers.getContractAt("EigenPod", podAddress)) as unknown as EigenPod;
+  await s.vault.connect(alice).depositETH(alice, 0, 0, { value: parseEther("500") });
+  await s.accountant.sync();
+  let chain = await BeaconChain.create({ genesisTime: (await time.latest()) - 12 * 64 });
+  log("native restaking (1 operator, 1 strategy): measuring");
+
+  let nextKey = 0;
+  /** Stakes `n` validators (the node operator's next keys), deposits and activates them on the beacon chain. */
+  const stake = async (n: number) => {
+    const keys = podKeys(
+      chain,
+      podAddress,
+      Array.from({ length: n }, (_, i) => nextKey + i),
+    );
+    nextKey += n;
+    await registry.connect(nodeOperator).submitKeys(delegator, keys);
+    const root = await pods.depositContract.get_deposit_root();
+    const gasUsed = await gasOf(s.manager.connect(keeper).stakeValidators(delegator, keys, root));
+    const credentials = podCredentials(podAddress);
+    const indices = keys.map((k) => chain.deposit({ ...k, withdrawalCredentials: credentials, amountGwei: 32e9 })!);
+    chain.activate(indices, { atEpoch: chain.epoch });
+    return { gasUsed, indices };
+  };
+  const verify = async (indices: number[]) => {
+    const block = await postNextRoot(chain, pods.beaconRoots);
+    return gasOf(pod.connect(keeper).verifyWithdrawalCredentials(...block.verifyWithdrawalCredentialsArgs(indices)));
+  };
+  /** A whole checkpoint as `runCheckpoint` (scripts/lib/native.ts) sends it, each transaction measured. */
+  const checkpoint = async (indices: number[]) => {
+    const ts = Math.max(chain.nextTimestamp(), (await time.latest()) + 2);
+    const block = chain.blockRoot(ts);
+    await pods.beaconRoots.setBeaconRoot(BigInt(ts), block.root);
+    await time.setNextBlockTimestamp(ts);
+    const start = await gasOf(pod.connect(keeper).startCheckpoint(false));
+    const proofs = await gasOf(pod.verifyCheckpointProofs(...block.verifyCheckpointProofsArgs(indices)));
+    if ((await pod.currentCheckpointTimestamp()) !== 0n) throw new Error("bench: the checkpoint did not complete");
+    return { startCheckpoint: start, verifyCheckpointProofs: proofs };
+  };
+  const flow = async (n: number) => {
+    const staked = await stake(n);
+    const per = n > 1 ? { perValidator: Math.round(staked.gasUsed / n) } : {};
+    add({ operation: `native.stakeValidators.${n}`, validators: n, gasUsed: staked.gasUsed, ...per });
+    const verified = await verify(staked.indices);
+    const perVerified = n > 1 ? { perValidator: Math.round(verified / n) } : {};
+    add({ operation: `native.verifyWithdrawalCredentials.${n}`, validators: n, gasUsed: verified, ...perVerified });
+    const pruned = await gasOf(s.manager.pruneVerified(delegator));
+    add({ operation: `native.pruneVerified.${n}`, validators: n, gasUsed: pruned });
+    await time.increase(DAY); // a day of consensus rewards for the checkpoint to credit
+    const parts = await checkpoint(staked.indices);
+    const total = parts.startCheckpoint + parts.verifyCheckpointProofs;
+    const perCheckpoint = n > 1 ? { perValidator: Math.round(total / n) } : {};
+    add({ operation: `native.checkpoint.${n}`, validators: n, gasUsed: total, ...perCheckpoint, parts });
+    return staked.indices;
+  };
+
+  // 1 validator, then the same state restored (the beacon chain is a TypeScript object: a copy is kept).
+  const snapshot = await takeSnapshot();
+  const base = chain.clone();
+  await flow(1);
+  await snapshot.restore();
+  chain = base;
+  nextKey = 0;
+  const verified = await flow(10);
+
+  // sync with the 10 validators verified: a running vault's (its first sync with them done before).
+  const dayOfYield = async () => {
+    await time.increase(DAY);
+    await s.tokens.stETH.rebase(parseEther("0.01"));
+    await checkpoint(verified);
+  };
+  await s.accountant.sync();
+  await dayOfYield();
+  add({ operation: "native.sync", validators: 10, pendingValidators: 0, gasUsed: await gasOf(s.accountant.sync()) });
+  await stake(PENDING_VALIDATORS);
+  await dayOfYield();
+  add({
+    operation: "native.sync.pending",
+    validators: 10,
+    pendingValidators: PENDING_VALIDATORS,
+    gasUsed: await gasOf(s.accountant.sync()),
+  });
+  if ((await s.manager.pendingStake()) !== BigInt(PENDING_VALIDATORS) * parseEther("32")) {
+    throw new Error("bench: the pending validators are not counted");
+  }
+  return rows;
+}
+
 /**
  * The same operations on the contracts before issue 9 (commit a17ca1c), measured with this bench's steady state:
  * the deposit figures are those of the committed reports/gas.json of that time (rETH 86,754 / 69,654, stETH
@@ -442,7 +576,8 @@ for (const lst of LSTS) {
 }
 
 function markdown(rows: Row[], notes: string[]): string {
-  const main = rows.filter((r) => !r.operation.endsWith(".worst"));
+  const main = rows.filter((r) => !r.operation.endsWith(".worst") && !r.operation.startsWith("native."));
+  const native = rows.filter((r) => r.operation.startsWith("native."));
   const worst = rows.filter((r) => r.operation.endsWith(".worst"));
   const ops = [...new Set(main.map((r) => r.operation))];
   const list = (values: number[], show: (n: number) => string = fmt) =>
@@ -545,6 +680,37 @@ function markdown(rows: Row[], notes: string[]): string {
   }
   lines.push("");
   for (const note of notes) lines.push(note, "");
+  if (native.length > 0) {
+    lines.push("## Native restaking (issue 11), at (1, 1)");
+    lines.push("");
+    lines.push(
+      "The steady state above with native restaking turned on (EigenPods, the key registry, ETH's strategy the beacon",
+    );
+    lines.push(
+      "chain ETH strategy); proofs from the TypeScript beacon chain. Staking, credential proofs and checkpoints start",
+    );
+    lines.push(
+      "from a pod with nothing staked or unverified; a checkpoint is `startCheckpoint` + `verifyCheckpointProofs` a day",
+    );
+    lines.push(
+      `after the credentials (rewards to credit); \`sync\` after a day of yield with 10 verified validators, then with ${PENDING_VALIDATORS}`,
+    );
+    lines.push("more staked and not verified yet (the sync asks their pod about each).");
+    lines.push("");
+    lines.push("| operation | validators | pending | gas | per validator | parts |");
+    lines.push("|---|---:|---:|---:|---:|---|");
+    for (const r of native) {
+      const parts = r.parts
+        ? Object.entries(r.parts)
+            .map(([k, v]) => `${k} ${fmt(v)}`)
+            .join(" + ")
+        : "—";
+      lines.push(
+        `| ${r.operation} | ${r.validators ?? "—"} | ${r.pendingValidators ?? "—"} | ${fmt(r.gasUsed)} | ${r.perValidator ? fmt(r.perValidator) : "—"} | ${parts} |`,
+      );
+    }
+    lines.push("");
+  }
   lines.push("## Peers (published figures; EigenLayer rows measured on its real core compiled from source)");
   lines.push("");
   lines.push("| operation | peer | gas | note |");
@@ -567,16 +733,17 @@ function markdown(rows: Row[], notes: string[]): string {
 }
 
 async function main() {
-  // BENCH_ONLY=sizes or BENCH_ONLY=worst runs one part and prints it without writing the reports.
+  // BENCH_ONLY=sizes, BENCH_ONLY=worst or BENCH_ONLY=native runs one part and prints it without writing the reports.
   const only = process.env.BENCH_ONLY;
   const rows: Row[] = [];
   const notes: string[] = [];
-  if (only !== "worst") for (const config of CONFIGS) rows.push(...(await measure(config)));
-  if (only !== "sizes") {
+  if (only === undefined || only === "sizes") for (const config of CONFIGS) rows.push(...(await measure(config)));
+  if (only === undefined || only === "worst") {
     const worst = await worstCase();
     rows.push(...worst.rows);
     notes.push(...worst.notes);
   }
+  if (only === undefined || only === "native") rows.push(...(await nativeBench()));
   if (only) return;
   const dir = path.join(__dirname, "..", "reports");
   fs.mkdirSync(dir, { recursive: true });

@@ -1,15 +1,22 @@
 /**
  * `npm run demo`: lrt-vault end to end on Hardhat's in-process network, with nothing but `npm ci`.
  *
- * Twelve days of one vault, step by step. Day 0: the local EigenLayer, the LST stand-ins and the suite are deployed
- * (2 operators, stETH/rETH/cbETH strategies); alice, bob and carol deposit ETH, stETH and rETH. Day 1: the keeper
- * restakes across both operators. Day 4: LST yield is synced (it vests into the rate over the stream window; the
- * protocol fee is minted as lrETH to the treasury). Day 5: an EigenLayer rewards claim. Day 8: the reward starts
- * vesting; alice asks to withdraw in ETH; carol asks in WETH, which the vault does not hold: refused (no route).
- * Day 9: an AVS slashes one operator by 20% of its allocation and the rate falls at once; bob asks to withdraw in
- * stETH, all of it restaked, so the request is accepted against the restaked stETH; finalize pays the ETH lane while
+ * Fourteen days of one vault, step by step. Day 0: the local EigenLayer (with EigenPods), the LST stand-ins and the
+ * suite are deployed (2 operators, stETH/rETH/cbETH strategies) and native restaking is turned on
+ * (`enableNativeRestaking`: the key registry, the manager upgraded, ETH's strategy the beacon chain ETH strategy);
+ * alice, bob, carol and dave deposit ETH, stETH, rETH and ETH. Day 1: the keeper restakes across both operators and
+ * stakes 3 validators (32 ETH each from the ETH buffer, keys from the key registry) through operator 0's pod, then
+ * proves their withdrawal credentials (the TypeScript beacon chain builds every proof). Day 3.75: a checkpoint brings
+ * the consensus rewards in. Day 4: LST yield and those rewards are synced (they vest into the rate over the stream
+ * window; the protocol fee is minted as lrETH to the treasury). Day 5: an EigenLayer rewards claim. Day 6: the beacon
+ * chain slashes one validator; the next checkpoint proves it and the sync after it lowers the rate at once. Day 8: the
+ * reward starts vesting; alice asks to withdraw in ETH; carol asks in WETH, which the vault does not hold: refused (no
+ * route). Day 9: an AVS slashes one operator by 20% of its allocation and the rate falls at once; bob asks to withdraw
+ * in stETH, all of it restaked, so the request is accepted against the restaked stETH; finalize pays the ETH lane while
  * the stETH lane waits; the keeper queues an EigenLayer withdrawal. Day 10-11: it completes, the stETH request is
- * finalized, both are claimed.
+ * finalized, both are claimed. Day 12-13: dave asks for more ETH than the buffer holds; the keeper exits a validator
+ * through EIP-7002, a checkpoint credits its ETH in the pod, the keeper withdraws 32 ETH of it through EigenLayer's
+ * queue into the buffer, and dave's request is finalized and claimed.
  *
  * After every step it prints what the vault holds per asset (buffer, restaked, queued in EigenLayer; in the asset's
  * units and in ETH), how that splits between the rate and the gains not in it yet, every lrETH holder (the treasury's
@@ -26,11 +33,15 @@ import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, ZeroAddress, formatEther, parseEther, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { REWARDS_ACTIVATION_DELAY, SET_ID, deploySuite, type Suite } from "./lib/suite";
-import { ascending } from "./lib/eigenlayer";
+import { BEACON_CHAIN_ETH_STRATEGY, ascending, deployEigenPods } from "./lib/eigenlayer";
 import { buildRewardsMerkleTree } from "./lib/rewardsMerkle";
 import { asWithdrawal } from "./lib/withdrawal";
 import { renderLineChart, type ChartPoint } from "./lib/chart";
 import { UNIT } from "./lib/constants";
+import { BeaconChain } from "./lib/beacon";
+import { podKeys } from "./lib/keys";
+import { enableNativeRestaking, podCredentials, postNextRoot, runCheckpoint } from "./lib/native";
+import type { EigenPod } from "../typechain-types";
 
 type Kind = NonNullable<ChartPoint["kind"]>;
 
@@ -200,17 +211,40 @@ async function main() {
   say("deploying the local EigenLayer, the LST stand-ins and lrt-vault (2 operators, 3 strategies)...");
   const s: Suite = await deploySuite({ operators: 2, strategies: 3 });
   const signers = await ethers.getSigners();
-  const carol = signers[9];
-  const { alice, bob, keeper, treasury } = s.signers;
+  const [carol, dave, nodeOperator] = [signers[9], signers[10], signers[11]];
+  const { admin, alice, bob, keeper, treasury } = s.signers;
   const users: [string, HardhatEthersSigner][] = [
     ["alice", alice],
     ["bob", bob],
     ["carol", carol],
+    ["dave", dave],
   ];
+
+  // Native restaking, turned on as a live vault would: EigenPods (locally: EigenPodManager, pods, the deposit
+  // contract, EIP-4788 and EIP-7002 stand-ins), the validator key registry, the manager upgraded to it and ETH's
+  // strategy the beacon chain ETH strategy. Operator 0's delegator gets a node operator (who submits keys) and the
+  // keeper as its pod's proof submitter. The TypeScript beacon chain signs the keys and builds every proof.
+  say("turning native restaking on: EigenPods, the validator key registry, the manager upgraded to it...");
+  const pods = await deployEigenPods(s.el);
+  const registry = await enableNativeRestaking(s, admin, await pods.eigenPodManager.getAddress());
+  const podOwner = s.delegators[0];
+  await registry.setNodeOperator(podOwner, nodeOperator);
+  await s.manager.connect(admin).setProofSubmitter(podOwner, keeper); // creates operator 0's delegator's pod
+  const podAddress = (await podOwner.pod()) as `0x${string}`;
+  const pod = (await ethers.getContractAt("EigenPod", podAddress)) as unknown as EigenPod;
+  const chain = await BeaconChain.create({ genesisTime: (await time.latest()) - 12 * 64 });
+  /** Brings the beacon chain up to the execution chain's clock (its epochs pay the consensus rewards on the way). */
+  const beaconNow = async () => {
+    const slot = chain.slotAt(await time.latest());
+    if (slot > chain.slot) chain.advanceToSlot(slot);
+  };
+  const beaconShares = async () =>
+    (await s.el.delegationManager.getWithdrawableShares(podOwner, [BEACON_CHAIN_ETH_STRATEGY]))[0][0];
   const ETH = await s.vault.ETH();
   const DEAD = await s.vault.DEAD();
   const [streamWindow, , , feeBps] = await s.accountant.parameters();
   const names = new Map<string, string>([[ETH.toLowerCase(), "ETH"]]);
+  const VALIDATOR = parseEther("32");
   for (const [name, token] of Object.entries(s.tokens)) {
     names.set((token.target as string).toLowerCase(), name === "weth" ? "WETH" : name);
   }
@@ -525,6 +559,9 @@ async function main() {
   await s.tokens.rETH.connect(carol).approve(s.vault, MaxUint256);
   await s.vault.connect(carol).depositLST(s.tokens.rETH, parseEther("10"), carol, 0, 3);
   await record("carol deposits 10 rETH (1 rETH = 1.1 ETH)", "carol deposits 10 rETH", "deposit");
+  await until(0.9);
+  await s.vault.connect(dave).depositETH(dave, 0, 4, { value: parseEther("100") });
+  await record("dave deposits 100 ETH (ETH to stake validators with)", "dave deposits 100 ETH", "deposit");
 
   // Day 1: restake across both operators (each move goes toward the 50/50 targets).
   await until(1);
@@ -541,13 +578,60 @@ async function main() {
     "keeper",
   );
 
-  // Day 4: three days of LST yield, synced.
+  // Day 1.25: native restaking. The keeper stakes 3 validators with the node operator's keys (from the registry,
+  // checked against the deposit root it read) through operator 0's pod: 32 ETH each from the ETH buffer.
+  await until(1.25);
+  const keys = podKeys(chain, podAddress, [0, 1, 2]);
+  await registry.connect(nodeOperator).submitKeys(podOwner, keys);
+  const depositRoot = await pods.depositContract.get_deposit_root();
+  await s.manager.connect(keeper).stakeValidators(podOwner, keys, depositRoot);
+  await beaconNow();
+  const credentials = podCredentials(podAddress);
+  const validators = keys.map((k) => chain.deposit({ ...k, withdrawalCredentials: credentials, amountGwei: 32e9 })!);
+  chain.activate(validators, { atEpoch: chain.epoch }); // the activation queue is not modelled
+  await record(
+    `keeper stakes 3 validators through operator 0's EigenPod (node operator's keys from the key registry): ` +
+      `${eth(3n * VALIDATOR, 0)} ETH from the ETH buffer to the deposit contract, counted at 32 ETH each until the ` +
+      "pod verifies them (shown as queued): the rate does not move",
+    "keeper stakes 3 validators (96 ETH)",
+    "keeper",
+  );
+
+  // Day 1.5: the keeper, the pod's proof submitter, proves their withdrawal credentials (beacon state proofs).
+  await until(1.5);
+  const credentialBlock = await postNextRoot(chain, pods.beaconRoots);
+  await pod.connect(keeper).verifyWithdrawalCredentials(...credentialBlock.verifyWithdrawalCredentialsArgs(validators));
+  await s.manager.pruneVerified(podOwner);
+  await record(
+    `the keeper proves the 3 validators' withdrawal credentials to the pod: ${eth(await beaconShares(), 0)} ETH of ` +
+      "EigenLayer beacon chain shares instead of pending stake; the value does not move",
+    "credentials verified: 96 ETH restaked",
+    "keeper",
+  );
+
+  // Day 3.75: a checkpoint proves the validators' balances: the consensus rewards since activation come in.
+  await until(3.75);
+  let shares = await beaconShares();
+  await runCheckpoint(chain, pods.beaconRoots, pod, keeper, validators);
+  const rewards = (await beaconShares()) - shares;
+  await record(
+    `checkpoint: the pod proves the 3 validators' balances, ${eth(rewards, 6)} ETH of consensus rewards since ` +
+      "activation credited as beacon chain shares (in the holdings now, in the rate from the next sync)",
+    `checkpoint: +${eth(rewards, 4)} ETH consensus rewards`,
+    "gain",
+  );
+
+  // Day 4: three days of LST yield (and the consensus rewards checkpointed), synced.
   await until(4);
   const pooled = await s.tokens.stETH.getTotalPooledEther();
   await s.tokens.stETH.rebase((pooled * 3n) / 1000n); // +0.3%
   await s.tokens.rETH.setExchangeRate(((await s.tokens.rETH.getExchangeRate()) * 1002n) / 1000n); // +0.2%
   await s.accountant.sync();
-  await record("LST yield since day 1 (stETH +0.3%, rETH +0.2%); sync", "LST yield synced: starts vesting", "gain");
+  await record(
+    "LST yield since day 1 (stETH +0.3%, rETH +0.2%) and the consensus rewards checkpointed; sync",
+    "LST yield + consensus rewards synced: vesting",
+    "gain",
+  );
 
   // Day 5: an EigenLayer rewards claim: operator 0's delegator earned 0.05 stETH (root posted half a day before).
   await until(4.5);
@@ -575,6 +659,38 @@ async function main() {
     );
   await s.accountant.sync();
   await record("EigenLayer reward claimed: 0.05 stETH into the buffer; sync", "EigenLayer reward 0.05 stETH", "gain");
+
+  // Day 6: the beacon chain slashes validator 0 (a 1 ETH penalty: the initial penalty and a correlation penalty).
+  // EigenLayer learns of it at the next checkpoint; the rate falls at the sync after it.
+  await until(6);
+  await beaconNow();
+  const penalty = chain.slash(validators[0], { penaltyGwei: 1e9 });
+  await record(
+    `the beacon chain slashes validator ${validators[0]} (penalty ${eth(BigInt(penalty) * 10n ** 9n, 2)} ETH; it is ` +
+      "forced to exit): EigenLayer and the vault do not know yet",
+    `beacon chain slashes validator ${validators[0]}`,
+    "info",
+  );
+  await until(6.25);
+  shares = await beaconShares();
+  await runCheckpoint(chain, pods.beaconRoots, pod, keeper, validators);
+  const slashLoss = shares - (await beaconShares());
+  await record(
+    `checkpoint proves the slashed balance: EigenLayer's beacon chain slashing factor cuts the pod's shares by ` +
+      `${eth(slashLoss, 4)} ETH (the penalty less the rewards since the last checkpoint); the holdings fall, the ` +
+      "rate not yet",
+    `checkpoint: slash proven (-${eth(slashLoss, 2)} ETH)`,
+    "loss",
+  );
+  await until(6.5);
+  const beforeBeaconSlash = await rateNow();
+  await s.accountant.sync();
+  await record(
+    "sync: the beacon chain slash comes off the rate at once",
+    "sync: the beacon slash hits the rate",
+    "loss",
+    beforeBeaconSlash,
+  );
 
   // Day 8: the reward starts vesting.
   await until(8);
@@ -704,13 +820,86 @@ async function main() {
   await s.queue.connect(bob).claim([bobId], bob);
   const bobReceived = (await s.tokens.stETH.balanceOf(bob)) - bobStBefore;
   await record("withdrawals claimed: alice paid in ETH, bob in stETH", "claims: alice ETH, bob stETH", "withdraw");
+
+  // Day 12: dave asks for ETH beyond the ETH buffer: accepted against the natively restaked ETH; finalize leaves it.
   await until(12);
+  const ethBufferNow = (await s.vault.assetInfo(ETH)).bufferUnits;
+  await s.vault.connect(dave).approve(s.queue, MaxUint256);
+  const daveShares = ((ethBufferNow + parseEther("20")) * UNIT) / (await s.vault.getRate());
+  const daveId = await requested("dave", s.queue.connect(dave).requestWithdrawal(daveShares, ETH, dave));
+  await s.queue.finalize(10);
+  if ((await status(daveId)) !== "pending") throw new Error("demo: dave's request did not wait for the exit");
+  await record(
+    `dave requests ${eth(daveShares, 4)} lrETH in ETH: the ETH buffer holds ${eth(ethBufferNow, 4)} ETH, the ` +
+      "request is accepted against the natively restaked ETH; finalize leaves it pending",
+    `dave asks ${eth(daveShares, 2)} lrETH in ETH: waits`,
+    "withdraw",
+  );
+
+  // Day 12.25: the keeper exits validator 1 through EIP-7002 (the pod's requestWithdrawal, a full exit); the beacon
+  // chain exits it and the sweep pays its balance to the pod (exit queue and withdrawability delay compressed).
+  await until(12.25);
+  const fee = await pod.getWithdrawalRequestFee();
+  await pod.connect(keeper).requestWithdrawal([{ pubkey: keys[1].pubkey, amountGwei: 0n }], { value: fee });
+  await beaconNow();
+  const swept = chain.exit(validators[1], { immediate: true }).reduce((sum, w) => sum + BigInt(w.amountGwei), 0n);
+  const toPod = swept * 10n ** 9n;
+  const podBalance = await ethers.provider.getBalance(podAddress);
+  await ethers.provider.send("hardhat_setBalance", [podAddress, ethers.toQuantity(podBalance + toPod)]);
+  await record(
+    `keeper asks validator ${validators[1]} to exit through EIP-7002 (the pod's requestWithdrawal, fee ${fee} wei); ` +
+      `the beacon chain exits it and sweeps its ${eth(toPod, 4)} ETH to the pod`,
+    `EIP-7002 exit of validator ${validators[1]}`,
+    "keeper",
+  );
+
+  // Day 12.5: a checkpoint credits the swept ETH; the keeper queues 32 ETH of beacon chain shares out of EigenLayer.
+  await until(12.5);
+  await runCheckpoint(chain, pods.beaconRoots, pod, keeper, validators);
+  await s.manager.connect(keeper).queueWithdrawal(podOwner, ETH, VALIDATOR);
+  await record(
+    "checkpoint: the exited validator's ETH, now in the pod, is proven; keeper queues an EigenLayer withdrawal of 32 " +
+      `ETH of beacon chain shares (completable after ${delay} blocks)`,
+    "checkpoint; keeper queues 32 ETH",
+    "keeper",
+  );
+  await mine(delay + 1);
+  await until(13);
+  const [queuedEth] = await s.el.delegationManager.getQueuedWithdrawals(podOwner);
+  const ethBefore = (await s.vault.assetInfo(ETH)).bufferUnits;
+  await s.manager.completeWithdrawals(podOwner, queuedEth.map(asWithdrawal));
+  const ethBack = (await s.vault.assetInfo(ETH)).bufferUnits - ethBefore;
+  await s.accountant.sync();
+  await record(
+    `EigenLayer withdrawal completed: ${eth(ethBack, 4)} ETH from the pod back in the ETH buffer; sync`,
+    `${eth(ethBack, 0)} ETH back from the pod`,
+    "keeper",
+  );
+
+  // Day 13.25: finalize pays dave's request from it; he claims.
+  await until(13.25);
+  await s.queue.finalize(10);
+  if ((await status(daveId)) !== "finalized") throw new Error("demo: dave's request is still pending");
+  const davePaid = (await s.queue.getRequest(daveId)).payoutValue;
+  await record(
+    "finalize: dave's ETH request is paid from the exited validator's ETH",
+    `finalize: dave paid ${eth(davePaid, 2)} ETH`,
+    "withdraw",
+  );
+  await until(13.5);
+  const daveEthBefore = await ethers.provider.getBalance(dave);
+  const daveClaim = await (await s.queue.connect(dave).claim([daveId], dave)).wait();
+  const daveReceived =
+    (await ethers.provider.getBalance(dave)) - daveEthBefore + daveClaim!.gasUsed * daveClaim!.gasPrice;
+  await record("dave claims his ETH", "claim: dave ETH", "withdraw");
+  await until(14);
 
   // What each received and why.
   const withdrawals: WithdrawalReport[] = [];
   for (const [holder, id, received, asset] of [
     ["alice", aliceId, aliceReceived, "ETH"],
     ["bob", bobId, bobReceived, "stETH"],
+    ["dave", daveId, daveReceived, "ETH"],
   ] as [string, bigint, bigint, string][]) {
     const r = await s.queue.getRequest(id);
     const finalized = (await s.queue.queryFilter(s.queue.filters.WithdrawalFinalized(id)))[0].args;
@@ -718,9 +907,12 @@ async function main() {
       throw new Error(`demo: request ${id} is not in the ${asset} lane`);
     }
     const why =
-      finalized.rateAtFinalization < r.rateAtRequest
-        ? "requested before the slash: paid at the lower rate after it (the slash is shared with those who stay)"
-        : "requested after the slash: paid its value at request (gains while waiting stay with the holders)";
+      holder === "dave"
+        ? "requested beyond the ETH buffer: paid its value at request once a validator's exit (EIP-7002) brought " +
+          "32 ETH back through EigenLayer"
+        : finalized.rateAtFinalization < r.rateAtRequest
+          ? "requested before the AVS slash: paid at the lower rate after it (the slash is shared with those who stay)"
+          : "requested after the AVS slash: paid its value at request (gains while waiting stay with the holders)";
     withdrawals.push({
       holder,
       requestId: id.toString(),
@@ -836,7 +1028,7 @@ async function main() {
       2,
     ) + "\n",
   );
-  const [aliceW, bobW] = withdrawals;
+  const [aliceW, bobW, daveW] = withdrawals;
   const endHoldings = last.holdings.assets
     .map((a) => {
       const parts = (["buffer", "restaked", "queued"] as const)
@@ -857,11 +1049,16 @@ async function main() {
       xLabel: "days since deployment",
       yLabel: "ETH per lrETH",
       notes: [
-        `Withdrawals: alice asked before the slash, ${eth(BigInt(aliceW.shares), 4)} lrETH paid ` +
+        `Withdrawals: alice asked before the AVS slash, ${eth(BigInt(aliceW.shares), 4)} lrETH paid ` +
           `${eth(BigInt(aliceW.paidAmount), 4)} ETH at the rate after it (${eth(BigInt(aliceW.rateAtFinalization), 6)}): ` +
           `the slash is shared. bob asked after it, ${eth(BigInt(bobW.shares), 4)} lrETH paid ` +
           `${eth(BigInt(bobW.paidAmount), 4)} stETH, his value at request. carol's request in WETH was refused: the ` +
           "vault holds none.",
+        `Native restaking: 3 validators staked (96 ETH from the ETH buffer) and verified; consensus rewards came in ` +
+          `through checkpoints; a beacon chain slash (${eth(slashLoss, 4)} ETH off the pod's shares at the ` +
+          `checkpoint) came off the rate at the sync after it; a validator exited through EIP-7002 and its 32 ETH, ` +
+          `withdrawn through EigenLayer, paid dave's ${eth(BigInt(daveW.shares), 4)} lrETH request ` +
+          `(${eth(BigInt(daveW.paidAmount), 4)} ETH).`,
         `Fee: ${Number(feeBps) / 100}% of gains above the high-water mark, minted to the treasury as lrETH ` +
           `(${eth(feeShares, 6)} lrETH in all, worth ${eth((feeShares * lastRate) / UNIT, 6)} ETH at the end); ` +
           "no ETH leaves the vault: each lrETH is worth the fee per share less.",
