@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { parseEther, sha256, concat } from "ethers";
 import { BEACON_CHAIN_ETH_STRATEGY, EIGEN_DELAYS, deployAVS } from "../../scripts/lib/eigenlayer";
@@ -210,6 +210,27 @@ describe("RestakingManager: native restaking (EigenPods)", function () {
       expect(await totalValue(f)).to.equal(before - (2n * VALIDATOR - expected));
       await f.s.accountant.sync();
       expect(await f.s.vault.getRate()).to.be.lessThan(rate);
+    });
+  });
+
+  describe("a beacon slash reported by anyone", function () {
+    it("verifyStaleBalance (permissionless) starts the checkpoint that books the slash: the value falls by EigenLayer's factor", async function () {
+      const { f, indices } = await verified();
+      const before = await totalValue(f);
+      f.chain.slash(indices[0], { penaltyGwei: 1_000_000_000 });
+      // A stranger proves the slashed flag from the block of the coming slot; the pod checkpoints at that root.
+      const ts = Math.max(f.chain.nextTimestamp(), (await time.latest()) + 2);
+      const block = f.chain.blockRoot(ts);
+      await f.pods.beaconRoots.setBeaconRoot(BigInt(ts), block.root);
+      await time.setNextBlockTimestamp(ts);
+      await expect(
+        f.pod.connect(f.s.signers.stranger).verifyStaleBalance(...block.verifyStaleBalanceArgs(indices[0])),
+      ).to.emit(f.pod, "CheckpointCreated");
+      await f.pod.verifyCheckpointProofs(...block.verifyCheckpointProofsArgs(indices));
+      const nowWei = indices.reduce((sum, i) => sum + BigInt(f.chain.balanceGwei(i)), 0n) * GWEI;
+      const expected = (2n * VALIDATOR * ((WAD * nowWei) / (2n * VALIDATOR))) / WAD;
+      expect(await beaconShares(f)).to.equal(expected);
+      expect(await totalValue(f)).to.equal(before - (2n * VALIDATOR - expected));
     });
   });
 
