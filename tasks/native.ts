@@ -17,7 +17,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { ZeroAddress, getAddress, isHexString, parseEther, type BaseContract } from "ethers";
+import { ZeroAddress, formatEther, getAddress, isHexString, parseEther, type BaseContract } from "ethers";
 import {
   deploymentDir,
   eth,
@@ -424,7 +424,7 @@ task(
           d.manager.setProofSubmitter(delegator, submitter),
         );
         if (deposit > 0n)
-          await send(`depositETH ${eth(deposit, 0)} ETH`, () =>
+          await send(`depositETH ${formatEther(deposit)} ETH`, () =>
             d.vault.depositETH(d.signerAddress, 0n, 0n, { value: deposit }),
           );
         const record: NativeRecord = {
@@ -555,7 +555,7 @@ task("lrt:stake", "Stakes the next queued validators of a delegator, 32 ETH each
         for (const k of keys) console.log(`staked ${k.pubkey} (32 ETH to pod ${pod})`);
         const unverified = await n.d.manager.unverifiedValidators(who);
         console.log(
-          `pending stake ${eth(await n.d.manager.pendingStake(), 0)} ETH; ${unverified.length} unverified validator(s) of ${who}`,
+          `pending stake ${formatEther(await n.d.manager.pendingStake())} ETH; ${unverified.length} unverified validator(s) of ${who}`,
         );
       },
     ),
@@ -612,7 +612,7 @@ task("lrt:verify-credentials", "Proves the withdrawal credentials of a delegator
       await send(`pruneVerified(${who})`, () => n.d.manager.pruneVerified(who));
       console.log(
         `verified ${ready.length}; ${(await n.d.manager.unverifiedValidators(who)).length} unverified left; pending stake ` +
-          `${eth(await n.d.manager.pendingStake(), 0)} ETH; beacon chain ETH shares ${eth(await beaconShares(n, who), 9)}`,
+          `${formatEther(await n.d.manager.pendingStake())} ETH; beacon chain ETH shares ${eth(await beaconShares(n, who), 9)}`,
       );
     }),
   );
