@@ -148,7 +148,7 @@ describe("native restaking tasks against a local node", function () {
       () => node.task(["lrt:register-keys", "--delegator", "0"]),
     ]);
     expectRefusal(results[0], /entry 0 \(0x[0-9a-f]{12}…\): the BLS signature does not verify/);
-    expectRefusal(results[1], /withdrawal credentials 0x01000000000000000000000022{20} are not the pod's/);
+    expectRefusal(results[1], /withdrawal credentials 0x010000000000000000000000(22){20} are not the pod's/);
     expectRefusal(results[2], /no key file at .*none\.json/);
     expectRefusal(results[3], /pass exactly one of --file and --local/);
 
