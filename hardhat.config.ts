@@ -10,6 +10,7 @@ import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
 import "./tasks/lrt";
 import "./tasks/keeper";
+import "./tasks/native";
 
 /**
  * Secrets and endpoints never live in the repository: each comes from an environment variable of the same name or

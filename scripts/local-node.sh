@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local node workflow, end to end (CI runs it): start `npx hardhat node`, deploy the local EigenLayer stand-ins
 # and the lrt-vault suite to it with Ignition, run the operator tasks against it (their refusals included: exit code 1
-# and one line), run the keeper, stop the node.
+# and one line), run the keeper, then native restaking (enable it, register keys, stake, verify credentials, advance
+# the local beacon chain, checkpoint, request an exit), stop the node.
 #
 # The node listens on $PORT (default: a free port, so a node already on 8545 is never mistaken for ours); the tasks
 # reach it through LRT_LOCALHOST_URL. The deployment gets its own Ignition id (deploy/deployments/local-node-<pid>),
@@ -70,4 +71,19 @@ echo "keeper:"
 npx hardhat lrt:keeper --once --network localhost
 npx hardhat lrt:keeper --interval 1 --max-ticks 2 --restake --network localhost | tee "$ERR"
 grep -q "keeper stopped after 2 tick(s)" "$ERR"
+
+echo "native restaking (the local beacon chain journaled in the deployment's beacon.json):"
+refuses "no key registry for this deployment" lrt:stake --delegator 0 --count 1
+npx hardhat lrt:enable-native --deposit-eth 100 --network localhost
+npx hardhat lrt:register-keys --delegator 0 --local 2 --network localhost
+refuses "has only 2 queued key(s), not 3" lrt:stake --delegator 0 --count 3
+npx hardhat lrt:stake --delegator 0 --count 2 --network localhost | tee "$ERR"
+PUBKEY=$(grep -o -m1 '^staked 0x[0-9a-f]\{96\}' "$ERR" | cut -d' ' -f2)
+npx hardhat lrt:verify-credentials --delegator 0 --network localhost | tee "$ERR"
+grep -q "verified 2; 0 unverified left" "$ERR"
+npx hardhat lrt:beacon --advance-epochs 10 --network localhost
+npx hardhat lrt:checkpoint --delegator 0 --network localhost | tee "$ERR"
+grep -q "checkpoint complete" "$ERR"
+refuses "is not an active (credential-verified) validator" lrt:exit-validator --delegator 0 --pubkey "0x$(printf 'ab%.0s' $(seq 48))"
+npx hardhat lrt:exit-validator --delegator 0 --pubkey "$PUBKEY" --network localhost
 echo "local node workflow: ok"

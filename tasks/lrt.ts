@@ -89,7 +89,7 @@ export interface Deployment {
 }
 
 /** The directory of the deployment to use: `LRT_DEPLOYMENT` (id or directory) or `chain-<chainId>`. */
-function deploymentDir(hre: HardhatRuntimeEnvironment, chainId: number): string {
+export function deploymentDir(hre: HardhatRuntimeEnvironment, chainId: number): string {
   const named = process.env.LRT_DEPLOYMENT;
   const root = path.join(hre.config.paths.ignition, "deployments");
   if (!named) return path.join(root, `chain-${chainId}`);
@@ -105,6 +105,9 @@ const DECODER_ARTIFACTS = [
   "StrategyManager",
   "StrategyBaseTVLLimits",
   "RewardsCoordinator",
+  "ValidatorKeyRegistry",
+  "EigenPod",
+  "EigenPodManager",
 ];
 
 /** Finds the Ignition deployment of this chain and connects the signer to every contract. */
@@ -187,7 +190,7 @@ export async function requireRole(d: Deployment, target: BaseContract, fn: strin
 }
 
 /** Sends a transaction; on revert, refuses with the decoded custom error (one line) instead of a stack trace. */
-async function send(label: string, tx: () => Promise<ContractTransactionResponse>) {
+export async function send(label: string, tx: () => Promise<ContractTransactionResponse>) {
   try {
     const receipt = await (await tx()).wait();
     if (!receipt) return fail(`${label}: no receipt`);
@@ -201,7 +204,7 @@ async function send(label: string, tx: () => Promise<ContractTransactionResponse
 /** `ILRTAccountant.AssetValue.outcome`: what a sync's price bound does with the asset's observed price. */
 const BOUND_OUTCOMES = ["taken", "clamped (rose too fast)", "TRIPPED (fell too far)", "UNAVAILABLE (adapter failed)"];
 
-const eth = (wei: bigint, digits = 6) => {
+export const eth = (wei: bigint, digits = 6) => {
   const s = wei.toString().padStart(19, "0");
   return `${s.slice(0, -18)}.${s.slice(-18, -18 + digits)}`;
 };
@@ -263,7 +266,7 @@ async function describeAssets(hre: HardhatRuntimeEnvironment, d: Deployment): Pr
 }
 
 /** A delegator given by index or address; refuses an index out of range or an address that is not ours. */
-async function resolveDelegator(d: Deployment, delegator: string): Promise<string> {
+export async function resolveDelegator(d: Deployment, delegator: string): Promise<string> {
   const all = [...(await d.manager.delegators())];
   const v = String(delegator).trim();
   if (/^\d+$/.test(v)) {

@@ -209,6 +209,43 @@ export class BeaconBlock {
     return this.state.validators.length;
   }
 
+  /**
+   * A block from a beacon node: its header and the SSZ bytes of its post-state (`fork`'s BeaconState), checked to
+   * commit to each other. `timestamp` is the execution timestamp whose EIP-4788 entry is the header's root.
+   */
+  static async fromState(
+    fork: BeaconFork,
+    timestamp: number,
+    header: BeaconBlockHeader,
+    stateSsz: Uint8Array,
+  ): Promise<BeaconBlock> {
+    const libs = await loadBeaconLibs();
+    const type = libs.lodestar.ssz[fork].BeaconState as unknown as StateType & {
+      deserializeToViewDU(b: Uint8Array): StateView;
+    };
+    const state = type.deserializeToViewDU(stateSsz);
+    const stateRoot = toHex(state.hashTreeRoot());
+    if (stateRoot !== header.stateRoot.toLowerCase()) {
+      throw new Error(`the state's root ${stateRoot} is not the header's state root ${header.stateRoot}`);
+    }
+    const root = toHex(libs.lodestar.ssz.phase0.BeaconBlockHeader.hashTreeRoot(headerValue(header)));
+    return new BeaconBlock(libs, fork, timestamp, header, root, state.node);
+  }
+
+  /** The SSZ serialization of this block's post-state (what `/eth/v2/debug/beacon/states/{id}` returns). */
+  stateSsz(): Uint8Array {
+    return (this.state as unknown as { serialize(): Uint8Array }).serialize();
+  }
+
+  /** The index of the validator with this pubkey in this block's state, if any (a linear scan). */
+  indexOf(pubkey: Hex): number | undefined {
+    const want = fromHex(pubkey);
+    const validators = this.state.validators;
+    const n = validators.length;
+    for (let i = 0; i < n; i++) if (Buffer.from(validators.get(i).pubkey).equals(want)) return i;
+    return undefined;
+  }
+
   /** The validator as stored in this block's state. */
   validator(validatorIndex: number): ValidatorRecord {
     this.checkIndex(validatorIndex);
