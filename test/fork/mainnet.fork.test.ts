@@ -50,6 +50,20 @@ const rpc = process.env.MAINNET_RPC_URL;
 const forkBlock = Number(process.env.MAINNET_FORK_BLOCK ?? DEFAULT_FORK_BLOCK);
 const mode = rpc ? `mainnet fork at block ${forkBlock}` : "mainnet-shaped";
 
+/** The suite, deployed with the production module and the mainnet parameters (timelock handover included). */
+async function deploySuite() {
+  const deployed = await hre.ignition.deploy(LRTSuite, { parameters: { LRTSuite: MAINNET } });
+  const at = async <T>(name: string, c: { getAddress(): Promise<string> }) =>
+    (await ethers.getContractAt(name, await c.getAddress())) as unknown as T;
+  return {
+    deployed,
+    vault: await at<LRTVault>("LRTVault", deployed.vault),
+    accountant: await at<LRTAccountant>("LRTAccountant", deployed.accountant),
+    manager: await at<RestakingManager>("RestakingManager", deployed.manager),
+    timelock: await at<TimelockController>("TimelockController", deployed.timelock),
+  };
+}
+
 describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function () {
   let admin: HardhatEthersSigner;
   let alice: HardhatEthersSigner;
@@ -80,20 +94,7 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
 
   it("deposits stETH and rETH, restakes them for a registered operator, a slash lowers the rate by exactly the loss, and an EigenLayer withdrawal completes after the delay", async function () {
     // 1. The suite, deployed with the production module and the mainnet parameters (timelock handover included).
-    const deployed = await hre.ignition.deploy(LRTSuite, { parameters: { LRTSuite: MAINNET } });
-    const vault = (await ethers.getContractAt("LRTVault", await deployed.vault.getAddress())) as unknown as LRTVault;
-    const accountant = (await ethers.getContractAt(
-      "LRTAccountant",
-      await deployed.accountant.getAddress(),
-    )) as unknown as LRTAccountant;
-    const manager = (await ethers.getContractAt(
-      "RestakingManager",
-      await deployed.manager.getAddress(),
-    )) as unknown as RestakingManager;
-    const timelock = (await ethers.getContractAt(
-      "TimelockController",
-      await deployed.timelock.getAddress(),
-    )) as unknown as TimelockController;
+    const { deployed, vault, accountant, manager, timelock } = await deploySuite();
     // The stand-in's ABI: every function it shares with mainnet has the mainnet selector (test/stand-ins/eigenlayer/fidelity).
     const dm = (await ethers.getContractAt(
       "DelegationManager",
@@ -360,20 +361,7 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
 
   it("turns native restaking on through the timelock and stakes a validator through a delegator's pod and the deposit contract", async function () {
     if (!rpc) await placeMainnetPods(admin);
-    const deployed = await hre.ignition.deploy(LRTSuite, { parameters: { LRTSuite: MAINNET } });
-    const vault = (await ethers.getContractAt("LRTVault", await deployed.vault.getAddress())) as unknown as LRTVault;
-    const accountant = (await ethers.getContractAt(
-      "LRTAccountant",
-      await deployed.accountant.getAddress(),
-    )) as unknown as LRTAccountant;
-    const manager = (await ethers.getContractAt(
-      "RestakingManager",
-      await deployed.manager.getAddress(),
-    )) as unknown as RestakingManager;
-    const timelock = (await ethers.getContractAt(
-      "TimelockController",
-      await deployed.timelock.getAddress(),
-    )) as unknown as TimelockController;
+    const { deployed, vault, accountant, manager, timelock } = await deploySuite();
     const dm = await ethers.getContractAt("DelegationManager", MAINNET.delegationManager as string);
     const operator = new Wallet(ethers.id("lrt-vault fork native operator"), ethers.provider);
     await network.provider.send("hardhat_setBalance", [operator.address, ethers.toQuantity(parseEther("10"))]);
