@@ -132,8 +132,10 @@ export async function runCheckpoint(
   submitter: Signer,
   indices: number[],
 ): Promise<BeaconBlock> {
-  const ts = Math.max(chain.nextTimestamp(), (await time.latest()) + 2);
+  // Both blocks' times are pinned: a slow run (coverage) must not let the wall clock pass the chosen slot.
+  const ts = Math.max(chain.nextTimestamp(), (await time.latest()) + 3);
   const block = chain.blockRoot(ts);
+  await time.setNextBlockTimestamp(ts - 1);
   await beaconRoots.setBeaconRoot(BigInt(ts), block.root);
   await time.setNextBlockTimestamp(ts);
   await pod.connect(submitter).startCheckpoint(false);

@@ -219,8 +219,9 @@ describe("RestakingManager: native restaking (EigenPods)", function () {
       const before = await totalValue(f);
       f.chain.slash(indices[0], { penaltyGwei: 1_000_000_000 });
       // A stranger proves the slashed flag from the block of the coming slot; the pod checkpoints at that root.
-      const ts = Math.max(f.chain.nextTimestamp(), (await time.latest()) + 2);
+      const ts = Math.max(f.chain.nextTimestamp(), (await time.latest()) + 3);
       const block = f.chain.blockRoot(ts);
+      await time.setNextBlockTimestamp(ts - 1); // pinned: a slow run must not pass the chosen slot
       await f.pods.beaconRoots.setBeaconRoot(BigInt(ts), block.root);
       await time.setNextBlockTimestamp(ts);
       await expect(
