@@ -53,6 +53,9 @@ contract LRTVault is
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     address private immutable _manager;
 
+    /// @dev The token `unwrap` is redeeming, for the length of that call: the only sender `receive` accepts.
+    address private transient _unwrapping;
+
     /// @param suite the suite's proxies (the manager may be zero: no restaking side)
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(LRTLinks memory suite) {
@@ -227,6 +230,19 @@ contract LRTVault is
     function releaseToDelegator(address asset, uint256 units, address delegator) external nonReentrant {
         if (msg.sender != _manager) revert LRTVaultUnauthorized(msg.sender, _manager);
         VaultAssets.release(asset, units, delegator, IWithdrawalQueue(_queue).liability(asset));
+    }
+
+    /// @notice Takes ETH only from the token `unwrap` is redeeming, during that call: anything else is refused
+    /// (ETH comes in through deposits, the seed and `absorbFromDelegator`, each booked).
+    receive() external payable {
+        if (msg.sender != _unwrapping) revert LRTVaultUnexpectedETH(msg.sender);
+    }
+
+    /// @inheritdoc ILRTVault
+    function unwrap(address asset, uint256 amount) external restricted nonReentrant {
+        _unwrapping = asset;
+        VaultAssets.unwrap(asset, amount, IWithdrawalQueue(_queue).liability(asset));
+        _unwrapping = address(0);
     }
 
     /// @inheritdoc ILRTVault

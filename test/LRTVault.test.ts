@@ -17,6 +17,7 @@ import {
   ParityAdapter__factory,
   ProxyBootstrap__factory,
   RETHAdapter__factory,
+  ShortWETHMock__factory,
   StrategyBase__factory,
   WithdrawalQueue__factory,
 } from "../typechain-types";
@@ -1745,6 +1746,155 @@ describe("LRTVault", function () {
       await expect(vault.releaseToDelegator(stETH, stBuffer + 1n, carol.address))
         .to.be.revertedWithCustomError(f.vault, "LRTVaultBufferReserved")
         .withArgs(stETH, stBuffer + 1n, stBuffer);
+    });
+  });
+
+  describe("unwrap: WETH in the buffer redeemed 1:1 for ETH in the buffer (for validators)", function () {
+    /** `pricedVaultFixture` with bob's 20 WETH deposited. */
+    async function wethFixture() {
+      const f = await pricedVaultFixture();
+      const { bob } = f.signers;
+      await f.tokens.weth.connect(bob).approve(f.vault, ethers.MaxUint256);
+      await f.vault.connect(bob).depositLST(f.tokens.weth, PRICED.bobWETH, bob.address, 0, 0);
+      return f;
+    }
+
+    it("moves exactly the amount from WETH's buffer to ETH's: books, balances, rate and holders unchanged otherwise", async function () {
+      const f = await loadFixture(wethFixture);
+      const l = await replayPriced(f);
+      l.deposit(f.signers.bob.address, "weth", PRICED.bobWETH);
+      const vault = await f.vault.getAddress();
+      const weth = await f.tokens.weth.getAddress();
+      const [ethBefore, wethBefore] = [await ethers.provider.getBalance(vault), await f.tokens.weth.balanceOf(vault)];
+      const amount = parseEther("12.5") + 1n;
+      await expect(f.vault.connect(f.signers.admin).unwrap(weth, amount))
+        .to.emit(f.vault, "Unwrapped")
+        .withArgs(weth, amount)
+        .and.to.emit(f.tokens.weth, "Withdrawal")
+        .withArgs(vault, amount);
+      l.buffer.set("weth", l.buffer.get("weth")! - amount);
+      l.buffer.set("ETH", l.buffer.get("ETH")! + amount);
+      expect(await ethers.provider.getBalance(vault)).to.equal(ethBefore + amount);
+      expect(await f.tokens.weth.balanceOf(vault)).to.equal(wethBefore - amount);
+      await expectBooks(f, l);
+      await expectConservation(f, l);
+      // The rate streams on as the model says: the unwrap moved no value.
+      expect(await f.vault.getRate()).to.equal(l.rateAt(BigInt(await time.latest())));
+      // The whole rest, to the wei; then nothing is left to unwrap.
+      const rest = l.buffer.get("weth")!;
+      await f.vault.connect(f.signers.admin).unwrap(weth, rest);
+      l.buffer.set("weth", 0n);
+      l.buffer.set("ETH", l.buffer.get("ETH")! + rest);
+      await expectBooks(f, l);
+      await expectRejected(
+        f,
+        () => f.vault.connect(f.signers.admin).unwrap(weth, 1n),
+        f.vault,
+        "LRTVaultBufferReserved",
+        [weth, 1n, 0n],
+      );
+      // The next sync values the moved ETH at 1 as it valued the WETH: the rate follows the model, as with no unwrap.
+      const at = BigInt(await time.latest()) + DAY;
+      await time.setNextBlockTimestamp(at);
+      await f.accountant.sync();
+      l.sync(at);
+      expect(await f.vault.getRate()).to.equal(l.rateAt(at));
+      await expectBooks(f, l);
+    });
+
+    it("refuses, changing nothing: zero, ETH, a token not valued at exactly 1, an unlisted token, more than the buffer, a stranger", async function () {
+      const f = await loadFixture(wethFixture);
+      const { admin, alice } = f.signers;
+      const vault = f.vault.connect(admin);
+      const [weth, rETH, stETH] = await Promise.all(
+        [f.tokens.weth, f.tokens.rETH, f.tokens.stETH].map((t) => t.getAddress()),
+      );
+      const priceOf = async (a: string) => (await f.vault.priceOf(a))[1];
+      await expectRejected(f, () => vault.unwrap(weth, 0n), f.vault, "LRTVaultZeroAmount", [weth]);
+      await expectRejected(f, () => vault.unwrap(ETH, 1n), f.vault, "LRTVaultNotParity", [ETH, await priceOf(ETH)]);
+      for (const token of [rETH, stETH]) {
+        const price = await priceOf(token);
+        expect(price).to.not.equal(WAD);
+        await expectRejected(f, () => vault.unwrap(token, 1n), f.vault, "LRTVaultNotParity", [token, price]);
+      }
+      const stranger = await new ERC20Mock__factory(admin).deploy("Stray", "STR");
+      await expectRejected(f, () => vault.unwrap(stranger, 1n), f.vault, "LRTVaultNotParity", [
+        await stranger.getAddress(),
+        0n,
+      ]);
+      const buffer = PRICED.bobWETH;
+      await expectRejected(f, () => vault.unwrap(weth, buffer + 1n), f.vault, "LRTVaultBufferReserved", [
+        weth,
+        buffer + 1n,
+        buffer,
+      ]);
+      await expectRejected(f, () => f.vault.connect(alice).unwrap(weth, 1n), f.vault, "AccessManagedUnauthorized", [
+        alice.address,
+      ]);
+    });
+
+    it("refuses a wrapped-ETH token that pays back one wei short (LRTVaultShortDelivery); books untouched", async function () {
+      const f = await loadFixture(wethFixture);
+      const { admin, alice } = f.signers;
+      const token = await new ShortWETHMock__factory(admin).deploy();
+      const adapter = await new ParityAdapter__factory(admin).deploy(token);
+      await f.vault.addAsset(token, assetParams(await adapter.getAddress()));
+      const at = f.syncAt + DAY;
+      await time.setNextBlockTimestamp(at);
+      await f.accountant.sync();
+      await token.connect(alice).deposit({ value: parseEther("3") });
+      await token.connect(alice).approve(f.vault, ethers.MaxUint256);
+      await f.vault.connect(alice).depositLST(token, parseEther("3"), alice.address, 0, 0);
+      const address = await token.getAddress();
+      await token.setShortfall(1n);
+      await expectRejected(
+        f,
+        () => f.vault.connect(admin).unwrap(token, parseEther("1")),
+        f.vault,
+        "LRTVaultShortDelivery",
+        [address, parseEther("1"), parseEther("1") - 1n],
+      );
+      // Exact again: it goes through.
+      await token.setShortfall(0n);
+      await expect(f.vault.connect(admin).unwrap(token, parseEther("1")))
+        .to.emit(f.vault, "Unwrapped")
+        .withArgs(address, parseEther("1"));
+    });
+
+    it("never takes WETH promised to pending WETH requests (LRTVaultBufferReserved with the free amount)", async function () {
+      const f = await loadFixture(deployQueueFixture);
+      const { admin, alice, bob } = f.signers;
+      const weth = await f.tokens.weth.getAddress();
+      await f.tokens.weth.connect(bob).deposit({ value: parseEther("10") });
+      await f.tokens.weth.connect(bob).approve(f.vault, ethers.MaxUint256);
+      await f.vault.connect(bob).depositLST(weth, parseEther("10"), bob.address, 0, 0);
+      const shares = parseEther("2") + 3n;
+      await f.vault.connect(alice).approve(f.queue, shares);
+      await f.queue.connect(alice).requestWithdrawal(shares, weth, alice.address);
+      const promised = await f.queue.liability(weth);
+      // WETH is valued at 1 and paid at 1: the promise is the request's value at the rate of its block.
+      expect(promised).to.be.greaterThan(0n);
+      const free = parseEther("10") - promised;
+      await expect(f.vault.connect(admin).unwrap(weth, free + 1n))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultBufferReserved")
+        .withArgs(weth, free + 1n, free);
+      await expect(f.vault.connect(admin).unwrap(weth, free)).to.emit(f.vault, "Unwrapped").withArgs(weth, free);
+      expect((await f.vault.assetInfo(weth)).bufferUnits).to.equal(promised);
+    });
+
+    it("receive: ETH sent to the vault outside an unwrap is refused (it would be stranded unbooked)", async function () {
+      const f = await loadFixture(wethFixture);
+      const { bob } = f.signers;
+      await expect(bob.sendTransaction({ to: f.vault, value: 1n }))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultUnexpectedETH")
+        .withArgs(bob.address);
+      // Not even from the WETH contract itself outside an unwrap (a WETH holder's withdraw pays the holder, not us).
+      const weth = await f.tokens.weth.getAddress();
+      await setBalance(weth, parseEther("100"));
+      const asWeth = await ethers.getImpersonatedSigner(weth);
+      await expect(asWeth.sendTransaction({ to: f.vault, value: 1n }))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultUnexpectedETH")
+        .withArgs(weth);
     });
   });
 

@@ -192,6 +192,10 @@ interface ILRTVault is IERC20 {
     /// @param units the accounting units (stETH: Lido shares) that arrived
     /// @param fromPosition whether they came back from EigenLayer (they left `outsideUnits`)
     event BufferAbsorbed(address indexed asset, address indexed from, uint256 units, bool fromPosition);
+    /// @notice Buffer units of a wrapped-ETH token were redeemed 1:1 for ETH, which joined ETH's buffer.
+    /// @param asset the wrapped-ETH token (WETH)
+    /// @param amount the tokens redeemed, equal to the wei that arrived
+    event Unwrapped(address indexed asset, uint256 amount);
     /// @notice The vault was seeded: `shares` lrETH minted to the dead address, never redeemable.
     /// @param assets the seed, in ETH (wei)
     /// @param shares the lrETH minted to the dead address (equal to `assets`: the rate is 1)
@@ -285,6 +289,15 @@ interface ILRTVault is IERC20 {
     /// @notice A sync update's lists do not have one entry per asset (`expected`).
     /// @param expected the entries each list must have (the vault's asset count; for a settlement, `assets.length`)
     error LRTVaultBadUpdate(uint256 expected);
+    /// @notice `unwrap` asked for a token the vault does not value at exactly 1 ETH per unit (ETH itself, a Lido-shares
+    /// token, or a stored price other than 1e18): redeeming it 1:1 would move the rate.
+    /// @param asset the token refused
+    /// @param price its stored price (ETH per unit, 1e18 scale; 0 if it is not listed)
+    error LRTVaultNotParity(address asset, uint256 price);
+    /// @notice ETH arrived from someone other than the token `unwrap` is redeeming, or outside that call: the vault
+    /// refuses it rather than strand it (it would not be booked).
+    /// @param sender who sent it
+    error LRTVaultUnexpectedETH(address sender);
     /// @notice `absorbFromDelegator` was sent the wrong ETH: exactly the amount for ETH, none for a token.
     /// @param expected the ETH it must carry
     /// @param sent the ETH it carried
@@ -430,6 +443,15 @@ interface ILRTVault is IERC20 {
     /// @param units the units of each
     /// @param sharesToBurn the lrETH the finalized requests locked
     function settleWithdrawals(address[] calldata assets, uint256[] calldata units, uint256 sharesToBurn) external;
+
+    /// @notice Redeems `amount` of a wrapped-ETH token (WETH9's `withdraw`) from its buffer for ETH in ETH's buffer,
+    /// so that it can be staked in validators (restricted: the keeper). Value-neutral: the token must be valued at
+    /// exactly 1 ETH per unit (`LRTVaultNotParity`) and exactly `amount` wei must arrive for exactly `amount` tokens
+    /// (`LRTVaultShortDelivery`). Never takes buffer the withdrawal queue has promised to pending requests of the token
+    /// (`LRTVaultBufferReserved`). ETH's cap is not checked: the ETH already counted in the vault's value.
+    /// @param asset the wrapped-ETH token (WETH)
+    /// @param amount tokens to redeem (wei)
+    function unwrap(address asset, uint256 amount) external;
 
     /// @notice Sends `units` of `asset` from the buffer to `delegator` (restaking manager only): LSTs to restake,
     /// ETH (32 per validator) to stake. Never takes buffer the withdrawal queue has promised to pending requests of the

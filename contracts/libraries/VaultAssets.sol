@@ -11,6 +11,7 @@ import {IPriceAdapter} from "../interfaces/IPriceAdapter.sol";
 import {IRestakingManager} from "../interfaces/IRestakingManager.sol";
 import {IStrategy} from "../interfaces/external/eigenlayer/IStrategy.sol";
 import {ILidoShares} from "../interfaces/external/ILidoShares.sol";
+import {IWETH9} from "../interfaces/external/IWETH9.sol";
 import {ETH, UNIT, BPS, BEACON_CHAIN_ETH_STRATEGY} from "./Constants.sol";
 import {PriceBounds} from "./PriceBounds.sol";
 import {LRTVaultStorage} from "../LRTVaultStorage.sol";
@@ -354,6 +355,32 @@ library VaultAssets {
             st.restaking.outsideUnits = outside > units ? uint96(outside - units) : 0;
         }
         emit ILRTVault.BufferAbsorbed(asset, from, units, fromPosition);
+    }
+
+    /// @notice Redeems `amount` of a wrapped-ETH token in the buffer for ETH in ETH's buffer (see `ILRTVault.unwrap`),
+    /// keeping what pending requests of the token were promised (`reserved`). Books first, then redeems and checks
+    /// that exactly `amount` tokens left and exactly `amount` wei arrived (a revert undoes the books).
+    function unwrap(address asset, uint256 amount, uint256 reserved) public {
+        LRTVaultStorage.VaultStorage storage $ = load();
+        if (amount == 0) revert ILRTVault.LRTVaultZeroAmount(asset);
+        uint256 price = $.prices[asset].price;
+        if (asset == ETH || price != UNIT || $.slots[asset].flags & FLAG_LIDO != 0) {
+            revert ILRTVault.LRTVaultNotParity(asset, price);
+        }
+        uint256 available = checkpoint($, asset);
+        uint256 free = available > reserved ? available - reserved : 0;
+        if (amount > free) revert ILRTVault.LRTVaultBufferReserved(asset, amount, free);
+        // amount <= available: the difference fits the 112 bits available came from.
+        $.states[asset].books.bufferCheckpoint = uint112(available - amount);
+        $.states[ETH].books.bufferCheckpoint = (checkpoint($, ETH) + amount).toUint112();
+        emit ILRTVault.Unwrapped(asset, amount);
+
+        uint256 ethBefore = address(this).balance;
+        uint256 tokensBefore = IERC20(asset).balanceOf(address(this));
+        IWETH9(asset).withdraw(amount);
+        uint256 arrived = address(this).balance - ethBefore;
+        uint256 left = tokensBefore - IERC20(asset).balanceOf(address(this));
+        if (arrived != amount || left != amount) revert ILRTVault.LRTVaultShortDelivery(asset, amount, arrived);
     }
 
     /// @dev Pulls `amount` of `asset` from `from`; returns the accounting units that arrived. Reverts if the token

@@ -289,11 +289,23 @@ export function buildRestaking(
     [manager, selectors(ROLE_FUNCTIONS.keeper.manager), ROLES.KEEPER],
     { id: "keeperManager" },
   );
+  const keeperVaultFns = m.call(
+    core.accessManager,
+    "setTargetFunctionRole",
+    [core.vault, selectors(ROLE_FUNCTIONS.keeper.vault), ROLES.KEEPER],
+    { id: "keeperVault" },
+  );
   const grantKeeper = m.call(core.accessManager, "grantRole", [ROLES.KEEPER, keeper, 0], {
     id: "grantKeeper",
-    after: [keeperFns],
+    after: [keeperFns, keeperVaultFns],
   });
-  return { manager, beacon, delegatorImpl, managerImpl, adminCalls: [...strategyCalls, keeperFns, grantKeeper] };
+  return {
+    manager,
+    beacon,
+    delegatorImpl,
+    managerImpl,
+    adminCalls: [...strategyCalls, keeperFns, keeperVaultFns, grantKeeper],
+  };
 }
 
 /** Hands every admin power to an OpenZeppelin TimelockController and drops the deployer's. */

@@ -4,6 +4,7 @@ export const ROLES = { ADMIN: 0n, KEEPER: 1n, PAUSER: 2n } as const;
 /** Functions each role may call (every other restricted function needs ADMIN_ROLE). */
 export const ROLE_FUNCTIONS = {
   keeper: {
+    vault: ["unwrap(address,uint256)"],
     manager: [
       "restake(address,address,uint256)",
       "queueWithdrawal(address,address,uint256)",
