@@ -6,8 +6,10 @@
  * buffer above the lanes' liabilities toward the allocation targets. One log line per action.
  */
 import { task } from "hardhat/config";
-import { Keeper } from "../scripts/lib/keeper";
-import { errorInterfaces, fail, load, mayCall, parseAddress, parseUint, refusing } from "./lrt";
+import { Contract, parseEther } from "ethers";
+import { Keeper, type NativeStaking } from "../scripts/lib/keeper";
+import { errorInterfaces, fail, load, mayCall, parseAddress, parseUint, refusing, type Deployment } from "./lrt";
+import { checkedStakeTx, loadNative, queuedKeyCount } from "./native";
 
 interface KeeperArgs {
   interval: string;
@@ -18,6 +20,19 @@ interface KeeperArgs {
   minRestake?: string;
   eigenPodManager?: string;
   poll?: string;
+  stakeAbove?: string;
+  weth?: string;
+}
+
+/** The listed asset whose symbol is WETH and whose stored price is exactly 1 ETH (what `vault.unwrap` takes), if any. */
+async function findWETH(d: Deployment): Promise<string | undefined> {
+  for (const asset of await d.vault.assets()) {
+    if (asset === (await d.vault.ETH())) continue;
+    const token = new Contract(asset, ["function symbol() view returns (string)"], d.signer);
+    const symbol = await token.symbol().catch(() => "");
+    if (symbol === "WETH" && (await d.vault.priceOf(asset))[1] === 10n ** 18n) return asset;
+  }
+  return undefined;
 }
 
 task("lrt:keeper", "Runs the keeper: syncs on EigenLayer slashes, completes, finalizes, queues liquidity, restakes")
@@ -29,6 +44,11 @@ task("lrt:keeper", "Runs the keeper: syncs on EigenLayer slashes, completes, fin
   .addOptionalParam("minRestake", "smallest restake, in accounting units (default 1e16)")
   .addOptionalParam("eigenPodManager", "EigenPodManager address, to watch BeaconChainSlashingFactorDecreased")
   .addOptionalParam("poll", "seconds between EigenLayer event checks inside an interval (default 12)")
+  .addOptionalParam(
+    "stakeAbove",
+    "native restaking: stake ETH in 32-ETH validators above this buffer target (ETH) over the ETH lane's liability",
+  )
+  .addOptionalParam("weth", "the WETH to unwrap for validators (default: the listed asset whose symbol is WETH)")
   .setAction(
     refusing(async (args: KeeperArgs, hre) => {
       const interval = Number(parseUint("interval", args.interval, 1n, 86_400n));
@@ -42,13 +62,35 @@ task("lrt:keeper", "Runs the keeper: syncs on EigenLayer slashes, completes, fin
       const d = await load(hre);
       const keeperRole =
         (await mayCall(d, d.manager, "queueWithdrawal")) && (!args.restake || (await mayCall(d, d.manager, "restake")));
+      let native: NativeStaking | undefined;
+      let podManager = eigenPodManager;
+      if (args.stakeAbove !== undefined) {
+        if (!/^\d+(\.\d{1,18})?$/.test(args.stakeAbove))
+          fail(`--stake-above must be an amount of ETH such as 64 or 0.5, not "${args.stakeAbove}"`);
+        const n = await loadNative(hre);
+        if (!(await mayCall(d, d.manager, "stakeValidators")))
+          fail(`--stake-above: ${d.signerAddress} may not call stakeValidators (it needs the KEEPER role)`);
+        const weth = args.weth ? parseAddress("weth", args.weth) : await findWETH(d);
+        if (weth && !(await mayCall(d, d.vault, "unwrap")))
+          fail(
+            `--stake-above: ${d.signerAddress} may not call the vault's unwrap (WETH ${weth}): grant it to the KEEPER role`,
+          );
+        native = {
+          bufferTarget: parseEther(args.stakeAbove),
+          weth,
+          queuedKeys: (delegator) => queuedKeyCount(n, delegator),
+          stakeTx: (delegator, count) => checkedStakeTx(hre, n, delegator, count),
+        };
+        podManager ??= n.eigenPodManager;
+      }
       const keeper = new Keeper(
         { vault: d.vault, accountant: d.accountant, manager: d.manager, queue: d.queue },
         {
           maxAge,
           restake: args.restake,
           minRestake,
-          eigenPodManager,
+          eigenPodManager: podManager,
+          native,
           keeperRole,
           errorInterfaces: errorInterfaces(),
           log: (line) => console.log(`${new Date().toISOString()} ${line}`),

@@ -17,7 +17,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { ZeroAddress, formatEther, getAddress, isHexString, parseEther, type BaseContract } from "ethers";
+import {
+  ZeroAddress,
+  formatEther,
+  getAddress,
+  isHexString,
+  parseEther,
+  type BaseContract,
+  type ContractTransactionResponse,
+} from "ethers";
 import {
   deploymentDir,
   eth,
@@ -76,7 +84,7 @@ interface NativeRecord {
   eigenPodManager?: string;
 }
 
-interface Native {
+export interface Native {
   d: Deployment;
   dir: string;
   record: NativeRecord;
@@ -96,7 +104,7 @@ async function hasCode(hre: HardhatRuntimeEnvironment, a: string): Promise<boole
 }
 
 /** The deployment with its native pieces; refuses when native restaking is not set up on it. */
-async function loadNative(hre: HardhatRuntimeEnvironment): Promise<Native> {
+export async function loadNative(hre: HardhatRuntimeEnvironment): Promise<Native> {
   const d = await load(hre);
   const dir = deploymentDir(hre, d.chainId);
   const file = nativeFile(dir);
@@ -497,6 +505,63 @@ task("lrt:register-keys", "Queues validator keys for a delegator's pod in the ke
     }),
   );
 
+/**
+ * Checks the next `count` queued keys of delegator `who` and sends `stakeValidators` for them (shared by `lrt:stake`
+ * and the keeper's step 6): enough queued keys, each BLS signature valid for the pod's credentials (the deposit
+ * contract does not check it and the beacon chain ignores a bad one), no earlier deposit for any of the keys in the
+ * deposit contract's logs (the front-run check), then the deposit root read just before sending. Refuses (throws) in
+ * one line otherwise.
+ */
+export async function checkedStakeTx(
+  hre: HardhatRuntimeEnvironment,
+  n: Native,
+  who: string,
+  count: number,
+  opts: { genesisForkVersion?: string; depositsFromBlock?: string } = {},
+): Promise<ContractTransactionResponse> {
+  const forkVersion = genesisForkVersion(n.d.chainId, opts.genesisForkVersion);
+  const q = await readKeyQueue(n.registry, who, { fromBlock: n.record.registryFromBlock });
+  if (q.queued.length < count)
+    fail(
+      q.queued.length === 0
+        ? `${who} has no queued key: its node operator registers keys first (lrt:register-keys).`
+        : `${who} has only ${q.queued.length} queued key(s), not ${count}.`,
+    );
+  const keys = nextKeys(q, count);
+  const { address: pod } = await podOf(hre, n, who);
+  const credentials = podWithdrawalCredentials(pod);
+  const libs = await loadBeaconLibs();
+  for (const k of keys) {
+    const d = { pubkey: k.pubkey, withdrawalCredentials: credentials, amountGwei: MIN_ACTIVATION_BALANCE_GWEI };
+    if (!isValidDepositSignature(libs, { ...d, signature: k.signature }, forkVersion))
+      fail(
+        `key ${short(k.pubkey)} has a BLS signature that does not verify for pod ${pod} (the beacon chain would ` +
+          `ignore the deposit and its 32 ETH): refusing; remove it from the queue (removeKeys).`,
+      );
+  }
+  const from =
+    opts.depositsFromBlock !== undefined
+      ? Number(parseUint("deposits-from-block", opts.depositsFromBlock))
+      : (n.record.depositsFromBlock ?? n.record.registryFromBlock);
+  const logs = await n.depositContract.queryFilter(n.depositContract.filters.DepositEvent(), from);
+  const wanted = new Set(keys.map((k) => k.pubkey.toLowerCase()));
+  for (const log of logs) {
+    const pubkey = log.args.pubkey.toLowerCase();
+    if (wanted.has(pubkey))
+      fail(
+        `key ${short(pubkey)} already has a deposit (block ${log.blockNumber}, credentials ` +
+          `${log.args.withdrawal_credentials}): a front-run? refusing to stake it.`,
+      );
+  }
+  const root = await n.depositContract.get_deposit_root();
+  return n.d.manager.stakeValidators(who, keys, root);
+}
+
+/** How many keys the registry still queues for `who`. */
+export async function queuedKeyCount(n: Native, who: string): Promise<number> {
+  return (await readKeyQueue(n.registry, who, { fromBlock: n.record.registryFromBlock })).queued.length;
+}
+
 task("lrt:stake", "Stakes the next queued validators of a delegator, 32 ETH each from the buffer (keeper)")
   .addParam("delegator", "delegator address or index")
   .addParam("count", "how many validators")
@@ -512,46 +577,10 @@ task("lrt:stake", "Stakes the next queued validators of a delegator, 32 ETH each
         const n = await loadNative(hre);
         await requireRole(n.d, n.d.manager, "stakeValidators", "KEEPER");
         const who = await resolveDelegator(n.d, args.delegator);
-        const forkVersion = genesisForkVersion(n.d.chainId, args.genesisForkVersion);
-        const q = await readKeyQueue(n.registry, who, { fromBlock: n.record.registryFromBlock });
-        if (q.queued.length < count)
-          fail(
-            q.queued.length === 0
-              ? `${who} has no queued key: its node operator registers keys first (lrt:register-keys).`
-              : `${who} has only ${q.queued.length} queued key(s), not ${count}.`,
-          );
-        const keys = nextKeys(q, count);
         const { address: pod } = await podOf(hre, n, who);
-        const credentials = podWithdrawalCredentials(pod);
-        // The BLS signature: the deposit contract does not check it and the beacon chain ignores a bad one.
-        const libs = await loadBeaconLibs();
-        for (const k of keys) {
-          const d = { pubkey: k.pubkey, withdrawalCredentials: credentials, amountGwei: MIN_ACTIVATION_BALANCE_GWEI };
-          if (!isValidDepositSignature(libs, { ...d, signature: k.signature }, forkVersion))
-            fail(
-              `key ${short(k.pubkey)} has a BLS signature that does not verify for pod ${pod} (the beacon chain would ` +
-                `ignore the deposit and its 32 ETH): refusing; remove it from the queue (removeKeys).`,
-            );
-        }
-        // The front-run check: no earlier deposit for any of the keys.
-        const from =
-          args.depositsFromBlock !== undefined
-            ? Number(parseUint("deposits-from-block", args.depositsFromBlock))
-            : (n.record.depositsFromBlock ?? n.record.registryFromBlock);
-        const logs = await n.depositContract.queryFilter(n.depositContract.filters.DepositEvent(), from);
-        const wanted = new Set(keys.map((k) => k.pubkey.toLowerCase()));
-        for (const log of logs) {
-          const pubkey = log.args.pubkey.toLowerCase();
-          if (wanted.has(pubkey))
-            fail(
-              `key ${short(pubkey)} already has a deposit (block ${log.blockNumber}, credentials ` +
-                `${log.args.withdrawal_credentials}): a front-run? refusing to stake it.`,
-            );
-        }
-        const root = await n.depositContract.get_deposit_root();
-        await send(`stakeValidators ${count} for ${who} (deposit root ${root})`, () =>
-          n.d.manager.stakeValidators(who, keys, root),
-        );
+        const q = await readKeyQueue(n.registry, who, { fromBlock: n.record.registryFromBlock });
+        const keys = nextKeys(q, Math.min(count, q.queued.length));
+        await send(`stakeValidators ${count} for ${who}`, () => checkedStakeTx(hre, n, who, count, args));
         for (const k of keys) console.log(`staked ${k.pubkey} (32 ETH to pod ${pod})`);
         const unverified = await n.d.manager.unverifiedValidators(who);
         console.log(

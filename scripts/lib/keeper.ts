@@ -15,7 +15,12 @@
  *  4. for each asset lane whose liability exceeds its buffer plus what is already queued in EigenLayer, queue
  *     withdrawals (`manager.queueWithdrawal`) from the delegators holding the asset, largest first;
  *  5. optionally restake each asset's buffer above its lane's liability through the delegator furthest below its
- *     allocation target.
+ *     allocation target;
+ *  6. optionally (native restaking, `native`) stake ETH in 32-ETH validators: the ETH buffer above the ETH lane's
+ *     liability plus a buffer target, plus the WETH buffer above the WETH lane's liability (unwrapped first with
+ *     `vault.unwrap`), through the delegators with queued keys furthest below their allocation targets, never more
+ *     than the manager's `MAX_UNVERIFIED` validators awaiting their credential proofs. Each stake's keys are checked
+ *     by the caller's `stakeTx` (BLS signatures, no earlier deposit) before it is sent.
  * Completing before queuing means a withdrawal that just landed is counted once (in the buffer, no longer queued).
  * Every action logs one line: what, why, tx hash and gas. A failed step logs one line and the tick goes on; `run()`
  * survives a failed tick (an RPC hiccup) and tries again at the next one.
@@ -163,10 +168,54 @@ export interface KeeperOptions {
   logRange?: number;
   /** The oldest block the first watch looks at, counted back from the head. Default 50000. */
   lookback?: number;
+  /** Native restaking: stake ETH above a buffer target in validators (step 6). None: the keeper stakes nothing. */
+  native?: NativeStaking;
   /** Where log lines go. Default: stdout with an ISO timestamp. */
   log?: (line: string) => void;
   /** ABIs used to decode reverts in log lines (the suite's contracts' ABIs are always used). */
   errorInterfaces?: Interface[];
+}
+
+/** What step 6 needs to stake validators (the tasks build it from the deployment's key registry and deposit contract). */
+export interface NativeStaking {
+  /** ETH kept liquid in the buffer above the ETH lane's liability (wei). */
+  bufferTarget: bigint;
+  /** The wrapped-ETH token to unwrap before staking (listed and valued at 1), if any. */
+  weth?: string;
+  /** How many keys the registry still queues for `delegator`. */
+  queuedKeys(delegator: string): Promise<number>;
+  /** Checks the next `count` queued keys of `delegator` (BLS, no earlier deposit) and sends `stakeValidators`. */
+  stakeTx(delegator: string, count: number): Promise<ContractTransactionResponse>;
+}
+
+/** 32 ETH, one validator's deposit. */
+export const VALIDATOR_DEPOSIT = 32n * 10n ** 18n;
+
+/** What step 6 moves, from the buffers and limits it reads (all in wei). */
+export interface StakePlanInput {
+  ethBuffer: bigint;
+  ethLiability: bigint;
+  wethBuffer: bigint;
+  wethLiability: bigint;
+  bufferTarget: bigint;
+  /** validators that may still be staked before `MAX_UNVERIFIED` is reached */
+  slots: number;
+  /** keys queued over all delegators */
+  keys: number;
+}
+
+/**
+ * How many validators to stake and how much WETH to unwrap for them: whole 32-ETH chunks of the ETH buffer above the
+ * ETH lane's liability and the buffer target, plus the WETH buffer above the WETH lane's liability, bounded by the free
+ * slots and the queued keys. ETH is used before WETH, so only the shortfall is unwrapped.
+ */
+export function planStake(p: StakePlanInput): { count: number; unwrap: bigint } {
+  const freeETH = p.ethBuffer > p.ethLiability + p.bufferTarget ? p.ethBuffer - p.ethLiability - p.bufferTarget : 0n;
+  const freeWETH = p.wethBuffer > p.wethLiability ? p.wethBuffer - p.wethLiability : 0n;
+  const affordable = Number((freeETH + freeWETH) / VALIDATOR_DEPOSIT);
+  const count = Math.max(0, Math.min(affordable, p.slots, p.keys));
+  const need = BigInt(count) * VALIDATOR_DEPOSIT;
+  return { count, unwrap: need > freeETH ? need - freeETH : 0n };
 }
 
 /** One EigenLayer event the keeper reacted to. */
@@ -193,6 +242,10 @@ export interface TickReport {
   finalized: (TxRecord & { count: number })[];
   queued: (TxRecord & { delegator: string; asset: string; shares: bigint; units: bigint })[];
   restaked: (TxRecord & { delegator: string; asset: string; units: bigint })[];
+  /** WETH unwrapped for validators (step 6) */
+  unwrapped: (TxRecord & { amount: bigint })[];
+  /** validators staked (step 6) */
+  staked: (TxRecord & { delegator: string; count: number })[];
   /** one line per failed step */
   errors: string[];
 }
@@ -215,6 +268,8 @@ const eth = (wei: bigint, digits = 6): string => {
 };
 const short = (a: string) => `${a.slice(0, 8)}…${a.slice(-4)}`;
 const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
+/** EigenLayer's beacon chain ETH strategy (a marker address, not a contract). */
+const BEACON_STRATEGY = getAddress("0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0");
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -227,9 +282,12 @@ export class Keeper {
   private readonly runner: ContractRunner;
   private readonly log: (line: string) => void;
   private readonly interfaces: Interface[];
-  private readonly options: Required<Omit<KeeperOptions, "maxAge" | "eigenPodManager" | "log" | "errorInterfaces">> & {
+  private readonly options: Required<
+    Omit<KeeperOptions, "maxAge" | "eigenPodManager" | "log" | "errorInterfaces" | "native">
+  > & {
     maxAge?: number;
     eigenPodManager?: string;
+    native?: NativeStaking;
   };
   private allocationManager?: string;
   private delegation?: Contract;
@@ -263,6 +321,7 @@ export class Keeper {
       keeperRole: options.keeperRole ?? true,
       logRange: options.logRange ?? 5000,
       lookback: options.lookback ?? 50_000,
+      native: options.native,
     };
   }
 
@@ -312,6 +371,8 @@ export class Keeper {
       finalized: [],
       queued: [],
       restaked: [],
+      unwrapped: [],
+      staked: [],
       errors: [],
     };
     const step = async (name: string, fn: () => Promise<void>) => {
@@ -345,6 +406,11 @@ export class Keeper {
     if (this.options.restake) {
       await step("restake", async () => {
         report.restaked = await this.restake();
+      });
+    }
+    if (this.options.native) {
+      await step("stake", async () => {
+        Object.assign(report, await this.stakeNative(this.options.native!));
       });
     }
     return report;
@@ -652,7 +718,8 @@ export class Keeper {
       return out;
     }
     const views = await this.assetViews();
-    for (const v of views.filter((x) => x.strategy !== ZeroAddress)) {
+    // ETH restaked natively goes to validators in step 6, 32 ETH at a time, not through `restake`.
+    for (const v of views.filter((x) => x.strategy !== ZeroAddress && getAddress(x.strategy) !== BEACON_STRATEGY)) {
       const free = v.buffer > v.liability ? v.buffer - v.liability : 0n;
       if (free < this.options.minRestake) continue;
       const ranked = await this.belowTarget((free * v.price) / UNIT, views);
@@ -677,6 +744,72 @@ export class Keeper {
       }
       if (!done) this.log(`restake: ${eth(free)} ${v.symbol} stays in the buffer this tick`);
     }
+    return out;
+  }
+
+  /**
+   * Step 6: stakes validators with the ETH (and WETH) above what the lanes and the buffer target keep (`planStake`),
+   * unwrapping WETH first when ETH alone falls short, through the delegators with queued keys furthest below their
+   * allocation targets (then any delegator with keys).
+   */
+  async stakeNative(native: NativeStaking): Promise<Pick<TickReport, "unwrapped" | "staked">> {
+    const out: Pick<TickReport, "unwrapped" | "staked"> = { unwrapped: [], staked: [] };
+    if (!this.options.keeperRole) {
+      if (!this.warnedRole) this.log("stake: skipped, the signer lacks the KEEPER role");
+      this.warnedRole = true;
+      return out;
+    }
+    const views = await this.assetViews();
+    const ethView = views.find((v) => v.asset === this.eth);
+    if (!ethView || getAddress(ethView.strategy) !== BEACON_STRATEGY) {
+      this.log("stake: skipped, ETH is not restaked natively (its strategy is not the beacon chain ETH strategy)");
+      return out;
+    }
+    const wethView = native.weth ? views.find((v) => v.asset === getAddress(native.weth!)) : undefined;
+    const delegators = [...(await this.c.manager.delegators())].map((d) => getAddress(d));
+    const keys = new Map<string, number>();
+    let unverified = 0;
+    for (const d of delegators) {
+      keys.set(d, await native.queuedKeys(d));
+      unverified += (await this.c.manager.unverifiedValidators(d)).length;
+    }
+    const max = Number(await this.c.manager.MAX_UNVERIFIED());
+    const plan = planStake({
+      ethBuffer: ethView.buffer,
+      ethLiability: ethView.liability,
+      wethBuffer: wethView?.buffer ?? 0n,
+      wethLiability: wethView?.liability ?? 0n,
+      bufferTarget: native.bufferTarget,
+      slots: Math.max(0, max - unverified),
+      keys: [...keys.values()].reduce((a, b) => a + b, 0),
+    });
+    if (plan.count === 0) return out;
+    const reason =
+      `ETH buffer ${eth(ethView.buffer)} above lane liability ${eth(ethView.liability)} + target ` +
+      `${eth(native.bufferTarget)}` +
+      (wethView ? `, WETH buffer ${eth(wethView.buffer)} above its liability ${eth(wethView.liability)}` : "");
+    if (plan.unwrap > 0n) {
+      const record = await this.send(`unwrap ${eth(plan.unwrap)} WETH`, reason, () =>
+        this.c.vault.unwrap(wethView!.asset, plan.unwrap),
+      );
+      out.unwrapped.push({ ...record, amount: plan.unwrap });
+    }
+    const ranked = (await this.belowTarget(BigInt(plan.count) * VALIDATOR_DEPOSIT, views)).map((r) => r.delegator);
+    const order = [...ranked, ...delegators.filter((d) => !ranked.includes(d))];
+    let left = plan.count;
+    for (const d of order) {
+      const n = Math.min(left, keys.get(d) ?? 0);
+      if (n === 0) continue;
+      try {
+        const record = await this.send(`stake ${n} validator(s) via ${short(d)}`, reason, () => native.stakeTx(d, n));
+        out.staked.push({ ...record, delegator: d, count: n });
+        left -= n;
+      } catch (err) {
+        this.log(`stake via ${short(d)} failed: ${this.why(err)}; trying the next delegator`);
+      }
+      if (left === 0) break;
+    }
+    if (left > 0) this.log(`stake: ${left} validator(s) not staked this tick`);
     return out;
   }
 

@@ -23,7 +23,7 @@ import {
   type TestAVS,
   type WithdrawalQueue,
 } from "../../typechain-types";
-import { EIGENLAYER_EVENTS, Keeper, type TickReport } from "../../scripts/lib/keeper";
+import { EIGENLAYER_EVENTS, Keeper, planStake, type TickReport } from "../../scripts/lib/keeper";
 import { address, all, expectRefusal, expectSuccess, sharedLocalNode, type LocalNode } from "./localNode";
 
 const SET_ID = 1;
@@ -32,6 +32,47 @@ const FINALIZED = 2n;
 const MOVED = 4n;
 /** the LocalEigenLayer module's default withdrawal delay */
 const WITHDRAWAL_DELAY = 50;
+
+describe("keeper step 6 (native): planStake", function () {
+  const E = (x: number) => parseEther(String(x));
+  const base = {
+    ethBuffer: 0n,
+    ethLiability: 0n,
+    wethBuffer: 0n,
+    wethLiability: 0n,
+    bufferTarget: 0n,
+    slots: 32,
+    keys: 99,
+  };
+  it("stakes whole 32-ETH chunks above liability + target, ETH before WETH, unwrapping only the shortfall", function () {
+    // 100 ETH, 30 promised, 6 kept: 64 free, two validators, nothing unwrapped.
+    expect(planStake({ ...base, ethBuffer: E(100), ethLiability: E(30), bufferTarget: E(6) })).to.deep.equal({
+      count: 2,
+      unwrap: 0n,
+    });
+    // One wei short of two: one validator.
+    expect(planStake({ ...base, ethBuffer: E(64) - 1n }).count).to.equal(1);
+    // 10 ETH free + 40 WETH (5 promised): 45, one validator, 22 WETH unwrapped.
+    expect(
+      planStake({ ...base, ethBuffer: E(15), bufferTarget: E(5), wethBuffer: E(40), wethLiability: E(5) }),
+    ).to.deep.equal({ count: 1, unwrap: E(22) });
+    // Liabilities above the buffers and the target above the buffer count as nothing free (never negative).
+    expect(
+      planStake({ ...base, ethBuffer: E(10), ethLiability: E(20), wethBuffer: E(40), wethLiability: E(50) }),
+    ).to.deep.equal({ count: 0, unwrap: 0n });
+    expect(planStake({ ...base, ethBuffer: E(40), bufferTarget: E(41) })).to.deep.equal({ count: 0, unwrap: 0n });
+  });
+  it("never more than the free MAX_UNVERIFIED slots or the queued keys", function () {
+    expect(planStake({ ...base, ethBuffer: E(320), slots: 3 })).to.deep.equal({ count: 3, unwrap: 0n });
+    expect(planStake({ ...base, ethBuffer: E(320), keys: 2 })).to.deep.equal({ count: 2, unwrap: 0n });
+    expect(planStake({ ...base, ethBuffer: E(320), slots: 0 })).to.deep.equal({ count: 0, unwrap: 0n });
+    // Bounded by keys, WETH is unwrapped only for the validators staked.
+    expect(planStake({ ...base, ethBuffer: E(20), wethBuffer: E(100), keys: 1 })).to.deep.equal({
+      count: 1,
+      unwrap: E(12),
+    });
+  });
+});
 
 describe("keeper against a local node", function () {
   let node: LocalNode;

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import type http from "node:http";
 import { expect } from "chai";
-import { parseEther, type JsonRpcSigner } from "ethers";
+import { formatEther, parseEther, type JsonRpcSigner } from "ethers";
 import {
   AccessManager__factory,
   DelegationManager__factory,
@@ -21,6 +21,8 @@ import {
   OperatorDelegator__factory,
   RestakingManager__factory,
   ValidatorKeyRegistry__factory,
+  WETHMock__factory,
+  WithdrawalQueue__factory,
   WithdrawalRequestPredeploy__factory,
   type DepositContract,
   type EigenPod,
@@ -302,5 +304,46 @@ describe("native restaking tasks against a local node", function () {
     expect(await buffer()).to.equal(buffered + VALIDATOR);
     expect(await shares()).to.equal(credited - VALIDATOR);
     expect(await node.provider.getBalance(podAddress)).to.equal(podBalance - VALIDATOR);
+  });
+  it("lrt:keeper --stake-above stakes what is above the target in validators, unwrapping only WETH's shortfall", async () => {
+    const weth = WETHMock__factory.connect(address(node, "LocalEigenLayer#WETHMock"), admin);
+    const wethAddress = await weth.getAddress();
+    expectSuccess(await node.task(["lrt:register-keys", "--delegator", "0", "--local", "3"]));
+    const queued = async () => (await registry.keyCounts(delegator))[1];
+    const keysBefore = await queued();
+    // The beacon chain's epochs moved the clock past the deposit price's expiry: a sync first.
+    expectSuccess(await node.task(["lrt:sync"]));
+    // 40 WETH and 50 ETH deposited; the ETH buffer's target leaves exactly 10 ETH of it free to stake.
+    await (await weth.deposit({ value: parseEther("40") })).wait();
+    await (await weth.approve(vault, parseEther("40"))).wait();
+    await (await vault.depositLST(weth, parseEther("40"), await admin.getAddress(), 0, 0)).wait();
+    await (await vault.depositETH(await admin.getAddress(), 0, 0, { value: parseEther("50") })).wait();
+    const queue = WithdrawalQueue__factory.connect(address(node, "LocalSuite#WithdrawalQueue"), admin);
+    const [ethBuffer, ethLiability] = [await buffer(), (await queue.lane(ETH)).liability];
+    const wethBuffer = (await vault.assetInfo(wethAddress)).bufferUnits;
+    const target = ethBuffer - ethLiability - parseEther("10");
+    const pending = await manager.pendingStake();
+    const unverified = (await manager.unverifiedValidators(delegator)).length;
+    const deposited = await node.provider.getBalance(depositContract);
+
+    // Free: 10 ETH + 40 WETH (nothing promised to WETH requests) = 50 ETH: one validator; ETH gives 10, WETH 22.
+    const out = expectSuccess(await node.task(["lrt:keeper", "--once", "--stake-above", formatEther(target)]));
+    expect(out).to.match(/unwrap 22\.000000 WETH \| why: ETH buffer/);
+    expect(out).to.match(/stake 1 validator\(s\) via 0x/);
+    expect((await vault.assetInfo(wethAddress)).bufferUnits).to.equal(wethBuffer - parseEther("22"));
+    expect(await buffer()).to.equal(ethBuffer + parseEther("22") - VALIDATOR);
+    expect(await manager.pendingStake()).to.equal(pending + VALIDATOR);
+    expect((await manager.unverifiedValidators(delegator)).length).to.equal(unverified + 1);
+    expect((await node.provider.getBalance(depositContract)) - deposited).to.equal(VALIDATOR);
+    expect(await queued()).to.equal(keysBefore - 1n);
+
+    // What is left above the target (0 ETH + 18 WETH) makes no validator: the next tick stakes and unwraps nothing.
+    const again = expectSuccess(await node.task(["lrt:keeper", "--once", "--stake-above", formatEther(target)]));
+    expect(again).to.not.match(/unwrap|stake \d+ validator/);
+    expect(await manager.pendingStake()).to.equal(pending + VALIDATOR);
+    expectRefusal(
+      await node.task(["lrt:keeper", "--once", "--stake-above", "ten"]),
+      /--stake-above must be an amount of ETH such as 64 or 0\.5, not "ten"/,
+    );
   });
 });
