@@ -17,7 +17,7 @@ import hre, { ethers, network } from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, Wallet, ZeroAddress, ZeroHash, parseEther } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import LRTSuite from "../../deploy/modules/LRTSuite";
+import { lrtSuite } from "../../deploy/modules/LRTSuite";
 import {
   FEED_ANSWERS,
   MAINNET,
@@ -50,9 +50,13 @@ const rpc = process.env.MAINNET_RPC_URL;
 const forkBlock = Number(process.env.MAINNET_FORK_BLOCK ?? DEFAULT_FORK_BLOCK);
 const mode = rpc ? `mainnet fork at block ${forkBlock}` : "mainnet-shaped";
 
-/** The suite, deployed with the production module and the mainnet parameters (timelock handover included). */
-async function deploySuite() {
-  const deployed = await hre.ignition.deploy(LRTSuite, { parameters: { LRTSuite: MAINNET } });
+/**
+ * The suite, deployed with the production module and the mainnet parameters (timelock handover included); with
+ * `native` (the module's default) native restaking is built in, otherwise the suite is the one native restaking is
+ * turned on in later, through the timelock.
+ */
+async function deploySuite(options: { native: boolean }) {
+  const deployed = await hre.ignition.deploy(lrtSuite(options), { parameters: { LRTSuite: MAINNET } });
   const at = async <T>(name: string, c: { getAddress(): Promise<string> }) =>
     (await ethers.getContractAt(name, await c.getAddress())) as unknown as T;
   return {
@@ -94,7 +98,7 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
 
   it("deposits stETH and rETH, restakes them for a registered operator, a slash lowers the rate by exactly the loss, and an EigenLayer withdrawal completes after the delay", async function () {
     // 1. The suite, deployed with the production module and the mainnet parameters (timelock handover included).
-    const { deployed, vault, accountant, manager, timelock } = await deploySuite();
+    const { deployed, vault, accountant, manager, timelock } = await deploySuite({ native: false });
     // The stand-in's ABI: every function it shares with mainnet has the mainnet selector (test/stand-ins/eigenlayer/fidelity).
     const dm = (await ethers.getContractAt(
       "DelegationManager",
@@ -361,7 +365,7 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
 
   it("turns native restaking on through the timelock and stakes a validator through a delegator's pod and the deposit contract", async function () {
     if (!rpc) await placeMainnetPods(admin);
-    const { deployed, vault, accountant, manager, timelock } = await deploySuite();
+    const { deployed, vault, accountant, manager, timelock } = await deploySuite({ native: false });
     const dm = await ethers.getContractAt("DelegationManager", MAINNET.delegationManager as string);
     const operator = new Wallet(ethers.id("lrt-vault fork native operator"), ethers.provider);
     await network.provider.send("hardhat_setBalance", [operator.address, ethers.toQuantity(parseEther("10"))]);
