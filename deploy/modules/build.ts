@@ -315,9 +315,9 @@ export function buildRestaking(
       }),
     );
   }
-  // ETH's strategy last (the vault then lists it after the LSTs', as when native restaking is turned on later):
-  // legal once the manager runs the implementation linked to the registry; ETH is known since `initialize` and no
-  // strategy was set for it (the vault's fourth and last strategy slot on mainnet).
+  // ETH's strategy after the LSTs' (as when native restaking is turned on later), once the manager runs the
+  // implementation linked to the registry: ETH is known to the vault since `initialize`, has no strategy yet (so no
+  // `inUse` check applies) and takes the vault's fourth and last strategy slot on mainnet (MAX_STRATEGIES = 4).
   if (registry !== undefined) {
     strategyCalls.push(
       m.call(core.vault, "setStrategy", [ETH, BEACON_CHAIN_ETH_STRATEGY], {
