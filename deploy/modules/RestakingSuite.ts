@@ -2,10 +2,10 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { buildCore, buildOpening, buildRestaking, parameterAssets, suiteResult, type StrategyInput } from "./build";
 
 const RESTAKABLE = ["stETH", "rETH", "cbETH"] as const;
-const modules = new Map<number, ReturnType<typeof build>>();
+const modules = new Map<string, ReturnType<typeof build>>();
 
-function build(strategies: number) {
-  return buildModule(`RestakingSuite${strategies}`, (m) => {
+function build(strategies: number, native: boolean) {
+  return buildModule(`RestakingSuite${strategies}${native ? "Native" : ""}`, (m) => {
     const p = (name: string) => m.getParameter<string>(name);
     const core = buildCore(m, parameterAssets(m), { restaking: true });
     const restakable: StrategyInput[] = RESTAKABLE.slice(0, strategies).map((kind) => ({
@@ -18,7 +18,13 @@ function build(strategies: number) {
       delegationManager: p("delegationManager"),
       rewardsCoordinator: p("rewardsCoordinator"),
     };
-    const restaking = buildRestaking(m, core, el, restakable);
+    const restaking = buildRestaking(
+      m,
+      core,
+      el,
+      restakable,
+      native ? { eigenPodManager: p("eigenPodManager") } : undefined,
+    );
     buildOpening(m, core, restaking.adminCalls);
     return suiteResult(core, restaking);
   });
@@ -26,12 +32,14 @@ function build(strategies: number) {
 
 /**
  * The suite (core + restaking, the deployer keeping every role) against an EigenLayer and LSTs given as parameters,
- * restaking the first `strategies` of stETH, rETH, cbETH. The full-system test fixtures and the benchmark deploy
+ * restaking the first `strategies` of stETH, rETH, cbETH, and with `native` ETH through EigenPods (parameter
+ * `eigenPodManager`; module id `RestakingSuite<n>Native`). The full-system test fixtures and the benchmark deploy
  * through it (their EigenLayer is the local stand-in); on a network, `LRTSuite` adds the timelock handover.
  */
-export function restakingSuite(strategies: 1 | 2 | 3) {
-  if (!modules.has(strategies)) modules.set(strategies, build(strategies));
-  return modules.get(strategies)!;
+export function restakingSuite(strategies: 1 | 2 | 3, native = false) {
+  const key = `${strategies}${native}`;
+  if (!modules.has(key)) modules.set(key, build(strategies, native));
+  return modules.get(key)!;
 }
 
 export default restakingSuite(3);

@@ -41,6 +41,19 @@ export interface EigenLayerInput {
   rewardsCoordinator: Addr;
 }
 
+/**
+ * Native restaking (EigenPods) built into the restaking side: EigenLayer's EigenPodManager, the one its
+ * DelegationManager names (`eigenPodManager()`), which the delegators create their pods with.
+ */
+export interface NativeInput {
+  eigenPodManager: Addr;
+}
+
+/** EigenLayer's virtual strategy of native (beacon chain) ETH, ETH's strategy when native restaking is on. */
+export const BEACON_CHAIN_ETH_STRATEGY = "0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0";
+/** The vault's ETH sentinel (`Constants.sol`). */
+const ETH = "0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE";
+
 /** The market feed parameter of each kind (wstETH is priced with the stETH/ETH feed; WETH needs none). */
 const FEED_PARAMETER: Record<AssetKind, string | undefined> = {
   stETH: "stETHFeed",
@@ -234,12 +247,19 @@ export function buildOpening(m: IgnitionModuleBuilder, core: ReturnType<typeof b
  * and its UpgradeableBeacon, the RestakingManager implementation behind the manager proxy, the strategy of each
  * restakable LST set in the vault, the KEEPER role. Delegators (one per operator) are added afterwards with
  * `npx hardhat lrt:add-delegator`.
+ *
+ * With `native` (EigenPods), also native restaking: the ValidatorKeyRegistry implementation (the manager proxy and
+ * the EigenPodManager as immutables) behind an ERC1967Proxy initialized with the suite's AccessManager, the manager's
+ * implementation linked to that registry, and ETH's strategy set to the beacon chain ETH strategy after the LSTs'.
+ * Without it, the manager has no key registry (zero) and ETH no strategy: native restaking can be turned on later by
+ * an upgrade (`scripts/lib/native.ts`).
  */
 export function buildRestaking(
   m: IgnitionModuleBuilder,
   core: ReturnType<typeof buildCore>,
   el: EigenLayerInput,
   strategies: StrategyInput[],
+  native?: NativeInput,
 ) {
   if (core.managerProxy === undefined) throw new Error("buildRestaking needs buildCore(..., { restaking: true })");
   const deployer = m.getAccount(0);
@@ -260,10 +280,22 @@ export function buildRestaking(
   const beacon = m.contract("UpgradeableBeacon", [delegatorImpl, deployer], { id: "OperatorDelegatorBeacon" });
   // The manager's EigenLayer reads (valuation, positions, slash watch) live in a linked library (DELEGATECALL).
   const positions = m.library("RestakingPositions");
-  // No key registry yet: native restaking is added by an upgrade that links one (`test/fixtures/native.ts`).
+  // Native restaking: the key registry, which only the manager (its proxy, already there) may consume keys from.
+  let registry: ContractFuture<string> | undefined;
+  let registryImpl: ContractFuture<string> | undefined;
+  if (native !== undefined) {
+    registryImpl = m.contract("ValidatorKeyRegistry", [core.managerProxy, native.eigenPodManager], {
+      id: "ValidatorKeyRegistryImpl",
+    });
+    const init = m.encodeFunctionCall(registryImpl, "initialize", [core.accessManager]);
+    const proxy = m.contract("ERC1967Proxy", [registryImpl, init], { id: "ValidatorKeyRegistryProxy" });
+    registry = m.contractAt("ValidatorKeyRegistry", proxy, { id: "ValidatorKeyRegistry" });
+  }
+  // Without native restaking, no key registry (zero): it can be added later by an upgrade that links one
+  // (`scripts/lib/native.ts`).
   const managerImpl = m.contract(
     "RestakingManager",
-    [core.links, { ...eigenLayer, delegatorBeacon: beacon }, ethers.ZeroAddress],
+    [core.links, { ...eigenLayer, delegatorBeacon: beacon }, registry ?? ethers.ZeroAddress],
     {
       id: "RestakingManagerImpl",
       libraries: { RestakingPositions: positions },
@@ -280,6 +312,17 @@ export function buildRestaking(
       m.call(core.vault, "setStrategy", [token, strategy], {
         id: `setStrategy_${kind}`,
         after: [manager, ...core.adminCalls, ...strategyCalls.slice(-1)],
+      }),
+    );
+  }
+  // ETH's strategy after the LSTs' (as when native restaking is turned on later), once the manager runs the
+  // implementation linked to the registry: ETH is known to the vault since `initialize`, has no strategy yet (so no
+  // `inUse` check applies) and takes the vault's fourth and last strategy slot on mainnet (MAX_STRATEGIES = 4).
+  if (registry !== undefined) {
+    strategyCalls.push(
+      m.call(core.vault, "setStrategy", [ETH, BEACON_CHAIN_ETH_STRATEGY], {
+        id: "setStrategy_ETH",
+        after: [manager, registry, ...core.adminCalls, ...strategyCalls.slice(-1)],
       }),
     );
   }
@@ -304,6 +347,9 @@ export function buildRestaking(
     beacon,
     delegatorImpl,
     managerImpl,
+    /** The key registry (its proxy) and implementation, with `native` only. */
+    keyRegistry: registry,
+    keyRegistryImpl: registryImpl,
     adminCalls: [...strategyCalls, keeperFns, keeperVaultFns, grantKeeper],
   };
 }
@@ -349,7 +395,7 @@ export function coreResult(core: ReturnType<typeof buildCore>) {
   };
 }
 
-/** `coreResult` plus the restaking side. */
+/** `coreResult` plus the restaking side (and the key registry with native restaking). */
 export function suiteResult(core: ReturnType<typeof buildCore>, restaking: ReturnType<typeof buildRestaking>) {
   return {
     ...coreResult(core),
@@ -357,5 +403,8 @@ export function suiteResult(core: ReturnType<typeof buildCore>, restaking: Retur
     beacon: restaking.beacon,
     delegatorImpl: restaking.delegatorImpl,
     managerImpl: restaking.managerImpl,
+    ...(restaking.keyRegistry === undefined
+      ? {}
+      : { keyRegistry: restaking.keyRegistry, keyRegistryImpl: restaking.keyRegistryImpl! }),
   };
 }

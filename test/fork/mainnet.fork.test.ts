@@ -10,14 +10,16 @@
  * mainnet-shaped mode), and a deposit needs a fresh answer (maxFeedAge 90,000 s): deposits come before the
  * timelock's 48-hour delay, and on a fork the chain's clock starts at the fork block's time (a fork cannot receive
  * Chainlink updates). A second scenario turns native restaking on through the timelock and stakes a validator through
- * a delegator's pod and the (real, on a fork) beacon deposit contract.
+ * a delegator's pod and the (real, on a fork) beacon deposit contract; a third deploys it with the module (the module's
+ * default, `eigenPodManager` from the mainnet parameters) and stakes the same way. The first two deploy the module
+ * without native restaking (`lrtSuite({ native: false })`).
  */
 import { expect } from "chai";
 import hre, { ethers, network } from "hardhat";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, Wallet, ZeroAddress, ZeroHash, parseEther } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import LRTSuite from "../../deploy/modules/LRTSuite";
+import { lrtSuite } from "../../deploy/modules/LRTSuite";
 import {
   FEED_ANSWERS,
   MAINNET,
@@ -40,6 +42,7 @@ import type {
   RestakingManager,
   TestAVS,
   TimelockController,
+  ValidatorKeyRegistry,
 } from "../../typechain-types";
 import { ETH, UNIT } from "../../scripts/lib/constants";
 
@@ -50,9 +53,13 @@ const rpc = process.env.MAINNET_RPC_URL;
 const forkBlock = Number(process.env.MAINNET_FORK_BLOCK ?? DEFAULT_FORK_BLOCK);
 const mode = rpc ? `mainnet fork at block ${forkBlock}` : "mainnet-shaped";
 
-/** The suite, deployed with the production module and the mainnet parameters (timelock handover included). */
-async function deploySuite() {
-  const deployed = await hre.ignition.deploy(LRTSuite, { parameters: { LRTSuite: MAINNET } });
+/**
+ * The suite, deployed with the production module and the mainnet parameters (timelock handover included); with
+ * `native` (the module's default) native restaking is built in, otherwise the suite is the one native restaking is
+ * turned on in later, through the timelock.
+ */
+async function deploySuite(options: { native: boolean }) {
+  const deployed = await hre.ignition.deploy(lrtSuite(options), { parameters: { LRTSuite: MAINNET } });
   const at = async <T>(name: string, c: { getAddress(): Promise<string> }) =>
     (await ethers.getContractAt(name, await c.getAddress())) as unknown as T;
   return {
@@ -94,7 +101,7 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
 
   it("deposits stETH and rETH, restakes them for a registered operator, a slash lowers the rate by exactly the loss, and an EigenLayer withdrawal completes after the delay", async function () {
     // 1. The suite, deployed with the production module and the mainnet parameters (timelock handover included).
-    const { deployed, vault, accountant, manager, timelock } = await deploySuite();
+    const { deployed, vault, accountant, manager, timelock } = await deploySuite({ native: false });
     // The stand-in's ABI: every function it shares with mainnet has the mainnet selector (test/stand-ins/eigenlayer/fidelity).
     const dm = (await ethers.getContractAt(
       "DelegationManager",
@@ -359,20 +366,18 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
     }
   });
 
-  it("turns native restaking on through the timelock and stakes a validator through a delegator's pod and the deposit contract", async function () {
-    if (!rpc) await placeMainnetPods(admin);
-    const { deployed, vault, accountant, manager, timelock } = await deploySuite();
+  /**
+   * Native restaking through a delegator's pod and the deposit contract: built in by the module (`native`), or turned
+   * on through the timelock on a suite deployed without it. The EigenLayer operator is new each time (`operatorSeed`).
+   */
+  async function stakeOneValidator(native: boolean, operatorSeed: string) {
+    // The EigenPods: EigenLayer's on a fork; placed once on the mainnet-shaped chain (at their mainnet addresses).
+    if (!rpc && (await ethers.provider.getCode(MAINNET_EIGEN_POD_MANAGER)) === "0x") await placeMainnetPods(admin);
+    const { deployed, vault, accountant, manager, timelock } = await deploySuite({ native });
     const dm = await ethers.getContractAt("DelegationManager", MAINNET.delegationManager as string);
-    const operator = new Wallet(ethers.id("lrt-vault fork native operator"), ethers.provider);
+    const operator = new Wallet(ethers.id(operatorSeed), ethers.provider);
     await network.provider.send("hardhat_setBalance", [operator.address, ethers.toQuantity(parseEther("10"))]);
-    await dm.connect(operator).registerAsOperator(ZeroAddress, 1, "ipfs://lrt-vault-fork-native-operator");
-
-    // Anyone deploys the key registry and the manager's next implementation; the timelock switches them on.
-    const native = await deployNativeRestaking(
-      { vault, accountant, queue: deployed.queue, manager, accessManager: deployed.accessManager },
-      admin,
-      MAINNET_EIGEN_POD_MANAGER,
-    );
+    await dm.connect(operator).registerAsOperator(ZeroAddress, 1, `ipfs://${operatorSeed.replaceAll(" ", "-")}`);
     const viaTimelock = async (calls: [string, string][]) => {
       const targets = calls.map(([t]) => t);
       const data = calls.map(([, d]) => d);
@@ -383,12 +388,31 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
       await timelock.executeBatch(targets, values, data, ZeroHash, ZeroHash);
     };
     const managerAddress = await manager.getAddress();
-    await viaTimelock([
-      ...native.adminCalls,
-      [managerAddress, manager.interface.encodeFunctionData("addDelegator", [operator.address, 10_000])],
-    ]);
+    const addDelegator: [string, string] = [
+      managerAddress,
+      manager.interface.encodeFunctionData("addDelegator", [operator.address, 10_000]),
+    ];
+    let registry: ValidatorKeyRegistry;
+    if (native) {
+      // The module deployed the key registry, linked the manager to it and gave ETH the beacon chain strategy.
+      registry = await ethers.getContractAt("ValidatorKeyRegistry", await deployed.keyRegistry!.getAddress());
+      expect(await registry.links()).to.deep.equal([managerAddress, MAINNET_EIGEN_POD_MANAGER]);
+      expect(MAINNET.eigenPodManager).to.equal(MAINNET_EIGEN_POD_MANAGER);
+      expect(await registry.authority()).to.equal(await deployed.accessManager.getAddress());
+      expect(await vault.strategyOf(ETH)).to.equal(BEACON_CHAIN_ETH_STRATEGY);
+      await viaTimelock([addDelegator]);
+    } else {
+      expect(await vault.strategyOf(ETH)).to.equal(ZeroAddress);
+      // Anyone deploys the key registry and the manager's next implementation; the timelock switches them on.
+      const enabling = await deployNativeRestaking(
+        { vault, accountant, queue: deployed.queue, manager, accessManager: deployed.accessManager },
+        admin,
+        MAINNET_EIGEN_POD_MANAGER,
+      );
+      registry = enabling.registry;
+      await viaTimelock([...enabling.adminCalls, addDelegator]);
+    }
     const [delegatorAddress] = await manager.delegators();
-    const registry = native.registry;
     await viaTimelock([
       [
         await registry.getAddress(),
@@ -408,7 +432,8 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
 
     // The node operator registers a key signed for the pod (mainnet's genesis fork version); the keeper stakes it.
     const chain = await BeaconChain.create({ genesisTime: (await time.latest()) - 12 * 64 });
-    const keys = podKeys(chain, pod as `0x${string}`, [0]);
+    // A key of its own in each run (the deposit contract keeps every deposit).
+    const keys = podKeys(chain, pod as `0x${string}`, [native ? 1 : 0]);
     await registry.connect(bob).submitKeys(delegatorAddress, keys);
     const deposit = await ethers.getContractAt("DepositContract", SYSTEM_ADDRESSES.depositContract); // mainnet's ABI
     const root = await deposit.get_deposit_root();
@@ -421,5 +446,13 @@ describe(`lrt-vault on EigenLayer at the mainnet addresses (${mode})`, function 
     expect(await ethers.provider.getBalance(deposit)).to.equal(balance + parseEther("32"));
     expect(await manager.pendingStake()).to.equal(parseEther("32"));
     expect((await accountant.valuation()).totalValue).to.equal(value);
+  }
+
+  it("turns native restaking on through the timelock and stakes a validator through a delegator's pod and the deposit contract", async function () {
+    await stakeOneValidator(false, "lrt-vault fork native operator");
+  });
+
+  it("deploys native restaking with the module (eigenPodManager of the mainnet parameters) and stakes a validator through a delegator's pod", async function () {
+    await stakeOneValidator(true, "lrt-vault fork module native operator");
   });
 });
