@@ -2120,6 +2120,7 @@ describe("LRTVault", function () {
         ["setAssetLimits", () => vault.setAssetLimits(rETH, 1n, 0n)],
         ["pauseDeposits", () => vault.pauseDeposits(rETH)],
         ["unpauseDeposits", () => vault.unpauseDeposits(rETH)],
+        ["unwrap", () => vault.unwrap(f.tokens.weth, 1n)],
         ["clearPriceTrip", () => vault.clearPriceTrip(rETH)],
         ["upgradeToAndCall", () => vault.upgradeToAndCall(f.implementations.vault, "0x")],
       ];

@@ -43,6 +43,7 @@ const CONTRACTS = {
       "setAssetLimits",
       "pauseDeposits",
       "unpauseDeposits",
+      "unwrap",
       "clearPriceTrip",
     ],
     contract: (s: Suite) => s.vault,
