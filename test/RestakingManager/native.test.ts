@@ -291,9 +291,12 @@ describe("RestakingManager: native restaking (EigenPods)", function () {
       )
         .to.emit(f.pod, "ExitRequested")
         .withArgs(pubkeyHash(keys[0].pubkey));
+      const exitedBalance = BigInt(f.chain.balanceGwei(indices[0])) * GWEI;
       const paid = f.chain.exit(indices[0], { immediate: true });
       const toPod = paid.reduce((sum, w) => sum + BigInt(w.amountGwei) * GWEI, 0n);
-      expect(toPod).to.equal(BigInt(f.chain.balanceGwei(indices[0])) * GWEI + toPod); // all of it left the validator
+      // A full exit pays the validator's whole balance and leaves it nothing.
+      expect(f.chain.balanceGwei(indices[0])).to.equal(0);
+      expect(toPod).to.equal(exitedBalance);
       await ethers.provider.send("hardhat_setBalance", [f.podAddress, ethers.toQuantity(toPod)]);
       await checkpoint(f, indices);
       // The checkpoint credits the exited validator's ETH (now in the pod) and the other's rewards.

@@ -4,6 +4,7 @@ import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helper
 import { parseEther, sha256, concat } from "ethers";
 import { deployAVS, deployEigenLayer, deployEigenPods, registerOperator } from "../../../scripts/lib/eigenlayer";
 import { BeaconChain, podWithdrawalCredentials } from "../../../scripts/lib/beacon";
+import { postNextRoot } from "../../../scripts/lib/native";
 import { BEACON } from "./pods";
 import { MAGNITUDE, SET_ID } from "./guards";
 
@@ -33,16 +34,6 @@ describe("EigenPod with real SSZ beacon states", function () {
     chain.activate([0, 1, 2, index], { atEpoch: chain.epoch });
     const pod = await ethers.getContractAt("EigenPod", podAddress);
     return { el, pods, chain, staker, pod, podAddress, deposit, index };
-  }
-
-  /** Seals the beacon block an execution block at the next slot sees, mines that block and posts its root. */
-  async function postNextRoot(chain: BeaconChain, beaconRoots: { setBeaconRoot: (t: bigint, r: string) => unknown }) {
-    const ts = Math.max(chain.nextTimestamp(), (await time.latest()) + 1);
-    const block = chain.blockRoot(ts);
-    await time.setNextBlockTimestamp(ts);
-    await mine();
-    await beaconRoots.setBeaconRoot(BigInt(ts), block.root);
-    return block;
   }
 
   it("the deposit contract logs a BLS-signed SSZ deposit exactly, and refuses it with one field changed", async function () {
