@@ -448,7 +448,9 @@ interface ILRTVault is IERC20 {
     /// so that it can be staked in validators (restricted: the keeper). Value-neutral: the token must be valued at
     /// exactly 1 ETH per unit (`LRTVaultNotParity`) and exactly `amount` wei must arrive for exactly `amount` tokens
     /// (`LRTVaultShortDelivery`). Never takes buffer the withdrawal queue has promised to pending requests of the token
-    /// (`LRTVaultBufferReserved`). ETH's cap is not checked: the ETH already counted in the vault's value.
+    /// (`LRTVaultBufferReserved`). ETH's cap is not checked: the ETH already counted in the vault's value. WETH9 pays
+    /// with a 2,300-gas `transfer`: enough, because the vault's proxy and implementation are already warm in this
+    /// call and `receive` only compares the sender with a transient slot (tested with a WETH9-faithful stand-in).
     /// @param asset the wrapped-ETH token (WETH)
     /// @param amount tokens to redeem (wei)
     function unwrap(address asset, uint256 amount) external;

@@ -2,11 +2,10 @@
 pragma solidity 0.8.30;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
-import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 
 /// @title WETHMock
 /// @notice Test-only stand-in for WETH9: 1:1 wrapped ether.
-/// @dev Differences from WETH9, both harmless for tests: deposits and withdrawals also emit ERC-20 `Transfer` from or
+/// @dev Differences from WETH9, both harmless for tests (withdraw pays with the same 2,300-gas `transfer`): deposits and withdrawals also emit ERC-20 `Transfer` from or
 /// to the zero address, and `transferFrom` by the holder itself needs an allowance. No state is set in the constructor.
 contract WETHMock is ERC20 {
     /// @notice Emitted when ETH is wrapped (WETH9 event).
@@ -38,11 +37,13 @@ contract WETHMock is ERC20 {
     }
 
     /// @notice Burns `wad` of the caller's WETH and sends `wad` ETH.
-    /// @dev Reverts with `ERC20InsufficientBalance` when the caller holds less than `wad`.
+    /// @dev Reverts with `ERC20InsufficientBalance` when the caller holds less than `wad`. Sends with Solidity's
+    /// `transfer`, as WETH9 does: the receiver gets the 2,300-gas stipend only (a proxy receiving it must already be
+    /// warm in the transaction).
     function withdraw(uint256 wad) external {
         _burn(msg.sender, wad);
         emit Withdrawal(msg.sender, wad);
-        Address.sendValue(payable(msg.sender), wad);
+        payable(msg.sender).transfer(wad);
     }
 
     function _deposit() private {
