@@ -49,9 +49,12 @@ import {
   type Result,
   type TransactionReceipt,
 } from "ethers";
-import type { ERC20Mock, LRTLens, StaticMulticall } from "../../typechain-types";
+import type { ERC20Mock, EigenPod, LRTLens, StaticMulticall } from "../../typechain-types";
 import type { IDelegationManagerTypes } from "../../typechain-types/contracts/RestakingManager";
-import { EIGEN_DELAYS, ascending } from "../../scripts/lib/eigenlayer";
+import { BEACON_CHAIN_ETH_STRATEGY, EIGEN_DELAYS, ascending, deployEigenPods } from "../../scripts/lib/eigenlayer";
+import { BeaconChain } from "../../scripts/lib/beacon";
+import { podKeys, type Key } from "../../scripts/lib/keys";
+import { enableNativeRestaking, podCredentials, postNextRoot, runCheckpoint } from "../../scripts/lib/native";
 import { SET_ID, deploySuite, type Suite } from "../../scripts/lib/suite";
 import { PARAMS } from "../../scripts/lib/constants";
 import { WAD, mulDiv } from "../helpers/math";
@@ -106,6 +109,15 @@ const HOLDER_QUEUE = ACTORS + 2;
  * undelegation (one withdrawal per strategy it may have). */
 const MAX_PENDING_WITHDRAWALS = 10;
 const MAX_STRATEGIES = 4;
+/** The delegator whose EigenPod runs the vault's validators. */
+export const NATIVE_D = 0;
+const GWEI = 10n ** 9n;
+const VALIDATOR = parseEther("32");
+/** Why a forced undelegation or redelegation of the native delegator is not drawn once it runs validators: EigenLayer
+ * would queue its beacon chain ETH, which can only be completed once the validators exited (not modelled). */
+const RUNS_VALIDATORS = "it runs validators (its beacon chain ETH could only be withdrawn after exits)";
+/** Queuing beacon chain ETH shares once a slash lowered the slashing factor: EigenLayer's WAD floors (wei). */
+const BEACON_QUEUE_ROUNDING = 4n;
 /** The queue's largest finalize batch (the keeper asks for it). */
 const MAX_FINALIZE_BATCH = 50;
 /** The units outside the vault (restaked or queued) a lane's route does not count (the queue's `ROUTE_MARGIN`, 1 gwei:
@@ -192,7 +204,20 @@ async function deploySystemPropertyFixture() {
   const { admin, alice, bob, keeper } = s.signers;
   const carol = signers[9];
   const attacker = signers[11];
+  const nodeOperator = signers[12];
   const users = [alice, bob, carol];
+  // Native restaking of ETH (as `deployNativeFixture` turns it on): EigenPods, the key registry, ETH's strategy the
+  // beacon chain ETH strategy; delegator NATIVE_D runs the validators (its node operator submits keys, the keeper
+  // submits its pod's proofs). The TypeScript beacon chain signs the keys and builds every proof.
+  const pods = await deployEigenPods(s.el);
+  const registry = await enableNativeRestaking(s, admin, await pods.eigenPodManager.getAddress());
+  const nativeDelegator = s.delegators[NATIVE_D];
+  await registry.setNodeOperator(nativeDelegator, nodeOperator);
+  await s.manager.connect(admin).setProofSubmitter(nativeDelegator, keeper);
+  const podAddress = await nativeDelegator.pod();
+  const pod = (await ethers.getContractAt("EigenPod", podAddress)) as unknown as EigenPod;
+  const chain = await BeaconChain.create({ genesisTime: (await time.latest()) - 12 * 64 });
+  const native = { pods, registry, pod, podAddress, nodeOperator, chain };
   const lens: LRTLens = await ethers.deployContract("LRTLens");
   const reader: StaticMulticall = await ethers.deployContract("StaticMulticall");
   const otherToken: ERC20Mock = await ethers.deployContract("ERC20Mock", ["AVS Token", "AVS"]);
@@ -242,7 +267,7 @@ async function deploySystemPropertyFixture() {
   // Two withdrawal requests already waiting (ETH and stETH), so the queue has work from the first step on.
   await s.queue.connect(alice).requestWithdrawal(parseEther("2"), await s.vault.ETH(), alice);
   await s.queue.connect(bob).requestWithdrawal(parseEther("3"), stETH, carol);
-  return { s, users, attacker, lens, reader, otherToken, admin };
+  return { s, users, attacker, lens, reader, otherToken, admin, native };
 }
 
 /* ------------------------------------------------------------------------------------------------------------- */
@@ -274,6 +299,18 @@ export type Action =
   /** A claim or re-denomination the queue must refuse (the queue's mix only). */
   | { kind: "refused"; user: number; pick: number; what: number }
   | { kind: "keeper" }
+  // Native restaking (delegator NATIVE_D's pod and the TypeScript beacon chain).
+  /** The keeper stakes 1-2 validators (32 ETH each from the ETH buffer) with keys the node operator submits. */
+  | { kind: "stake"; n: number }
+  /** The keeper proves the credentials of every staked validator the pod has not verified. */
+  | { kind: "verifyCredentials" }
+  /** Epochs pass on the beacon chain (consensus rewards), then a checkpoint of the pod. */
+  | { kind: "beaconRewards"; epochs: number }
+  /** A live validator is slashed on the beacon chain, then a checkpoint books it. */
+  | { kind: "beaconSlash"; pick: number }
+  /** A live validator exits through EIP-7002 (the pod's request), a checkpoint credits its ETH in the pod, the keeper
+   * queues that ETH's EigenLayer withdrawal (completed by `complete` or the keeper into the ETH buffer). */
+  | { kind: "exitValidator"; pick: number }
   // The attacker.
   | { kind: "atkSyncs"; syncs: number; deposit: bigint }
   | { kind: "atkRate"; token: number; bps: number }
@@ -335,6 +372,15 @@ const arb = {
     bps,
     fill: fc.integer({ min: 0, max: 3 }).map((x) => x === 0),
   }),
+};
+
+/** The validator actions (native restaking). */
+const nativeArb = {
+  stake: fc.record({ kind: fc.constant("stake" as const), n: fc.integer({ min: 1, max: 2 }) }),
+  verifyCredentials: fc.record({ kind: fc.constant("verifyCredentials" as const) }),
+  beaconRewards: fc.record({ kind: fc.constant("beaconRewards" as const), epochs: fc.integer({ min: 1, max: 40 }) }),
+  beaconSlash: fc.record({ kind: fc.constant("beaconSlash" as const), pick: fc.nat() }),
+  exitValidator: fc.record({ kind: fc.constant("exitValidator" as const), pick: fc.nat() }),
 };
 
 export const actionArb: fc.Arbitrary<Action> = fc.oneof(
@@ -430,6 +476,34 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
   ),
   w(3, arb.atkRequest),
   w(1, fc.record({ kind: fc.constant("atkClaim" as const) })),
+  // Native restaking.
+  w(3, nativeArb.stake),
+  w(3, nativeArb.verifyCredentials),
+  w(2, nativeArb.beaconRewards),
+  w(1, nativeArb.beaconSlash),
+  w(2, nativeArb.exitValidator),
+);
+
+/**
+ * The native-heavy mix (`native.property.test.ts`): ETH deposits, validator actions, EigenLayer completions, syncs,
+ * waits, ETH requests, finalizations, claims and the keeper, with a few LST moves beside them.
+ */
+export const nativeActionArb: fc.Arbitrary<Action> = fc.oneof(
+  w(3, arb.deposit.map((a) => ({ ...a, asset: ETH_I }))),
+  w(4, nativeArb.stake),
+  w(4, nativeArb.verifyCredentials),
+  w(3, nativeArb.beaconRewards),
+  w(2, nativeArb.beaconSlash),
+  w(3, nativeArb.exitValidator),
+  w(3, fc.record({ kind: fc.constant("complete" as const), pick: fc.nat(), all: fc.boolean() })),
+  w(2, arb.sync),
+  w(1, fc.record({ kind: fc.constant("warp" as const), seconds: fc.integer({ min: HOUR, max: 2 * DAY }) })),
+  w(2, arb.request.map((a) => ({ ...a, asset: ETH_I }))),
+  w(2, arb.finalize),
+  w(2, arb.claim),
+  w(1, fc.record({ kind: fc.constant("keeper" as const) })),
+  w(1, arb.restake),
+  w(1, arb.lstYield),
 );
 
 /**
@@ -588,6 +662,17 @@ interface Obs {
   quotes?: { protocol: bigint; market: bigint; ok: boolean }[];
   /** Per actor, per asset: what it holds (ETH balance; stETH in Lido shares; token balances). */
   actorHoldings: bigint[][];
+  /** Native restaking, read from EigenLayer and ETH balances (not from the manager's positions): delegator
+   * NATIVE_D's beacon chain ETH shares (withdrawable, and queued as EigenLayer values them now), the manager's
+   * `pendingStake()`, and the ETH the pod, the manager and each delegator hold. */
+  native: {
+    withdrawable: bigint;
+    queued: bigint;
+    pendingStake: bigint;
+    pod: bigint;
+    manager: bigint;
+    delegators: bigint[];
+  };
 }
 
 /* ------------------------------------------------------------------------------------------------------------- */
@@ -767,6 +852,7 @@ export class World {
   private vaultOrder: number[] = [];
   private delegators: string[] = [];
   private strategies: string[] = [];
+  private podAddress = "";
   private holders: string[] = [];
   // Tracked state.
   prev!: Obs;
@@ -827,6 +913,26 @@ export class World {
   private queuedMoved = false;
   /** An LST's own rate or a market feed. */
   private pricesMoved = false;
+  // Native restaking: the run's own copy of the beacon chain, and the independent model of the validators.
+  private chain!: BeaconChain;
+  private nat = {
+    /** Every validator staked, in order: its beacon chain index and key, and what happened to it. */
+    validators: [] as { index: number; pubkey: string; verified: boolean; slashed: boolean; exited: boolean }[],
+    /** Keys the node operator submitted to the registry, and keys staked (the registry's queue). */
+    submitted: 0,
+    used: 0,
+    /** The balance (wei) each verified validator was last proven at (credentials: effective balance; checkpoint:
+     * its balance). */
+    proven: new Map<number, bigint>(),
+    /** ETH in the pod that a checkpoint credited as shares and no completed withdrawal took out yet. */
+    podCredited: 0n,
+    /** ETH the beacon chain paid into the pod since the last checkpoint started. */
+    podUncredited: 0n,
+    /** A validator was slashed: N4 (rewards exact) no longer applies, EigenLayer's slashing factor rounds. */
+    disturbed: false,
+    /** ETH donated to the manager and the delegators (they hold nothing else). */
+    donated: new Map<string, bigint>(),
+  };
 
   private constructor(f: Fixture, diligent: boolean) {
     this.f = f;
@@ -837,6 +943,8 @@ export class World {
 
   static async load(diligent: boolean): Promise<World> {
     const w = new World(await loadFixture(deploySystemPropertyFixture), diligent);
+    // The beacon chain is a TypeScript object: `loadFixture` reverts the EVM, not it, so each run takes a copy.
+    w.chain = w.f.native.chain.clone();
     await w.init();
     return w;
   }
@@ -872,6 +980,7 @@ export class World {
         delegators: this.delegators,
         strategies: this.strategies,
         holders: this.holders,
+        podAddress: this.podAddress,
       },
       requests: [...this.requests.values()].map((q) => ({ ...q })),
       processed: [...this.processed],
@@ -913,6 +1022,7 @@ export class World {
     this.order = this.assets.map((x) => listed.indexOf(x));
     this.vaultOrder = listed.map((x) => this.assets.indexOf(x));
     this.delegators = s.delegators.map((d) => d.target as string);
+    this.podAddress = f.native.podAddress;
     this.strategies = await Promise.all(s.strategies.map((x) => x.getAddress()));
     this.holders = [...this.actors.map((u) => u.address), DEAD, s.signers.treasury.address, this.c.queue.address];
     // The fixture's requests, as the queue's lanes and NFTs show them.
@@ -993,6 +1103,7 @@ export class World {
     }
     this.checkStatic(o);
     this.checkModels(o);
+    this.checkNative(o);
   }
 
   /** The requests tracked so far, for scenario tests: asset name, lane seq, owner, status, short. */
@@ -1097,6 +1208,14 @@ export class World {
     );
     // Cross-checks of the adapters: with the lens.
     const quotes = this.adapterReads.map((ad) => add(full, ad, "quote"));
+    // Native restaking (every step: a checkpoint moves the queued shares' value too).
+    const nativeDelegator = this.delegators[NATIVE_D];
+    const nWithdrawable = q.add(c.dm, "getWithdrawableShares", [nativeDelegator, [BEACON_CHAIN_ETH_STRATEGY]]);
+    const nQueued = q.add(c.dm, "getQueuedWithdrawals", [nativeDelegator]);
+    const nPending = q.add(c.manager, "pendingStake");
+    const nPod = q.add(c.reader, "ethBalance", [this.podAddress]);
+    const nManager = q.add(c.reader, "ethBalance", [c.manager.address]);
+    const nDelegators = this.delegators.map((d) => q.add(c.reader, "ethBalance", [d]));
 
     const res = await q.run(this.f.reader);
     const one = (i: number) => res[i][0] as bigint;
@@ -1202,6 +1321,12 @@ export class World {
       WAD,
     ];
     const marketOk = [true, stFeed.ok, rFeed.ok, cbFeed.ok, stFeed.ok, true];
+    let beaconQueued = 0n;
+    (res[nQueued][0] as Result[]).forEach((wd, k) =>
+      (wd.strategies as string[]).forEach((st, j) => {
+        if (st === BEACON_CHAIN_ETH_STRATEGY) beaconQueued += (res[nQueued][1] as bigint[][])[k][j];
+      }),
+    );
     const storedPrices = assetViews.map((x) => x.price);
     const units = assetViews.map((x) => x.buffer + x.restaked + x.queued);
     const S = one(supply);
@@ -1274,6 +1399,14 @@ export class World {
           ]
         : undefined,
       actorHoldings: actorHoldings.map((row, k) => (row[0] < 0 ? prev!.actorHoldings[k] : [...row.map(one), 0n, 0n])),
+      native: {
+        withdrawable: (res[nWithdrawable][0] as bigint[])[0],
+        queued: beaconQueued,
+        pendingStake: one(nPending),
+        pod: one(nPod),
+        manager: one(nManager),
+        delegators: nDelegators.map(one),
+      },
     };
   }
 
@@ -1505,11 +1638,42 @@ export class World {
         const counted = outside > ROUTE_MARGIN ? outside - ROUTE_MARGIN : 0n;
         atMost(l.liability, now.buffers[i] + counted, `${name} lane liability <= buffer + outside - ROUTE_MARGIN`);
       }
-      // Buffer-only assets (no strategy: their outside units stay zero) hold their whole liability in the buffer.
-      if (i === ETH_I || i >= WSTETH_I) {
+      // Buffer-only assets (no strategy: their outside units stay zero) hold their whole liability in the buffer;
+      // so does ETH until the vault stakes a validator.
+      if (i >= WSTETH_I || (i === ETH_I && this.nat.validators.length === 0)) {
         eq(now.assets[i].outside, 0n, `${name} has no outside units`);
         atMost(l.liability, now.buffers[i], `${name} lane liability <= buffer (buffer-only asset)`);
       }
+    }
+  }
+
+  /**
+   * Native restaking against the validator model (N1-N4), from EigenLayer's views and ETH balances:
+   * - N1 (counted once): the manager's ETH position (withdrawable + queued) is 32 ETH per validator the model has not
+   *   seen verified plus the delegator's beacon chain ETH shares as EigenLayer values them (withdrawable and queued);
+   * - N3 (nothing stuck): `pendingStake` is 32 ETH per unverified validator; the manager and the delegators hold no
+   *   ETH but what was donated to them; the pod holds exactly the ETH the beacon chain paid it less what completed
+   *   withdrawals took out;
+   * - N4 (rewards exact): until a validator is slashed, the beacon chain shares are the validators' balances at
+   *   their last proof (effective balance at verification, balance at each checkpoint) plus the pod's credited ETH.
+   * N2 (moves are neutral) is each native step's unit rule: staking, proving credentials and queuing leave the ETH
+   * units exactly unchanged (within EigenLayer's slashing-factor rounding once a validator was slashed), a
+   * completion changes them by less than a gwei.
+   */
+  private checkNative(now: Obs): void {
+    const n = now.native;
+    const m = this.nat;
+    const pending = BigInt(m.validators.filter((v) => !v.verified).length) * VALIDATOR;
+    const eth = now.assets[ETH_I];
+    eq(eth.restaked + eth.queued, pending + n.withdrawable + n.queued, "N1: ETH position == pending stake + beacon shares");
+    eq(n.pendingStake, pending, "N3: pendingStake == 32 ETH per unverified validator");
+    const donated = (a: string) => m.donated.get(a.toLowerCase()) ?? 0n;
+    eq(n.manager, donated(this.c.manager.address), "N3: the manager holds no ETH (but donations)");
+    this.delegators.forEach((d, k) => eq(n.delegators[k], donated(d), `N3: delegator ${k} holds no ETH (but donations)`));
+    eq(n.pod, m.podCredited + m.podUncredited, "N3: the pod holds the ETH paid to it, less what withdrawals took");
+    if (!m.disturbed) {
+      const proven = [...m.proven.values()].reduce((sum, b) => sum + b, 0n);
+      eq(n.withdrawable + n.queued, proven + m.podCredited, "N4: beacon shares == balances at their last proof");
     }
   }
 
@@ -1610,6 +1774,7 @@ export class World {
     for (let i = 0; i < ALL_ASSETS; ++i) if (now.assets[i].outside < prev.assets[i].outside) this.outsideFell[i] = true;
     this.checkStatic(now);
     this.checkModels(now);
+    this.checkNative(now);
 
     // The rate: between syncs the books do not move and the rate only vests; a sync never raises it at once, and
     // lowers it only if a loss (slash, LST loss) happened since the last sync, beyond rounding.
@@ -1734,7 +1899,12 @@ export class World {
     }
     // The keeper's runbook is a few steps (each of one or more transactions), each checked on its own.
     if (a.kind === "keeper") await this.keeper("");
-    else if (a.kind === "redenominateAt") await this.redenominateAt(a.actor, a.pick, a.asset, a.early);
+    else if (a.kind === "exitValidator") {
+      // Two steps, each checked: the exit (EIP-7002 request, the beacon chain pays the pod, a checkpoint credits
+      // it), then the keeper queues the credited ETH's EigenLayer withdrawal.
+      const eff = await this.apply(a.kind, () => this.exitValidator(a.pick));
+      if (!eff.label.startsWith("skip")) await this.apply(a.kind, () => this.queueBeacon());
+    } else if (a.kind === "redenominateAt") await this.redenominateAt(a.actor, a.pick, a.asset, a.early);
     else await this.apply(a.kind, () => this.run(a));
   }
 
@@ -1824,7 +1994,16 @@ export class World {
         return this.transferRequest(a.from, a.to, a.pick);
       case "refused":
         return this.refused(a.user, a.pick, a.what);
+      case "stake":
+        return this.stake(a.n);
+      case "verifyCredentials":
+        return this.verifyCredentials();
+      case "beaconRewards":
+        return this.checkpointAfter("rewards", a.epochs);
+      case "beaconSlash":
+        return this.checkpointAfter("slash", a.pick);
       case "keeper":
+      case "exitValidator":
       case "redenominateAt":
         throw new Error(`${a.kind} runs from step()`);
       case "atkSyncs":
@@ -2125,6 +2304,8 @@ export class World {
     if (i === ETH_I) {
       const balance = await ethers.provider.getBalance(to);
       await ethers.provider.send("hardhat_setBalance", [to, toQuantity(balance + amount)]);
+      const key = to.toLowerCase();
+      if (t >= 2) this.nat.donated.set(key, (this.nat.donated.get(key) ?? 0n) + amount);
     } else {
       const token = [s.tokens.stETH, s.tokens.rETH, s.tokens.cbETH][i - 1];
       const held = await token.balanceOf(f.admin);
@@ -2143,6 +2324,12 @@ export class World {
     const tol = zeros();
     for (const wd of withdrawals) {
       for (const st of wd.strategies) {
+        // Beacon chain ETH is paid in whole gwei (a completion floors it); its shares are wei (queuing: EigenLayer's
+        // WAD floors once a slash lowered the slashing factor).
+        if (String(st).toLowerCase() === BEACON_CHAIN_ETH_STRATEGY.toLowerCase()) {
+          tol[ETH_I] += perStrategy === COMPLETE_ROUNDING ? GWEI : BEACON_QUEUE_ROUNDING;
+          continue;
+        }
         const r = this.strategies.findIndex((x) => x.toLowerCase() === String(st).toLowerCase());
         tol[r + 1] += perStrategy[r];
       }
@@ -2155,6 +2342,7 @@ export class World {
     const { s } = this;
     const operator = await this.delegatedTo(d);
     if (operator === ZeroAddress) return this.skip(`undelegate delegator ${d}: not delegated`);
+    if (d === NATIVE_D && this.nat.validators.length > 0) return this.skip(`undelegate delegator ${d}: ${RUNS_VALIDATORS}`);
     const wallet = s.operators.find((o) => o.address === operator)!;
     const queuedBefore = this.prev.queued[d].length;
     await attempt(() => s.el.delegationManager.connect(wallet).undelegate(this.delegators[d], TX), []);
@@ -2186,6 +2374,7 @@ export class World {
     const { s } = this;
     const queuedBefore = this.prev.queued[d].length;
     const label = `redelegate delegator ${d} to operator ${o}`;
+    if (d === NATIVE_D && this.nat.validators.length > 0) return this.skip(`${label}: ${RUNS_VALIDATORS}`);
     // The manager keeps room for EigenLayer's redelegation (one withdrawal per strategy, if delegated) and a later
     // forced undelegation (as many) under the cap.
     const delegated = (await this.delegatedTo(d)) !== ZeroAddress;
@@ -2307,9 +2496,223 @@ export class World {
       label,
       units: { kind: "rounding", delta: zeros(), tol: this.withdrawalTolerance(chosen, COMPLETE_ROUNDING) },
       outside: (now) => now.buffers.map((x, i) => prev.buffers[i] - x),
+      update: (now) => this.paidFromPod(prev, now),
       verify: (now) =>
         expect(now.queued[d].length, `${label}: gone from the queue`).to.equal(queued.length - chosen.length),
     };
+  }
+
+  /* ---------------------------------------------- native restaking -------------------------------------------- */
+
+  /** Validators the pod verified that have not exited (what a checkpoint proves). */
+  private liveValidators() {
+    return this.nat.validators.filter((v) => v.verified && !v.exited);
+  }
+
+  /** Moves the ETH the beacon chain paid (withdrawals since the last call) into the pod. */
+  private async payPod(): Promise<void> {
+    const paid = this.chain.takeWithdrawals().reduce((sum, x) => sum + x.amountWei, 0n);
+    if (paid === 0n) return;
+    const balance = await ethers.provider.getBalance(this.podAddress);
+    await ethers.provider.send("hardhat_setBalance", [this.podAddress, toQuantity(balance + paid)]);
+    this.nat.podUncredited += paid;
+  }
+
+  /** The beacon chain follows the execution clock: every epoch up to now is processed (rewards; the sweep pays
+   * withdrawable validators, e.g. a slashed one, into the pod). */
+  private async beaconCatchUp(): Promise<void> {
+    const slot = this.chain.slotAt((await time.latest()) + 1);
+    if (slot > this.chain.slot) this.chain.advanceToSlot(slot);
+    await this.payPod();
+  }
+
+  /** What the validator model expects the beacon chain shares to be worth: balances at their last proof plus the
+   * pod's credited ETH. */
+  private provenTotal(): bigint {
+    return [...this.nat.proven.values()].reduce((sum, b) => sum + b, 0n) + this.nat.podCredited;
+  }
+
+  /** EigenLayer's rounding of beacon chain shares once a slash lowered the slashing factor (wei): WAD floors of the
+   * factor over all shares, a few per call. */
+  private beaconTolerance(): bigint {
+    const n = this.prev.native;
+    return 4n + ceilDiv(4n * (n.withdrawable + n.queued + this.provenTotal()), WAD);
+  }
+
+  /** A completion's ETH came out of the pod's credited ETH (what the buffer received). */
+  private paidFromPod(prev: Obs, now: Obs): void {
+    this.nat.podCredited -= now.buffers[ETH_I] - prev.buffers[ETH_I];
+  }
+
+  private async stake(n: number): Promise<Effect> {
+    const { s, f } = this;
+    const m = this.nat;
+    const amount = BigInt(n) * VALIDATOR;
+    const label = `stake ${n} validator(s) (${amount} ETH) through delegator ${NATIVE_D}`;
+    const liability = this.liability(ETH_I);
+    const buffer = this.prev.buffers[ETH_I];
+    const free = buffer > liability ? buffer - liability : 0n;
+    if (m.validators.filter((v) => !v.verified).length + n > 32) return this.skip(`${label}: too many unverified`);
+    const notDelegated = (await this.delegatedTo(NATIVE_D)) === ZeroAddress;
+    const delegator = this.delegators[NATIVE_D];
+    // The node operator submits the keys the registry does not hold yet (keys of a refused stake stay queued).
+    const indices = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+    const pod = this.podAddress as `0x${string}`;
+    if (m.submitted < m.used + n) {
+      const fresh: Key[] = podKeys(this.chain, pod, indices(m.submitted, m.used + n));
+      await attempt(() => f.native.registry.connect(f.native.nodeOperator).submitKeys(delegator, fresh, TX), []);
+      m.submitted = m.used + n;
+    }
+    const keys: Key[] = podKeys(this.chain, pod, indices(m.used, m.used + n));
+    const root = await f.native.pods.depositContract.get_deposit_root();
+    const { error, args } = await attempt(
+      () => s.manager.connect(s.signers.keeper).stakeValidators(delegator, keys, root, TX),
+      ["RestakingManagerAboveTarget", "RestakingManagerNotDelegated", "LRTVaultBufferReserved"],
+    );
+    expect(error === "RestakingManagerNotDelegated", `${label}: NotDelegated iff undelegated`).to.equal(notDelegated);
+    if (error === "LRTVaultBufferReserved") {
+      expect([...args!], `${label}: refused only above the free buffer`).to.deep.equal([this.assets[ETH_I], amount, free]);
+    }
+    if (error) return this.reverted(label, error);
+    expect(amount, `${label}: staked within the buffer above the lane's liability`).to.be.at.most(free);
+    m.used += n;
+    for (const k of keys) {
+      const index = this.chain.deposit({ ...k, withdrawalCredentials: podCredentials(pod), amountGwei: 32e9 })!;
+      m.validators.push({ index, pubkey: k.pubkey, verified: false, slashed: false, exited: false });
+    }
+    const prev = this.prev;
+    const moved = zeros();
+    moved[ETH_I] = amount;
+    return {
+      label,
+      // N2: the ETH leaves the buffer and counts as pending stake: the units do not move.
+      units: SAME,
+      outside: () => moved,
+      verify: (now) => {
+        expect(prev.buffers[ETH_I] - now.buffers[ETH_I], `${label}: buffer released`).to.equal(amount);
+        expect(prev.vaultHoldings[ETH_I] - now.vaultHoldings[ETH_I], `${label}: vault sent`).to.equal(amount);
+      },
+    };
+  }
+
+  private async verifyCredentials(): Promise<Effect> {
+    const { s, f } = this;
+    const todo = this.nat.validators.filter((v) => !v.verified);
+    if (todo.length === 0) return this.skip("verify credentials: none staked unverified");
+    const label = `verify the credentials of ${todo.length} validator(s)`;
+    await this.beaconCatchUp();
+    const indices = todo.map((v) => v.index);
+    this.chain.activate(indices, { atEpoch: this.chain.epoch });
+    const block = await postNextRoot(this.chain, f.native.pods.beaconRoots);
+    await this.payPod();
+    await attempt(
+      () =>
+        f.native.pod.connect(s.signers.keeper).verifyWithdrawalCredentials(...block.verifyWithdrawalCredentialsArgs(indices), TX),
+      [],
+    );
+    for (const v of todo) {
+      v.verified = true;
+      this.nat.proven.set(v.index, BigInt(block.validator(v.index).effectiveBalanceGwei) * GWEI);
+    }
+    // N2: pending stake becomes shares (32 ETH each, the effective balance): the units do not move (beyond EigenLayer's
+    // rounding once a slash lowered the slashing factor).
+    if (!this.nat.disturbed) return { label, units: SAME };
+    const tol = zeros();
+    tol[ETH_I] = this.beaconTolerance();
+    return { label, units: { kind: "rounding", delta: zeros(), tol } };
+  }
+
+  /** A beacon chain event (epochs of rewards, a slash, an exit), then a checkpoint of the pod proving every live
+   * validator: the shares move by the balances' change since their last proof plus the ETH paid into the pod. */
+  private async checkpointAfter(what: "rewards" | "slash" | "exit", pick: number): Promise<Effect> {
+    const { s, f } = this;
+    const m = this.nat;
+    const live = this.liveValidators();
+    if (live.length === 0) return this.skip(`beacon ${what}: no live validator`);
+    await this.beaconCatchUp();
+    let label: string;
+    if (what === "rewards") {
+      this.chain.advanceEpochs(pick);
+      label = `${pick} epochs of consensus rewards, then a checkpoint`;
+    } else {
+      const v = live[pick % live.length];
+      if (what === "slash") {
+        if (v.slashed) return this.skip(`beacon slash: validator ${v.index} already slashed`);
+        const penalty = this.chain.slash(v.index);
+        v.slashed = true;
+        m.disturbed = true;
+        this.lossSinceSync = true;
+        this.slashed[ETH_I] = true;
+        label = `beacon chain slashes validator ${v.index} (${penalty} gwei), then a checkpoint`;
+      } else {
+        // EIP-7002: the keeper (the pod's proof submitter) asks the predeploy for a full exit, paying its fee.
+        const fee = await f.native.pod.getWithdrawalRequestFee();
+        await attempt(
+          () =>
+            f.native.pod
+              .connect(s.signers.keeper)
+              .requestWithdrawal([{ pubkey: v.pubkey, amountGwei: 0n }], { ...TX, value: fee }),
+          [],
+        );
+        this.chain.exit(v.index, { immediate: true });
+        v.exited = true;
+        label = `validator ${v.index} exits (EIP-7002), then a checkpoint`;
+      }
+    }
+    await this.payPod();
+    const before = this.provenTotal();
+    const credited = m.podUncredited;
+    await runCheckpoint(
+      this.chain,
+      f.native.pods.beaconRoots,
+      f.native.pod,
+      s.signers.keeper,
+      live.map((v) => v.index),
+    );
+    m.podCredited += credited;
+    m.podUncredited = 0n;
+    for (const v of live) {
+      const balance = BigInt(this.chain.balanceGwei(v.index)) * GWEI;
+      m.proven.set(v.index, balance);
+      if (balance === 0n) v.exited = true; // withdrawn (an exit, or the sweep of a slashed validator)
+    }
+    await this.payPod();
+    const delta = zeros();
+    delta[ETH_I] = this.provenTotal() - before;
+    // N4: the units move by exactly the balances' change plus the ETH credited in the pod (once a validator was
+    // slashed: within EigenLayer's slashing-factor rounding).
+    if (!m.disturbed) return { label, units: { kind: "exact", delta } };
+    const tol = zeros();
+    tol[ETH_I] = this.beaconTolerance();
+    return { label, units: { kind: "rounding", delta, tol } };
+  }
+
+  private async exitValidator(pick: number): Promise<Effect> {
+    return this.checkpointAfter("exit", pick);
+  }
+
+  /** The keeper queues an EigenLayer withdrawal of the pod's credited ETH that no pending withdrawal covers yet. */
+  private async queueBeacon(): Promise<Effect> {
+    this.queuedMoved = true;
+    const { s } = this;
+    const n = this.prev.native;
+    const room = this.nat.podCredited - n.queued;
+    const shares = minOf(n.withdrawable, room);
+    const label = `keeper queues an EigenLayer withdrawal of ${shares} beacon chain ETH shares`;
+    if (shares < GWEI) return this.skip(`${label}: too few shares`);
+    const pending = this.prev.queued[NATIVE_D].length;
+    const full = pending + 1 + MAX_STRATEGIES > MAX_PENDING_WITHDRAWALS;
+    const { error } = await attempt(
+      () => s.manager.connect(s.signers.keeper).queueWithdrawal(this.delegators[NATIVE_D], this.assets[ETH_I], shares, TX),
+      ["RestakingManagerTooManyPending"],
+    );
+    expect(error === "RestakingManagerTooManyPending", `${label}: refused iff no room under the cap`).to.equal(full);
+    if (error) return this.reverted(label, error);
+    // N2: value moves from withdrawable to queued, exactly (within EigenLayer's WAD floors once slashed).
+    if (!this.nat.disturbed) return { label, units: SAME };
+    const tol = zeros();
+    tol[ETH_I] = BEACON_QUEUE_ROUNDING;
+    return { label, units: { kind: "rounding", delta: zeros(), tol } };
   }
 
   /* --------------------------------------------------- exits -------------------------------------------------- */
@@ -2814,6 +3217,16 @@ export class World {
       const waiting = this.lane(i).filter((x) => x.status === 1);
       if (waiting.length === 0) continue;
       const liability = this.liability(i);
+      if (i === ETH_I && this.nat.validators.length > 0) {
+        // ETH beyond the buffer is staked in validators: only an exit frees it, which takes the beacon chain's
+        // time first (a known limit: the runbook does not exit validators). The lane waits only beyond the buffer.
+        expect(liability, `${who}ETH lane still waits: its liability must exceed the buffer`).to.be.greaterThan(
+          now.buffers[ETH_I],
+        );
+        for (const x of waiting) x.short = true;
+        note("keeper leaves an ETH lane waiting for validator exits");
+        continue;
+      }
       expect(i !== ETH_I && i < WSTETH_I, `${who}buffer-only ${ASSET_NAMES[i]} lane never waits`).to.equal(true);
       expect(
         now.units[i],
@@ -2859,6 +3272,7 @@ export class World {
       label,
       units: { kind: "rounding", delta: zeros(), tol: this.withdrawalTolerance(all, COMPLETE_ROUNDING) },
       outside: (now) => now.buffers.map((x, i) => prev.buffers[i] - x),
+      update: (now) => this.paidFromPod(prev, now),
       verify: (now) => expect(now.queued.flat().length, `${label}: none left`).to.equal(0),
     };
   }
