@@ -48,8 +48,12 @@ describe("Native restaking properties (randomized validator actions, the World's
       { seed: SEED, numRuns: RUNS, endOnFailure: process.env.INVARIANT_NO_SHRINK === "1" },
     );
     const done = NATIVE.map((k) => [k, (STATS.get(k)?.done ?? 0) - before.get(k)!] as const);
-    console.log(`      ${[...STATS.entries()].map(([k, t]) => `${k} ${t.done}/${t.reverted}/${t.skipped}`).join(", ")}`);
-    console.log(`      ${RUNS} runs, ${steps} checked steps; validator steps done: ${JSON.stringify(Object.fromEntries(done))}`);
+    console.log(
+      `      ${[...STATS.entries()].map(([k, t]) => `${k} ${t.done}/${t.reverted}/${t.skipped}`).join(", ")}`,
+    );
+    console.log(
+      `      ${RUNS} runs, ${steps} checked steps; validator steps done: ${JSON.stringify(Object.fromEntries(done))}`,
+    );
     // The mix must reach what it is about: every validator action ran at least once.
     for (const [k, n] of done) expect(n, `${k} steps`).to.be.greaterThan(0);
   });

@@ -5,7 +5,10 @@
  * The randomized property test over the whole system. fast-check draws sequences of 8-20 actions (deposits, LST
  * yield and loss, time, syncs, restaking, slashes, rewards, donations, forced undelegation and redelegation,
  * EigenLayer withdrawals, withdrawal requests, finalization, re-denomination, claims, request transfers, the keeper's
- * runbook, and an attacker's moves) and replays each on a fresh snapshot of the full suite. Every action is valid or
+ * runbook, an attacker's moves, and validator actions: stakes of 1-2 validators from the ETH buffer, credential proofs,
+ * consensus rewards and checkpoints, beacon chain slashes, exits through EIP-7002 whose ETH the keeper queues out of
+ * the pod) and replays each on a fresh snapshot of the full suite (native restaking on: delegator NATIVE_D's EigenPod,
+ * proofs from the TypeScript beacon chain; `native.property.test.ts` runs a native-heavy mix). Every action is valid or
  * is skipped when its precondition fails; a revert is accepted only if it is one of the custom errors the action may
  * legitimately hit, and only when its precondition holds (computed here). After EVERY step the system is read in
  * one `eth_call` (what the step can have changed; everything, the lens included, every LENS_EVERY-th step) and
@@ -31,8 +34,17 @@
  * - Exits: a lane's liability never exceeds the vault's units of the asset (unless a slash took some); a lane
  *   whose liability the buffer covers is emptied by `finalize`; after the keeper's runbook every lane
  *   still waiting is short of the asset itself, no request older than `maxWait` waits while another asset has room,
- *   and buffer-only lanes never wait; in runs where the keeper follows the runbook on schedule, every request of a
+ *   and buffer-only lanes never wait (ETH, once validators are staked, waits only beyond its buffer: exits are not
+ *   in the runbook); in runs where the keeper follows the runbook on schedule, every request of a
  *   lane that is not short is finalized within the bound (EigenLayer's delay + 2 keeper windows).
+ * - Native restaking, against the World's own validator model (`checkNative`): N1 counted once (the manager's ETH
+ *   position == 32 ETH per unverified validator + the beacon chain shares EigenLayer reports); N2 moves neutral
+ *   (stake, credential proofs and queuing leave the ETH units exactly unchanged, completions within a gwei); N3
+ *   nothing stuck (`pendingStake`, no ETH in the manager or the delegators but donations, the pod holds what the
+ *   beacon chain paid it less what withdrawals took); N4 rewards exact (until a beacon slash, the shares are the
+ *   validators' balances at their last proof plus the pod's credited ETH, and each checkpoint moves the units by
+ *   exactly that change). A forced undelegation or redelegation of the native delegator is not drawn once it runs
+ *   validators (its beacon chain ETH could only be withdrawn after exits).
  */
 import { expect } from "chai";
 import fc from "fast-check";
@@ -490,7 +502,10 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
  */
 export const nativeActionArb: fc.Arbitrary<Action> = fc.oneof(
   // ETH enough for a validator or two.
-  w(3, arb.deposit.map((a) => ({ ...a, asset: ETH_I, amount: a.amount + parseEther("30") }))),
+  w(
+    3,
+    arb.deposit.map((a) => ({ ...a, asset: ETH_I, amount: a.amount + parseEther("30") })),
+  ),
   w(4, nativeArb.stake),
   w(4, nativeArb.verifyCredentials),
   w(3, nativeArb.beaconRewards),
@@ -499,7 +514,10 @@ export const nativeActionArb: fc.Arbitrary<Action> = fc.oneof(
   w(3, fc.record({ kind: fc.constant("complete" as const), pick: fc.nat(), all: fc.boolean() })),
   w(2, arb.sync),
   w(1, fc.record({ kind: fc.constant("warp" as const), seconds: fc.integer({ min: HOUR, max: 2 * DAY }) })),
-  w(2, arb.request.map((a) => ({ ...a, asset: ETH_I }))),
+  w(
+    2,
+    arb.request.map((a) => ({ ...a, asset: ETH_I })),
+  ),
   w(2, arb.finalize),
   w(2, arb.claim),
   w(1, fc.record({ kind: fc.constant("keeper" as const) })),
@@ -1678,11 +1696,17 @@ export class World {
     const m = this.nat;
     const pending = BigInt(m.validators.filter((v) => !v.verified).length) * VALIDATOR;
     const eth = now.assets[ETH_I];
-    eq(eth.restaked + eth.queued, pending + n.withdrawable + n.queued, "N1: ETH position == pending stake + beacon shares");
+    eq(
+      eth.restaked + eth.queued,
+      pending + n.withdrawable + n.queued,
+      "N1: ETH position == pending stake + beacon shares",
+    );
     eq(n.pendingStake, pending, "N3: pendingStake == 32 ETH per unverified validator");
     const donated = (a: string) => m.donated.get(a.toLowerCase()) ?? 0n;
     eq(n.manager, donated(this.c.manager.address), "N3: the manager holds no ETH (but donations)");
-    this.delegators.forEach((d, k) => eq(n.delegators[k], donated(d), `N3: delegator ${k} holds no ETH (but donations)`));
+    this.delegators.forEach((d, k) =>
+      eq(n.delegators[k], donated(d), `N3: delegator ${k} holds no ETH (but donations)`),
+    );
     eq(n.pod, m.podCredited + m.podUncredited, "N3: the pod holds the ETH paid to it, less what withdrawals took");
     if (!m.disturbed) {
       const proven = [...m.proven.values()].reduce((sum, b) => sum + b, 0n);
@@ -2355,7 +2379,8 @@ export class World {
     const { s } = this;
     const operator = await this.delegatedTo(d);
     if (operator === ZeroAddress) return this.skip(`undelegate delegator ${d}: not delegated`);
-    if (d === NATIVE_D && this.nat.validators.length > 0) return this.skip(`undelegate delegator ${d}: ${RUNS_VALIDATORS}`);
+    if (d === NATIVE_D && this.nat.validators.length > 0)
+      return this.skip(`undelegate delegator ${d}: ${RUNS_VALIDATORS}`);
     const wallet = s.operators.find((o) => o.address === operator)!;
     const queuedBefore = this.prev.queued[d].length;
     await attempt(() => s.el.delegationManager.connect(wallet).undelegate(this.delegators[d], TX), []);
@@ -2584,7 +2609,11 @@ export class World {
     );
     expect(error === "RestakingManagerNotDelegated", `${label}: NotDelegated iff undelegated`).to.equal(notDelegated);
     if (error === "LRTVaultBufferReserved") {
-      expect([...args!], `${label}: refused only above the free buffer`).to.deep.equal([this.assets[ETH_I], amount, free]);
+      expect([...args!], `${label}: refused only above the free buffer`).to.deep.equal([
+        this.assets[ETH_I],
+        amount,
+        free,
+      ]);
     }
     if (error) return this.reverted(label, error);
     expect(amount, `${label}: staked within the buffer above the lane's liability`).to.be.at.most(free);
@@ -2620,7 +2649,9 @@ export class World {
     await this.payPod();
     await attempt(
       () =>
-        f.native.pod.connect(s.signers.keeper).verifyWithdrawalCredentials(...block.verifyWithdrawalCredentialsArgs(indices), TX),
+        f.native.pod
+          .connect(s.signers.keeper)
+          .verifyWithdrawalCredentials(...block.verifyWithdrawalCredentialsArgs(indices), TX),
       [],
     );
     for (const v of todo) {
@@ -2725,7 +2756,8 @@ export class World {
     const pending = this.prev.queued[NATIVE_D].length;
     const full = pending + 1 + MAX_STRATEGIES > MAX_PENDING_WITHDRAWALS;
     const { error } = await attempt(
-      () => s.manager.connect(s.signers.keeper).queueWithdrawal(this.delegators[NATIVE_D], this.assets[ETH_I], shares, TX),
+      () =>
+        s.manager.connect(s.signers.keeper).queueWithdrawal(this.delegators[NATIVE_D], this.assets[ETH_I], shares, TX),
       ["RestakingManagerTooManyPending"],
     );
     expect(error === "RestakingManagerTooManyPending", `${label}: refused iff no room under the cap`).to.equal(full);
