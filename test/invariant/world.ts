@@ -2726,6 +2726,8 @@ export class World {
     delta[ETH_I] = this.provenTotal() - before;
     // N4: the units move by exactly the balances' change plus the ETH credited in the pod (once a validator was
     // slashed: within EigenLayer's slashing-factor rounding).
+    // The vault's ETH fell: a loss (a sync may lower the rate).
+    if (delta[ETH_I] < 0n) this.lossSinceSync = true;
     if (!m.disturbed) return { label, units: { kind: "exact", delta } };
     const tol = zeros();
     tol[ETH_I] = this.beaconTolerance();
