@@ -11,7 +11,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { INVARIANT_RUNS } from "../common/env";
 import { parseEther } from "ethers";
-import { ETH_I, MAX_STEPS, MIN_STEPS, STATS, World, nativeActionArb, type Action } from "./world";
+import { ETH_I, EVENTS, MAX_STEPS, MIN_STEPS, STATS, World, nativeActionArb, type Action } from "./world";
 
 const RUNS = Math.max(4, Math.floor(INVARIANT_RUNS / 2));
 const SEED = Number(process.env.INVARIANT_SEED ?? 20_261_202);
@@ -24,7 +24,7 @@ const PRELUDE: Action[] = [
 const NATIVE = ["stake", "verifyCredentials", "beaconRewards", "beaconSlash", "exitValidator"];
 
 describe("Native restaking properties (randomized validator actions, the World's checks)", function () {
-  it(`hold after every step of ${RUNS} random sequences (fast-check seed ${SEED}, ${MIN_STEPS}-${MAX_STEPS} steps)`, async function () {
+  it(`hold after every step of ${RUNS} random sequences (fast-check seed ${SEED}, a 3-step prelude + ${MIN_STEPS}-${MAX_STEPS} steps)`, async function () {
     this.timeout(60 * 60_000);
     const before = new Map(NATIVE.map((k) => [k, STATS.get(k)?.done ?? 0]));
     let steps = 0;
@@ -40,7 +40,6 @@ describe("Native restaking properties (randomized validator actions, the World's
             (e as Error).message += `\n  ${diligent ? "diligent keeper; " : ""}steps: ${w.log.join(" | ")}`;
             throw e;
           } finally {
-            if (process.env.DEBUG_NATIVE) console.log(w.log.join(" | "));
             steps += w.steps;
           }
         },
@@ -54,6 +53,7 @@ describe("Native restaking properties (randomized validator actions, the World's
     console.log(
       `      ${RUNS} runs, ${steps} checked steps; validator steps done: ${JSON.stringify(Object.fromEntries(done))}`,
     );
+    console.log(`      outcomes: ${[...EVENTS.entries()].map(([k, n]) => `${k} ${n}`).join(", ")}`);
     // The mix must reach what it is about: every validator action ran at least once.
     for (const [k, n] of done) expect(n, `${k} steps`).to.be.greaterThan(0);
   });

@@ -2214,18 +2214,23 @@ export class World {
     // Buffer promised to the asset's lane stays (docs §1).
     const liability = this.liability(i);
     const free = this.prev.buffers[i] > liability ? this.prev.buffers[i] - liability : 0n;
+    const above = await this.aboveTarget(d, i, units);
     const { error, args } = await attempt(
       () => s.manager.connect(s.signers.keeper).restake(this.delegators[d], this.assets[i], units, TX),
       ["RestakingManagerAboveTarget", "RestakingManagerNotDelegated", "LRTVaultBufferReserved"],
     );
     if (error) {
       expect(error === "RestakingManagerNotDelegated", `${label}: NotDelegated iff undelegated`).to.equal(notDelegated);
+      expect(error === "RestakingManagerAboveTarget", `${label}: AboveTarget iff above the target`).to.equal(
+        !notDelegated && above,
+      );
       if (error === "LRTVaultBufferReserved") {
         expect([...args!], `${label}: refused only above the free buffer`).to.deep.equal([this.assets[i], units, free]);
       }
       return this.reverted(label, error);
     }
     expect(notDelegated, `${label}: only a delegated delegator restakes`).to.equal(false);
+    expect(above, `${label}: restaked only below the target`).to.equal(false);
     expect(units, `${label}: restaked within the buffer above the lane's liability`).to.be.at.most(free);
     // Units move from the buffer into the strategy: the total changes only by rounding, RESTAKE_ROUNDING plus
     // 4 x D / 1e18 for the delegator's D deposit shares (EigenLayer).
@@ -2582,6 +2587,39 @@ export class World {
     this.nat.podCredited -= now.buffers[ETH_I] - prev.buffers[ETH_I];
   }
 
+  /**
+   * Whether a restake or stake of `units` of asset i into delegator d is above its allocation target (the manager's
+   * `checkTarget`, computed here): the delegator's withdrawable EigenLayer shares and every delegator's, each
+   * strategy's converted to tokens (EigenLayer's strategy views; beacon chain shares are wei) and to units, valued at
+   * the stored prices (the price-bounds model), each rounded down; refused when own x 1e4 >= target x (all + moved).
+   * Pending stake counts in neither.
+   */
+  private async aboveTarget(d: number, i: number, units: bigint): Promise<boolean> {
+    const { s } = this;
+    const targetBps = BigInt(this.targets === "native" ? (d === NATIVE_D ? 8_000 : 1_000) : [3_333, 3_333, 3_334][d]);
+    const list = [...this.strategies, BEACON_CHAIN_ETH_STRATEGY];
+    const q = new Reads();
+    const calls = this.delegators.map((x) => q.add(this.c.dm, "getWithdrawableShares", [x, list]));
+    const res = await q.run(this.f.reader);
+    const shares = calls.map((k) => [...(res[k][0] as bigint[])]);
+    const priceOf = (j: number) => this.bounded[j]?.price ?? WAD;
+    const valueOf = async (sh: bigint[]): Promise<bigint> => {
+      let v = 0n;
+      for (let r = 0; r < list.length; ++r) {
+        if (sh[r] === 0n) continue;
+        const j = r < RESTAKABLE ? r + 1 : ETH_I;
+        const tokens = r < RESTAKABLE ? await s.strategies[r].sharesToUnderlyingView(sh[r]) : sh[r];
+        const u = j === STETH_I && tokens > 0n ? await s.tokens.stETH.getSharesByPooledEth(tokens) : tokens;
+        v += mulDiv(u, priceOf(j), WAD);
+      }
+      return v;
+    };
+    const own = await valueOf(shares[d]);
+    const all = await valueOf(list.map((_, r) => shares.reduce((sum, x) => sum + x[r], 0n)));
+    const moved = mulDiv(units, priceOf(i), WAD);
+    return own * 10_000n >= targetBps * (all + moved);
+  }
+
   private async stake(n: number): Promise<Effect> {
     const { s, f } = this;
     const m = this.nat;
@@ -2602,12 +2640,19 @@ export class World {
       m.submitted = m.used + n;
     }
     const keys: Key[] = podKeys(this.chain, pod, indices(m.used, m.used + n));
+    const above = await this.aboveTarget(NATIVE_D, ETH_I, amount);
     const root = await f.native.pods.depositContract.get_deposit_root();
     const { error, args } = await attempt(
       () => s.manager.connect(s.signers.keeper).stakeValidators(delegator, keys, root, TX),
       ["RestakingManagerAboveTarget", "RestakingManagerNotDelegated", "LRTVaultBufferReserved"],
     );
     expect(error === "RestakingManagerNotDelegated", `${label}: NotDelegated iff undelegated`).to.equal(notDelegated);
+    expect(error === "RestakingManagerAboveTarget", `${label}: AboveTarget iff above the target`).to.equal(
+      !notDelegated && above,
+    );
+    expect(error === "LRTVaultBufferReserved", `${label}: BufferReserved iff above the free buffer`).to.equal(
+      !notDelegated && !above && amount > free,
+    );
     if (error === "LRTVaultBufferReserved") {
       expect([...args!], `${label}: refused only above the free buffer`).to.deep.equal([
         this.assets[ETH_I],
@@ -2617,6 +2662,7 @@ export class World {
     }
     if (error) return this.reverted(label, error);
     expect(amount, `${label}: staked within the buffer above the lane's liability`).to.be.at.most(free);
+    expect(above, `${label}: staked only below the target`).to.equal(false);
     m.used += n;
     for (const k of keys) {
       const index = this.chain.deposit({ ...k, withdrawalCredentials: podCredentials(pod), amountGwei: 32e9 })!;
