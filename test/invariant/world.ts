@@ -208,7 +208,9 @@ const VALUE_TOLERANCE = 0n;
  * its own action here), three users holding every LST with every approval given, an attacker holding ETH and some
  * lrETH (it buys LSTs at the market price from the admin, who makes the market and holds LSTs to donate), an outside staker in
  * every strategy, a few initial deposits and restakes (one per delegator), a sync, and two pending withdrawal
- * requests.
+ * requests. Native restaking is on for ETH (`enableNativeRestaking`, as in test/fixtures/native.ts): EigenPods,
+ * the key registry, a node operator for delegator NATIVE_D and the keeper as its pod's proof submitter, and the
+ * TypeScript beacon chain (each run takes a copy).
  */
 async function deploySystemPropertyFixture() {
   const s = await deploySuite({ operators: 3, strategies: 3 });
