@@ -13,7 +13,7 @@ import { INVARIANT_RUNS } from "../common/env";
 import { parseEther } from "ethers";
 import { ETH_I, EVENTS, MAX_STEPS, MIN_STEPS, STATS, World, nativeActionArb, type Action } from "./world";
 
-const RUNS = Math.max(4, Math.floor(INVARIANT_RUNS / 2));
+const RUNS = Math.max(4, Math.floor(INVARIANT_RUNS / 4));
 const SEED = Number(process.env.INVARIANT_SEED ?? 20_261_202);
 /** Every run starts with two verified validators (a deposit of 70 ETH, a stake of 2, their credentials proven). */
 const PRELUDE: Action[] = [
