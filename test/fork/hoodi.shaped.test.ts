@@ -47,6 +47,8 @@ const MODULE = "deploy/modules/LRTSuiteTestnet.ts";
 const HOODI_CHAIN_ID = 560048;
 
 describe("lrt-vault on a Hoodi-shaped node (LRTSuiteTestnet with deploy/parameters/hoodi.json, then the operator tasks)", function () {
+  // Each task is a Hardhat process (several seconds each, more on a loaded machine).
+  this.timeout(900_000);
   let node: Node;
   let d: NodeDeployment;
   let admin: JsonRpcSigner;
