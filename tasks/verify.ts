@@ -10,7 +10,10 @@ import path from "node:path";
 import { task } from "hardhat/config";
 import { fail, parseUint, refusing } from "./lrt";
 
-task("lrt:verify-dry-run", "Checks what `ignition verify` would send to Etherscan against the deployed chain (no explorer)")
+task(
+  "lrt:verify-dry-run",
+  "Checks what `ignition verify` would send to Etherscan against the deployed chain (no explorer)",
+)
   .addParam("deployment", "Ignition deployment id (deploy/deployments/<id>) or a deployment directory")
   .addOptionalParam("asChain", "resolve the explorer as this chain id (a local rehearsal of a public deployment)")
   .setAction(
@@ -33,7 +36,8 @@ task("lrt:verify-dry-run", "Checks what `ignition verify` would send to Ethersca
           `${c.futureId}: ${c.name} at ${c.address}, ${c.argsBytes} bytes of constructor arguments` +
             `${Object.keys(c.libraries).length > 0 ? `, libraries ${Object.keys(c.libraries).join(", ")}` : ""} → ${c.contractURL}`,
         );
-      if (run.problems.length > 0) fail(`verify dry run: ${run.problems.length} problem(s): ${run.problems.join("; ")}`);
+      if (run.problems.length > 0)
+        fail(`verify dry run: ${run.problems.length} problem(s): ${run.problems.join("; ")}`);
       console.log(
         `verify dry run: ${run.contracts.length} contract(s) would be sent as deployed, to ${run.network} (chain ${run.chainId}, ${run.apiURL})`,
       );

@@ -73,7 +73,8 @@ function readJournal(dir: string): { chainId: number; deployments: Map<string, J
     if (m.type === "DEPLOYMENT_INITIALIZE") chainId = m.chainId;
     else if (m.type === "DEPLOYMENT_EXECUTION_STATE_INITIALIZE")
       deployments.set(m.futureId, { futureId: m.futureId, artifactId: m.artifactId, libraries: m.libraries ?? {} });
-    else if (m.type === "TRANSACTION_CONFIRM" && deployments.has(m.futureId)) deployments.get(m.futureId)!.hash = m.hash;
+    else if (m.type === "TRANSACTION_CONFIRM" && deployments.has(m.futureId))
+      deployments.get(m.futureId)!.hash = m.hash;
     else if (m.type === "DEPLOYMENT_EXECUTION_STATE_COMPLETE" && m.result?.type === "SUCCESS")
       deployments.get(m.futureId)!.address = m.result.address;
   }

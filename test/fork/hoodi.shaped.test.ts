@@ -130,7 +130,10 @@ describe("lrt-vault on a Hoodi-shaped node (LRTSuiteTestnet with deploy/paramete
     for (const hash of sent) gas += (await node.provider.getTransactionReceipt(hash))!.gasUsed;
     console.log(`      the deployment: ${sent.length} transactions, ${gas} gas`);
     // EigenLayer's Hoodi delay is the one the stand-in enforces.
-    const dm = (await ethers.getContractAt("DelegationManager", HOODI_CORE.delegationManager)) as unknown as DelegationManager;
+    const dm = (await ethers.getContractAt(
+      "DelegationManager",
+      HOODI_CORE.delegationManager,
+    )) as unknown as DelegationManager;
     expect(await dm.connect(node.provider).minWithdrawalDelayBlocks()).to.equal(HOODI_DELAYS.minWithdrawalDelayBlocks);
   });
 
@@ -144,7 +147,9 @@ describe("lrt-vault on a Hoodi-shaped node (LRTSuiteTestnet with deploy/paramete
     expect(out).to.include(
       `verify dry run: ${deployedContracts} contract(s) would be sent as deployed, to hoodi (chain ${HOODI_CHAIN_ID}, https://api.etherscan.io/v2/api)`,
     );
-    expect(out).to.match(/LRTSuiteTestnet#LRTVaultImpl: contracts\/LRTVault\.sol:LRTVault at 0x[0-9a-fA-F]{40}, \d+ bytes of constructor arguments, libraries VaultAssets → https:\/\/hoodi\.etherscan\.io\/address\/0x/);
+    expect(out).to.match(
+      /LRTSuiteTestnet#LRTVaultImpl: contracts\/LRTVault\.sol:LRTVault at 0x[0-9a-fA-F]{40}, \d+ bytes of constructor arguments, libraries VaultAssets → https:\/\/hoodi\.etherscan\.io\/address\/0x/,
+    );
     expect(out).to.match(/LRTSuiteTestnet#RestakingManagerImpl: .*libraries RestakingPositions/);
   });
 
@@ -191,7 +196,9 @@ describe("lrt-vault on a Hoodi-shaped node (LRTSuiteTestnet with deploy/paramete
     const request = async (shares: bigint, asset: string) => {
       const receipt = (await (await queue.connect(alice).requestWithdrawal(shares, asset, alice)).wait())!;
       const topic = queue.interface.getEvent("WithdrawalRequested").topicHash;
-      const log = receipt.logs.find((l) => l.address === d.addresses["LRTSuiteTestnet#WithdrawalQueue"] && l.topics[0] === topic);
+      const log = receipt.logs.find(
+        (l) => l.address === d.addresses["LRTSuiteTestnet#WithdrawalQueue"] && l.topics[0] === topic,
+      );
       return queue.interface.parseLog(log!)!.args.requestId as bigint;
     };
     const wethRequest = await request(parseEther("2"), HOODI_SHAPED_TOKENS.weth);
@@ -227,7 +234,10 @@ describe("lrt-vault on a Hoodi-shaped node (LRTSuiteTestnet with deploy/paramete
       .map((l) => JSON.parse(l))
       .find((m) => m.futureId === "LRTSuiteTestnet#ValidatorKeyRegistryProxy");
     const registryFromBlock = Number(confirm.receipt.blockNumber);
-    fs.writeFileSync(path.join(d.dir, "native.json"), JSON.stringify({ keyRegistry: registryAddress, registryFromBlock }));
+    fs.writeFileSync(
+      path.join(d.dir, "native.json"),
+      JSON.stringify({ keyRegistry: registryAddress, registryFromBlock }),
+    );
     // The local beacon chain stands in for Hoodi's beacon node (BEACON_API_URL on Hoodi).
     const latest = (await node.provider.getBlock("latest"))!;
     await LocalBeacon.create(path.join(d.dir, "beacon.json"), latest.timestamp - 12 * 64, registryFromBlock);

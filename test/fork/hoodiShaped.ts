@@ -27,7 +27,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ZeroAddress, dataSlice, getAddress, id, parseEther } from "ethers";
-import { place, placeCore, placePods, placeStrategies, standIn, delaysOf, type CoreAddresses, type ShapedChain } from "./shaped";
+import {
+  place,
+  placeCore,
+  placePods,
+  placeStrategies,
+  standIn,
+  delaysOf,
+  type CoreAddresses,
+  type ShapedChain,
+} from "./shaped";
 
 const ROOT = path.join(__dirname, "..", "..");
 const bigints = (_k: string, v: unknown) => (typeof v === "string" && /^\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v);

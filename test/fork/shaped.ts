@@ -154,7 +154,14 @@ export async function placePods(
   await podBeacon.waitForDeployment();
   const epm = await standIn(chain, "EigenPodManager", eigenPodManager);
   await (
-    await epm.initializeStandIn(SYSTEM_ADDRESSES.depositContract, podBeacon, a.delegationManager, a.pauserRegistry, admin, 0)
+    await epm.initializeStandIn(
+      SYSTEM_ADDRESSES.depositContract,
+      podBeacon,
+      a.delegationManager,
+      a.pauserRegistry,
+      admin,
+      0,
+    )
   ).wait();
   const dm = await standIn(chain, "DelegationManager", a.delegationManager);
   await (await dm.initializeEigenPodManagerStandIn(eigenPodManager)).wait();

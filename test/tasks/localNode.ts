@@ -16,7 +16,12 @@ export interface LocalNode extends Node, Pick<NodeDeployment, "env" | "addresses
 export async function startLocalNode(): Promise<LocalNode> {
   const node = await startNode();
   try {
-    const d = await ignitionDeploy(node, "deploy/modules/LocalSuite.ts", "deploy/parameters/localhost.json", "tasks-test");
+    const d = await ignitionDeploy(
+      node,
+      "deploy/modules/LocalSuite.ts",
+      "deploy/parameters/localhost.json",
+      "tasks-test",
+    );
     return { ...node, env: d.env, addresses: d.addresses, task: d.task };
   } catch (err) {
     await node.stop();
