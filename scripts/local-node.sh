@@ -67,7 +67,7 @@ refuses() {
 
 echo "refusals:"
 refuses "no delegator #5: there are 2" lrt:restake --delegator 5 --asset stETH --units 1
-refuses "reverted: OperatorNotRegistered()" lrt:add-delegator --operator 0x000000000000000000000000000000000000dEaD --target 5000
+refuses "reverted: OperatorNotRegistered()" lrt:add-delegator --operator 0x000000000000000000000000000000000000dEaD --target 0
 refuses "must be between 1 and" lrt:finalize --max 0
 refuses "reverted: WithdrawalQueueUnknownRequest(5)" lrt:redenominate --request 5 --asset ETH
 refuses "unknown asset DOGE" lrt:queue-withdrawals --delegator 0 --asset DOGE --shares 1
