@@ -11,12 +11,22 @@ import "@openzeppelin/hardhat-upgrades";
 import "./tasks/lrt";
 import "./tasks/keeper";
 import "./tasks/native";
+import "./tasks/verify";
+import "./tasks/seed";
 
 /**
- * Secrets and endpoints never live in the repository: each comes from an environment variable of the same name or
- * from Hardhat's keystore (`npx hardhat vars set NAME`). See `.env.example`.
+ * `.env` at the repository root (gitignored; start from `.env.example`) is loaded with Node's own
+ * `process.loadEnvFile` (Node 20.12 or later, no dependency): a variable already set in the environment wins over the
+ * file, so `HOODI_RPC_URL=... npx hardhat ...` still overrides it.
  */
-const secret = (name: string): string => process.env[name] ?? (vars.has(name) ? vars.get(name) : "");
+const envFile = path.join(__dirname, ".env");
+if (fs.existsSync(envFile) && typeof process.loadEnvFile === "function") process.loadEnvFile(envFile);
+
+/**
+ * Secrets and endpoints never live in the repository: each comes from an environment variable of the same name (or
+ * `.env`, above) or from Hardhat's keystore (`npx hardhat vars set NAME`). See `.env.example`.
+ */
+const secret = (name: string): string => process.env[name] || (vars.has(name) ? vars.get(name) : "");
 const deployerKey = secret("DEPLOYER_PRIVATE_KEY");
 const accounts = deployerKey ? [deployerKey] : [];
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The local node workflow, end to end (CI runs it): start `npx hardhat node`, deploy the local EigenLayer stand-ins
-# and the lrt-vault suite to it with Ignition, run the operator tasks against it (their refusals included: exit code 1
+# and the lrt-vault suite to it with Ignition, seed it (`lrt:seed`: two operators and their delegators, deposits of
+# ETH, stETH, rETH and WETH, a sync, restakes, a pending stETH request), run the operator tasks against it (their refusals included: exit code 1
 # and one line), run the keeper, then native restaking (enable it, register keys, stake, verify credentials, advance
 # the local beacon chain, checkpoint, request an exit), stop the node.
 #
@@ -41,8 +42,12 @@ echo "deploying the local EigenLayer and lrt-vault with Ignition..."
 npx hardhat ignition deploy deploy/modules/LocalSuite.ts --network localhost --parameters deploy/parameters/localhost.json \
   --deployment-id "$LRT_DEPLOYMENT"
 
+echo "seeding a believable state (lrt:seed):"
+npx hardhat lrt:seed --network localhost
+
 echo "operator tasks against the node:"
-npx hardhat lrt:status --network localhost
+npx hardhat lrt:status --network localhost | tee "$ERR"
+grep -q "no delegator positions" "$ERR" && { echo "FAIL: lrt:status shows no delegator position after lrt:seed" >&2; exit 1; }
 npx hardhat lrt:sync --network localhost
 npx hardhat lrt:finalize --network localhost
 
@@ -61,8 +66,8 @@ refuses() {
 }
 
 echo "refusals:"
-refuses "no delegator #0" lrt:restake --delegator 0 --asset stETH --units 1
-refuses "reverted: OperatorNotRegistered()" lrt:add-delegator --operator 0x000000000000000000000000000000000000dEaD --target 5000
+refuses "no delegator #5: there are 2" lrt:restake --delegator 5 --asset stETH --units 1
+refuses "reverted: OperatorNotRegistered()" lrt:add-delegator --operator 0x000000000000000000000000000000000000dEaD --target 0
 refuses "must be between 1 and" lrt:finalize --max 0
 refuses "reverted: WithdrawalQueueUnknownRequest(5)" lrt:redenominate --request 5 --asset ETH
 refuses "unknown asset DOGE" lrt:queue-withdrawals --delegator 0 --asset DOGE --shares 1
