@@ -58,7 +58,8 @@ const names = selected.map((s) => s.artifact.contractName);
 const dup = names.find((n, i) => names.indexOf(n) !== i);
 if (dup) throw new Error(`sdk build: two selected contracts are named ${dup}`);
 for (const s of selected) {
-  if (s.artifact.sourceName.startsWith("contracts/test/")) throw new Error(`sdk build: stand-in ${s.artifact.sourceName}`);
+  if (s.artifact.sourceName.startsWith("contracts/test/"))
+    throw new Error(`sdk build: stand-in ${s.artifact.sourceName}`);
 }
 
 fs.rmSync(GEN, { recursive: true, force: true });

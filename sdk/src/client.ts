@@ -426,7 +426,8 @@ export class LRTClient {
       let approval: DepositResult["approval"] = "allowance";
       if ((await token.allowance(owner, spender)) < args.amount) {
         const deadline = args.deadline ?? (await this.deadline());
-        const sig = args.permit === false ? undefined : await signPermit(signer, args.asset, spender, args.amount, deadline);
+        const sig =
+          args.permit === false ? undefined : await signPermit(signer, args.asset, spender, args.amount, deadline);
         if (sig) {
           const p = IERC20Permit__factory.connect(args.asset, signer);
           await (await p.permit(owner, spender, args.amount, deadline, sig.v, sig.r, sig.s)).wait();
@@ -600,7 +601,10 @@ export async function signPermit(
   let domain: TypedDataDomain;
   let nonce: bigint;
   try {
-    const [separator, n] = await Promise.all([c.DOMAIN_SEPARATOR() as Promise<string>, c.nonces(owner) as Promise<bigint>]);
+    const [separator, n] = await Promise.all([
+      c.DOMAIN_SEPARATOR() as Promise<string>,
+      c.nonces(owner) as Promise<bigint>,
+    ]);
     nonce = n;
     const d = await (c.eip712Domain() as Promise<[string, string, string, bigint, string]>).catch(() => undefined);
     domain = d

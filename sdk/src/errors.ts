@@ -28,7 +28,9 @@ export class LRTContractError extends Error {
     super(`reverted: ${error.name}(${Object.values(error.args).map(String).join(", ")})`);
   }
   /** Type guard: this error is `name`, with its arguments typed. */
-  is<N extends ContractErrorName>(name: N): this is LRTContractError & { error: Extract<ContractErrorData, { name: N }> } {
+  is<N extends ContractErrorName>(
+    name: N,
+  ): this is LRTContractError & { error: Extract<ContractErrorData, { name: N }> } {
     return this.error.name === name;
   }
 }
@@ -71,7 +73,8 @@ export function decodeErrorData(data: string): ContractErrorData | undefined {
   const args: Record<string, unknown> = {};
   parsed.fragment.inputs.forEach((input, i) => {
     const v = parsed!.args[i];
-    args[input.name || `arg${i}`] = typeof v === "object" && v !== null && "toObject" in v ? (v as { toObject(): unknown }).toObject() : v;
+    args[input.name || `arg${i}`] =
+      typeof v === "object" && v !== null && "toObject" in v ? (v as { toObject(): unknown }).toObject() : v;
   });
   return { name: parsed.name, signature: parsed.signature, args } as ContractErrorData;
 }

@@ -82,7 +82,11 @@ describe("@lrt-vault/sdk", function () {
 
     it("has an address book for mainnet, hoodi, sepolia and localhost, EigenLayer and LSTs where known", function () {
       const { addressBook } = sdk();
-      expect(Object.keys(addressBook).map(Number).sort((a, b) => a - b)).to.deep.equal([1, 31337, 560048, 11155111]);
+      expect(
+        Object.keys(addressBook)
+          .map(Number)
+          .sort((a, b) => a - b),
+      ).to.deep.equal([1, 31337, 560048, 11155111]);
       expect(addressBook[1].tokens?.stETH).to.equal("0xae7ab96520DE3A18E5e111B5EaAb095312D7fE84");
       expect(addressBook[1].eigenLayer?.delegationManager).to.equal("0x39053D51B77DC0d36036Fc1fCc8Cb819df8Ef37A");
       expect(addressBook[560048].eigenLayer?.strategyManager).to.match(/^0x[0-9a-fA-F]{40}$/);
@@ -158,7 +162,9 @@ describe("@lrt-vault/sdk", function () {
     });
 
     after(function () {
-      console.log(`      sdk pack ${timings.pack} ms, install ${timings.install} ms, tsc ${timings.tsc} ms, sample ${timings.sample} ms`);
+      console.log(
+        `      sdk pack ${timings.pack} ms, install ${timings.install} ms, tsc ${timings.tsc} ms, sample ${timings.sample} ms`,
+      );
       if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
     });
 
@@ -284,7 +290,8 @@ describe("@lrt-vault/sdk", function () {
       expect(res.approval).to.equal("approve");
       expect(res.shares).to.be.greaterThanOrEqual(res.minShares);
       const after = await client.summary();
-      const delta = after.assets.find((a) => a.asset === stETH)!.buffered - before.assets.find((a) => a.asset === stETH)!.buffered;
+      const delta =
+        after.assets.find((a) => a.asset === stETH)!.buffered - before.assets.find((a) => a.asset === stETH)!.buffered;
       expect(delta).to.be.closeTo(amount, 4n); // token units (stETH: 1 share = 1.05 stETH here)
       expect(after.rate).to.be.greaterThan(0n);
       expect(after.fresh).to.equal(true);

@@ -19,7 +19,9 @@ const client = new LRTClient(signer, { vault, lens });
 const deployment = await client.addresses();
 
 const summary = await client.summary();
-console.log(`rate ${formatEther(summary.rate)} ETH/lrETH, TVL ${formatEther(summary.totalAssets)} ETH, fresh ${summary.fresh}`);
+console.log(
+  `rate ${formatEther(summary.rate)} ETH/lrETH, TVL ${formatEther(summary.totalAssets)} ETH, fresh ${summary.fresh}`,
+);
 for (const a of summary.assets) console.log(`  ${a.symbol}: ${formatEther(a.total)} (${formatEther(a.value)} ETH)`);
 
 const preview = await client.previewDeposit(ETH, parseEther("1"));
@@ -34,7 +36,9 @@ console.log(`withdrawal requested: id ${request.requestId} (${request.approval})
 
 const mine: RequestInfo[] = await client.requests(await signer.getAddress());
 for (const r of mine) {
-  console.log(`  request ${r.requestId}: ${r.status}, expected ${formatEther(r.expectedTokens)}, claimable ${r.claimable}`);
+  console.log(
+    `  request ${r.requestId}: ${r.status}, expected ${formatEther(r.expectedTokens)}, claimable ${r.claimable}`,
+  );
 }
 
 const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
@@ -48,7 +52,12 @@ console.log(
     failing: failing.check,
     deposited: deposit.shares,
     requestId: request.requestId,
-    requests: mine.map((r) => ({ id: r.requestId, status: r.status, expectedTokens: r.expectedTokens, claimable: r.claimable })),
+    requests: mine.map((r) => ({
+      id: r.requestId,
+      status: r.status,
+      expectedTokens: r.expectedTokens,
+      claimable: r.claimable,
+    })),
   })}`,
 );
 provider.destroy();

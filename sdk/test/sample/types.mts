@@ -15,7 +15,12 @@ const assert = <T extends true>(): T => true as T;
 type VaultViews = ExtractAbiFunctionNames<typeof LRTVaultAbi, "view">;
 assert<"getRate" extends VaultViews ? true : false>();
 type DepositLST = ExtractAbiFunction<typeof LRTVaultAbi, "depositLST">;
-assert<Equal<AbiParametersToPrimitiveTypes<DepositLST["inputs"]>, readonly [`0x${string}`, bigint, `0x${string}`, bigint, bigint]>>();
+assert<
+  Equal<
+    AbiParametersToPrimitiveTypes<DepositLST["inputs"]>,
+    readonly [`0x${string}`, bigint, `0x${string}`, bigint, bigint]
+  >
+>();
 assert<Equal<AbiParametersToPrimitiveTypes<DepositLST["outputs"]>, readonly [bigint]>>();
 assert<"WithdrawalRequested" extends ExtractAbiEventNames<typeof WithdrawalQueueAbi> ? true : false>();
 type NoRoute = ExtractAbiError<typeof WithdrawalQueueAbi, "WithdrawalQueueNoRoute">;
