@@ -18,6 +18,7 @@ import {IPriceAdapter} from "./interfaces/IPriceAdapter.sol";
 import {ILidoShares} from "./interfaces/external/ILidoShares.sol";
 import {LRTLinks} from "./interfaces/LRTLinks.sol";
 import {ETH, UNIT} from "./libraries/Constants.sol";
+import {Payouts} from "./libraries/Payouts.sol";
 
 /// @title WithdrawalQueue
 /// @notice lrETH's exit queue, one lane per asset; each request is an ERC-721. See `IWithdrawalQueue`.
@@ -351,7 +352,7 @@ contract WithdrawalQueue is
     ) private returns (uint256 requestId) {
         ILRTVault.Route memory r = _vault.route(asset);
         if (!r.known) revert WithdrawalQueueUnsupportedAsset(asset);
-        uint256 price = _payoutPrice(IPriceAdapter(r.adapter), r.price);
+        uint256 price = Payouts.price(IPriceAdapter(r.adapter), r.price);
         uint256 units = price == 0 ? 0 : Math.mulDiv(value, UNIT, price);
         LaneSlot memory ln = $.lanes[asset];
         // Units outside the vault are counted less `ROUTE_MARGIN`: EigenLayer credits a restake and pays a completion
@@ -441,19 +442,12 @@ contract WithdrawalQueue is
         // The highest of the stored, live protocol and market prices: fewer units for a price rise the oracle has
         // not recognised yet, and never a token out above what it sells for.
         ILRTVault.SyncInput memory input = batch.inputs[i];
-        if (batch.prices[i] == 0) batch.prices[i] = _payoutPrice(IPriceAdapter(input.adapter), input.price);
+        if (batch.prices[i] == 0) batch.prices[i] = Payouts.price(IPriceAdapter(input.adapter), input.price);
         // No price at all (an adapter down and nothing stored): the lane waits, the others go on.
         if (batch.prices[i] == 0) return false;
         uint256 shares = request.shares;
         uint256 rateAtRequest = request.rateAtRequest;
-        // The lower of the value at request and the value now (each rounded down); in units at the payout price,
-        // rounded down, and never more units than at request.
-        uint256 value = Math.mulDiv(shares, Math.min(rateAtRequest, batch.rate), UNIT);
-        uint256 units = Math.mulDiv(value, UNIT, batch.prices[i]);
-        if (units > most) {
-            units = most;
-            value = Math.mulDiv(units, batch.prices[i], UNIT);
-        }
+        (uint256 units, uint256 value) = Payouts.payout(shares, rateAtRequest, batch.rate, batch.prices[i], most);
         if (batch.used[i] + units > input.buffer) return false;
         batch.used[i] += units;
         batch.sharesToBurn += shares;
@@ -463,19 +457,6 @@ contract WithdrawalQueue is
         $.payouts[id] = Payout(uint128(units), uint128(value));
         emit WithdrawalFinalized(id, shares, rateAtRequest, batch.rate, value, units);
         return true;
-    }
-
-    /// @dev ETH per 1e18 units a payout of the asset is priced at: 1e18 for ETH (no adapter), else the highest of
-    /// the stored price, the live protocol price and the feed's last market price (stale or not; none when the feed
-    /// is down: exits never wait for a feed). An adapter that reverts leaves the stored price: exits never wait for
-    /// an adapter.
-    function _payoutPrice(IPriceAdapter adapter, uint256 stored) private view returns (uint256 price) {
-        if (address(adapter) == address(0)) return UNIT;
-        price = stored;
-        try adapter.quote() returns (uint256 protocol, uint256 market, bool) {
-            // The market leg even when stale (its last answer): the highest price pays the fewest units.
-            price = Math.max(Math.max(price, protocol), market);
-        } catch {}
     }
 
     function _setLimits(QueueStorage storage $, uint96 minShares, uint96 maxShares) private {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import {
+  ERC20Mock__factory,
   LRTAccountant__factory,
   LRTLens__factory,
   LRTVault__factory,
@@ -19,6 +20,9 @@ import { KEYS, Ledger, ledgerAddresses } from "./helpers/ledger";
 import type { Key } from "./helpers/ledger";
 import { Outcome, bound, type OutcomeCode } from "./helpers/priceBoundsModel";
 import { slashOperator } from "./helpers/restaking";
+import { pricedVaultFixture, replayPriced } from "./fixtures/priced";
+import { deployQueueFixture } from "./fixtures/queue";
+import { deploySuiteFixture } from "../scripts/lib/suite";
 import { HOUR, DAY } from "../scripts/lib/constants";
 
 const { parseEther, ZeroAddress } = ethers;
@@ -602,6 +606,237 @@ describe("LRTLens", function () {
       );
       const impl = await factory.deploy(links);
       expect([...(await impl.links())]).to.deep.equal([links.accountant, ZeroAddress, links.queue]);
+    });
+  });
+
+  describe("previewDeposit: the shares, or why the deposit would fail (DepositCheck)", function () {
+    const CHECK = {
+      Ok: 0n,
+      ZeroAmount: 1n,
+      UnsupportedAsset: 2n,
+      DepositsPaused: 3n,
+      PriceTripped: 4n,
+      RateStale: 5n,
+      BelowMinimum: 6n,
+      CapExceeded: 7n,
+      MarketPriceUnavailable: 8n,
+    } as const;
+    async function pricedLensFixture() {
+      const f = await pricedVaultFixture();
+      return { ...f, lens: await new LRTLens__factory(f.signers.admin).deploy() };
+    }
+
+    it("Ok: the shares the ledger computes, which the deposit then mints, for ETH, rETH and WETH", async function () {
+      const f = await loadFixture(pricedLensFixture);
+      const l = await replayPriced(f);
+      const { alice, bob } = f.signers;
+      const amount = parseEther("1.234567890123456789");
+      const cases = [
+        ["ETH", ETH, alice, () => f.vault.connect(alice).depositETH(alice.address, 0, 0, { value: amount })],
+        [
+          "rETH",
+          await f.tokens.rETH.getAddress(),
+          bob,
+          () => f.vault.connect(bob).depositLST(f.tokens.rETH, amount, bob.address, 0, 0),
+        ],
+        [
+          "weth",
+          await f.tokens.weth.getAddress(),
+          bob,
+          () => f.vault.connect(bob).depositLST(f.tokens.weth, amount, bob.address, 0, 0),
+        ],
+      ] as const;
+      await f.tokens.weth.connect(bob).approve(f.vault, ethers.MaxUint256);
+      for (const [key, asset, who, deposit] of cases) {
+        const [shares, check] = await f.lens.previewDeposit(f.vault, asset, amount);
+        expect([check, shares], key).to.deep.equal([CHECK.Ok, l.sharesFor(key, amount)]);
+        expect(await f.vault.previewDeposit(asset, amount)).to.equal(shares);
+        await expect(deposit()).to.emit(f.vault, "Deposit").withArgs(who.address, asset, amount, shares, 0n);
+        l.deposit(who.address, key, amount);
+      }
+    });
+
+    it("each failing check, in the vault's order; the deposit reverts with the matching error", async function () {
+      const f = await loadFixture(pricedLensFixture);
+      const { admin, bob } = f.signers;
+      const rETH = await f.tokens.rETH.getAddress();
+      const preview = async (asset: string, amount: bigint) => [
+        ...(await f.lens.previewDeposit(f.vault, asset, amount)),
+      ];
+      const depositRETH = (amount: bigint) => f.vault.connect(bob).depositLST(rETH, amount, bob.address, 0, 0);
+
+      const stray = await new ERC20Mock__factory(admin).deploy("Stray", "STR");
+      expect(await preview(await stray.getAddress(), parseEther("1"))).to.deep.equal([0n, CHECK.UnsupportedAsset]);
+      await expect(f.vault.depositLST(stray, parseEther("1"), admin.address, 0, 0))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultUnsupportedAsset")
+        .withArgs(await stray.getAddress());
+      expect(await preview(ETH, 0n)).to.deep.equal([0n, CHECK.ZeroAmount]);
+      await expect(f.vault.depositETH(admin.address, 0, 0)).to.be.revertedWithCustomError(
+        f.vault,
+        "LRTVaultZeroAmount",
+      );
+      const min = PARAMS.minDeposit;
+      expect(await preview(rETH, min - 1n)).to.deep.equal([0n, CHECK.BelowMinimum]);
+      await expect(depositRETH(min - 1n)).to.be.revertedWithCustomError(f.vault, "LRTVaultBelowMinimum");
+
+      // The cap: rETH's cap lowered to what it holds plus 1 ETH of headroom.
+      const info = await f.vault.assetInfo(rETH);
+      await f.vault.setAssetLimits(rETH, info.cap - info.headroom + parseEther("1"), min);
+      expect(await preview(rETH, parseEther("1") + 1n)).to.deep.equal([0n, CHECK.CapExceeded]);
+      await expect(depositRETH(parseEther("1") + 1n)).to.be.revertedWithCustomError(f.vault, "LRTVaultCapExceeded");
+      expect((await preview(rETH, parseEther("1")))[1]).to.equal(CHECK.Ok);
+
+      // A broken market feed comes before the cap.
+      await f.feeds.rETH.connect(admin).setAnswer(0n);
+      expect(await preview(rETH, parseEther("2"))).to.deep.equal([0n, CHECK.MarketPriceUnavailable]);
+      await expect(depositRETH(parseEther("2"))).to.be.revertedWithCustomError(
+        f.vault,
+        "LRTVaultMarketPriceUnavailable",
+      );
+
+      // Paused comes before all of those.
+      await f.vault.pauseDeposits(rETH);
+      expect(await preview(rETH, 0n)).to.deep.equal([0n, CHECK.DepositsPaused]);
+      await expect(depositRETH(parseEther("1"))).to.be.revertedWithCustomError(f.vault, "LRTVaultDepositsPaused");
+      // ETH is untouched by rETH's state; then every asset goes stale once the deposit prices expire.
+      expect((await preview(ETH, parseEther("1")))[1]).to.equal(CHECK.Ok);
+      await time.increaseTo((await f.vault.assetInfo(ETH)).expiry + 1n);
+      expect(await preview(ETH, parseEther("1"))).to.deep.equal([0n, CHECK.RateStale]);
+      await expect(f.vault.depositETH(admin.address, 0, 0, { value: parseEther("1") })).to.be.revertedWithCustomError(
+        f.vault,
+        "LRTVaultRateStale",
+      );
+    });
+
+    it("PriceTripped: an LST whose price fell past its bound at a sync, before paused and stale", async function () {
+      const f = await loadFixture(pricedLensFixture);
+      const { admin, bob } = f.signers;
+      const rETH = await f.tokens.rETH.getAddress();
+      const rate = await f.tokens.rETH.getExchangeRate();
+      await f.tokens.rETH.connect(admin).setExchangeRate((rate * 9n) / 10n);
+      await expect(f.accountant.sync()).to.emit(f.accountant, "PriceTripped");
+      expect(await f.lens.previewDeposit(f.vault, rETH, parseEther("1"))).to.deep.equal([0n, CHECK.PriceTripped]);
+      await expect(f.vault.connect(bob).depositLST(rETH, parseEther("1"), bob.address, 0, 0))
+        .to.be.revertedWithCustomError(f.vault, "LRTVaultDepositsPaused")
+        .withArgs(rETH);
+    });
+  });
+
+  describe("requestView: a request with its expected payout and claimability", function () {
+    async function queueLensFixture() {
+      const f = await deployQueueFixture();
+      return { ...f, lens: await new LRTLens__factory(f.signers.admin).deploy() };
+    }
+
+    it("pending: what finalize pays (units at the payout price, value, stETH in tokens); finalized: claimable; claimed: done", async function () {
+      const f = await loadFixture(queueLensFixture);
+      const { alice, bob } = f.signers;
+      const stETH = await f.tokens.stETH.getAddress();
+      const rETH = await f.tokens.rETH.getAddress();
+      const shares = parseEther("1.5") + 11n;
+      await f.vault.connect(alice).approve(f.queue, ethers.MaxUint256);
+      await f.vault.connect(bob).approve(f.queue, ethers.MaxUint256);
+      const ids: bigint[] = [];
+      for (const [who, asset] of [
+        [alice, stETH],
+        [bob, rETH],
+      ] as const) {
+        const tx = await f.queue.connect(who).requestWithdrawal(shares, asset, who.address);
+        const receipt = (await tx.wait())!;
+        const queueAddress = await f.queue.getAddress();
+        const log = receipt.logs
+          .filter((x) => x.address === queueAddress)
+          .map((x) => f.queue.interface.parseLog(x))
+          .find((x) => x?.name === "WithdrawalRequested")!;
+        ids.push(log.args.requestId);
+      }
+      const predicted = [];
+      for (const [k, id] of ids.entries()) {
+        const v = await f.lens.requestView(f.vault, id);
+        const r = await f.queue.getRequest(id);
+        expect(v.requestId).to.equal(id);
+        expect(v.owner).to.equal(k === 0 ? alice.address : bob.address);
+        expect(v.claimable).to.equal(false);
+        expect(v.request.status).to.equal(1n);
+        // The payout price: the highest of the stored price and the adapter's live protocol and market prices.
+        const [adapter, stored] = await f.vault.priceOf(r.asset);
+        const quote = await (await ethers.getContractAt("IPriceAdapter", adapter)).quote();
+        const [protocol, market] = [quote[0], quote[1]];
+        const price = max(max(stored, protocol), market);
+        expect(v.payoutPrice).to.equal(price);
+        const rate = await f.vault.getRate();
+        let value = mulDiv(r.shares, r.rateAtRequest < rate ? r.rateAtRequest : rate, WAD);
+        let units = mulDiv(value, WAD, price);
+        if (units > r.payoutUnits) [units, value] = [r.payoutUnits, mulDiv(r.payoutUnits, price, WAD)];
+        expect([v.expectedUnits, v.expectedValue]).to.deep.equal([units, value]);
+        const tokens = r.asset === stETH ? await f.tokens.stETH.getPooledEthByShares(units) : units;
+        expect(v.expectedTokens).to.equal(tokens);
+        predicted.push(v);
+      }
+      await f.queue.finalize(10);
+      for (const [k, id] of ids.entries()) {
+        const v = await f.lens.requestView(f.vault, id);
+        const r = await f.queue.getRequest(id);
+        // Finalize paid what the lens predicted (the rate only rose since: the value at request binds).
+        expect([r.status, r.payoutUnits, r.payoutValue]).to.deep.equal([
+          2n,
+          predicted[k].expectedUnits,
+          predicted[k].expectedValue,
+        ]);
+        expect([v.claimable, v.expectedUnits, v.expectedValue, v.payoutPrice]).to.deep.equal([
+          true,
+          r.payoutUnits,
+          r.payoutValue,
+          0n,
+        ]);
+      }
+      await f.queue.connect(alice).claim([ids[0]], alice.address);
+      const claimed = await f.lens.requestView(f.vault, ids[0]);
+      expect([claimed.request.status, claimed.claimable, claimed.owner]).to.deep.equal([3n, false, ZeroAddress]);
+      expect(claimed.expectedUnits).to.equal(predicted[0].expectedUnits);
+      await expect(f.lens.requestView(f.vault, ids[1] + 1n))
+        .to.be.revertedWithCustomError(f.queue, "WithdrawalQueueUnknownRequest")
+        .withArgs(ids[1] + 1n);
+    });
+  });
+
+  describe("addressBook", function () {
+    it("a vault without a restaking side: its links, access manager, this lens, assets, adapters; no EigenLayer", async function () {
+      const f = await loadFixture(lensFixture);
+      const b = await f.lens.addressBook(f.vault);
+      expect([b.vault, b.accountant, b.withdrawalQueue, b.restakingManager, b.accessManager, b.lens]).to.deep.equal([
+        await f.vault.getAddress(),
+        await f.accountant.getAddress(),
+        await f.queue.getAddress(),
+        ZeroAddress,
+        await f.accessManager.getAddress(),
+        await f.lens.getAddress(),
+      ]);
+      expect([b.strategyManager, b.delegationManager, b.rewardsCoordinator]).to.deep.equal([
+        ZeroAddress,
+        ZeroAddress,
+        ZeroAddress,
+      ]);
+      expect([...b.assets]).to.deep.equal([...(await f.vault.assets())]);
+      const adapterOf = new Map<string, string>([[ETH, ZeroAddress]]);
+      for (const k of ASSET_ORDER) adapterOf.set(await f.tokens[k].getAddress(), f.adapters[k]);
+      expect([...b.adapters]).to.deep.equal(b.assets.map((a) => adapterOf.get(a)));
+      expect([...b.strategies]).to.deep.equal(b.assets.map(() => ZeroAddress));
+    });
+
+    it("a restaked suite: the restaking manager, EigenLayer's core and each LST's strategy", async function () {
+      const s = await loadFixture(deploySuiteFixture);
+      const lens = await new LRTLens__factory(s.signers.admin).deploy();
+      const b = await lens.addressBook(s.vault);
+      expect(b.restakingManager).to.equal(await s.manager.getAddress());
+      const [, el] = await s.manager.links();
+      expect([b.strategyManager, b.delegationManager, b.rewardsCoordinator]).to.deep.equal([
+        el.strategyManager,
+        el.delegationManager,
+        el.rewardsCoordinator,
+      ]);
+      for (const [i, asset] of b.assets.entries()) expect(b.strategies[i]).to.equal(await s.vault.strategyOf(asset));
+      expect(b.strategies.filter((x) => x !== ZeroAddress).length).to.be.greaterThan(0);
     });
   });
 
