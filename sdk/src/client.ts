@@ -25,6 +25,7 @@ import { DEPOSIT_CHECKS, DepositRefusedError, decoding, type DepositCheck } from
 
 /** The vault's marker for ETH (`vault.ETH()`). */
 export const ETH = "0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE";
+const ZERO = "0x0000000000000000000000000000000000000000";
 const YEAR = 365n * 24n * 3600n;
 const BPS = 10_000n;
 const UNIT = 10n ** 18n;
@@ -277,7 +278,7 @@ export class LRTClient {
           paused: info.paused,
           tripped: info.tripped,
         });
-        if (info.strategy !== "0x0000000000000000000000000000000000000000") {
+        if (info.strategy !== ZERO) {
           outsideValue.set(String(info.strategy).toLowerCase(), {
             asset: live.asset,
             value: (live.outside * live.price) / UNIT,
@@ -531,21 +532,33 @@ export class LRTClient {
   }
 
   /**
-   * The requests `owner` holds now (request NFTs received, from the queue's `Transfer` events since `fromBlock`,
-   * default 0), claimed ones included unless `pendingOnly`.
+   * The requests of `owner`: those it holds now, and those it held until they were claimed or re-denominated (their
+   * NFT burned), not those it transferred away. From the queue's `Transfer` events since `fromBlock` (default 0).
    */
   async requests(owner: string, options: { fromBlock?: number; pendingOnly?: boolean } = {}): Promise<RequestInfo[]> {
     const queue = await this.queue();
-    const logs = await queue.queryFilter(queue.filters.Transfer(undefined, owner), options.fromBlock ?? 0);
-    const ids = [...new Set(logs.map((l) => l.args.tokenId as bigint))];
+    const from = options.fromBlock ?? 0;
+    const [received, sent] = await Promise.all([
+      queue.queryFilter(queue.filters.Transfer(undefined, owner), from),
+      queue.queryFilter(queue.filters.Transfer(owner), from),
+    ]);
+    const last = new Map<bigint, { to: string; order: number }>();
+    for (const l of [...received, ...sent]) {
+      const order = l.blockNumber * 1e6 + l.index;
+      const id = l.args.tokenId as bigint;
+      const prev = last.get(id);
+      if (!prev || prev.order < order) last.set(id, { to: String(l.args.to).toLowerCase(), order });
+    }
     const out: RequestInfo[] = [];
-    for (const id of ids) {
-      const r = await this.request(id).catch(() => undefined);
-      if (!r || r.owner.toLowerCase() !== owner.toLowerCase()) continue;
+    for (const [id, { to }] of last) {
+      if (to !== owner.toLowerCase() && to !== ZERO) continue; // transferred away
+      const r = await this.request(id);
+      if (to === ZERO && r.status !== "claimed") continue; // re-denominated: its new id is listed instead
       if (options.pendingOnly && r.status !== "pending") continue;
       out.push(r);
     }
-    return out.sort((a, b) => (a.requestedAt < b.requestedAt ? -1 : a.requestedAt > b.requestedAt ? 1 : 0));
+    const cmp = (x: bigint, y: bigint) => (x < y ? -1 : x > y ? 1 : 0);
+    return out.sort((a, b) => cmp(a.requestedAt, b.requestedAt) || cmp(a.requestId, b.requestId));
   }
 
   /** Claims finalized requests owned by the signer, paid to `recipient` (default: the signer). */
