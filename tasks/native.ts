@@ -103,22 +103,60 @@ async function hasCode(hre: HardhatRuntimeEnvironment, a: string): Promise<boole
   return (await hre.ethers.provider.getCode(a)) !== "0x";
 }
 
-/** The deployment with its native pieces; refuses when native restaking is not set up on it. */
+/**
+ * The key registry a deploy module built in (`…#ValidatorKeyRegistry` in the deployment's `deployed_addresses.json`),
+ * read from the block its proxy was deployed in (`…#ValidatorKeyRegistryProxy`'s receipt in Ignition's
+ * `journal.jsonl`; 0 if the journal does not have it). Undefined when the deployment has no registry.
+ */
+export function fromIgnition(dir: string): NativeRecord | undefined {
+  const addressesFile = path.join(dir, "deployed_addresses.json");
+  if (!fs.existsSync(addressesFile)) return undefined;
+  const addresses = JSON.parse(fs.readFileSync(addressesFile, "utf8")) as Record<string, string>;
+  const id = Object.keys(addresses).find((k) => k.endsWith("#ValidatorKeyRegistry"));
+  if (!id) return undefined;
+  const proxyId = `${id}Proxy`;
+  let registryFromBlock = 0;
+  const journal = path.join(dir, "journal.jsonl");
+  if (fs.existsSync(journal)) {
+    for (const line of fs.readFileSync(journal, "utf8").split("\n")) {
+      if (!line.includes(proxyId)) continue;
+      let entry: { type?: string; futureId?: string; receipt?: { blockNumber?: number } };
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        continue; // not one whole journal entry
+      }
+      if (entry.type === "TRANSACTION_CONFIRM" && entry.futureId === proxyId && entry.receipt?.blockNumber)
+        registryFromBlock = entry.receipt.blockNumber;
+    }
+  }
+  return { keyRegistry: addresses[id], registryFromBlock };
+}
+
+/**
+ * The deployment with its native pieces (`native.json`, else the registry a deploy module built, `fromIgnition`);
+ * refuses when native restaking is not set up on it.
+ */
 export async function loadNative(hre: HardhatRuntimeEnvironment): Promise<Native> {
   const d = await load(hre);
   const dir = deploymentDir(hre, d.chainId);
   const file = nativeFile(dir);
-  if (!fs.existsSync(file)) {
-    return fail(
-      `no key registry for this deployment: ${rel(file)} does not exist (native restaking is not enabled: on a local ` +
-        `node run lrt:enable-native; elsewhere record {"keyRegistry", "registryFromBlock"} there).`,
-    );
-  }
   let record: NativeRecord;
-  try {
-    record = JSON.parse(fs.readFileSync(file, "utf8")) as NativeRecord;
-  } catch (err) {
-    return fail(`${rel(file)} is not valid JSON: ${failureLine(err)}`);
+  if (!fs.existsSync(file)) {
+    const built = fromIgnition(dir);
+    if (!built)
+      return fail(
+        `no key registry for this deployment: ${rel(file)} does not exist and the deployment built none (native ` +
+          `restaking is not enabled: on a local node run lrt:enable-native; elsewhere record {"keyRegistry", ` +
+          `"registryFromBlock"} there).`,
+      );
+    record = built;
+  } else {
+    try {
+      record = JSON.parse(fs.readFileSync(file, "utf8")) as NativeRecord;
+    } catch (err) {
+      return fail(`${rel(file)} is not valid JSON: ${failureLine(err)}`);
+    }
   }
   if (!record.keyRegistry || !(await hasCode(hre, record.keyRegistry)))
     fail(`${rel(file)} names no key registry with code on ${hre.network.name} (${record.keyRegistry ?? "none"}).`);

@@ -6,6 +6,7 @@ import type { ContractTransactionReceipt, ContractTransactionResponse } from "et
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
   ERC20Mock__factory,
+  LRTLens__factory,
   ParityAdapter__factory,
   ReentrantClaimerMock__factory,
   RevertingReceiverMock__factory,
@@ -1558,6 +1559,7 @@ describe("WithdrawalQueue", function () {
       const l = await outsideLedgerOf(f);
       const A = l.q.assets;
       const { admin, alice, bob, keeper } = f.signers;
+      const lens = await new LRTLens__factory(admin).deploy();
       let t = f.outsideSyncAt + HOUR;
       // The head of the rETH lane is routed through the restaked rETH, which never comes back: it is stuck, and the
       // request behind it waits too.
@@ -1610,6 +1612,19 @@ describe("WithdrawalQueue", function () {
       expect(stuck.status).to.equal(REDENOMINATED);
       await expectStored(f, l, stuck);
       await expectStored(f, l, moved);
+      // The lens: nothing is expected of the moved-out entry; the new one is expected to pay its value now in ETH.
+      const gone = await lens.requestView(f.vault, stuck.id);
+      expect([gone.request.status, gone.owner, gone.expectedUnits, gone.expectedTokens, gone.claimable]).to.deep.equal([
+        BigInt(REDENOMINATED),
+        ZeroAddress,
+        0n,
+        0n,
+        false,
+      ]);
+      const next = await lens.requestView(f.vault, moved.id);
+      expect([next.owner, next.payoutPrice, next.expectedUnits, next.expectedTokens, next.expectedValue]).to.deep.equal(
+        [alice.address, WAD, moved.maxUnits, moved.maxUnits, moved.maxUnits],
+      );
       // Liabilities moved: the rETH lane keeps only the request behind; ETH's holds the moved one.
       expect(l.laneView("rETH")).to.deep.equal([2n, 0n, behind.maxUnits]);
       expect(l.laneView("ETH")).to.deep.equal([1n, 0n, moved.maxUnits]);

@@ -346,4 +346,32 @@ describe("native restaking tasks against a local node", function () {
       /--stake-above must be an amount of ETH such as 64 or 0\.5, not "ten"/,
     );
   });
+  it("without native.json, the tasks find a registry a deploy module built (deployed_addresses.json, journal block)", async () => {
+    const nativeJson = path.join(dir, "native.json");
+    const addressesFile = path.join(dir, "deployed_addresses.json");
+    const journalFile = path.join(dir, "journal.jsonl");
+    const saved = [nativeJson, addressesFile, journalFile].map((f) => fs.readFileSync(f, "utf8"));
+    const record = JSON.parse(saved[0]) as { keyRegistry: string; registryFromBlock: number };
+    try {
+      // As the native deploy modules record it: the proxy's receipt in the journal, the registry in the addresses.
+      fs.rmSync(nativeJson);
+      const addresses = JSON.parse(saved[1]) as Record<string, string>;
+      addresses["LocalSuite#ValidatorKeyRegistry"] = record.keyRegistry;
+      fs.writeFileSync(addressesFile, JSON.stringify(addresses, null, 2));
+      const confirm = {
+        futureId: "LocalSuite#ValidatorKeyRegistryProxy",
+        receipt: { blockNumber: record.registryFromBlock, contractAddress: record.keyRegistry },
+        type: "TRANSACTION_CONFIRM",
+      };
+      fs.appendFileSync(journalFile, (saved[2].endsWith("\n") ? "" : "\n") + JSON.stringify(confirm) + "\n");
+      const queuedNow = (await registry.keyCounts(delegator))[1];
+      // The refusal comes after the registry was loaded and its queue rebuilt from the journal's block.
+      expectRefusal(
+        await node.task(["lrt:stake", "--delegator", "0", "--count", String(queuedNow + 1n)]),
+        new RegExp(`${delegator} has only ${queuedNow} queued key\\(s\\), not ${queuedNow + 1n}`),
+      );
+    } finally {
+      [nativeJson, addressesFile, journalFile].forEach((f, i) => fs.writeFileSync(f, saved[i]));
+    }
+  });
 });
