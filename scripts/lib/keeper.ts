@@ -670,9 +670,12 @@ export class Keeper {
     const holdings = await this.c.manager.delegatorPositions();
     for (const { v, queued, shortfall, pos } of shortLanes) {
       const withdrawableUnits = pos?.withdrawableUnits ?? 0n;
-      const held = holdings
+      // A copy: ethers' `Result` (and what its `filter` returns) is read-only, so it cannot be sorted in place.
+      const held = [...holdings]
         .filter((h) => h.strategy.toLowerCase() === v.strategy.toLowerCase() && h.withdrawableShares > 0n)
-        .sort((a, b) => (b.withdrawableShares > a.withdrawableShares ? 1 : -1));
+        .sort((a, b) =>
+          b.withdrawableShares > a.withdrawableShares ? 1 : b.withdrawableShares < a.withdrawableShares ? -1 : 0,
+        );
       const totalShares = held.reduce((n, h) => n + h.withdrawableShares, 0n);
       if (totalShares === 0n || withdrawableUnits === 0n) {
         this.log(
