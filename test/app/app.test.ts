@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { formatEther, parseEther } from "ethers";
+import { formatEther, getAddress, parseEther } from "ethers";
 import { LRTLens__factory, LRTVault__factory, WithdrawalQueue__factory } from "../../typechain-types";
 import { startApp, type RunningApp } from "../../scripts/lib/app";
 import { ROOT } from "../../scripts/lib/node";
@@ -48,7 +48,7 @@ describe("example dApp in headless Chromium (deposit → request → finalize �
   before(async function () {
     const executablePath = ensureChromium();
     app = await startApp({ nodePort: 18545, appPort: 15173, progress: (l) => console.log(`      ${l}`) });
-    user = (await app.node.provider.send("eth_accounts", []))[8];
+    user = getAddress((await app.node.provider.send("eth_accounts", []))[8]);
     browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
     page = await browser.newPage({ viewport: { width: 1000, height: 1200 } });
     page.on("pageerror", (e) => console.log(`      page error: ${e.message}`));
