@@ -16,11 +16,11 @@ import {
   LRTLens__factory,
   LRTVault__factory,
   WithdrawalQueue__factory,
+  type LRTLens,
   type LRTVault,
   type WithdrawalQueue,
 } from "./generated/typechain/index.js";
 import { addressBook as book } from "./generated/addressBook.js";
-import { lensClientFragments } from "./lensAbi.js";
 import { DEPOSIT_CHECKS, DepositRefusedError, decoding, type DepositCheck } from "./errors.js";
 
 /** The vault's marker for ETH (`vault.ETH()`). */
@@ -174,7 +174,7 @@ const minus = (shares: bigint, slippageBps: number) => (shares * (BPS - BigInt(s
  */
 export class LRTClient {
   readonly vault: LRTVault;
-  readonly lens: Contract;
+  readonly lens: LRTLens;
   readonly lensAddress: string;
   private cached?: Promise<DeploymentAddresses>;
 
@@ -183,8 +183,7 @@ export class LRTClient {
     options: LRTClientOptions,
   ) {
     this.vault = LRTVault__factory.connect(options.vault, runner);
-    const lensAbi = [...LRTLens__factory.abi.filter((f) => f.type !== "function" || f.name === "summary")];
-    this.lens = new Contract(options.lens, [...lensAbi, ...lensClientFragments], runner);
+    this.lens = LRTLens__factory.connect(options.lens, runner);
     this.lensAddress = options.lens;
   }
 

@@ -3,5 +3,4 @@ export * from "./errors.js";
 export * from "./generated/abis.js";
 export { addressBook } from "./generated/addressBook.js";
 export type { ChainAddresses, SuiteAddresses } from "./addressTypes.js";
-export { lensClientFragments } from "./lensAbi.js";
 export * from "./generated/typechain/index.js";

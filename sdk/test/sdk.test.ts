@@ -68,21 +68,6 @@ describe("@lrt-vault/sdk", function () {
       }
     });
 
-    it("the lens views the client calls are the compiled LRTLens's, signature for signature", function () {
-      const compiled = sdk().LRTLensAbi as unknown as { type: string; name?: string }[];
-      const names = ["previewDeposit", "requestView", "addressBook"];
-      const present = compiled.filter((f) => f.type === "function" && names.includes(f.name ?? ""));
-      expect(present).to.have.length(names.length);
-      const ours = new Interface(sdk().lensClientFragments as unknown as string[]);
-      const theirs = new Interface(present as never);
-      for (const n of names) {
-        // Same selector, same output types and field names (the name of the returned struct itself aside).
-        const shape = (f: ReturnType<Interface["getFunction"]>) =>
-          [f!.selector, ...f!.outputs.map((o) => o.format("full").replace(/\) \w+$/, ")"))].join(" ");
-        expect(shape(ours.getFunction(n)), n).to.equal(shape(theirs.getFunction(n)));
-      }
-    });
-
     it("has an address book for mainnet, hoodi, sepolia and localhost, EigenLayer and LSTs where known", function () {
       const { addressBook } = sdk();
       expect(
