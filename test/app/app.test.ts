@@ -129,6 +129,7 @@ describe("example dApp in headless Chromium (deposit → request → finalize �
       (want) => document.querySelector('[data-testid="balance"]')!.textContent === want,
       fmt(balance),
     );
+    // The page renders a refresh in one go: the balance shown means the worth and the requests are current too.
     expect(await text("worth")).to.equal(fmt(await vault.convertToAssets(balance)));
     await page.screenshot({ path: path.join(REPORTS, "app-after-deposit.png"), fullPage: true });
   });
