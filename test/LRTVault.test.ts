@@ -1872,8 +1872,10 @@ describe("LRTVault", function () {
       await f.vault.connect(alice).approve(f.queue, shares);
       await f.queue.connect(alice).requestWithdrawal(shares, weth, alice.address);
       const promised = await f.queue.liability(weth);
-      // WETH is valued at 1 and paid at 1: the promise is the request's value at the rate of its block.
-      expect(promised).to.be.greaterThan(0n);
+      // WETH is valued at 1 and paid at 1: the promise is the request's value at its rate, in wei.
+      const id = (BigInt(weth) << 64n) | 1n;
+      const r = await f.queue.getRequest(id);
+      expect(promised).to.equal(mulWad(shares, r.rateAtRequest)).and.to.equal(r.payoutUnits);
       const free = parseEther("10") - promised;
       await expect(f.vault.connect(admin).unwrap(weth, free + 1n))
         .to.be.revertedWithCustomError(f.vault, "LRTVaultBufferReserved")

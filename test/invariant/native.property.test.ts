@@ -35,10 +35,7 @@ describe("Native restaking properties (randomized validator actions, the World's
         async (diligent, actions) => {
           const w = await World.load(diligent, true);
           try {
-            for (const a of [...PRELUDE, ...actions]) await w.step(a);
-          } catch (e) {
-            (e as Error).message += `\n  ${diligent ? "diligent keeper; " : ""}steps: ${w.log.join(" | ")}`;
-            throw e;
+            await w.play([...PRELUDE, ...actions]);
           } finally {
             steps += w.steps;
           }

@@ -53,10 +53,7 @@ describe("System properties (randomized, whole suite)", function () {
           const w = await World.load(diligent);
           if (diligent) ++diligentRuns;
           try {
-            for (const a of actions) await w.step(a);
-          } catch (e) {
-            (e as Error).message += `\n  ${diligent ? "diligent keeper; " : ""}steps: ${w.log.join(" | ")}`;
-            throw e;
+            await w.play(actions);
           } finally {
             steps += w.steps;
           }

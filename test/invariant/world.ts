@@ -1917,6 +1917,16 @@ export class World {
   /*                                                   steps                                                      */
   /* ----------------------------------------------------------------------------------------------------------- */
 
+  /** Runs `actions` in order; a failure's message gets the keeper's mode and every step taken. */
+  async play(actions: Action[]): Promise<void> {
+    try {
+      for (const a of actions) await this.step(a);
+    } catch (e) {
+      (e as Error).message += `\n  ${this.diligent ? "diligent keeper; " : ""}steps: ${this.log.join(" | ")}`;
+      throw e;
+    }
+  }
+
   async step(a: Action): Promise<void> {
     if (this.diligent) {
       if (a.kind === "warp") {
