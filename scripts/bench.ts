@@ -7,7 +7,8 @@
  * verified and pending), and writes reports/gas.json (rows { operation, operators, strategies, gasUsed }, the
  * worst-case and native rows with their configuration) and reports/gas.md (the same tables beside the figures before
  * issue 9, the targets and the peers' figures from our research on their code and on the real EigenLayer core, kept
- * in this file). `BENCH_ONLY=sizes`, `BENCH_ONLY=worst` or `BENCH_ONLY=native` runs one part and writes nothing.
+ * in this file). `BENCH_ONLY=sizes`, `BENCH_ONLY=worst` or `BENCH_ONLY=native` runs one part and writes nothing;
+ * `BENCH_TRACE=1` also prints where each measured `sync()` spends its gas, per contract (scripts/lib/gasTrace.ts).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -25,6 +26,7 @@ import { ERC20Mock__factory, ParityAdapter__factory, type EigenPod, type ERC20Mo
 import { PARAMS, assetParams, deploySuite, type Suite } from "./lib/suite";
 import { deployEigenPods, deployStrategy } from "./lib/eigenlayer";
 import { asWithdrawal } from "./lib/withdrawal";
+import { contractNames, formatGasTable, gasByContract } from "./lib/gasTrace";
 import { BeaconChain } from "./lib/beacon";
 import { podKeys } from "./lib/keys";
 import { enableNativeRestaking, podCredentials, postNextRoot } from "./lib/native";
@@ -197,7 +199,14 @@ async function measure(config: { operators: number; strategies: number }): Promi
   // sync after a day of yield (every pair holds shares).
   await time.increase(24 * 3600);
   await s.tokens.stETH.rebase(parseEther("0.01"));
-  add("sync", await gasOf(s.accountant.sync()));
+  const syncTx = await s.accountant.sync();
+  const syncReceipt = await receiptOf(syncTx);
+  add("sync", Number(syncReceipt.gasUsed));
+  if (process.env.BENCH_TRACE) {
+    // Where the sync's gas goes, per contract (docs/known-limits.md).
+    const { rows, intrinsic } = await gasByContract(syncTx.hash, syncReceipt.gasUsed, await contractNames(s));
+    log(formatGasTable(rows, intrinsic, syncReceipt.gasUsed));
+  }
 
   // restake: more stETH into the first delegator (below its target after the deposits above).
   const delegator = s.delegators[0];

@@ -490,13 +490,21 @@ library VaultAssets {
         uint256 n = $.assets.length;
         inputs = new ILRTVault.SyncInput[](n);
         for (uint256 i = 0; i < n; ++i) {
-            address asset = i == 0 ? ETH : $.assets[i]; // ETH is always first
+            // ETH is always first, has no adapter and is priced at 1 (`addAsset` stores it so): its price slot is
+            // not read.
+            address asset = ETH;
+            address adapter = address(0);
+            uint256 price = UNIT;
+            if (i != 0) {
+                asset = $.assets[i];
+                LRTVaultStorage.PriceSlot storage ps = $.prices[asset];
+                (adapter, price) = (address(ps.adapter), ps.price);
+            }
             LRTVaultStorage.Books storage b = $.states[asset].books;
-            LRTVaultStorage.PriceSlot memory ps = $.prices[asset];
             inputs[i] = ILRTVault.SyncInput(
                 asset,
-                address(ps.adapter),
-                ps.price,
+                adapter,
+                price,
                 uint256(b.bufferCheckpoint) + b.headroomCheckpoint - $.slots[asset].headroom,
                 b.maxRiseBpsPerDay,
                 b.maxFallBps
@@ -522,7 +530,9 @@ library VaultAssets {
             LRTVaultStorage.AssetState storage st = $.states[asset];
             if (!st.books.restaked) continue;
             address strategy = address(st.restaking.strategy);
-            (restaked[k], list[k], indexes[k], adapters[k]) = (asset, strategy, i, address($.prices[asset].adapter));
+            // ETH has no adapter (its price slot is not read).
+            address adapter = i == 0 ? address(0) : address($.prices[asset].adapter);
+            (restaked[k], list[k], indexes[k], adapters[k]) = (asset, strategy, i, adapter);
             ++k;
         }
     }
