@@ -16,6 +16,7 @@ import {IPriceAdapter} from "./interfaces/IPriceAdapter.sol";
 import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
 import {ETH as ETH_MARKER, UNIT} from "./libraries/Constants.sol";
 import {VaultAssets} from "./libraries/VaultAssets.sol";
+import {VaultRecords} from "./libraries/VaultRecords.sol";
 import {LRTVaultStorage} from "./LRTVaultStorage.sol";
 
 /// @title LRTVault
@@ -44,7 +45,7 @@ contract LRTVault is
     /// @notice Smallest seed (wei).
     uint256 public constant MIN_SEED = 1e15;
     /// @notice The largest number of supported assets (bounds every sync).
-    uint256 public constant MAX_ASSETS = VaultAssets.MAX_ASSETS;
+    uint256 public constant MAX_ASSETS = VaultRecords.MAX_ASSETS;
 
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     ILRTAccountant private immutable _accountant;
@@ -74,7 +75,7 @@ contract LRTVault is
         __ERC20_init("Liquid Restaked ETH", "lrETH");
         __ERC20Permit_init("Liquid Restaked ETH");
         __AccessManaged_init(authority);
-        VaultAssets.load().depositsPaused = true;
+        VaultRecords.load().depositsPaused = true;
         VaultAssets.addAsset(ETH, AssetParams(ethCap, ethMinDeposit, false, IPriceAdapter(address(0)), 0, 0));
     }
 
@@ -88,9 +89,9 @@ contract LRTVault is
         uint256 minShares,
         uint256 referralId
     ) external payable returns (uint256 shares) {
-        AssetSlot storage ref = VaultAssets.load().slots[ETH];
+        AssetSlot storage ref = VaultRecords.load().slots[ETH];
         AssetSlot memory slot = ref;
-        VaultAssets.checkDeposit(ETH, slot, msg.value);
+        VaultRecords.checkDeposit(ETH, slot, msg.value);
         shares = _mintFor(ref, slot, ETH, msg.value, receiver, minShares, slot.sharesPerUnit);
         emit Deposit(receiver, ETH, msg.value, shares, referralId);
     }
@@ -104,17 +105,17 @@ contract LRTVault is
         uint256 referralId
     ) external nonReentrant returns (uint256 shares) {
         if (asset == ETH) revert LRTVaultUnsupportedAsset(asset);
-        VaultStorage storage $ = VaultAssets.load();
+        VaultStorage storage $ = VaultRecords.load();
         AssetSlot storage ref = $.slots[asset];
         AssetSlot memory slot = ref;
         // Every check that needs no token call comes first, so an unsupported token is never called.
-        VaultAssets.checkDeposit(asset, slot, amount);
+        VaultRecords.checkDeposit(asset, slot, amount);
         uint256 perUnit = _livePerUnit(asset, $.prices[asset], slot.sharesPerUnit);
         // The pull precedes the effects because the units credited are what actually arrived. Nothing is written
         // before it, and every vault entry point that writes this asset's state (deposits, `applySync`, buffer
         // moves) is `nonReentrant`, so a token that calls back meets untouched state and cannot change it: the slot
         // read above is still current when it is written back.
-        uint256 units = VaultAssets.pull(asset, amount, msg.sender, slot.flags & VaultAssets.FLAG_LIDO != 0);
+        uint256 units = VaultRecords.pull(asset, amount, msg.sender, slot.flags & VaultRecords.FLAG_LIDO != 0);
         shares = _mintFor(ref, slot, asset, units, receiver, minShares, perUnit);
         emit Deposit(receiver, asset, amount, shares, referralId);
     }
@@ -150,7 +151,7 @@ contract LRTVault is
 
     /// @inheritdoc ILRTVault
     function assets() external view returns (address[] memory) {
-        return VaultAssets.load().assets;
+        return VaultRecords.load().assets;
     }
 
     /// @inheritdoc ILRTVault
@@ -190,12 +191,12 @@ contract LRTVault is
 
     /// @inheritdoc ILRTVault
     function strategyOf(address asset) external view returns (IStrategy) {
-        return VaultAssets.load().states[asset].restaking.strategy;
+        return VaultRecords.load().states[asset].restaking.strategy;
     }
 
     /// @inheritdoc ILRTVault
     function isAsset(address token) public view returns (bool) {
-        return token != ETH && VaultAssets.known(VaultAssets.load(), token);
+        return token != ETH && VaultRecords.known(VaultRecords.load(), token);
     }
 
     /// @inheritdoc ILRTVault
@@ -318,7 +319,7 @@ contract LRTVault is
     function _livePerUnit(address asset, PriceSlot memory ps, uint256 perUnit) private view returns (uint256) {
         (uint256 protocol, uint256 market, bool ok) = ps.adapter.quote();
         if (!ok) revert LRTVaultMarketPriceUnavailable(asset);
-        return VaultAssets.scaled(perUnit, Math.min(protocol, market), ps.price);
+        return VaultRecords.scaled(perUnit, Math.min(protocol, market), ps.price);
     }
 
     /// @dev Uses headroom for `units`, prices them at `perUnit` lrETH per 1e18 units (rounded down), mints. One

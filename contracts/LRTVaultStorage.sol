@@ -6,8 +6,8 @@ import {IStrategy} from "./interfaces/external/eigenlayer/IStrategy.sol";
 
 /// @title LRTVaultStorage
 /// @notice The vault's storage layout: one ERC-7201 namespace, declared here so that `LRTVault` inherits it (the
-/// upgrade-safety validation checks it there) and the `VaultAssets` library, which runs in the vault's storage,
-/// shares it. Per asset, four records sized by who reads them:
+/// upgrade-safety validation checks it there) and the `VaultRecords` and `VaultAssets` libraries, which run in the
+/// vault's storage, share it. Per asset, four records sized by who reads them:
 /// - `AssetSlot`: the deposit path's one slot, read and written by every deposit and by every sync;
 /// - `PriceSlot`: read by every LST deposit and every sync;
 /// - `AssetState.books`: the buffer checkpoints and price bounds, read by every sync and buffer move;

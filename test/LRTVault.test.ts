@@ -40,7 +40,7 @@ const { parseEther, ZeroAddress } = ethers;
 /** `LRTVault.MIN_SEED` and `MAX_ASSETS`, restated. */
 const MIN_SEED = 10n ** 15n;
 const MAX_ASSETS = 8;
-/** The most assets that restake (`VaultAssets.MAX_STRATEGIES`), restated. */
+/** The most assets that restake (`VaultRecords.MAX_STRATEGIES`), restated. */
 const MAX_STRATEGIES = 4;
 /** The price bounds' limits (`PriceBounds.MAX_RISE_BPS_PER_DAY`; a fall trip is 1 to 10,000 bps), restated. */
 const MAX_RISE_BPS_PER_DAY = 1_000;

@@ -15,89 +15,23 @@ import {IWETH9} from "../interfaces/external/IWETH9.sol";
 import {ETH, UNIT, BPS, BEACON_CHAIN_ETH_STRATEGY} from "./Constants.sol";
 import {PriceBounds} from "./PriceBounds.sol";
 import {LRTVaultStorage} from "../LRTVaultStorage.sol";
+import {VaultRecords} from "./VaultRecords.sol";
 
 /// @title VaultAssets
-/// @notice The vault's asset records: the checks the deposit path inlines, and every cold path on the records
-/// (listing, limits, bounds, strategies, pauses, syncs applied, settlements, views). The cold paths are `public`:
-/// they run by DELEGATECALL in the vault's own storage (laid out in `LRTVaultStorage`), so the vault stays small
-/// while deposits stay inline.
+/// @notice The cold paths on the vault's asset records: listing, limits, bounds, strategies, pauses, syncs applied,
+/// settlements, views. They are `public`: they run by DELEGATECALL in the vault's own storage (laid out in
+/// `LRTVaultStorage`), so the vault stays small. The records' storage and the hot path the deposit inlines are
+/// `VaultRecords`'.
 library VaultAssets {
     using SafeCast for uint256;
     using SafeERC20 for IERC20;
 
-    /// @notice The largest number of supported assets (bounds every sync).
-    uint256 internal constant MAX_ASSETS = 8;
-    /// @notice The most assets that restake (bounds every sync: the restaking manager's valuation loops over them).
-    uint256 internal constant MAX_STRATEGIES = 4;
-
-    uint8 internal constant FLAG_PAUSED = 1;
-    uint8 internal constant FLAG_ALL_PAUSED = 2;
-    uint8 internal constant FLAG_TRIPPED = 4;
-    uint8 internal constant FLAG_LIDO = 8;
-    uint8 internal constant CLOSED = FLAG_PAUSED | FLAG_ALL_PAUSED | FLAG_TRIPPED;
-
-    // keccak256(abi.encode(uint256(keccak256("lrt.storage.LRTVault")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STORAGE_LOCATION = 0xfd83259db36edce72f8e3f1be996e6b42e3656d2b9e49b7cd0f6c6441c5b6900;
-
-    /* ----------------------------------------------------------------------------------------------------------- */
-    /*                                     HOT PATH (inlined into the vault)                                         */
-    /* ----------------------------------------------------------------------------------------------------------- */
-
-    /// @dev The deposit checks that need nothing but the asset's slot: supported, open, fresh, above the minimum.
-    function checkDeposit(address asset, LRTVaultStorage.AssetSlot memory slot, uint256 amount) internal view {
-        if (slot.sharesPerUnit == 0) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
-        if (slot.flags & CLOSED != 0) revert ILRTVault.LRTVaultDepositsPaused(asset);
-        if (block.timestamp > slot.expiry) revert ILRTVault.LRTVaultRateStale(slot.expiry);
-        uint256 minimum = uint256(slot.minDepositGwei) * 1 gwei;
-        // The minimum is at least 1 gwei (enforced when configured), so zero is caught here and told apart only
-        // on the failure path.
-        if (amount < minimum) {
-            if (amount == 0) revert ILRTVault.LRTVaultZeroAmount(asset);
-            revert ILRTVault.LRTVaultBelowMinimum(asset, amount, minimum);
-        }
-    }
-
-    /// @dev `perUnit * live / stored` when live < stored (rounded down), else `perUnit`: a deposit is never priced
-    /// above the stored price, nor above the live one. `stored` is non-zero whenever `perUnit` is (set together).
-    function scaled(uint256 perUnit, uint256 live, uint256 stored) internal pure returns (uint256) {
-        return live >= stored ? perUnit : Math.mulDiv(perUnit, live, stored);
-    }
-
-    /// @dev The units the vault holds of `asset` (see `LRTVaultStorage`).
-    function buffer(LRTVaultStorage.VaultStorage storage $, address asset) internal view returns (uint256) {
-        LRTVaultStorage.Books storage b = $.states[asset].books;
-        return uint256(b.bufferCheckpoint) + b.headroomCheckpoint - $.slots[asset].headroom;
-    }
-
-    /// @dev Folds deposits since the last checkpoint into the buffer checkpoint; returns the buffer.
-    function checkpoint(LRTVaultStorage.VaultStorage storage $, address asset) internal returns (uint256 units) {
-        units = buffer($, asset);
-        LRTVaultStorage.Books storage b = $.states[asset].books;
-        b.bufferCheckpoint = units.toUint112();
-        b.headroomCheckpoint = $.slots[asset].headroom;
-    }
-
-    /// @dev Whether `asset` is listed: ETH once initialized (index 0); any other asset has an adapter once listed.
-    function known(LRTVaultStorage.VaultStorage storage $, address asset) internal view returns (bool) {
-        return asset == ETH ? $.assets.length != 0 : address($.prices[asset].adapter) != address(0);
-    }
-
-    function load() internal pure returns (LRTVaultStorage.VaultStorage storage $) {
-        assembly {
-            $.slot := STORAGE_LOCATION
-        }
-    }
-
-    /* ----------------------------------------------------------------------------------------------------------- */
-    /*                                   COLD PATHS (DELEGATECALL from the vault)                                    */
-    /* ----------------------------------------------------------------------------------------------------------- */
-
     /// @notice Lists `asset` (ETH at initialize, with no adapter) with its cap, minimum, adapter and bounds.
     function addAsset(address asset, ILRTVault.AssetParams memory params) public {
-        LRTVaultStorage.VaultStorage storage $ = load();
-        if (known($, asset)) revert ILRTVault.LRTVaultAssetExists(asset);
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
+        if (VaultRecords.known($, asset)) revert ILRTVault.LRTVaultAssetExists(asset);
         uint256 index = $.assets.length;
-        if (index >= MAX_ASSETS) revert ILRTVault.LRTVaultTooMany(MAX_ASSETS);
+        if (index >= VaultRecords.MAX_ASSETS) revert ILRTVault.LRTVaultTooMany(VaultRecords.MAX_ASSETS);
         if (asset != ETH) {
             _checkAdapter(asset, params.adapter);
             _checkBounds(asset, params.maxRiseBpsPerDay, params.maxFallBps);
@@ -117,16 +51,16 @@ library VaultAssets {
             false
         );
         st.limits.cap = params.cap;
-        uint8 flags = $.depositsPaused ? FLAG_ALL_PAUSED : 0;
-        if (params.lidoShares) flags |= FLAG_LIDO;
+        uint8 flags = $.depositsPaused ? VaultRecords.FLAG_ALL_PAUSED : 0;
+        if (params.lidoShares) flags |= VaultRecords.FLAG_LIDO;
         $.slots[asset] = LRTVaultStorage.AssetSlot(params.cap, 0, 0, _minGwei(asset, params.minDeposit), flags);
         emit ILRTVault.AssetAdded(asset, index, params);
     }
 
     /// @notice Replaces an LST's adapter.
     function setAdapter(address asset, IPriceAdapter adapter) public {
-        LRTVaultStorage.VaultStorage storage $ = load();
-        if (asset == ETH || !known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
+        if (asset == ETH || !VaultRecords.known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         _checkAdapter(asset, adapter);
         if ($.prices[asset].adapter == adapter) revert ILRTVault.LRTVaultNoChange(asset);
         $.prices[asset].adapter = adapter;
@@ -135,8 +69,8 @@ library VaultAssets {
 
     /// @notice Sets an LST's price bounds.
     function setBounds(address asset, uint16 maxRiseBpsPerDay, uint16 maxFallBps) public {
-        LRTVaultStorage.VaultStorage storage $ = load();
-        if (asset == ETH || !known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
+        if (asset == ETH || !VaultRecords.known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         _checkBounds(asset, maxRiseBpsPerDay, maxFallBps);
         LRTVaultStorage.Books storage b = $.states[asset].books;
         if (b.maxRiseBpsPerDay == maxRiseBpsPerDay && b.maxFallBps == maxFallBps) {
@@ -149,8 +83,8 @@ library VaultAssets {
     /// @notice Sets `asset`'s strategy; `manager` (zero: none) must hold nothing in the strategy it replaces. ETH's
     /// only strategy is EigenLayer's beacon chain ETH strategy (native restaking through EigenPods).
     function setStrategy(address asset, IStrategy strategy, address manager) public {
-        LRTVaultStorage.VaultStorage storage $ = load();
-        if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
+        if (!VaultRecords.known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         if (asset == ETH) {
             if (address(strategy) != address(0) && address(strategy) != BEACON_CHAIN_ETH_STRATEGY) {
                 revert ILRTVault.LRTVaultStrategyMismatch(asset, strategy);
@@ -167,7 +101,8 @@ library VaultAssets {
         IStrategy current = r.strategy;
         if (current == strategy) revert ILRTVault.LRTVaultNoChange(asset);
         if (address(current) == address(0)) {
-            if ($.strategyCount >= MAX_STRATEGIES) revert ILRTVault.LRTVaultTooMany(MAX_STRATEGIES);
+            if ($.strategyCount >= VaultRecords.MAX_STRATEGIES)
+                revert ILRTVault.LRTVaultTooMany(VaultRecords.MAX_STRATEGIES);
             ++$.strategyCount;
         } else {
             if (manager != address(0) && IRestakingManager(manager).inUse(address(current))) {
@@ -186,13 +121,13 @@ library VaultAssets {
 
     /// @notice Changes an asset's cap and minimum deposit.
     function setAssetLimits(address asset, uint96 cap, uint64 minDeposit) public {
-        LRTVaultStorage.VaultStorage storage $ = load();
-        if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
+        if (!VaultRecords.known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         LRTVaultStorage.Limits storage lim = $.states[asset].limits;
         LRTVaultStorage.AssetSlot storage slot = $.slots[asset];
         uint40 minGwei = _minGwei(asset, minDeposit);
         if (cap == lim.cap && minGwei == slot.minDepositGwei) revert ILRTVault.LRTVaultNoChange(asset);
-        checkpoint($, asset);
+        VaultRecords.checkpoint($, asset);
         // Headroom moves with the cap and never below zero: net deposits above a lowered cap block deposits and are
         // kept as `excess`, which a raised cap absorbs before any headroom opens (headroom - excess = cap - net
         // deposits). Both are capped at the uint96 maximum, so the casts are safe.
@@ -209,38 +144,39 @@ library VaultAssets {
     /// @notice Pauses or resumes deposits of `asset`, or of every asset when `asset` is zero (resuming all needs a
     /// seeded vault: `seeded`).
     function setDepositsPaused(address asset, bool paused, bool seeded) public {
-        LRTVaultStorage.VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
         if (asset == address(0)) {
             if ($.depositsPaused == paused) revert ILRTVault.LRTVaultNoChange(asset);
             if (!paused && !seeded) revert ILRTVault.LRTVaultNotSeeded();
             $.depositsPaused = paused;
             for (uint256 i = 0; i < $.assets.length; ++i) {
                 LRTVaultStorage.AssetSlot storage slot = $.slots[$.assets[i]];
-                slot.flags = paused ? slot.flags | FLAG_ALL_PAUSED : slot.flags & ~FLAG_ALL_PAUSED;
+                slot.flags =
+                    paused ? slot.flags | VaultRecords.FLAG_ALL_PAUSED : slot.flags & ~VaultRecords.FLAG_ALL_PAUSED;
             }
         } else {
-            if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+            if (!VaultRecords.known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
             LRTVaultStorage.AssetSlot storage slot = $.slots[asset];
-            if ((slot.flags & FLAG_PAUSED != 0) == paused) revert ILRTVault.LRTVaultNoChange(asset);
-            slot.flags = paused ? slot.flags | FLAG_PAUSED : slot.flags & ~FLAG_PAUSED;
+            if ((slot.flags & VaultRecords.FLAG_PAUSED != 0) == paused) revert ILRTVault.LRTVaultNoChange(asset);
+            slot.flags = paused ? slot.flags | VaultRecords.FLAG_PAUSED : slot.flags & ~VaultRecords.FLAG_PAUSED;
         }
         emit ILRTVault.DepositsPaused(asset, paused);
     }
 
     /// @notice Re-opens deposits of an asset after a price trip.
     function clearPriceTrip(address asset) public {
-        LRTVaultStorage.VaultStorage storage $ = load();
-        if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
+        if (!VaultRecords.known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         LRTVaultStorage.AssetSlot storage slot = $.slots[asset];
-        if (slot.flags & FLAG_TRIPPED == 0) revert ILRTVault.LRTVaultNoChange(asset);
-        slot.flags &= ~FLAG_TRIPPED;
+        if (slot.flags & VaultRecords.FLAG_TRIPPED == 0) revert ILRTVault.LRTVaultNoChange(asset);
+        slot.flags &= ~VaultRecords.FLAG_TRIPPED;
         emit ILRTVault.PriceTripCleared(asset);
     }
 
     /// @notice Stores a sync's deposit prices and expiry, the prices and outside units that moved, and trips (the
     /// vault mints the fee itself). One write of the asset's deposit slot; the others only when their value moved.
     function applySync(ILRTVault.SyncUpdate calldata update) public {
-        LRTVaultStorage.VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
         uint256 n = $.assets.length;
         if (
             update.sharesPerUnit.length != n ||
@@ -261,7 +197,7 @@ library VaultAssets {
             slot.sharesPerUnit = uint72(perUnit);
             slot.expiry = expiry;
             if (update.tripped[i]) {
-                slot.flags |= FLAG_TRIPPED;
+                slot.flags |= VaultRecords.FLAG_TRIPPED;
                 emit ILRTVault.DepositsTripped(asset);
             }
             $.slots[asset] = slot;
@@ -286,12 +222,12 @@ library VaultAssets {
     /// @notice Debits the buffers finalized withdrawals take, gives their headroom back and sends the units to the
     /// queue (the vault burns): a payout frees cap, first absorbing any excess above a lowered cap, never above it.
     function settle(address[] calldata assets, uint256[] calldata units, address queue) public {
-        LRTVaultStorage.VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
         if (assets.length != units.length) revert ILRTVault.LRTVaultBadUpdate(assets.length);
         for (uint256 i = 0; i < assets.length; ++i) {
             if (units[i] == 0) continue;
             address asset = assets[i];
-            uint256 available = checkpoint($, asset);
+            uint256 available = VaultRecords.checkpoint($, asset);
             if (units[i] > available) revert ILRTVault.LRTVaultInsufficientBuffer(asset, units[i], available);
             LRTVaultStorage.AssetState storage st = $.states[asset];
             LRTVaultStorage.Limits memory lim = st.limits;
@@ -317,10 +253,10 @@ library VaultAssets {
     /// keeping what pending requests of the asset were promised (`reserved`): restaking it would make them wait for an
     /// EigenLayer withdrawal.
     function release(address asset, uint256 units, address delegator, uint256 reserved) public {
-        LRTVaultStorage.VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
         if (units == 0) revert ILRTVault.LRTVaultZeroAmount(asset);
-        if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
-        uint256 available = checkpoint($, asset);
+        if (!VaultRecords.known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        uint256 available = VaultRecords.checkpoint($, asset);
         uint256 free = available > reserved ? available - reserved : 0;
         if (units > free) revert ILRTVault.LRTVaultBufferReserved(asset, units, free);
         LRTVaultStorage.AssetState storage st = $.states[asset];
@@ -340,15 +276,18 @@ library VaultAssets {
         address from,
         bool fromPosition
     ) public returns (uint256 units) {
-        LRTVaultStorage.VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
         if (tokenAmount == 0) revert ILRTVault.LRTVaultZeroAmount(asset);
-        if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        if (!VaultRecords.known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         if (msg.value != (asset == ETH ? tokenAmount : 0)) {
             revert ILRTVault.LRTVaultValueMismatch(asset == ETH ? tokenAmount : 0, msg.value);
         }
-        units = asset == ETH ? tokenAmount : pull(asset, tokenAmount, from, $.slots[asset].flags & FLAG_LIDO != 0);
+        units =
+            asset == ETH
+                ? tokenAmount
+                : VaultRecords.pull(asset, tokenAmount, from, $.slots[asset].flags & VaultRecords.FLAG_LIDO != 0);
         LRTVaultStorage.AssetState storage st = $.states[asset];
-        st.books.bufferCheckpoint = (checkpoint($, asset) + units).toUint112();
+        st.books.bufferCheckpoint = (VaultRecords.checkpoint($, asset) + units).toUint112();
         if (fromPosition) {
             uint96 outside = st.restaking.outsideUnits;
             // units <= outside in that branch: the cast is safe.
@@ -361,18 +300,18 @@ library VaultAssets {
     /// keeping what pending requests of the token were promised (`reserved`). Books first, then redeems and checks
     /// that exactly `amount` tokens left and exactly `amount` wei arrived (a revert undoes the books).
     function unwrap(address asset, uint256 amount, uint256 reserved) public {
-        LRTVaultStorage.VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
         if (amount == 0) revert ILRTVault.LRTVaultZeroAmount(asset);
         uint256 price = $.prices[asset].price;
-        if (asset == ETH || price != UNIT || $.slots[asset].flags & FLAG_LIDO != 0) {
+        if (asset == ETH || price != UNIT || $.slots[asset].flags & VaultRecords.FLAG_LIDO != 0) {
             revert ILRTVault.LRTVaultNotParity(asset, price);
         }
-        uint256 available = checkpoint($, asset);
+        uint256 available = VaultRecords.checkpoint($, asset);
         uint256 free = available > reserved ? available - reserved : 0;
         if (amount > free) revert ILRTVault.LRTVaultBufferReserved(asset, amount, free);
         // amount <= available: the difference fits the 112 bits available came from.
         $.states[asset].books.bufferCheckpoint = uint112(available - amount);
-        $.states[ETH].books.bufferCheckpoint = (checkpoint($, ETH) + amount).toUint112();
+        $.states[ETH].books.bufferCheckpoint = (VaultRecords.checkpoint($, ETH) + amount).toUint112();
         emit ILRTVault.Unwrapped(asset, amount);
 
         uint256 ethBefore = address(this).balance;
@@ -383,85 +322,67 @@ library VaultAssets {
         if (arrived != amount || left != amount) revert ILRTVault.LRTVaultShortDelivery(asset, amount, arrived);
     }
 
-    /// @dev Pulls `amount` of `asset` from `from`; returns the accounting units that arrived. Reverts if the token
-    /// delivered less than asked (stETH: more than 2 wei less, its own share rounding).
-    function pull(address asset, uint256 amount, address from, bool lido) internal returns (uint256 units) {
-        if (lido) {
-            ILidoShares steth = ILidoShares(asset);
-            uint256 before = steth.sharesOf(address(this));
-            IERC20(asset).safeTransferFrom(from, address(this), amount);
-            units = steth.sharesOf(address(this)) - before;
-            uint256 received = steth.getPooledEthByShares(units);
-            if (received + 2 < amount) revert ILRTVault.LRTVaultShortDelivery(asset, amount, received);
-        } else {
-            uint256 before = IERC20(asset).balanceOf(address(this));
-            IERC20(asset).safeTransferFrom(from, address(this), amount);
-            uint256 received = IERC20(asset).balanceOf(address(this)) - before;
-            if (received < amount) revert ILRTVault.LRTVaultShortDelivery(asset, amount, received);
-            units = amount;
-        }
-    }
-
     /// @dev Sends `units` of `asset` out: ETH by value, stETH by shares, other tokens by amount.
     function send(LRTVaultStorage.VaultStorage storage $, address asset, address to, uint256 units) private {
         if (asset == ETH) Address.sendValue(payable(to), units);
-        else if ($.slots[asset].flags & FLAG_LIDO != 0) ILidoShares(asset).transferShares(to, units);
+        else if ($.slots[asset].flags & VaultRecords.FLAG_LIDO != 0) ILidoShares(asset).transferShares(to, units);
         else IERC20(asset).safeTransfer(to, units);
     }
 
     /// @notice Books the seed's ETH in the buffer (the vault mints the matching lrETH to DEAD).
     function seed(uint256 amount, uint256 minimum) public {
         if (amount < minimum) revert ILRTVault.LRTVaultBelowMinimum(ETH, amount, minimum);
-        LRTVaultStorage.VaultStorage storage $ = load();
-        $.states[ETH].books.bufferCheckpoint = (checkpoint($, ETH) + amount).toUint112();
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
+        $.states[ETH].books.bufferCheckpoint = (VaultRecords.checkpoint($, ETH) + amount).toUint112();
         emit ILRTVault.Seeded(amount, amount);
     }
 
     /// @notice What a withdrawal request needs to know about `asset` (all zero if it is not listed).
     function route(address asset) public view returns (ILRTVault.Route memory r) {
-        LRTVaultStorage.VaultStorage storage $ = load();
-        if (!known($, asset)) return r;
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
+        if (!VaultRecords.known($, asset)) return r;
         LRTVaultStorage.PriceSlot memory ps = $.prices[asset];
         r = ILRTVault.Route(
             true,
-            $.slots[asset].flags & FLAG_LIDO != 0,
+            $.slots[asset].flags & VaultRecords.FLAG_LIDO != 0,
             address(ps.adapter),
             ps.price,
-            buffer($, asset),
+            VaultRecords.buffer($, asset),
             $.states[asset].restaking.outsideUnits
         );
     }
 
     /// @notice An asset's adapter and stored price; reverts for an unlisted asset.
     function priceOf(address asset) public view returns (address, uint256) {
-        LRTVaultStorage.VaultStorage storage $ = load();
-        if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
+        if (!VaultRecords.known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         LRTVaultStorage.PriceSlot memory ps = $.prices[asset];
         return (address(ps.adapter), ps.price);
     }
 
     /// @notice lrETH a deposit would mint now (0 if it would revert for another reason than slippage).
     function previewDeposit(address asset, uint256 amount) public view returns (uint256) {
-        LRTVaultStorage.VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
         LRTVaultStorage.AssetSlot memory slot = $.slots[asset];
-        if (slot.sharesPerUnit == 0 || slot.flags & CLOSED != 0 || block.timestamp > slot.expiry) return 0;
+        if (slot.sharesPerUnit == 0 || slot.flags & VaultRecords.CLOSED != 0 || block.timestamp > slot.expiry) return 0;
         if (amount == 0 || amount < uint256(slot.minDepositGwei) * 1 gwei) return 0;
         uint256 perUnit = slot.sharesPerUnit;
         if (asset != ETH) {
             LRTVaultStorage.PriceSlot memory ps = $.prices[asset];
             (uint256 protocol, uint256 market, bool ok) = ps.adapter.quote();
             if (!ok) return 0;
-            perUnit = scaled(perUnit, Math.min(protocol, market), ps.price);
+            perUnit = VaultRecords.scaled(perUnit, Math.min(protocol, market), ps.price);
         }
-        uint256 units = slot.flags & FLAG_LIDO != 0 ? ILidoShares(asset).getSharesByPooledEth(amount) : amount;
+        uint256 units =
+            slot.flags & VaultRecords.FLAG_LIDO != 0 ? ILidoShares(asset).getSharesByPooledEth(amount) : amount;
         if (units > slot.headroom) return 0;
         return (units * perUnit) / UNIT;
     }
 
     /// @notice Everything the vault stores about `asset`.
     function assetInfo(address asset) public view returns (ILRTVault.AssetInfo memory info) {
-        LRTVaultStorage.VaultStorage storage $ = load();
-        if (!known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
+        if (!VaultRecords.known($, asset)) revert ILRTVault.LRTVaultUnsupportedAsset(asset);
         LRTVaultStorage.AssetSlot memory slot = $.slots[asset];
         LRTVaultStorage.AssetState memory st = $.states[asset];
         LRTVaultStorage.PriceSlot memory ps = $.prices[asset];
@@ -472,26 +393,28 @@ library VaultAssets {
         info.maxFallBps = st.books.maxFallBps;
         info.strategy = address(st.restaking.strategy);
         info.outsideUnits = st.restaking.outsideUnits;
-        info.bufferUnits = buffer($, asset);
+        info.bufferUnits = VaultRecords.buffer($, asset);
         info.sharesPerUnit = slot.sharesPerUnit;
         info.headroom = slot.headroom;
         info.cap = st.limits.cap;
         info.minDeposit = uint256(slot.minDepositGwei) * 1 gwei;
         info.expiry = slot.expiry;
-        info.lidoShares = slot.flags & FLAG_LIDO != 0;
-        info.paused = slot.flags & (FLAG_PAUSED | FLAG_ALL_PAUSED) != 0;
-        info.tripped = slot.flags & FLAG_TRIPPED != 0;
-        info.depositsOpen = slot.sharesPerUnit != 0 && slot.flags & CLOSED == 0 && block.timestamp <= slot.expiry;
+        info.lidoShares = slot.flags & VaultRecords.FLAG_LIDO != 0;
+        info.paused = slot.flags & (VaultRecords.FLAG_PAUSED | VaultRecords.FLAG_ALL_PAUSED) != 0;
+        info.tripped = slot.flags & VaultRecords.FLAG_TRIPPED != 0;
+        info.depositsOpen =
+            slot.sharesPerUnit != 0 &&
+            slot.flags & VaultRecords.CLOSED == 0 &&
+            block.timestamp <= slot.expiry;
     }
 
     /// @notice What a sync reads, one entry per asset in `assets()` order.
     function syncInputs() public view returns (ILRTVault.SyncInput[] memory inputs) {
-        LRTVaultStorage.VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
         uint256 n = $.assets.length;
         inputs = new ILRTVault.SyncInput[](n);
         for (uint256 i = 0; i < n; ++i) {
-            // ETH is always first, has no adapter and is priced at 1 (`addAsset` stores it so): its price slot is
-            // not read.
+            // ETH is always first, priced at 1 with no adapter (`addAsset` stores it so): its price slot is not read.
             address asset = ETH;
             address adapter = address(0);
             uint256 price = UNIT;
@@ -505,7 +428,7 @@ library VaultAssets {
                 asset,
                 adapter,
                 price,
-                uint256(b.bufferCheckpoint) + b.headroomCheckpoint - $.slots[asset].headroom,
+                uint256(b.bufferCheckpoint) + b.headroomCheckpoint - $.slots[asset].headroom, // as `VaultRecords.buffer`
                 b.maxRiseBpsPerDay,
                 b.maxFallBps
             );
@@ -518,7 +441,7 @@ library VaultAssets {
         view
         returns (address[] memory restaked, address[] memory list, uint256[] memory indexes, address[] memory adapters)
     {
-        LRTVaultStorage.VaultStorage storage $ = load();
+        LRTVaultStorage.VaultStorage storage $ = VaultRecords.load();
         uint256 count = $.strategyCount;
         restaked = new address[](count);
         list = new address[](count);
