@@ -42,7 +42,7 @@ interface Frame {
 /**
  * Gas by contract for transaction `hash`. `names` maps lowercase addresses to labels (code run by DELEGATECALL is
  * labelled by the address whose code ran, with "(delegatecall)" appended); anything unnamed keeps its address.
- * Returns the per-contract table and the intrinsic gas (what no frame spent: 21,000 plus calldata).
+ * Returns the per-contract table and the intrinsic gas (what no frame spent: 21,000 plus calldata, less any refund).
  */
 export async function gasByContract(
   hash: string,
@@ -152,7 +152,7 @@ export function formatGasTable(rows: [string, FrameGas][], intrinsic: number, ga
   const lines = [
     `  ${"contract code".padEnd(44)} ${"own gas".padStart(9)} ${"SLOAD".padStart(9)} ${"SSTORE".padStart(9)} ${"LOG".padStart(9)}`,
   ];
-  lines.push(`  ${"(intrinsic: 21,000 + calldata)".padEnd(44)} ${fmt(intrinsic)}`);
+  lines.push(`  ${"(intrinsic: 21,000 + calldata - refunds)".padEnd(44)} ${fmt(intrinsic)}`);
   for (const [code, g] of rows) {
     lines.push(`  ${code.padEnd(44)} ${fmt(g.own)} ${fmt(g.sload)} ${fmt(g.sstore)} ${fmt(g.logs)}`);
   }
