@@ -122,8 +122,14 @@ async function expectBooks(f: VaultFixture, l: Ledger): Promise<void> {
     inputs.map((i) => i.buffer),
     "syncInputs buffers",
   ).to.deep.equal(KEYS.map((k) => l.buffer.get(k)));
-  for (const k of KEYS) {
+  // The prices a sync starts from (ETH's without reading its price slot): the ledger's.
+  expect(
+    inputs.map((i) => i.price),
+    "syncInputs prices",
+  ).to.deep.equal(KEYS.map((k) => l.price.get(k)));
+  for (const [i, k] of KEYS.entries()) {
     const info = await f.vault.assetInfo(await addressOf(f, k));
+    expect(inputs[i].adapter, `${k} syncInputs adapter`).to.equal(info.adapter);
     expect(info.bufferUnits, `${k}.bufferUnits`).to.equal(l.buffer.get(k));
     expect(info.sharesPerUnit, `${k}.sharesPerUnit`).to.equal(l.perUnit.get(k));
     expect(info.price, `${k}.price`).to.equal(l.price.get(k));

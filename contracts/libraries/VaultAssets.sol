@@ -423,12 +423,14 @@ library VaultAssets {
                 LRTVaultStorage.PriceSlot storage ps = $.prices[asset];
                 (adapter, price) = (address(ps.adapter), ps.price);
             }
+            // The buffer is `VaultRecords.buffer` written out: calling it reads the books slot a second time
+            // (about 950 gas a sync over six assets).
             LRTVaultStorage.Books storage b = $.states[asset].books;
             inputs[i] = ILRTVault.SyncInput(
                 asset,
                 adapter,
                 price,
-                uint256(b.bufferCheckpoint) + b.headroomCheckpoint - $.slots[asset].headroom, // as `VaultRecords.buffer`
+                uint256(b.bufferCheckpoint) + b.headroomCheckpoint - $.slots[asset].headroom,
                 b.maxRiseBpsPerDay,
                 b.maxFallBps
             );
